@@ -1,0 +1,176 @@
+"""Households: the families that get one notice together.
+
+The grouping rule (also in the README and shown on the Families screen):
+1. Guardians who share a mailing address (same street and ZIP, ignoring case, accents and
+   punctuation) are one household, whichever students they are linked to. Siblings living with the
+   same parent therefore share one household and one notice.
+2. A guardian with no address on file joins the household of the other guardians of their students
+   when those guardians all live at one address; otherwise the guardians without an address who
+   share a student form a household of their own.
+3. Guardians of the same student at different addresses are different households: a student whose
+   parents live apart belongs to two households, and both get the notice.
+Students with no guardian on file belong to no household; the notice screens list them apart.
+
+Household keys are derived from the address or the guardians' source keys, so re-importing the
+roster finds the same household again and the notices recorded for it still count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .models import Guardian, Household, School, StudentGuardian, database_proxy
+from .search import fold
+
+_ZIP = re.compile(r"\d{5}")
+
+
+def address_key(street: str, postal_code: str) -> str:
+    """'12 Main St.' + '98368-1234' -> '12 main st|98368'; '' when there is no usable address."""
+    street_folded = fold(street)
+    if not street_folded:
+        return ""
+    zip_match = _ZIP.search(postal_code or "")
+    return f"{street_folded}|{zip_match.group(0) if zip_match else fold(postal_code)}"
+
+
+@dataclass
+class GuardianFacts:
+    guardian_id: int
+    source_key: str
+    last_name: str
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    student_ids: frozenset[int]
+
+
+@dataclass
+class HouseholdGroup:
+    key: str
+    guardian_ids: list[int]
+    label: str
+    address: str
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def group_guardians(guardians: list[GuardianFacts]) -> list[HouseholdGroup]:
+    """Apply the grouping rule above to plain facts (pure: no database)."""
+    uf = _UnionFind()
+    by_address: dict[str, list[int]] = defaultdict(list)
+    by_student: dict[int, list[GuardianFacts]] = defaultdict(list)
+    facts = {g.guardian_id: g for g in guardians}
+    for g in guardians:
+        uf.find(g.guardian_id)
+        key = address_key(g.street, g.postal_code)
+        if key:
+            by_address[key].append(g.guardian_id)
+        for sid in g.student_ids:
+            by_student[sid].append(g)
+    for ids in by_address.values():
+        for other in ids[1:]:
+            uf.union(ids[0], other)
+    for g in guardians:
+        if address_key(g.street, g.postal_code):
+            continue
+        co_guardians = [o for sid in g.student_ids for o in by_student[sid]
+                        if o.guardian_id != g.guardian_id]
+        addresses = {address_key(o.street, o.postal_code) for o in co_guardians} - {""}
+        if len(addresses) == 1:
+            uf.union(g.guardian_id, by_address[addresses.pop()][0])
+        else:
+            for o in co_guardians:
+                if not address_key(o.street, o.postal_code):
+                    uf.union(g.guardian_id, o.guardian_id)
+    members: dict[int, list[int]] = defaultdict(list)
+    for gid in facts:
+        members[uf.find(gid)].append(gid)
+    groups = []
+    for ids in members.values():
+        ids.sort()
+        addressed = [facts[i] for i in ids if address_key(facts[i].street, facts[i].postal_code)]
+        if addressed:
+            home = addressed[0]
+            key = "addr:" + address_key(home.street, home.postal_code)
+            city_line = " ".join(p for p in (home.city + ("," if home.city else ""), home.state,
+                                             home.postal_code) if p)
+            address = ", ".join(p for p in (home.street, city_line.rstrip(",")) if p)
+        else:
+            key = "guardian:" + min(facts[i].source_key for i in ids)
+            address = ""
+        names: list[str] = []
+        for i in ids:
+            if facts[i].last_name and facts[i].last_name not in names:
+                names.append(facts[i].last_name)
+        label = (" / ".join(names[:3]) or "Unnamed") + " household"
+        groups.append(HouseholdGroup(key=key, guardian_ids=ids, label=label, address=address))
+    groups.sort(key=lambda h: h.key)
+    return groups
+
+
+def rebuild_households(school: School) -> int:
+    """Regroup the school's active guardians into households and store the result.
+
+    Existing households are kept by key (notices point at them); households left with no guardian
+    are marked inactive, never deleted. Returns the number of active households. Call it inside the
+    transaction that changed the guardians.
+    """
+    links: dict[int, set[int]] = defaultdict(set)
+    for student_id, guardian_id in (
+        StudentGuardian.select(StudentGuardian.student, StudentGuardian.guardian)
+        .join(Guardian)
+        .where(Guardian.school == school, Guardian.active == True)  # noqa: E712
+        .tuples()
+    ):
+        links[guardian_id].add(student_id)
+    facts = [
+        GuardianFacts(gid, source_key, last, street, city, state, postal, frozenset(links[gid]))
+        for gid, source_key, last, street, city, state, postal in Guardian.select(
+            Guardian.id, Guardian.source_key, Guardian.last_name, Guardian.street, Guardian.city,
+            Guardian.state, Guardian.postal_code,
+        )
+        .where(Guardian.school == school, Guardian.active == True)  # noqa: E712
+        .tuples()
+    ]
+    groups = group_guardians(facts)
+    with database_proxy.atomic():
+        existing = {h.key: h for h in Household.select().where(Household.school == school)}
+        seen: set[str] = set()
+        for group in groups:
+            household = existing.get(group.key)
+            if household is None:
+                household = Household.create(school=school, key=group.key, label=group.label,
+                                             address=group.address)
+            elif (household.label, household.address, household.active) != (
+                group.label, group.address, True
+            ):
+                household.label, household.address, household.active = group.label, group.address, True
+                household.save()
+            seen.add(group.key)
+            Guardian.update(household=household).where(Guardian.id.in_(group.guardian_ids)).execute()
+        stale = [h.id for key, h in existing.items() if key not in seen and h.active]
+        if stale:
+            Household.update(active=False).where(Household.id.in_(stale)).execute()
+        Guardian.update(household=None).where(
+            Guardian.school == school, Guardian.active == False  # noqa: E712
+        ).execute()
+    return len(groups)

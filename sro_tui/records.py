@@ -1,0 +1,266 @@
+"""The school, its years, the audit trail and the safety staff roster: the core services the rest
+of the app stands on. No UI here; the command line and the Textual screens both call these."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from peewee import Model, fn
+
+from .models import (
+    EMPLOYER_TYPES,
+    STAFF_KINDS,
+    TRAINING_STATUSES,
+    AuditEvent,
+    Guardian,
+    Household,
+    SafetyStaff,
+    School,
+    SchoolYear,
+    Setting,
+    Student,
+    database_proxy,
+)
+
+
+class ValidationError(Exception):
+    """A record cannot be saved; `problems` maps field name -> reason, in plain words."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+
+
+# --- settings, actor, audit -------------------------------------------------------------------
+
+
+def get_setting(key: str, default: str = "") -> str:
+    row = Setting.get_or_none(Setting.key == key)
+    return row.value if row else default
+
+
+def set_setting(key: str, value: str) -> None:
+    Setting.insert(key=key, value=value).on_conflict_replace().execute()
+
+
+def current_actor() -> str:
+    """Who is recording: the name set in the app, else the computer account's user name."""
+    return get_setting("actor") or getpass.getuser()
+
+
+def snapshot(record: Model) -> dict[str, Any]:
+    """A JSON-safe copy of a record's fields, for the audit trail."""
+    out: dict[str, Any] = {}
+    for name, value in record.__data__.items():
+        if isinstance(value, datetime | date):
+            value = value.isoformat()
+        out[name] = value
+    return out
+
+
+def audit(
+    action: str,
+    record: Model | None = None,
+    *,
+    table_name: str = "",
+    record_id: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    actor: str | None = None,
+) -> AuditEvent:
+    """Write one audit event (call inside the same transaction as the change it records)."""
+    if record is not None:
+        table_name = table_name or record._meta.table_name
+        record_id = record_id or str(getattr(record, "record_id", "") or record.get_id())
+    return AuditEvent.create(
+        actor=actor or current_actor(),
+        action=action,
+        table_name=table_name,
+        record_id=record_id,
+        before=json.dumps(before, ensure_ascii=False, sort_keys=True) if before else "",
+        after=json.dumps(after, ensure_ascii=False, sort_keys=True) if after else "",
+        reason=reason,
+    )
+
+
+# --- school and school year -------------------------------------------------------------------
+
+
+def school_year_for(day: date) -> tuple[str, date, date]:
+    """Washington school years run July 1 - June 30 (the state fiscal year): 2026-11-28 -> 2026-27."""
+    first = day.year if day.month >= 7 else day.year - 1
+    return f"{first}-{str(first + 1)[-2:]}", date(first, 7, 1), date(first + 1, 6, 30)
+
+
+def ensure_school(code: str, name: str, district: str = "", source_id: str = "") -> School:
+    """The school this database keeps records for; created on first use and made current."""
+    school = School.get_or_none(School.code == code)
+    if school is None:
+        school = School.create(code=code, name=name, district=district, source_id=source_id)
+        audit("create", school, after=snapshot(school))
+    set_setting("school_id", str(school.id))
+    return school
+
+
+def get_school() -> School | None:
+    """The current school: the one chosen in settings, else the only one in the database."""
+    chosen = get_setting("school_id")
+    if chosen:
+        school = School.get_or_none(School.id == int(chosen))
+        if school is not None:
+            return school
+    return School.select().order_by(School.id).first()
+
+
+def ensure_current_year(today: date | None = None) -> SchoolYear:
+    """The current school year, created from today's date when the database has none."""
+    current = SchoolYear.get_or_none(SchoolYear.is_current == True)  # noqa: E712
+    if current is not None:
+        return current
+    name, start, end = school_year_for(today or date.today())
+    with database_proxy.atomic():
+        year, _created = SchoolYear.get_or_create(
+            name=name, defaults={"start_date": start, "end_date": end}
+        )
+        year.is_current = True
+        year.save()
+    return year
+
+
+def current_year() -> SchoolYear | None:
+    return SchoolYear.get_or_none(SchoolYear.is_current == True)  # noqa: E712
+
+
+# --- safety staff -----------------------------------------------------------------------------
+
+STAFF_FIELDS = (
+    "first_name", "last_name", "kind", "commissioned", "employer_type", "employer_name",
+    "days_per_week", "training_status", "training_completed_on", "training_reference",
+    "training_plan", "training_due_on", "email", "phone", "active",
+)
+
+
+def validate_staff(values: dict[str, Any]) -> dict[str, str]:
+    """Problems with a safety staff record, by field; empty when it can be saved."""
+    problems: dict[str, str] = {}
+    if not str(values.get("first_name", "")).strip():
+        problems["first_name"] = "first name is required"
+    if not str(values.get("last_name", "")).strip():
+        problems["last_name"] = "last name is required"
+    kind = values.get("kind")
+    if kind not in STAFF_KINDS:
+        problems["kind"] = f"kind must be one of: {', '.join(STAFF_KINDS)}"
+    employer_type = values.get("employer_type", "district")
+    if employer_type not in EMPLOYER_TYPES:
+        problems["employer_type"] = f"employer must be one of: {', '.join(EMPLOYER_TYPES)}"
+    elif employer_type != "district" and not str(values.get("employer_name", "")).strip():
+        problems["employer_name"] = "name the agency or company that employs this person"
+    if kind == "sro":
+        # RCW 28A.320.124: an SRO is a commissioned officer assigned by a police department or
+        # sheriff's office.
+        if not values.get("commissioned", False):
+            problems["commissioned"] = "a school resource officer is a commissioned officer"
+        if employer_type != "law_enforcement_agency":
+            problems["employer_type"] = (
+                "a school resource officer is assigned by a police department or sheriff's office"
+            )
+    try:
+        days = float(values.get("days_per_week", 5))
+        if not 0 <= days <= 7:
+            problems["days_per_week"] = "days per week must be between 0 and 7"
+    except (TypeError, ValueError):
+        problems["days_per_week"] = "days per week must be a number"
+    status = values.get("training_status", "not_started")
+    if status not in TRAINING_STATUSES:
+        problems["training_status"] = f"training status must be one of: {', '.join(TRAINING_STATUSES)}"
+    elif status == "completed" and not values.get("training_completed_on"):
+        problems["training_completed_on"] = "give the date the training series was completed"
+    elif status == "planned" and not values.get("training_due_on"):
+        problems["training_due_on"] = "give the date the planned training is due"
+    return problems
+
+
+def save_staff(values: dict[str, Any], staff: SafetyStaff | None = None,
+               school: School | None = None) -> SafetyStaff:
+    """Create or update a safety staff member, audited. Raises ValidationError without writing."""
+    merged = {f: getattr(staff, f) for f in STAFF_FIELDS} if staff else {}
+    merged.update({k: v for k, v in values.items() if k in STAFF_FIELDS})
+    for text_field in ("first_name", "last_name", "employer_name", "training_reference",
+                       "training_plan", "email", "phone"):
+        if text_field in merged and merged[text_field] is not None:
+            merged[text_field] = str(merged[text_field]).strip()
+    problems = validate_staff(merged)
+    if problems:
+        raise ValidationError(problems)
+    merged["days_per_week"] = float(merged.get("days_per_week", 5))
+    with database_proxy.atomic():
+        if staff is None:
+            school = school or get_school()
+            if school is None:
+                raise ValidationError({"school": "set up the school first (import a roster)"})
+            staff = SafetyStaff.create(school=school, **merged)
+            audit("create", staff, after=snapshot(staff))
+        else:
+            before = snapshot(staff)
+            for key, value in merged.items():
+                setattr(staff, key, value)
+            staff.save()
+            audit("update", staff, before=before, after=snapshot(staff))
+    return staff
+
+
+def list_staff(include_inactive: bool = False) -> list[SafetyStaff]:
+    query = SafetyStaff.select()
+    if not include_inactive:
+        query = query.where(SafetyStaff.active == True)  # noqa: E712
+    return list(query.order_by(SafetyStaff.last_name, SafetyStaff.first_name))
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SchoolStatus:
+    school_code: str
+    school_name: str
+    school_year: str
+    active_students: int
+    inactive_students: int
+    guardians: int
+    households: int
+    safety_staff: int
+    staff_by_kind: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def school_status() -> SchoolStatus:
+    """Counts for the dashboard and `sro-tui status`."""
+    school = get_school()
+    year = current_year()
+    active = Student.select().where(Student.active == True).count()  # noqa: E712
+    inactive = Student.select().where(Student.active == False).count()  # noqa: E712
+    by_kind = {
+        kind: count
+        for kind, count in SafetyStaff.select(SafetyStaff.kind, fn.COUNT(SafetyStaff.id))
+        .where(SafetyStaff.active == True)  # noqa: E712
+        .group_by(SafetyStaff.kind)
+        .tuples()
+    }
+    return SchoolStatus(
+        school_code=school.code if school else "",
+        school_name=school.name if school else "",
+        school_year=year.name if year else "",
+        active_students=active,
+        inactive_students=inactive,
+        guardians=Guardian.select().where(Guardian.active == True).count(),  # noqa: E712
+        households=Household.select().where(Household.active == True).count(),  # noqa: E712
+        safety_staff=sum(by_kind.values()),
+        staff_by_kind=by_kind,
+    )

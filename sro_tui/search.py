@@ -1,0 +1,213 @@
+"""Find a student by ID or by part of a name, fast enough to keep up with typing.
+
+The index lives in memory (a few MB for 5,000 students) so a lookup never waits on the disk:
+- an exact student ID comes first, then ID prefixes;
+- then names: last-name prefix, then first/preferred-name prefix, then other name parts;
+- then substrings, then names one typo away ("Mrtinez" finds "Martinez").
+Accents and case are ignored ("jose" finds "José"), and apostrophes are dropped ("obrien" finds
+"O'Brien").
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, apostrophe-free text with single spaces: 'José O'Brien' -> 'jose obrien'."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = stripped.casefold().replace("ß", "ss").replace("ø", "o").replace("ł", "l")
+    stripped = _APOSTROPHES.sub("", stripped)
+    return _NOT_ALNUM.sub(" ", stripped).strip()
+
+
+def normalize_id(text: str) -> str:
+    """Student IDs compare without surrounding spaces and case; leading zeros are kept."""
+    return (text or "").strip().upper()
+
+
+def student_search_key(sis_id: str, first: str, middle: str, last: str, preferred: str) -> str:
+    """The text stored on each student so a database query can search names too."""
+    return " ".join(p for p in (fold(last), fold(first), fold(preferred), fold(middle),
+                                normalize_id(sis_id).lower()) if p)
+
+
+# Rank of a match: lower is better.
+EXACT_ID, ID_PREFIX, LAST_PREFIX, FIRST_PREFIX, OTHER_PREFIX, SUBSTRING, TYPO = range(7)
+
+# Which name a token came from, in ranking order.
+_LAST, _FIRST, _OTHER = 0, 1, 2
+
+
+@dataclass(slots=True)
+class IndexedStudent:
+    student_id: int
+    sis_id: str
+    last_name: str
+    first_name: str
+    preferred_name: str
+    grade: str
+    homeroom: str
+    active: bool
+    folded: str = ""
+    id_key: str = ""
+    sort_key: tuple[str, str, str] = ("", "", "")
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}".strip()
+
+
+@dataclass(slots=True)
+class Match:
+    student: IndexedStudent
+    rank: int
+
+
+def _deletions(token: str) -> set[str]:
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+@dataclass
+class StudentIndex:
+    """An in-memory index over a school's students; build once, then search on every keystroke."""
+
+    students: list[IndexedStudent] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_id: dict[str, IndexedStudent] = {}
+        self._tokens: list[tuple[str, int, int]] = []  # (token, which name, position)
+        self._typos: dict[str, set[int]] = {}
+        self._sorted_ids: list[tuple[str, int]] = []
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self._by_id.clear()
+        self._typos.clear()
+        tokens: list[tuple[str, int, int]] = []
+        for pos, s in enumerate(self.students):
+            s.id_key = normalize_id(s.sis_id)
+            s.folded = " ".join(p for p in (fold(s.last_name), fold(s.first_name),
+                                            fold(s.preferred_name)) if p)
+            s.sort_key = (fold(s.last_name), fold(s.first_name), s.id_key)
+            self._by_id[s.id_key] = s
+            for which, name in ((_LAST, s.last_name), (_FIRST, s.first_name),
+                                (_FIRST, s.preferred_name)):
+                parts = fold(name).split()
+                for i, part in enumerate(parts):
+                    kind = which if i == 0 else _OTHER
+                    tokens.append((part, kind, pos))
+                    if len(part) >= 3:
+                        for variant in _deletions(part) | {part}:
+                            self._typos.setdefault(variant, set()).add(pos)
+                if len(parts) > 1:  # "Garcia Lopez" also as "garcialopez"
+                    tokens.append(("".join(parts), which, pos))
+        tokens.sort()
+        self._tokens = tokens
+        self._sorted_ids = sorted((s.id_key, pos) for pos, s in enumerate(self.students))
+
+    def add_or_replace(self, student: IndexedStudent) -> None:
+        """Put one student in the index (e.g. after an edit); rebuilds, so not for bulk loads."""
+        self.students = [s for s in self.students if s.student_id != student.student_id]
+        self.students.append(student)
+        self.rebuild()
+
+    def __len__(self) -> int:
+        return len(self.students)
+
+    def by_id(self, sis_id: str) -> IndexedStudent | None:
+        """The student whose ID is exactly `sis_id` (case and surrounding spaces ignored)."""
+        return self._by_id.get(normalize_id(sis_id))
+
+    def _prefix_positions(self, prefix: str) -> dict[int, int]:
+        """Positions of students with a name token starting with `prefix` -> best token kind."""
+        found: dict[int, int] = {}
+        lo = bisect.bisect_left(self._tokens, (prefix,))
+        for i in range(lo, len(self._tokens)):
+            token, kind, pos = self._tokens[i]
+            if not token.startswith(prefix):
+                break
+            if kind < found.get(pos, 99):
+                found[pos] = kind
+        return found
+
+    def search(self, query: str, limit: int = 10, active_only: bool = True) -> list[Match]:
+        """Students matching `query`, best first (see the module docstring for the order)."""
+        results: dict[int, int] = {}
+
+        def offer(pos: int, rank: int) -> None:
+            if rank < results.get(pos, 99):
+                results[pos] = rank
+
+        raw = query.strip()
+        if not raw:
+            return []
+        id_query = normalize_id(raw)
+        exact = self._by_id.get(id_query)
+        if exact is not None:
+            offer(self._pos_of(exact), EXACT_ID)
+        if len(id_query) >= 2 and " " not in id_query:
+            lo = bisect.bisect_left(self._sorted_ids, (id_query,))
+            for i in range(lo, len(self._sorted_ids)):
+                key, pos = self._sorted_ids[i]
+                if not key.startswith(id_query):
+                    break
+                offer(pos, ID_PREFIX)
+                if len(results) > limit * 4:
+                    break
+
+        words = fold(raw).split()
+        if words:
+            # Every word must prefix some name part; the first word decides the rank.
+            first_hits = self._prefix_positions(words[0])
+            for word in words[1:]:
+                hits = self._prefix_positions(word)
+                first_hits = {p: k for p, k in first_hits.items() if p in hits}
+            for pos, kind in first_hits.items():
+                offer(pos, LAST_PREFIX + kind)
+            if len(results) < limit:
+                needle = " ".join(words)
+                if len(needle) >= 2:
+                    for pos, s in enumerate(self.students):
+                        if needle in s.folded:
+                            offer(pos, SUBSTRING)
+            if len(results) < limit:
+                typo_hits: set[int] | None = None
+                for word in words:
+                    if len(word) < 3:
+                        continue
+                    hits: set[int] = set()
+                    for variant in _deletions(word) | {word}:
+                        hits |= self._typos.get(variant, set())
+                    typo_hits = hits if typo_hits is None else typo_hits & hits
+                for pos in typo_hits or ():
+                    offer(pos, TYPO)
+
+        students = self.students
+        best = heapq.nsmallest(
+            limit,
+            (
+                (rank, students[pos].sort_key, pos)
+                for pos, rank in results.items()
+                if students[pos].active or not active_only
+            ),
+        )
+        return [Match(students[pos], rank) for rank, _key, pos in best]
+
+    def _pos_of(self, student: IndexedStudent) -> int:
+        lo = bisect.bisect_left(self._sorted_ids, (student.id_key,))
+        return self._sorted_ids[lo][1]
+
+
+def build_index(rows: Iterable[tuple]) -> StudentIndex:
+    """Build from (id, sis_id, last, first, preferred, grade, homeroom, active) tuples."""
+    return StudentIndex([IndexedStudent(*row) for row in rows])
