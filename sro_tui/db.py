@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import SqliteDatabase
 
 from .models import database_proxy
@@ -156,7 +157,7 @@ def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
     try:
         db.connect(reuse_if_open=True)
         migrate(db)
-    except sqlite3.DatabaseError as exc:  # e.g. "file is not a database"
+    except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:  # "file is not a database"
         db.close()
         raise DatabaseError(f"cannot open {path}: {exc}") from exc
     except DatabaseError:

@@ -2,7 +2,8 @@
 
 The index lives in memory (a few MB for 5,000 students) so a lookup never waits on the disk:
 - an exact student ID comes first, then ID prefixes;
-- then names: last-name prefix, then first/preferred-name prefix, then other name parts;
+- then names: last-name prefix, then first/preferred-name prefix, then other name parts (a whole
+  word typed beats a longer name that starts with it: "jose" puts José before Josephs);
 - then substrings, then names one typo away ("Mrtinez" finds "Martinez").
 Accents and case are ignored ("jose" finds "José"), and apostrophes are dropped ("obrien" finds
 "O'Brien").
@@ -128,25 +129,29 @@ class StudentIndex:
         """The student whose ID is exactly `sis_id` (case and surrounding spaces ignored)."""
         return self._by_id.get(normalize_id(sis_id))
 
-    def _prefix_positions(self, prefix: str) -> dict[int, int]:
-        """Positions of students with a name token starting with `prefix` -> best token kind."""
-        found: dict[int, int] = {}
+    def _prefix_positions(self, prefix: str) -> dict[int, tuple[int, int]]:
+        """Positions of students with a name part starting with `prefix` -> (name kind, 0 when the
+        part is the whole word typed, else 1), the best one per student."""
+        found: dict[int, tuple[int, int]] = {}
         lo = bisect.bisect_left(self._tokens, (prefix,))
         for i in range(lo, len(self._tokens)):
             token, kind, pos = self._tokens[i]
             if not token.startswith(prefix):
                 break
-            if kind < found.get(pos, 99):
-                found[pos] = kind
+            fit = (kind, 0 if token == prefix else 1)
+            if fit < found.get(pos, (99, 99)):
+                found[pos] = fit
         return found
 
     def search(self, query: str, limit: int = 10, active_only: bool = True) -> list[Match]:
         """Students matching `query`, best first (see the module docstring for the order)."""
-        results: dict[int, int] = {}
+        # position -> (rank, 0 for a whole-word match else 1). Whole words sort first, then rank:
+        # "jose" puts José before Josephs, "000123" puts that ID before 0001230.
+        results: dict[int, tuple[int, int]] = {}
 
-        def offer(pos: int, rank: int) -> None:
-            if rank < results.get(pos, 99):
-                results[pos] = rank
+        def offer(pos: int, rank: int, partial: int = 1) -> None:
+            if (rank, partial) < results.get(pos, (99, 99)):
+                results[pos] = (rank, partial)
 
         raw = query.strip()
         if not raw:
@@ -154,7 +159,7 @@ class StudentIndex:
         id_query = normalize_id(raw)
         exact = self._by_id.get(id_query)
         if exact is not None:
-            offer(self._pos_of(exact), EXACT_ID)
+            offer(self._pos_of(exact), EXACT_ID, 0)
         if len(id_query) >= 2 and " " not in id_query:
             lo = bisect.bisect_left(self._sorted_ids, (id_query,))
             for i in range(lo, len(self._sorted_ids)):
@@ -171,9 +176,9 @@ class StudentIndex:
             first_hits = self._prefix_positions(words[0])
             for word in words[1:]:
                 hits = self._prefix_positions(word)
-                first_hits = {p: k for p, k in first_hits.items() if p in hits}
-            for pos, kind in first_hits.items():
-                offer(pos, LAST_PREFIX + kind)
+                first_hits = {p: fit for p, fit in first_hits.items() if p in hits}
+            for pos, (kind, partial) in first_hits.items():
+                offer(pos, LAST_PREFIX + kind, partial)
             if len(results) < limit:
                 needle = " ".join(words)
                 if len(needle) >= 2:
@@ -196,12 +201,12 @@ class StudentIndex:
         best = heapq.nsmallest(
             limit,
             (
-                (rank, students[pos].sort_key, pos)
-                for pos, rank in results.items()
+                (partial, rank, students[pos].sort_key, pos)
+                for pos, (rank, partial) in results.items()
                 if students[pos].active or not active_only
             ),
         )
-        return [Match(students[pos], rank) for rank, _key, pos in best]
+        return [Match(students[pos], rank) for _partial, rank, _key, pos in best]
 
     def _pos_of(self, student: IndexedStudent) -> int:
         lo = bisect.bisect_left(self._sorted_ids, (student.id_key,))
