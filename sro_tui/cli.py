@@ -1,0 +1,244 @@
+"""The `sro-tui` command: opens the app, and exposes every core action for scripts and the district.
+
+Exit codes: 0 success; 1 bad data or a refused action (one-line reason on stderr); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .paths import DB_ENV_VAR, default_db_path
+
+EXIT_OK, EXIT_BAD_DATA, EXIT_USAGE = 0, 1, 2
+
+
+class CommandFailed(Exception):
+    """A command could not do what was asked; the message is printed as one line on stderr."""
+
+
+def _db_option(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    # On subcommands the default is SUPPRESS, so `sro-tui --db X status` keeps the top-level value.
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        type=Path,
+        default=None if top_level else argparse.SUPPRESS,
+        help=f"the database file (default: ${DB_ENV_VAR}, else {default_db_path({})})",
+    )
+
+
+def _open(args: argparse.Namespace, *, create: bool = True):
+    from .db import open_database
+
+    return open_database(args.db or default_db_path(), create=create)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def cmd_open_app(args: argparse.Namespace) -> int:
+    from .ui.app import SroApp
+
+    if args.demo:
+        workdir = Path(tempfile.mkdtemp(prefix="sro-tui-demo-"))
+        try:
+            demo_db = workdir / "demo.sqlite3"
+            _write_demo(demo_db)
+            SroApp(demo_db, title_note="DEMO — a throwaway school; nothing is kept").run()
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return EXIT_OK
+    db_path = args.db or default_db_path()
+    SroApp(db_path, start_section=getattr(args, "start_section", "dashboard")).run()
+    return EXIT_OK
+
+
+def _write_demo(db_path: Path) -> None:
+    from .db import open_database
+    from .demo import create_demo_school
+    from .models import Student
+
+    db = open_database(db_path)
+    try:
+        if Student.select().exists():
+            raise CommandFailed(f"{db_path} already holds a school's records; give a new file")
+        create_demo_school()
+    finally:
+        db.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    db_path = args.db or default_db_path()
+    _write_demo(db_path)
+    print(f"demo school written to {db_path}")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .status import full_status
+
+    db = _open(args, create=False)
+    try:
+        status = full_status()
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(status, indent=2, ensure_ascii=False, default=str))
+    else:
+        for key, value in status.items():
+            label = key.replace("_", " ")
+            if isinstance(value, dict):
+                value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"
+            print(f"{label:>22}: {value}")
+    return EXIT_OK
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    from .roster import RosterImportError, apply_import, prepare_import
+
+    db = _open(args)
+    try:
+        try:
+            plan = prepare_import(args.path, school=args.school)
+        except RosterImportError as exc:
+            for problem in getattr(exc, "problems", [])[1:]:
+                print(f"  {problem}", file=sys.stderr)
+            raise CommandFailed(str(exc)) from exc
+        for warning in plan.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        verb = "would be" if args.dry_run else "were"
+        if not args.dry_run:
+            result = apply_import(plan)
+            print(
+                f"{plan.school_name}: {result.added} students added, {result.updated} updated, "
+                f"{result.deactivated} marked inactive, {result.unchanged} unchanged; "
+                f"{result.guardians} guardians in {result.households} households"
+            )
+        else:
+            print(
+                f"dry run, nothing written — {plan.school_name}: {len(plan.to_add)} students "
+                f"{verb} added, {len(plan.to_update)} updated, {len(plan.to_deactivate)} marked "
+                f"inactive, {plan.unchanged} unchanged"
+            )
+            for title, rows in (("add", plan.to_add), ("update", plan.to_update),
+                                ("mark inactive", plan.to_deactivate)):
+                for row in rows[: args.show]:
+                    print(f"  {title}: {row}")
+                if len(rows) > args.show:
+                    print(f"  … and {len(rows) - args.show} more to {title}")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def cmd_roster_schools(args: argparse.Namespace) -> int:
+    from .roster import RosterImportError, schools_in_roster
+
+    try:
+        schools = schools_in_roster(args.path)
+    except RosterImportError as exc:
+        raise CommandFailed(str(exc)) from exc
+    for school in schools:
+        print(f"{school.identifier or '-':<12} {school.sourced_id:<24} {school.name}")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from .db import backup_database
+
+    db = _open(args, create=False)
+    try:
+        written = backup_database(db, args.destination)
+    finally:
+        db.close()
+    print(f"backup written to {written}")
+    return EXIT_OK
+
+
+# --- parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sro-tui",
+        description="Records for the School Safety and Security Services Program (Policy 4311). "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"sro-tui {__version__}")
+    _db_option(parser, top_level=True)
+    parser.add_argument("--demo", action="store_true",
+                        help="open the app on a fresh demo school in a throwaway database")
+    parser.set_defaults(handler=cmd_open_app)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="write the demo school to a database",
+                          description="Write the demo school to a new database file.")
+    _db_option(demo)
+    demo.set_defaults(handler=cmd_demo)
+
+    status = sub.add_parser("status", help="the school year and what the school has on record",
+                            description="Print the current school year and counts.")
+    _db_option(status)
+    status.add_argument("--json", action="store_true", help="print JSON for scripts")
+    status.set_defaults(handler=cmd_status)
+
+    roster = sub.add_parser("roster", help="import the student roster",
+                            description="Import students and guardians.")
+    roster_sub = roster.add_subparsers(title="roster commands", metavar="COMMAND", required=True)
+    imp = roster_sub.add_parser(
+        "import",
+        help="import an SIS CSV export or a OneRoster bundle (folder or zip)",
+        description="Import a roster, all or nothing: any invalid row means nothing is written.",
+    )
+    _db_option(imp)
+    imp.add_argument("path", type=Path, help="a CSV file, a OneRoster folder, or a OneRoster zip")
+    imp.add_argument("--school", help="which school of a district-wide file (identifier, "
+                     "sourcedId or name; `roster schools PATH` lists them)")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="report what would be added, updated and marked inactive; write nothing")
+    imp.add_argument("--show", type=int, default=20, metavar="N",
+                     help="with --dry-run, list up to N students of each kind (default 20)")
+    imp.set_defaults(handler=cmd_roster_import)
+    schools = roster_sub.add_parser("schools", help="list the schools in a roster file",
+                                    description="List the schools a roster file holds.")
+    schools.add_argument("path", type=Path)
+    schools.set_defaults(handler=cmd_roster_schools)
+
+    backup = sub.add_parser("backup", help="copy the database safely, even while the app is open",
+                            description="Write a consistent copy of the database (0600).")
+    _db_option(backup)
+    backup.add_argument("destination", type=Path, help="a file name, or a folder for a dated file")
+    backup.set_defaults(handler=cmd_backup)
+
+    for register in EXTRA_COMMANDS:
+        register(sub, _db_option)
+    return parser
+
+
+# Features add their commands here: each is register(subparsers, add_db_option).
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction, Callable], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from .db import DatabaseError
+
+    try:
+        return args.handler(args)
+    except (CommandFailed, DatabaseError) as exc:
+        print(f"sro-tui: {exc}", file=sys.stderr)
+        return EXIT_BAD_DATA
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
