@@ -1,0 +1,96 @@
+"""The household grouping rule: one notice per family, two for a student whose parents live apart."""
+
+from __future__ import annotations
+
+from sro_tui.households import GuardianFacts, address_key, group_guardians, rebuild_households
+from sro_tui.models import Guardian, Household, Student, StudentGuardian
+
+
+def facts(gid, last, street="", postal="", students=(), key=None):
+    return GuardianFacts(gid, key or f"g{gid}", last, street, "Port Townsend", "WA", postal,
+                         frozenset(students))
+
+
+def test_address_key_ignores_case_punctuation_and_zip_plus_four():
+    assert address_key("12 Main St.", "98368-1234") == address_key("12 MAIN ST", "98368")
+    assert address_key("", "98368") == ""
+
+
+def test_siblings_with_the_same_parent_share_one_household():
+    groups = group_guardians([
+        facts(1, "Núñez", "12 Main St", "98368", students=[10, 11]),
+        facts(2, "García", "12 Main St.", "98368", students=[10, 11]),
+    ])
+    assert [g.guardian_ids for g in groups] == [[1, 2]]
+    assert groups[0].label == "Núñez / García household"
+
+
+def test_parents_living_apart_are_two_households():
+    groups = group_guardians([
+        facts(1, "Lee", "4 Oak Ave", "98368", students=[10]),
+        facts(2, "Lee", "900 Water St", "98339", students=[10]),
+    ])
+    assert sorted(g.guardian_ids for g in groups) == [[1], [2]]
+
+
+def test_guardian_without_address_joins_the_co_guardian_household():
+    groups = group_guardians([
+        facts(1, "Okafor", "7 Elm St", "98368", students=[10]),
+        facts(2, "Okafor", "", "", students=[10]),
+    ])
+    assert [g.guardian_ids for g in groups] == [[1, 2]]
+    assert groups[0].key == "addr:" + address_key("7 Elm St", "98368")
+
+
+def test_guardian_without_address_and_split_co_guardians_stands_alone():
+    groups = group_guardians([
+        facts(1, "Ivanova", "1 A St", "98368", students=[10]),
+        facts(2, "Ivanov", "2 B St", "98368", students=[10]),
+        facts(3, "Petrov", "", "", students=[10]),
+    ])
+    assert sorted(g.guardian_ids for g in groups) == [[1], [2], [3]]
+    assert [g for g in groups if g.guardian_ids == [3]][0].key == "guardian:g3"
+
+
+def test_guardians_without_any_address_sharing_a_child_are_one_household():
+    groups = group_guardians([
+        facts(1, "Ali", students=[10], key="b"),
+        facts(2, "Ali", students=[10, 11], key="a"),
+    ])
+    assert [g.guardian_ids for g in groups] == [[1, 2]]
+    assert groups[0].key == "guardian:a"
+
+
+def _guardian(school, key, last, street="", postal=""):
+    return Guardian.create(school=school, source_key=key, first_name="P", last_name=last,
+                           street=street, postal_code=postal)
+
+
+def _student(school, sis_id):
+    return Student.create(school=school, sis_id=sis_id, first_name="S", last_name="T")
+
+
+def test_rebuild_keeps_household_identity_and_deactivates_empty_ones(school):
+    mom = _guardian(school, "mom", "Nguyễn", "5 Bay St", "98368")
+    dad = _guardian(school, "dad", "Tran", "5 Bay St", "98368")
+    kid1, kid2 = _student(school, "001"), _student(school, "002")
+    for kid in (kid1, kid2):
+        StudentGuardian.create(student=kid, guardian=mom)
+        StudentGuardian.create(student=kid, guardian=dad)
+    assert rebuild_households(school) == 1
+    first = Household.get()
+    assert {g.id for g in first.guardians} == {mom.id, dad.id}
+
+    # Dad moves out: two households now; the original household keeps its record_id.
+    dad.street, dad.postal_code = "77 Hill Rd", "98339"
+    dad.save()
+    assert rebuild_households(school) == 2
+    assert Household.get(Household.key == first.key).record_id == first.record_id
+    assert Guardian.get_by_id(dad.id).household.key.startswith("addr:77 hill rd")
+
+    # Dad's guardian record becomes inactive: his household is kept but inactive.
+    dad.active = False
+    dad.save()
+    assert rebuild_households(school) == 1
+    assert Household.select().where(Household.active == False).count() == 1  # noqa: E712
+    assert Guardian.get_by_id(dad.id).household is None
