@@ -1,0 +1,96 @@
+"""The `sro-tui` command as a script or the district office would use it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sro_tui.cli import build_parser, main
+from sro_tui.db import open_database
+from sro_tui.records import ensure_current_year, ensure_school, save_staff
+
+
+@pytest.fixture
+def school_db(tmp_path: Path) -> Path:
+    path = tmp_path / "school.sqlite3"
+    database = open_database(path)
+    ensure_school("PTHS", "Port Townsend High School")
+    ensure_current_year(date(2026, 11, 28))
+    save_staff({"first_name": "Dana", "last_name": "Whitecloud", "kind": "campus_security_officer"})
+    database.close()
+    return path
+
+
+def _commands(parser, prefix=()):
+    """Every (sub)command path, e.g. ('roster', 'import')."""
+    yield prefix
+    for action in parser._actions:
+        if action.__class__.__name__ == "_SubParsersAction":
+            for name, sub in action.choices.items():
+                yield from _commands(sub, (*prefix, name))
+
+
+def test_every_command_has_help(capsys):
+    paths = list(_commands(build_parser()))
+    assert ("roster", "import") in paths and ("status",) in paths
+    for path in paths:
+        with pytest.raises(SystemExit) as done:
+            main([*path, "--help"])
+        assert done.value.code == 0
+        assert "usage: sro-tui" in capsys.readouterr().out
+
+
+def test_status_json_reports_the_year_and_counts(school_db: Path, capsys):
+    assert main(["status", "--db", str(school_db), "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["school_year"] == "2026-27"
+    assert status["school_code"] == "PTHS"
+    assert status["safety_staff"] == 1
+    assert status["active_students"] == 0
+
+
+def test_db_given_before_the_command_is_kept(school_db: Path, capsys):
+    assert main(["--db", str(school_db), "status"]) == 0
+    assert "2026-27" in capsys.readouterr().out
+
+
+def test_environment_variable_chooses_the_database(school_db: Path, monkeypatch, capsys):
+    monkeypatch.setenv("SRO_TUI_DB", str(school_db))
+    assert main(["status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["school_name"] == "Port Townsend High School"
+
+
+def test_missing_database_is_bad_data_with_one_line(tmp_path: Path, capsys):
+    assert main(["status", "--db", str(tmp_path / "none.sqlite3")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "none.sqlite3" in err
+    assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_bad_usage_exits_2(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["status", "--no-such-option"])
+    assert done.value.code == 2
+
+
+def test_backup_command_writes_a_readable_copy(school_db: Path, tmp_path: Path, capsys):
+    target = tmp_path / "copy.sqlite3"
+    assert main(["backup", "--db", str(school_db), str(target)]) == 0
+    con = sqlite3.connect(target)
+    assert con.execute("SELECT code FROM school").fetchone() == ("PTHS",)
+    con.close()
+
+
+def test_console_script_runs_as_a_process(school_db: Path):
+    out = subprocess.run(
+        [sys.executable, "-m", "sro_tui.cli", "status", "--db", str(school_db)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Port Townsend High School" in out.stdout
