@@ -1,0 +1,144 @@
+"""Restraint and isolation deadlines (RCW 28A.600.485), with business-day arithmetic.
+
+Pure: no database, no UI. Part of the policy module (`sro_tui.policy` re-exports it).
+
+What the statute requires after a student is restrained or isolated during school-sponsored
+instruction or activities (text as summarised by the Legislature's own bill reports, 2024 and
+2025; the 2023-24 bill that would have changed these steps, E4SHB 1479, was not enacted):
+- the staff member (school employee, resource officer or school security officer) informs the
+  building administrator or designee **as soon as possible**;
+- the staff member submits a **written report** of the incident to the district office **within
+  two business days**;
+- the principal or designee makes a reasonable effort to **verbally inform the parent or guardian
+  within 24 hours** of the incident;
+- and sends **written notification** to the parent or guardian as soon as practical but
+  **postmarked no later than five business days** after the incident.
+Counting follows RCW 1.12.040: the day of the incident is not counted, the last day is. A
+business day is Monday to Friday, not a holiday the school lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+RESTRAINT_CITATION = "RCW 28A.600.485; Policy 3246"
+AS_SOON_AS_POSSIBLE = "as soon as possible"
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """One step owed after a restraint or isolation: when it is due and when it was done.
+
+    `due_at` is the last moment that still meets the deadline; "as soon as possible" steps are due
+    at once (`due_at` is the incident time) and say so in `due_text`."""
+
+    name: str
+    label: str
+    due_at: datetime
+    due_text: str
+    met_at: datetime | None
+    citation: str
+
+    @property
+    def as_soon_as_possible(self) -> bool:
+        """A step with no fixed hour: due at once, shown until done, never "late"."""
+        return self.due_text == AS_SOON_AS_POSSIBLE
+
+    @property
+    def met(self) -> bool:
+        return self.met_at is not None
+
+    @property
+    def met_late(self) -> bool:
+        """Done, but after the deadline."""
+        return (
+            not self.as_soon_as_possible and self.met_at is not None and self.met_at > self.due_at
+        )
+
+    def overdue(self, now: datetime) -> bool:
+        """Not done and past due at `now` (an "as soon as possible" step is due from the start)."""
+        return self.met_at is None and now > self.due_at
+
+    def status(self, now: datetime) -> str:
+        """'met', 'met late', 'overdue' or 'open' (not done, not yet past due)."""
+        if self.met_at is not None:
+            return "met late" if self.met_late else "met"
+        return "overdue" if self.overdue(now) else "open"
+
+
+def is_business_day(day: date, holidays: Iterable[date] = ()) -> bool:
+    """Monday to Friday and not one of the school's listed holidays."""
+    return day.weekday() < 5 and day not in set(holidays)
+
+
+def add_business_days(start: date, days: int, holidays: Iterable[date] = ()) -> date:
+    """The date `days` business days after `start`, not counting `start` itself (RCW 1.12.040).
+
+    A Friday incident plus two business days is the next Tuesday."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    closed = set(holidays)
+    current = start
+    counted = 0
+    while counted < days:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in closed:
+            counted += 1
+    return current
+
+
+def _end_of(day: date, like: datetime) -> datetime:
+    return datetime.combine(day, time(23, 59, 59), tzinfo=like.tzinfo)
+
+
+def restraint_deadlines(
+    occurred_at: datetime,
+    *,
+    administrator_informed_at: datetime | None = None,
+    written_report_filed_at: datetime | None = None,
+    family_told_verbally_at: datetime | None = None,
+    family_told_in_writing_at: datetime | None = None,
+    holidays: Iterable[date] = (),
+) -> list[Deadline]:
+    """The four steps owed after a restraint or isolation that began at `occurred_at`, in the
+    order they fall due, each with when it was met (None while still owed)."""
+    closed = tuple(holidays)
+    incident_day = occurred_at.date()
+    report_day = add_business_days(incident_day, 2, closed)
+    writing_day = add_business_days(incident_day, 5, closed)
+    return [
+        Deadline(
+            name="administrator_informed",
+            label="Building administrator (or designee) informed",
+            due_at=occurred_at,
+            due_text=AS_SOON_AS_POSSIBLE,
+            met_at=administrator_informed_at,
+            citation="RCW 28A.600.485",
+        ),
+        Deadline(
+            name="family_told_verbally",
+            label="Parent or guardian told verbally (reasonable effort)",
+            due_at=occurred_at + timedelta(hours=24),
+            due_text="within 24 hours",
+            met_at=family_told_verbally_at,
+            citation="RCW 28A.600.485",
+        ),
+        Deadline(
+            name="written_report_filed",
+            label="Written incident report submitted to the district office",
+            due_at=_end_of(report_day, occurred_at),
+            due_text="within two business days",
+            met_at=written_report_filed_at,
+            citation="RCW 28A.600.485; RCW 1.12.040 (counting)",
+        ),
+        Deadline(
+            name="family_told_in_writing",
+            label="Written notification to the parent or guardian postmarked",
+            due_at=_end_of(writing_day, occurred_at),
+            due_text="no later than five business days",
+            met_at=family_told_in_writing_at,
+            citation="RCW 28A.600.485; RCW 1.12.040 (counting)",
+        ),
+    ]
