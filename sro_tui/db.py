@@ -10,9 +10,10 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from peewee import DatabaseError as PeeweeDatabaseError
-from peewee import SqliteDatabase
+from peewee import Model, SqliteDatabase
 
 from .models import database_proxy
 from .paths import ensure_private_dir
@@ -101,9 +102,104 @@ def _v2(db: SqliteDatabase) -> None:
     _fill_search_keys(db)
 
 
+# Family notices (issue 4): one row per distribution of the Policy 4311 notice to a household.
+_FAMILY_NOTICES = """
+CREATE TABLE "family_notice" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "household_id" INTEGER NOT NULL, "school_year_id" INTEGER NOT NULL, "method" VARCHAR(255) NOT NULL, "language" VARCHAR(255) NOT NULL, "sent_on" DATE NOT NULL, "delivery_status" VARCHAR(255) NOT NULL, "recorded_by" VARCHAR(255) NOT NULL, "notes" TEXT NOT NULL, "status_changed_at" DATETIME NOT NULL, FOREIGN KEY ("household_id") REFERENCES "household" ("id") ON DELETE RESTRICT, FOREIGN KEY ("school_year_id") REFERENCES "school_year" ("id") ON DELETE RESTRICT);
+CREATE UNIQUE INDEX "family_notice_record_id" ON "family_notice" ("record_id");
+CREATE INDEX "family_notice_household_id" ON "family_notice" ("household_id");
+CREATE INDEX "family_notice_school_year_id" ON "family_notice" ("school_year_id");
+"""
+
+
+# Start-of-year presentation (issue 3): sessions, presenters, check-ins (once per student per year
+# among rows not undone) and unmatched scans kept for later.
+_PRESENTATION = """
+CREATE TABLE "presentation_session" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "school_id" INTEGER NOT NULL, "school_year_id" INTEGER NOT NULL, "held_on" DATE NOT NULL, "title" VARCHAR(255) NOT NULL, "place" VARCHAR(255) NOT NULL, "kind" VARCHAR(255) NOT NULL, "notes" TEXT NOT NULL, FOREIGN KEY ("school_id") REFERENCES "school" ("id") ON DELETE RESTRICT, FOREIGN KEY ("school_year_id") REFERENCES "school_year" ("id") ON DELETE RESTRICT);
+CREATE UNIQUE INDEX "presentation_session_record_id" ON "presentation_session" ("record_id");
+CREATE INDEX "presentation_session_school_id" ON "presentation_session" ("school_id");
+CREATE INDEX "presentation_session_school_year_id" ON "presentation_session" ("school_year_id");
+CREATE TABLE "session_presenter" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "session_id" INTEGER NOT NULL, "staff_id" INTEGER NOT NULL, FOREIGN KEY ("session_id") REFERENCES "presentation_session" ("id") ON DELETE CASCADE, FOREIGN KEY ("staff_id") REFERENCES "safety_staff" ("id") ON DELETE RESTRICT);
+CREATE UNIQUE INDEX "session_presenter_record_id" ON "session_presenter" ("record_id");
+CREATE INDEX "session_presenter_session_id" ON "session_presenter" ("session_id");
+CREATE INDEX "session_presenter_staff_id" ON "session_presenter" ("staff_id");
+CREATE UNIQUE INDEX "session_presenter_session_id_staff_id" ON "session_presenter" ("session_id", "staff_id");
+CREATE TABLE "presentation_attendance" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "student_id" INTEGER NOT NULL, "session_id" INTEGER NOT NULL, "school_year_id" INTEGER NOT NULL, "recorded_at" DATETIME NOT NULL, "method" VARCHAR(255) NOT NULL, "recorded_by" VARCHAR(255) NOT NULL, "undone_at" DATETIME, "undone_by" VARCHAR(255) NOT NULL, "undo_reason" TEXT NOT NULL, FOREIGN KEY ("student_id") REFERENCES "student" ("id") ON DELETE RESTRICT, FOREIGN KEY ("session_id") REFERENCES "presentation_session" ("id") ON DELETE RESTRICT, FOREIGN KEY ("school_year_id") REFERENCES "school_year" ("id") ON DELETE RESTRICT);
+CREATE UNIQUE INDEX "presentation_attendance_record_id" ON "presentation_attendance" ("record_id");
+CREATE INDEX "presentation_attendance_student_id" ON "presentation_attendance" ("student_id");
+CREATE INDEX "presentation_attendance_session_id" ON "presentation_attendance" ("session_id");
+CREATE INDEX "presentation_attendance_school_year_id" ON "presentation_attendance" ("school_year_id");
+CREATE UNIQUE INDEX "presentation_attendance_once_per_year" ON "presentation_attendance" ("student_id", "school_year_id") WHERE ("undone_at" IS NULL);
+CREATE TABLE "unmatched_scan" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "session_id" INTEGER NOT NULL, "scanned_text" VARCHAR(255) NOT NULL, "scanned_at" DATETIME NOT NULL, "recorded_by" VARCHAR(255) NOT NULL, "resolved_at" DATETIME, "resolution" VARCHAR(255) NOT NULL, "linked_student_id" INTEGER, "dismiss_reason" TEXT NOT NULL, "resolved_by" VARCHAR(255) NOT NULL, FOREIGN KEY ("session_id") REFERENCES "presentation_session" ("id") ON DELETE RESTRICT, FOREIGN KEY ("linked_student_id") REFERENCES "student" ("id") ON DELETE RESTRICT);
+CREATE UNIQUE INDEX "unmatched_scan_record_id" ON "unmatched_scan" ("record_id");
+CREATE INDEX "unmatched_scan_session_id" ON "unmatched_scan" ("session_id");
+CREATE INDEX "unmatched_scan_linked_student_id" ON "unmatched_scan" ("linked_student_id");
+"""
+
+
+# Intervention requests (issue 5): the request, students and staff involved, law-enforcement
+# activity with its safeguards, restraint/isolation with its deadlines, and amendments.
+_INTERVENTIONS = """
+CREATE TABLE "intervention_request" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "school_id" INTEGER NOT NULL, "school_year_id" INTEGER NOT NULL, "occurred_at" DATETIME, "location" VARCHAR(255) NOT NULL, "on_premises" INTEGER, "requested_by_name" VARCHAR(255) NOT NULL, "requested_by_role" VARCHAR(255) NOT NULL, "staff_initiated_emergency" INTEGER NOT NULL, "criterion" VARCHAR(255) NOT NULL, "facts" TEXT NOT NULL, "purpose_is_discipline" INTEGER, "actions_taken" TEXT NOT NULL, "outcome" TEXT NOT NULL, "status" VARCHAR(255) NOT NULL, "submitted_at" DATETIME, "submitted_by" VARCHAR(255) NOT NULL, "reviewed_at" DATETIME, "reviewed_by" VARCHAR(255) NOT NULL, "review_note" TEXT NOT NULL, "findings_json" TEXT NOT NULL, "reason_findings" INTEGER NOT NULL, "acknowledged_reasons_json" TEXT NOT NULL, "version" INTEGER NOT NULL, FOREIGN KEY ("school_id") REFERENCES "school" ("id") ON DELETE RESTRICT, FOREIGN KEY ("school_year_id") REFERENCES "school_year" ("id") ON DELETE RESTRICT);
+CREATE UNIQUE INDEX "intervention_request_record_id" ON "intervention_request" ("record_id");
+CREATE INDEX "intervention_request_school_id" ON "intervention_request" ("school_id");
+CREATE INDEX "intervention_request_school_year_id" ON "intervention_request" ("school_year_id");
+CREATE INDEX "intervention_request_occurred_at" ON "intervention_request" ("occurred_at");
+CREATE INDEX "intervention_request_status" ON "intervention_request" ("status");
+CREATE TABLE "intervention_student" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "request_id" INTEGER NOT NULL, "student_id" INTEGER, "unknown_person_description" VARCHAR(255) NOT NULL, "role" VARCHAR(255) NOT NULL, FOREIGN KEY ("request_id") REFERENCES "intervention_request" ("id") ON DELETE CASCADE, FOREIGN KEY ("student_id") REFERENCES "student" ("id") ON DELETE RESTRICT);
+CREATE UNIQUE INDEX "intervention_student_record_id" ON "intervention_student" ("record_id");
+CREATE INDEX "intervention_student_request_id" ON "intervention_student" ("request_id");
+CREATE INDEX "intervention_student_student_id" ON "intervention_student" ("student_id");
+CREATE TABLE "intervention_staff" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "request_id" INTEGER NOT NULL, "staff_id" INTEGER NOT NULL, FOREIGN KEY ("request_id") REFERENCES "intervention_request" ("id") ON DELETE CASCADE, FOREIGN KEY ("staff_id") REFERENCES "safety_staff" ("id") ON DELETE RESTRICT);
+CREATE UNIQUE INDEX "intervention_staff_record_id" ON "intervention_staff" ("record_id");
+CREATE INDEX "intervention_staff_request_id" ON "intervention_staff" ("request_id");
+CREATE INDEX "intervention_staff_staff_id" ON "intervention_staff" ("staff_id");
+CREATE UNIQUE INDEX "intervention_staff_request_id_staff_id" ON "intervention_staff" ("request_id", "staff_id");
+CREATE TABLE "law_enforcement_activity" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "request_id" INTEGER NOT NULL, "kind" VARCHAR(255) NOT NULL, "on_premises" INTEGER, "why_on_premises" TEXT NOT NULL, "consent_requested" INTEGER, "attorney_access" VARCHAR(255) NOT NULL, "parent_notified" INTEGER, "notes" TEXT NOT NULL, FOREIGN KEY ("request_id") REFERENCES "intervention_request" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX "law_enforcement_activity_record_id" ON "law_enforcement_activity" ("record_id");
+CREATE INDEX "law_enforcement_activity_request_id" ON "law_enforcement_activity" ("request_id");
+CREATE TABLE "restraint_isolation" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "request_id" INTEGER NOT NULL, "restraint" INTEGER NOT NULL, "isolation" INTEGER NOT NULL, "started_at" DATETIME, "ended_at" DATETIME, "description" TEXT NOT NULL, "injuries" INTEGER, "administrator_informed_at" DATETIME, "written_report_filed_at" DATETIME, "family_told_verbally_at" DATETIME, "family_told_in_writing_at" DATETIME, "language" VARCHAR(255) NOT NULL, FOREIGN KEY ("request_id") REFERENCES "intervention_request" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX "restraint_isolation_record_id" ON "restraint_isolation" ("record_id");
+CREATE UNIQUE INDEX "restraint_isolation_request_id" ON "restraint_isolation" ("request_id");
+CREATE TABLE "intervention_amendment" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "request_id" INTEGER NOT NULL, "version" INTEGER NOT NULL, "amended_at" DATETIME NOT NULL, "amended_by" VARCHAR(255) NOT NULL, "reason" TEXT NOT NULL, "before_json" TEXT NOT NULL, "after_json" TEXT NOT NULL, FOREIGN KEY ("request_id") REFERENCES "intervention_request" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX "intervention_amendment_record_id" ON "intervention_amendment" ("record_id");
+CREATE INDEX "intervention_amendment_request_id" ON "intervention_amendment" ("request_id");
+"""
+
+
+# Agreements with agencies/companies, stakeholder review, family complaints (issue 6).
+_AGREEMENTS_AND_COMPLAINTS = """
+CREATE TABLE "agreement" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "school_id" INTEGER NOT NULL, "school_year_id" INTEGER NOT NULL, "provider_type" VARCHAR(255) NOT NULL, "provider_name" VARCHAR(255) NOT NULL, "document_title" VARCHAR(255) NOT NULL, "document_reference" VARCHAR(255) NOT NULL, "adopted_on" DATE, "adopted_by" VARCHAR(255) NOT NULL, "notes" TEXT NOT NULL, FOREIGN KEY ("school_id") REFERENCES "school" ("id") ON DELETE RESTRICT, FOREIGN KEY ("school_year_id") REFERENCES "school_year" ("id") ON DELETE RESTRICT);
+CREATE UNIQUE INDEX "agreement_record_id" ON "agreement" ("record_id");
+CREATE INDEX "agreement_school_id" ON "agreement" ("school_id");
+CREATE INDEX "agreement_school_year_id" ON "agreement" ("school_year_id");
+CREATE UNIQUE INDEX "agreement_school_id_school_year_id_provider_name" ON "agreement" ("school_id", "school_year_id", "provider_name");
+CREATE TABLE "agreement_item" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "agreement_id" INTEGER NOT NULL, "code" VARCHAR(255) NOT NULL, "met" INTEGER NOT NULL, "where_met" VARCHAR(255) NOT NULL, "notes" TEXT NOT NULL, FOREIGN KEY ("agreement_id") REFERENCES "agreement" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX "agreement_item_record_id" ON "agreement_item" ("record_id");
+CREATE INDEX "agreement_item_agreement_id" ON "agreement_item" ("agreement_id");
+CREATE UNIQUE INDEX "agreement_item_agreement_id_code" ON "agreement_item" ("agreement_id", "code");
+CREATE TABLE "stakeholder_meeting" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "agreement_id" INTEGER NOT NULL, "held_on" DATE NOT NULL, "kind" VARCHAR(255) NOT NULL, "title" VARCHAR(255) NOT NULL, "notes" TEXT NOT NULL, FOREIGN KEY ("agreement_id") REFERENCES "agreement" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX "stakeholder_meeting_record_id" ON "stakeholder_meeting" ("record_id");
+CREATE INDEX "stakeholder_meeting_agreement_id" ON "stakeholder_meeting" ("agreement_id");
+CREATE TABLE "stakeholder_participant" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "meeting_id" INTEGER NOT NULL, "role" VARCHAR(255) NOT NULL, "name" VARCHAR(255) NOT NULL, "people" INTEGER NOT NULL, FOREIGN KEY ("meeting_id") REFERENCES "stakeholder_meeting" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX "stakeholder_participant_record_id" ON "stakeholder_participant" ("record_id");
+CREATE INDEX "stakeholder_participant_meeting_id" ON "stakeholder_participant" ("meeting_id");
+CREATE TABLE "complaint" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "school_id" INTEGER NOT NULL, "school_year_id" INTEGER NOT NULL, "received_on" DATE NOT NULL, "received_how" VARCHAR(255) NOT NULL, "complainant_name" VARCHAR(255) NOT NULL, "complainant_role" VARCHAR(255) NOT NULL, "complainant_contact" VARCHAR(255) NOT NULL, "language" VARCHAR(255) NOT NULL, "staff_id" INTEGER, "staff_description" VARCHAR(255) NOT NULL, "student_id" INTEGER, "category" VARCHAR(255) NOT NULL, "what_happened" TEXT NOT NULL, "routed_to_school_on" DATE, "routed_to_agency_on" DATE, "agency_name" VARCHAR(255) NOT NULL, "investigation_notes" TEXT NOT NULL, "response_sent_on" DATE, "response_summary" TEXT NOT NULL, "closed_on" DATE, "closed_by" VARCHAR(255) NOT NULL, FOREIGN KEY ("school_id") REFERENCES "school" ("id") ON DELETE RESTRICT, FOREIGN KEY ("school_year_id") REFERENCES "school_year" ("id") ON DELETE RESTRICT, FOREIGN KEY ("staff_id") REFERENCES "safety_staff" ("id") ON DELETE RESTRICT, FOREIGN KEY ("student_id") REFERENCES "student" ("id") ON DELETE RESTRICT);
+CREATE UNIQUE INDEX "complaint_record_id" ON "complaint" ("record_id");
+CREATE INDEX "complaint_school_id" ON "complaint" ("school_id");
+CREATE INDEX "complaint_school_year_id" ON "complaint" ("school_year_id");
+CREATE INDEX "complaint_staff_id" ON "complaint" ("staff_id");
+CREATE INDEX "complaint_student_id" ON "complaint" ("student_id");
+CREATE INDEX "complaint_closed_on" ON "complaint" ("closed_on");
+"""
+
+
 MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V1_PEOPLE),  # 1
     _v2,  # 2
+    _run_script(_FAMILY_NOTICES),  # family notices
+    _run_script(_PRESENTATION),  # presentation sessions and check-ins
+    _run_script(_INTERVENTIONS),  # intervention requests
+    _run_script(_AGREEMENTS_AND_COMPLAINTS),  # agreements and complaints
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -153,7 +249,9 @@ def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
             ensure_private_dir(path.parent)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             os.close(fd)
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_SECONDS)
+    db = SqliteDatabase(
+        str(path), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_SECONDS
+    )
     try:
         db.connect(reuse_if_open=True)
         migrate(db)
@@ -167,6 +265,38 @@ def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
         _make_private(path)
     database_proxy.initialize(db)
     return db
+
+
+def bulk_insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
+    """Insert rows (dicts with the same keys, by field or column name; fields left out get their
+    default) with one prepared statement and the driver's executemany.
+
+    peewee's insert_many builds an expression node for every cell (about 10 µs each): for the
+    thousands of rows of a demo school or a bulk notice action that was most of the time. The
+    fields' own `db_value` conversions keep the stored values what peewee would store, on SQLite
+    or PostgreSQL alike. Call inside the caller's transaction.
+    """
+    if not rows:
+        return
+    meta = model._meta
+    given = [meta.fields.get(name) or meta.columns[name] for name in rows[0]]
+    keys = list(rows[0])
+    given_names = {f.name for f in given}  # by name: peewee's Field == builds a SQL expression
+    defaults = {f: d for f, d in meta.defaults.items() if f.name not in given_names}
+    fields = given + list(defaults)
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    database = meta.database
+    marks = ", ".join([database.param] * len(fields))
+    sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})'
+    converters = [f.db_value for f in given]
+    default_converters = [(f.db_value, d) for f, d in defaults.items()]
+
+    def values(row: dict[str, Any]) -> tuple:
+        return tuple(to_db(row[key]) for to_db, key in zip(converters, keys, strict=True)) + tuple(
+            to_db(d() if callable(d) else d) for to_db, d in default_converters
+        )
+
+    database.cursor().executemany(sql, [values(row) for row in rows])
 
 
 def backup_database(db: SqliteDatabase, destination: Path | str) -> Path:

@@ -120,8 +120,11 @@ def group_guardians(guardians: list[GuardianFacts]) -> list[HouseholdGroup]:
         if addressed:
             first = addressed[0]
             key = "addr:" + home[first.guardian_id]
-            city_line = " ".join(p for p in (first.city + ("," if first.city else ""), first.state,
-                                             first.postal_code) if p)
+            city_line = " ".join(
+                p
+                for p in (first.city + ("," if first.city else ""), first.state, first.postal_code)
+                if p
+            )
             address = ", ".join(p for p in (first.street, city_line.rstrip(",")) if p)
         else:
             key = "guardian:" + min(facts[i].source_key for i in ids)
@@ -154,17 +157,25 @@ def rebuild_households(school: School) -> int:
         links[guardian_id].add(student_id)
     rows = list(
         Guardian.select(
-            Guardian.id, Guardian.source_key, Guardian.last_name, Guardian.street, Guardian.city,
-            Guardian.state, Guardian.postal_code, Guardian.household,
+            Guardian.id,
+            Guardian.source_key,
+            Guardian.last_name,
+            Guardian.street,
+            Guardian.city,
+            Guardian.state,
+            Guardian.postal_code,
+            Guardian.household,
         )
         .where(Guardian.school == school, Guardian.active == True)  # noqa: E712
         .tuples()
     )
     current_household = {row[0]: row[7] for row in rows}
-    groups = group_guardians([
-        GuardianFacts(gid, key, last, street, city, state, postal, frozenset(links[gid]))
-        for gid, key, last, street, city, state, postal, _household in rows
-    ])
+    groups = group_guardians(
+        [
+            GuardianFacts(gid, key, last, street, city, state, postal, frozenset(links[gid]))
+            for gid, key, last, street, city, state, postal, _household in rows
+        ]
+    )
     param = database_proxy.param
     with database_proxy.atomic():
         existing = {
@@ -177,8 +188,11 @@ def rebuild_households(school: School) -> int:
         }
         now = utc_now()
         cursor = database_proxy.cursor()
-        new = [(new_record_id(), now, now, school.id, g.key, g.label, g.address, True)
-               for g in groups if g.key not in existing]
+        new = [
+            (new_record_id(), now, now, school.id, g.key, g.label, g.address, True)
+            for g in groups
+            if g.key not in existing
+        ]
         if new:
             cursor.executemany(
                 'INSERT INTO "household" ("record_id", "created_at", "updated_at", "school_id", '
@@ -219,6 +233,7 @@ def rebuild_households(school: School) -> int:
         for batch in chunked(stale, 500):
             Household.update(active=False, updated_at=now).where(Household.id.in_(batch)).execute()
         Guardian.update(household=None).where(
-            Guardian.school == school, Guardian.active == False  # noqa: E712
+            Guardian.school == school,
+            Guardian.active == False,  # noqa: E712
         ).execute()
     return len(groups)

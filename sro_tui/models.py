@@ -141,8 +141,9 @@ class Guardian(BaseModel):
 
     @property
     def mailing_address(self) -> str:
-        city_line = " ".join(p for p in (f"{self.city}," if self.city else "", self.state,
-                                         self.postal_code) if p)
+        city_line = " ".join(
+            p for p in (f"{self.city}," if self.city else "", self.state, self.postal_code) if p
+        )
         return ", ".join(p for p in (self.street, city_line.rstrip(",")) if p)
 
 
@@ -236,3 +237,350 @@ FOUNDATION_MODELS: list[type[Model]] = [
     AuditEvent,
     Setting,
 ]
+
+
+# --- family notices (issue 4) -----------------------------------------------------------------
+
+NOTICE_METHODS = {
+    "paper_home": "Paper sent home",
+    "mail": "Mail",
+    "email": "E-mail",
+    "portal": "School portal / messaging app",
+    "in_person": "In person",
+}
+DELIVERY_STATUSES = {
+    "sent": "Sent",
+    "delivered": "Delivered",
+    "returned": "Returned mail",
+    "bounced": "Bounced e-mail",
+}
+
+
+class FamilyNotice(BaseModel):
+    """One distribution of the Policy 4311 family information to a household in a school year.
+
+    A household counts as notified for the year when one of its notices is `sent` or `delivered`;
+    `returned` or `bounced` puts it back on the to-do list. Status changes are audited.
+    """
+
+    household = ForeignKeyField(Household, backref="notices", on_delete="RESTRICT")
+    school_year = ForeignKeyField(SchoolYear, backref="family_notices", on_delete="RESTRICT")
+    method = CharField()  # a key of NOTICE_METHODS
+    language = CharField(default="en")  # the language of the letter sent (template code)
+    sent_on = DateField()
+    delivery_status = CharField(default="sent")  # a key of DELIVERY_STATUSES
+    recorded_by = CharField(default="")
+    notes = TextField(default="")
+    status_changed_at = DateTimeField(default=utc_now)
+
+
+# --- start-of-year presentation (issue 3) -----------------------------------------------------
+
+SESSION_KINDS = {
+    "assembly": "Assembly",
+    "classroom": "Classroom",
+    "make_up": "Make-up",
+}
+CHECK_IN_METHODS = {
+    "scan": "Scanned",
+    "search": "Found by name",
+    "list": "Class list",
+}
+UNMATCHED_RESOLUTIONS = {
+    "linked": "Linked to a student",
+    "dismissed": "Dismissed",
+}
+
+
+class PresentationSession(BaseModel):
+    """One presentation of the safety and security staff's role to students (Policy 4311)."""
+
+    school = ForeignKeyField(School, backref="presentation_sessions", on_delete="RESTRICT")
+    school_year = ForeignKeyField(SchoolYear, backref="presentation_sessions", on_delete="RESTRICT")
+    held_on = DateField()
+    title = CharField()
+    place = CharField(default="")
+    kind = CharField(default="assembly")  # a key of SESSION_KINDS
+    notes = TextField(default="")
+
+
+class SessionPresenter(BaseModel):
+    session = ForeignKeyField(PresentationSession, backref="presenters", on_delete="CASCADE")
+    staff = ForeignKeyField(SafetyStaff, backref="presentations", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("session", "staff"), True),)
+
+
+class PresentationAttendance(BaseModel):
+    """A student recorded as presented to. Never deleted: an undo sets `undone_at` (audited).
+
+    `school_year` repeats the session's year so that "once per student per year" is one partial
+    unique index over the rows that are not undone.
+    """
+
+    student = ForeignKeyField(Student, backref="presentation_attendance", on_delete="RESTRICT")
+    session = ForeignKeyField(PresentationSession, backref="attendance", on_delete="RESTRICT")
+    school_year = ForeignKeyField(
+        SchoolYear, backref="presentation_attendance", on_delete="RESTRICT"
+    )
+    recorded_at = DateTimeField(default=utc_now)
+    method = CharField()  # a key of CHECK_IN_METHODS
+    recorded_by = CharField(default="")
+    undone_at = DateTimeField(null=True)
+    undone_by = CharField(default="")
+    undo_reason = TextField(default="")
+
+
+PresentationAttendance.add_index(
+    PresentationAttendance.index(
+        PresentationAttendance.student,
+        PresentationAttendance.school_year,
+        unique=True,
+        where=PresentationAttendance.undone_at.is_null(),
+        name="presentation_attendance_once_per_year",
+    )
+)
+
+
+class UnmatchedScan(BaseModel):
+    """A scan or typed ID that matched no student: kept until someone links or dismisses it."""
+
+    session = ForeignKeyField(PresentationSession, backref="unmatched_scans", on_delete="RESTRICT")
+    scanned_text = CharField()
+    scanned_at = DateTimeField(default=utc_now)
+    recorded_by = CharField(default="")
+    resolved_at = DateTimeField(null=True)
+    resolution = CharField(default="")  # "" while open, else a key of UNMATCHED_RESOLUTIONS
+    linked_student = ForeignKeyField(
+        Student, null=True, backref="linked_scans", on_delete="RESTRICT"
+    )
+    dismiss_reason = TextField(default="")
+    resolved_by = CharField(default="")
+
+
+# --- intervention requests (issue 5) ----------------------------------------------------------
+# Rules and catalogues (criteria, actions, law-enforcement kinds) live in `policy`; these tables
+# keep what the form recorded. `occurred_at` and the restraint/isolation times are the school's
+# local wall-clock time as the principal typed it; `created_at`/`updated_at` stay UTC.
+
+REQUEST_STATUSES = {
+    "draft": "Draft",
+    "submitted": "Submitted",
+    "reviewed": "Reviewed",
+    "refused": "Refused (discipline)",
+}
+INVOLVED_ROLES = {
+    "subject": "Subject of the request",
+    "other": "Other student involved",
+}
+
+
+class InterventionRequest(BaseModel):
+    """A request for safety and security staff to intervene (Policy 4311), or a staff-initiated
+    emergency. Once submitted it is never overwritten: changes are InterventionAmendments."""
+
+    school = ForeignKeyField(School, backref="intervention_requests", on_delete="RESTRICT")
+    school_year = ForeignKeyField(SchoolYear, backref="intervention_requests", on_delete="RESTRICT")
+    occurred_at = DateTimeField(null=True, index=True)
+    location = CharField(default="")
+    on_premises = BooleanField(null=True)
+    requested_by_name = CharField(default="")
+    requested_by_role = CharField(default="")  # "" or a key of policy.REQUESTER_ROLES
+    staff_initiated_emergency = BooleanField(default=False)
+    criterion = CharField(default="")  # "" or a key of policy.CRITERIA
+    facts = TextField(default="")
+    purpose_is_discipline = BooleanField(null=True)
+    actions_taken = TextField(default="[]")  # JSON list of policy.ACTIONS keys
+    outcome = TextField(default="")
+    status = CharField(default="draft", index=True)  # a key of REQUEST_STATUSES
+    submitted_at = DateTimeField(null=True)
+    submitted_by = CharField(default="")
+    reviewed_at = DateTimeField(null=True)
+    reviewed_by = CharField(default="")
+    review_note = TextField(default="")
+    findings_json = TextField(default="[]")  # the policy findings when last saved
+    # Findings that needed a written reason (NEEDS_REASON), counted for the list filter.
+    reason_findings = IntegerField(default=0)
+    acknowledged_reasons_json = TextField(default="{}")
+    version = IntegerField(default=1)  # 1 when submitted, +1 per amendment
+
+
+class InterventionStudent(BaseModel):
+    """A student involved, from the roster, or an unknown person described in words."""
+
+    request = ForeignKeyField(InterventionRequest, backref="students", on_delete="CASCADE")
+    student = ForeignKeyField(Student, null=True, backref="interventions", on_delete="RESTRICT")
+    unknown_person_description = CharField(default="")
+    role = CharField(default="subject")  # a key of INVOLVED_ROLES
+
+
+class InterventionStaff(BaseModel):
+    """A safety or security staff member who responded."""
+
+    request = ForeignKeyField(InterventionRequest, backref="staff", on_delete="CASCADE")
+    staff = ForeignKeyField(SafetyStaff, backref="interventions", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("request", "staff"), True),)
+
+
+class LawEnforcementActivity(BaseModel):
+    """One law-enforcement activity during the intervention, with its safeguards."""
+
+    request = ForeignKeyField(InterventionRequest, backref="law_enforcement", on_delete="CASCADE")
+    kind = CharField()  # a key of policy.LAW_ENFORCEMENT_ACTIVITIES
+    on_premises = BooleanField(null=True)
+    why_on_premises = TextField(default="")
+    consent_requested = BooleanField(null=True)  # searches only
+    attorney_access = CharField(default="")  # "" or a key of policy.ATTORNEY_ACCESS_ANSWERS
+    parent_notified = BooleanField(null=True)
+    notes = TextField(default="")
+
+
+class RestraintIsolation(BaseModel):
+    """The restraint/isolation record a request opens, with the steps RCW 28A.600.485 requires."""
+
+    request = ForeignKeyField(
+        InterventionRequest, backref="restraints", on_delete="CASCADE", unique=True
+    )
+    restraint = BooleanField(default=False)
+    isolation = BooleanField(default=False)
+    started_at = DateTimeField(null=True)
+    ended_at = DateTimeField(null=True)
+    description = TextField(default="")
+    injuries = BooleanField(null=True)
+    administrator_informed_at = DateTimeField(null=True)
+    written_report_filed_at = DateTimeField(null=True)
+    family_told_verbally_at = DateTimeField(null=True)
+    family_told_in_writing_at = DateTimeField(null=True)
+    language = CharField(default="")  # the family's language for the notifications
+
+
+class InterventionAmendment(BaseModel):
+    """A change to a submitted request: who, when, why, and the request before and after (JSON)."""
+
+    request = ForeignKeyField(InterventionRequest, backref="amendments", on_delete="CASCADE")
+    version = IntegerField()  # the request's version after this amendment
+    amended_at = DateTimeField(default=utc_now)
+    amended_by = CharField()
+    reason = TextField()
+    before_json = TextField()
+    after_json = TextField()
+
+
+# --- agreements with agencies and companies, family complaints (issue 6) ----------------------
+# The item catalogue (A1-A5, B, C, in the statute's words) and the adoption rules live in
+# `agreements.py`; these tables keep what the school recorded.
+
+PROVIDER_TYPES = {
+    "law_enforcement_agency": "Law enforcement agency",
+    "security_company": "Security company",
+}
+MEETING_KINDS = {
+    "meeting": "Meeting",
+    "survey": "Survey",
+    "consultation": "Consultation",
+}
+PARTICIPANT_ROLES = {
+    "parent": "Parent or guardian",
+    "student": "Student",
+    "community_member": "Community member",
+    "staff": "School or district staff",
+    "agency": "Agency or company",
+}
+COMPLAINT_CHANNELS = {
+    "phone": "Phone",
+    "email": "E-mail",
+    "in_person": "In person",
+    "letter": "Letter",
+    "online_form": "Online form",
+}
+COMPLAINANT_ROLES = {
+    "parent": "Parent or guardian",
+    "student": "Student",
+    "community_member": "Community member",
+    "staff": "School staff",
+    "other": "Other",
+}
+# RCW 28A.320.1241(d) counts complaints "about job duties and student interactions".
+COMPLAINT_CATEGORIES = {
+    "student_interaction": "Student interaction",
+    "job_duties": "Job duties",
+}
+
+
+class Agreement(BaseModel):
+    """The year's agreement with one police agency or security company (RCW 28A.320.1242)."""
+
+    school = ForeignKeyField(School, backref="agreements", on_delete="RESTRICT")
+    school_year = ForeignKeyField(SchoolYear, backref="agreements", on_delete="RESTRICT")
+    provider_type = CharField()  # a key of PROVIDER_TYPES
+    provider_name = CharField()  # as on the roster's employer_name
+    document_title = CharField(default="")
+    document_reference = CharField(default="")  # where the signed document is filed
+    adopted_on = DateField(null=True)
+    adopted_by = CharField(default="")  # e.g. "School board, resolution 2026-14"
+    notes = TextField(default="")
+
+    class Meta:
+        indexes = ((("school", "school_year", "provider_name"), True),)
+
+
+class AgreementItem(BaseModel):
+    """One required content of the agreement: met or not, and where in the document."""
+
+    agreement = ForeignKeyField(Agreement, backref="items", on_delete="CASCADE")
+    code = CharField()  # A1 … A5, B, C (agreements.AGREEMENT_ITEMS)
+    met = BooleanField(default=False)
+    where_met = CharField(default="")  # e.g. "§4.2, p. 3"
+    notes = TextField(default="")
+
+    class Meta:
+        indexes = ((("agreement", "code"), True),)
+
+
+class StakeholderMeeting(BaseModel):
+    """A meeting, survey or consultation held to review the agreement."""
+
+    agreement = ForeignKeyField(Agreement, backref="meetings", on_delete="CASCADE")
+    held_on = DateField()
+    kind = CharField(default="meeting")  # a key of MEETING_KINDS
+    title = CharField(default="")
+    notes = TextField(default="")
+
+
+class StakeholderParticipant(BaseModel):
+    """Who took part, by role; the name is optional (a survey may have 40 anonymous parents)."""
+
+    meeting = ForeignKeyField(StakeholderMeeting, backref="participants", on_delete="CASCADE")
+    role = CharField()  # a key of PARTICIPANT_ROLES
+    name = CharField(default="")
+    people = IntegerField(default=1)
+
+
+class Complaint(BaseModel):
+    """A complaint about safety and security staff, from intake to closing. A closed complaint is
+    changed only after `agreements.reopen_complaint` (with a reason, audited)."""
+
+    school = ForeignKeyField(School, backref="complaints", on_delete="RESTRICT")
+    school_year = ForeignKeyField(SchoolYear, backref="complaints", on_delete="RESTRICT")
+    received_on = DateField()
+    received_how = CharField()  # a key of COMPLAINT_CHANNELS
+    complainant_name = CharField(default="")
+    complainant_role = CharField(default="parent")  # a key of COMPLAINANT_ROLES
+    complainant_contact = CharField(default="")  # only what is needed to answer
+    language = CharField(default="")
+    staff = ForeignKeyField(SafetyStaff, null=True, backref="complaints", on_delete="RESTRICT")
+    staff_description = CharField(default="")  # when the person is not on the roster
+    student = ForeignKeyField(Student, null=True, backref="complaints", on_delete="RESTRICT")
+    category = CharField(default="student_interaction")  # a key of COMPLAINT_CATEGORIES
+    what_happened = TextField()
+    routed_to_school_on = DateField(null=True)
+    routed_to_agency_on = DateField(null=True)
+    agency_name = CharField(default="")
+    investigation_notes = TextField(default="")
+    response_sent_on = DateField(null=True)
+    response_summary = TextField(default="")
+    closed_on = DateField(null=True, index=True)
+    closed_by = CharField(default="")

@@ -92,7 +92,10 @@ def audit(
 
 
 def school_year_for(day: date) -> tuple[str, date, date]:
-    """Washington school years run July 1 - June 30 (the state fiscal year): 2026-11-28 -> 2026-27."""
+    """Washington school years run July 1 - June 30 (the state fiscal year).
+
+    2026-11-28 -> ("2026-27", 2026-07-01, 2027-06-30).
+    """
     first = day.year if day.month >= 7 else day.year - 1
     return f"{first}-{str(first + 1)[-2:]}", date(first, 7, 1), date(first + 1, 6, 30)
 
@@ -139,9 +142,21 @@ def current_year() -> SchoolYear | None:
 # --- safety staff -----------------------------------------------------------------------------
 
 STAFF_FIELDS = (
-    "first_name", "last_name", "kind", "commissioned", "employer_type", "employer_name",
-    "days_per_week", "training_status", "training_completed_on", "training_reference",
-    "training_plan", "training_due_on", "email", "phone", "active",
+    "first_name",
+    "last_name",
+    "kind",
+    "commissioned",
+    "employer_type",
+    "employer_name",
+    "days_per_week",
+    "training_status",
+    "training_completed_on",
+    "training_reference",
+    "training_plan",
+    "training_due_on",
+    "email",
+    "phone",
+    "active",
 )
 
 
@@ -177,7 +192,9 @@ def validate_staff(values: dict[str, Any]) -> dict[str, str]:
         problems["days_per_week"] = "days per week must be a number"
     status = values.get("training_status", "not_started")
     if status not in TRAINING_STATUSES:
-        problems["training_status"] = f"training status must be one of: {', '.join(TRAINING_STATUSES)}"
+        problems["training_status"] = (
+            f"training status must be one of: {', '.join(TRAINING_STATUSES)}"
+        )
     elif status == "completed" and not values.get("training_completed_on"):
         problems["training_completed_on"] = "give the date the training series was completed"
     elif status == "planned" and not values.get("training_due_on"):
@@ -185,13 +202,21 @@ def validate_staff(values: dict[str, Any]) -> dict[str, str]:
     return problems
 
 
-def save_staff(values: dict[str, Any], staff: SafetyStaff | None = None,
-               school: School | None = None) -> SafetyStaff:
+def save_staff(
+    values: dict[str, Any], staff: SafetyStaff | None = None, school: School | None = None
+) -> SafetyStaff:
     """Create or update a safety staff member, audited. Raises ValidationError without writing."""
     merged = {f: getattr(staff, f) for f in STAFF_FIELDS} if staff else {}
     merged.update({k: v for k, v in values.items() if k in STAFF_FIELDS})
-    for text_field in ("first_name", "last_name", "employer_name", "training_reference",
-                       "training_plan", "email", "phone"):
+    for text_field in (
+        "first_name",
+        "last_name",
+        "employer_name",
+        "training_reference",
+        "training_plan",
+        "email",
+        "phone",
+    ):
         if text_field in merged and merged[text_field] is not None:
             merged[text_field] = str(merged[text_field]).strip()
     problems = validate_staff(merged)

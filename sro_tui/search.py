@@ -19,14 +19,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
+# Letters that Unicode does not decompose into a base letter and an accent.
+_PLAIN_LETTERS = str.maketrans(
+    {
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ł": "l",
+        "ø": "o",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+    }
+)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def fold(text: str) -> str:
-    """Lower-case, accent-free, apostrophe-free text with single spaces: 'José O'Brien' -> 'jose obrien'."""
+    """Lower-case, accent-free, apostrophe-free text with single spaces.
+
+    "José O'Brien" -> "jose obrien"."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = stripped.casefold().replace("ß", "ss").replace("ø", "o").replace("ł", "l")
+    stripped = stripped.casefold().translate(_PLAIN_LETTERS)
     stripped = _APOSTROPHES.sub("", stripped)
     return _NOT_ALNUM.sub(" ", stripped).strip()
 
@@ -38,8 +55,17 @@ def normalize_id(text: str) -> str:
 
 def student_search_key(sis_id: str, first: str, middle: str, last: str, preferred: str) -> str:
     """The text stored on each student so a database query can search names too."""
-    return " ".join(p for p in (fold(last), fold(first), fold(preferred), fold(middle),
-                                normalize_id(sis_id).lower()) if p)
+    return " ".join(
+        p
+        for p in (
+            fold(last),
+            fold(first),
+            fold(preferred),
+            fold(middle),
+            normalize_id(sis_id).lower(),
+        )
+        if p
+    )
 
 
 # Rank of a match: lower is better.
@@ -97,12 +123,16 @@ class StudentIndex:
         tokens: list[tuple[str, int, int]] = []
         for pos, s in enumerate(self.students):
             s.id_key = normalize_id(s.sis_id)
-            s.folded = " ".join(p for p in (fold(s.last_name), fold(s.first_name),
-                                            fold(s.preferred_name)) if p)
+            s.folded = " ".join(
+                p for p in (fold(s.last_name), fold(s.first_name), fold(s.preferred_name)) if p
+            )
             s.sort_key = (fold(s.last_name), fold(s.first_name), s.id_key)
             self._by_id[s.id_key] = s
-            for which, name in ((_LAST, s.last_name), (_FIRST, s.first_name),
-                                (_FIRST, s.preferred_name)):
+            for which, name in (
+                (_LAST, s.last_name),
+                (_FIRST, s.first_name),
+                (_FIRST, s.preferred_name),
+            ):
                 parts = fold(name).split()
                 for i, part in enumerate(parts):
                     kind = which if i == 0 else _OTHER
@@ -170,7 +200,10 @@ class StudentIndex:
                 if len(results) > limit * 4:
                     break
 
-        words = fold(raw).split()
+        # A scan that is exactly an ID needs nothing more: skipping the name passes keeps a
+        # scanner's lookups well under a millisecond.
+        words = [] if exact is not None else fold(raw).split()
+        has_digit = any(c.isdigit() for c in raw)
         if words:
             # Every word must prefix some name part; the first word decides the rank.
             first_hits = self._prefix_positions(words[0])
@@ -185,7 +218,7 @@ class StudentIndex:
                     for pos, s in enumerate(self.students):
                         if needle in s.folded:
                             offer(pos, SUBSTRING)
-            if len(results) < limit:
+            if len(results) < limit and not has_digit:  # a typo in a name, not in an ID
                 typo_hits: set[int] | None = None
                 for word in words:
                     if len(word) < 3:

@@ -49,13 +49,17 @@ def test_existing_folder_permissions_are_left_alone(tmp_path: Path):
     assert _mode(folder / "school.sqlite3") == 0o600
 
 
-
 def _all_models() -> list[type[models.Model]]:
     found = []
     for value in vars(models).values():
-        if isinstance(value, type) and issubclass(value, models.Model) and value not in (
-            models.Model,
-            models.BaseModel,
+        if (
+            isinstance(value, type)
+            and issubclass(value, models.Model)
+            and value
+            not in (
+                models.Model,
+                models.BaseModel,
+            )
         ):
             found.append(value)
     return found
@@ -111,7 +115,10 @@ def test_version_1_database_upgrades_without_loss(tmp_path: Path):
         assert schema_version(database) == SCHEMA_VERSION
         student = Student.get(Student.sis_id == "000123")
         assert (student.first_name, student.last_name, student.preferred_name) == (
-            "José", "Núñez", "Pepe")
+            "José",
+            "Núñez",
+            "Pepe",
+        )
         assert student.record_id == "22222222-2222-4222-8222-222222222222"
         assert student.english_learner is True
         assert student.search_key == student_search_key("000123", "José", "", "Núñez", "Pepe")
@@ -162,3 +169,36 @@ def test_no_field_for_immigration_status_or_place_of_birth(db):
     for table in db.get_tables():
         for column in db.get_columns(table):
             assert not any(word in column.name.lower() for word in forbidden), (table, column.name)
+
+
+def test_bulk_insert_stores_what_peewee_would(school):
+    from datetime import datetime
+
+    from sro_tui.db import bulk_insert
+    from sro_tui.models import AuditEvent, Guardian
+
+    bulk_insert(
+        Guardian,
+        [
+            {"school_id": school.id, "source_key": "g1", "first_name": "Zoë", "last_name": "Ng"},
+            {"school_id": school.id, "source_key": "g2", "first_name": "Ana", "last_name": "Li"},
+        ],
+    )
+    bulk_insert(
+        AuditEvent,
+        [
+            {
+                "at": datetime(2026, 9, 1, 8, 30),
+                "actor": "office",
+                "action": "import",
+                "table_name": "guardian",
+            }
+        ],
+    )
+    zoe = Guardian.get(Guardian.source_key == "g1")
+    assert (zoe.first_name, zoe.email, zoe.active, zoe.household) == ("Zoë", "", True, None)
+    assert (
+        len(zoe.record_id) == 36
+        and zoe.record_id != Guardian.get(Guardian.source_key == "g2").record_id
+    )  # each row its own default
+    assert AuditEvent.get(AuditEvent.actor == "office").at == datetime(2026, 9, 1, 8, 30)

@@ -1,4 +1,4 @@
-"""The household grouping rule: one notice per family, two for a student whose parents live apart."""
+"""The household rule: one notice per family, two for a student whose parents live apart."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from sro_tui.models import Guardian, Household, Student, StudentGuardian
 
 
 def facts(gid, last, street="", postal="", students=(), key=None):
-    return GuardianFacts(gid, key or f"g{gid}", last, street, "Port Townsend", "WA", postal,
-                         frozenset(students))
+    return GuardianFacts(
+        gid, key or f"g{gid}", last, street, "Port Townsend", "WA", postal, frozenset(students)
+    )
 
 
 def test_address_key_ignores_case_punctuation_and_zip_plus_four():
@@ -17,53 +18,69 @@ def test_address_key_ignores_case_punctuation_and_zip_plus_four():
 
 
 def test_siblings_with_the_same_parent_share_one_household():
-    groups = group_guardians([
-        facts(1, "Núñez", "12 Main St", "98368", students=[10, 11]),
-        facts(2, "García", "12 Main St.", "98368", students=[10, 11]),
-    ])
+    groups = group_guardians(
+        [
+            facts(1, "Núñez", "12 Main St", "98368", students=[10, 11]),
+            facts(2, "García", "12 Main St.", "98368", students=[10, 11]),
+        ]
+    )
     assert [g.guardian_ids for g in groups] == [[1, 2]]
     assert groups[0].label == "Núñez / García household"
 
 
 def test_parents_living_apart_are_two_households():
-    groups = group_guardians([
-        facts(1, "Lee", "4 Oak Ave", "98368", students=[10]),
-        facts(2, "Lee", "900 Water St", "98339", students=[10]),
-    ])
+    groups = group_guardians(
+        [
+            facts(1, "Lee", "4 Oak Ave", "98368", students=[10]),
+            facts(2, "Lee", "900 Water St", "98339", students=[10]),
+        ]
+    )
     assert sorted(g.guardian_ids for g in groups) == [[1], [2]]
 
 
 def test_guardian_without_address_joins_the_co_guardian_household():
-    groups = group_guardians([
-        facts(1, "Okafor", "7 Elm St", "98368", students=[10]),
-        facts(2, "Okafor", "", "", students=[10]),
-    ])
+    groups = group_guardians(
+        [
+            facts(1, "Okafor", "7 Elm St", "98368", students=[10]),
+            facts(2, "Okafor", "", "", students=[10]),
+        ]
+    )
     assert [g.guardian_ids for g in groups] == [[1, 2]]
     assert groups[0].key == "addr:" + address_key("7 Elm St", "98368")
 
 
 def test_guardian_without_address_and_split_co_guardians_stands_alone():
-    groups = group_guardians([
-        facts(1, "Ivanova", "1 A St", "98368", students=[10]),
-        facts(2, "Ivanov", "2 B St", "98368", students=[10]),
-        facts(3, "Petrov", "", "", students=[10]),
-    ])
+    groups = group_guardians(
+        [
+            facts(1, "Ivanova", "1 A St", "98368", students=[10]),
+            facts(2, "Ivanov", "2 B St", "98368", students=[10]),
+            facts(3, "Petrov", "", "", students=[10]),
+        ]
+    )
     assert sorted(g.guardian_ids for g in groups) == [[1], [2], [3]]
     assert [g for g in groups if g.guardian_ids == [3]][0].key == "guardian:g3"
 
 
 def test_guardians_without_any_address_sharing_a_child_are_one_household():
-    groups = group_guardians([
-        facts(1, "Ali", students=[10], key="b"),
-        facts(2, "Ali", students=[10, 11], key="a"),
-    ])
+    groups = group_guardians(
+        [
+            facts(1, "Ali", students=[10], key="b"),
+            facts(2, "Ali", students=[10, 11], key="a"),
+        ]
+    )
     assert [g.guardian_ids for g in groups] == [[1, 2]]
     assert groups[0].key == "guardian:a"
 
 
 def _guardian(school, key, last, street="", postal=""):
-    return Guardian.create(school=school, source_key=key, first_name="P", last_name=last,
-                           street=street, postal_code=postal)
+    return Guardian.create(
+        school=school,
+        source_key=key,
+        first_name="P",
+        last_name=last,
+        street=street,
+        postal_code=postal,
+    )
 
 
 def _student(school, sis_id):

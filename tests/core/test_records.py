@@ -79,8 +79,15 @@ def test_invalid_staff_is_refused_and_nothing_is_written(school, change, field):
 
 def test_contracted_staff_must_name_their_company(school):
     with pytest.raises(ValidationError) as caught:
-        save_staff({"first_name": "A", "last_name": "B", "kind": "school_security_officer",
-                    "employer_type": "security_company", "employer_name": ""})
+        save_staff(
+            {
+                "first_name": "A",
+                "last_name": "B",
+                "kind": "school_security_officer",
+                "employer_type": "security_company",
+                "employer_name": "",
+            }
+        )
     assert "employer_name" in caught.value.problems
 
 

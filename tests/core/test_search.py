@@ -89,3 +89,4 @@ def test_nothing_for_nonsense_or_blank(index):
 def test_fold():
     assert fold("José O'Brien-Smith") == "jose obrien smith"
     assert fold("NGUYỄN Thị") == "nguyen thi"
+    assert fold("Đặng Łukasz Søren") == "dang lukasz soren"

@@ -1,0 +1,95 @@
+"""Intervention requests as incidents for the annual report, part (c) of RCW 28A.320.1241:
+"each incident in which safety and security staff were involved that resulted in ... use of force
+against a student, or a student arrest", with each student's demographics.
+
+What is counted, from submitted and reviewed requests of the school year (drafts and refused
+requests are not incidents):
+- **arrest**: a law-enforcement activity of kind `arrest`;
+- **use of force**: a restraint recorded on the request (restraint, unlike isolation, is physical
+  force; Policy 3246).
+Student *discipline* is decided by the principal after the fact and is not part of an intervention
+request (the SRO takes no part in it), so it is not counted here: the report says so, and the
+district takes discipline figures from the student information system.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .annual_report import ReportIncident, ReportStudent
+from .models import (
+    InterventionRequest,
+    InterventionStudent,
+    LawEnforcementActivity,
+    RestraintIsolation,
+    School,
+    SchoolYear,
+    Student,
+)
+from .policy import CRITERIA
+
+COUNTED_STATUSES = ("submitted", "reviewed")
+
+
+def annual_report_incidents(school: School, year: SchoolYear) -> list[ReportIncident]:
+    """The year's requests that ended in an arrest or a use of force, oldest first, with the
+    demographics of every known student involved (no names, no ids)."""
+    ir = InterventionRequest
+    requests = list(
+        ir.select(ir.id, ir.record_id, ir.occurred_at, ir.criterion)
+        .where(ir.school == school, ir.school_year == year, ir.status.in_(COUNTED_STATUSES))
+        .order_by(ir.occurred_at, ir.id)
+        .tuples()
+    )
+    ids = [row[0] for row in requests]
+    if not ids:
+        return []
+    outcomes: dict[int, set[str]] = defaultdict(set)
+    for (request_id,) in (
+        LawEnforcementActivity.select(LawEnforcementActivity.request)
+        .where(LawEnforcementActivity.request.in_(ids), LawEnforcementActivity.kind == "arrest")
+        .tuples()
+    ):
+        outcomes[request_id].add("arrest")
+    for (request_id,) in (
+        RestraintIsolation.select(RestraintIsolation.request)
+        .where(RestraintIsolation.request.in_(ids), RestraintIsolation.restraint == True)  # noqa: E712
+        .tuples()
+    ):
+        outcomes[request_id].add("use_of_force")
+    students: dict[int, list[ReportStudent]] = defaultdict(list)
+    for request_id, race, sex, grade, iep, s504, ell in (
+        InterventionStudent.select(
+            InterventionStudent.request,
+            Student.race_ethnicity,
+            Student.sex,
+            Student.grade,
+            Student.iep,
+            Student.section_504,
+            Student.english_learner,
+        )
+        .join(Student)
+        .where(InterventionStudent.request.in_(list(outcomes)))
+        .order_by(InterventionStudent.id)
+        .tuples()
+    ):
+        students[request_id].append(ReportStudent(race, sex, grade, iep, s504, ell))
+    incidents = []
+    for request_id, record_id, occurred_at, criterion in requests:
+        if request_id not in outcomes:
+            continue
+        what = " and ".join(
+            {"arrest": "a student arrest", "use_of_force": "a restraint (use of force)"}[o]
+            for o in sorted(outcomes[request_id])
+        )
+        label = CRITERIA[criterion].label if criterion in CRITERIA else "emergency"
+        incidents.append(
+            ReportIncident(
+                record_id=record_id,
+                occurred_on=occurred_at.date() if occurred_at else None,
+                description=f"Request for intervention ({label}) that ended in {what}",
+                outcomes=tuple(sorted(outcomes[request_id])),
+                students=tuple(students[request_id]),
+            )
+        )
+    return incidents

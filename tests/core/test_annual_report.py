@@ -1,0 +1,166 @@
+"""The annual report (RCW 28A.320.1241): staff and days per week, agreements, incidents (said
+plainly to be not recorded until intervention requests feed it), complaints; text and CSV."""
+
+from __future__ import annotations
+
+import stat
+from datetime import date, datetime
+
+import pytest
+
+from sro_tui.agreements import (
+    AGREEMENT_ITEMS,
+    adopt_agreement,
+    record_stakeholder_meeting,
+    set_agreement_item,
+    start_agreement,
+)
+from sro_tui.annual_report import (
+    ANNUAL_REPORT_COLUMNS,
+    NOT_RECORDED,
+    ReportIncident,
+    ReportStudent,
+    build_annual_report,
+    render_annual_report_text,
+    write_annual_report,
+)
+from sro_tui.complaints import log_complaint
+from sro_tui.exchange import read_exchange_csv
+from sro_tui.models import SchoolYear
+from sro_tui.records import ValidationError, save_staff
+
+TODAY = date(2026, 10, 15)
+PD = "Port Townsend Police Department"
+NOW = datetime(2027, 6, 20, 15, 0)
+
+
+@pytest.fixture
+def year_on_record(school):
+    officer = save_staff(
+        {
+            "first_name": "Dana",
+            "last_name": "Reyes",
+            "kind": "sro",
+            "commissioned": True,
+            "employer_type": "law_enforcement_agency",
+            "employer_name": PD,
+            "days_per_week": 5,
+        }
+    )
+    save_staff(
+        {
+            "first_name": "Sam",
+            "last_name": "Ito",
+            "kind": "campus_security_officer",
+            "employer_type": "district",
+            "days_per_week": 2.5,
+        }
+    )
+    save_staff(
+        {
+            "first_name": "Old",
+            "last_name": "Guard",
+            "kind": "other",
+            "active": False,
+            "employer_type": "district",
+        }
+    )
+    adopted = start_agreement(PD, "law_enforcement_agency")
+    for code in AGREEMENT_ITEMS:
+        set_agreement_item(adopted, code, met=True, where_met="§1")
+    record_stakeholder_meeting(
+        adopted,
+        held_on=date(2026, 9, 1),
+        kind="meeting",
+        today=TODAY,
+        participants=[{"role": r} for r in ("parent", "student", "community_member")],
+    )
+    adopt_agreement(adopted, adopted_on=TODAY, adopted_by="Board", today=TODAY)
+    start_agreement("Acme Security", "security_company")
+    for category in ("student_interaction", "student_interaction", "job_duties"):
+        log_complaint(
+            {
+                "received_on": TODAY,
+                "received_how": "email",
+                "staff": officer,
+                "category": category,
+                "what_happened": "Shouted at a student",
+            },
+            today=TODAY,
+        )
+    return officer
+
+
+def test_report_counts_staff_agreements_and_complaints(year_on_record):
+    report = build_annual_report("2026-27", now=NOW)
+    assert len(report.staff) == 2 and report.staff_days_per_week == 7.5
+    assert [a.provider_name for a in report.adopted] == [PD]
+    assert [a.provider_name for a in report.in_review] == ["Acme Security"]
+    assert report.complaints_total == 3
+    assert report.complaints_by_category == {"student_interaction": 2, "job_duties": 1}
+    assert report.incidents is None
+    text = render_annual_report_text(report)
+    assert "2 staff, 7.5 staff-days per week" in text
+    assert f"{PD} (Law enforcement agency): adopted 2026-10-15" in text
+    assert "Acme Security: in review, NOT adopted yet" in text
+    assert NOT_RECORDED in text
+    assert "3 complaint(s) filed" in text
+    assert "Reyes" not in text  # staff appear by role and employer, not by name
+
+
+def test_unknown_year_is_refused_naming_the_known_ones(school):
+    with pytest.raises(ValidationError) as error:
+        build_annual_report("2030-31")
+    assert "2026-27" in error.value.problems["year"]
+
+
+def test_other_years_complaints_are_not_counted(year_on_record):
+    SchoolYear.create(name="2025-26", start_date=date(2025, 7, 1), end_date=date(2026, 6, 30))
+    report = build_annual_report("2025-26", now=NOW)
+    assert report.complaints_total == 0 and report.adopted == [] and report.in_review == []
+
+
+def test_incidents_come_from_the_hook_with_demographics_only(year_on_record):
+    def incidents(school, year):
+        assert (school.code, year.name) == ("PTHS", "2026-27")
+        return [
+            ReportIncident(
+                "inc-1",
+                date(2026, 11, 2),
+                "Fight in the cafeteria; arrest.",
+                ("arrest", "use_of_force"),
+                (ReportStudent("Hispanic/Latino", "F", "10", True, False, True),),
+            )
+        ]
+
+    report = build_annual_report("2026-27", incidents=incidents, now=NOW)
+    text = render_annual_report_text(report)
+    assert NOT_RECORDED not in text
+    assert "2026-11-02: Student arrest, Use of force against a student" in text
+    assert "race/ethnicity Hispanic/Latino, sex F, grade 10, IEP yes, 504 no" in text
+
+
+def test_files_are_private_and_the_csv_reads_back(year_on_record, tmp_path):
+    text_path, csv_path = write_annual_report(tmp_path / "report", "2026-27", now=NOW)
+    for path in (text_path, csv_path):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert csv_path.name.startswith("PTHS_annual-report_2026-27_")
+    assert text_path.read_text().startswith(
+        "Annual safety and security staff report, school year 2026-27"
+    )
+    rows = read_exchange_csv(csv_path, ANNUAL_REPORT_COLUMNS).rows
+    by_measure = {}
+    for row in rows:
+        by_measure.setdefault((row["section"], row["measure"]), []).append(row)
+    assert by_measure[("a", "staff_total")][0]["value"] == "2"
+    days = {r["subject_record_id"]: r["value"] for r in by_measure[("a", "staff_days_per_week")]}
+    assert days[year_on_record.record_id] == "5"
+    assert sorted((r["subject"], r["value"]) for r in by_measure[("b", "agreement")]) == [
+        ("Acme Security", "not adopted"),
+        (PD, "adopted 2026-10-15"),
+    ]
+    assert by_measure[("c", "incidents")][0]["detail"] == NOT_RECORDED
+    assert by_measure[("d", "complaints_total")][0]["value"] == "3"
+    # Producing the report again gives the same record ids, so the district merge replaces rows.
+    _, again = write_annual_report(tmp_path / "report", "2026-27", now=NOW)
+    assert [r["record_id"] for r in read_exchange_csv(again).rows] == [r["record_id"] for r in rows]
