@@ -74,6 +74,16 @@ def _write_demo(db_path: Path) -> None:
         db.close()
 
 
+def cmd_check_in(args: argparse.Namespace) -> int:
+    from .ui.app import SroApp
+
+    _open(args).close()  # a bad or newer database is a one-line error, not a traceback
+    SroApp(
+        args.db or default_db_path(), start_section="checkin", checkin_session_id=args.session
+    ).run()
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     db_path = args.db or default_db_path()
     _write_demo(db_path)
@@ -92,12 +102,24 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(status, indent=2, ensure_ascii=False, default=str))
     else:
-        for key, value in status.items():
-            label = key.replace("_", " ")
-            if isinstance(value, dict):
-                value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"
-            print(f"{label:>22}: {value}")
+        _print_status(status)
     return EXIT_OK
+
+
+def _print_status(status: dict, indent: int = 0) -> None:
+    """The status as indented lines a person can read: nested counts under their heading."""
+    for key, value in status.items():
+        label = " " * indent + str(key).replace("_", " ")
+        if isinstance(value, dict):
+            if not value:
+                print(f"{label}: none")
+                continue
+            print(f"{label}:")
+            _print_status(value, indent + 2)
+        elif isinstance(value, list):
+            print(f"{label}: {', '.join(map(str, value)) or 'none'}")
+        else:
+            print(f"{label}: {value}")
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
@@ -127,8 +149,11 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
                 f"{verb} added, {len(plan.to_update)} updated, {len(plan.to_deactivate)} marked "
                 f"inactive, {plan.unchanged} unchanged"
             )
-            for title, rows in (("add", plan.to_add), ("update", plan.to_update),
-                                ("mark inactive", plan.to_deactivate)):
+            for title, rows in (
+                ("add", plan.to_add),
+                ("update", plan.to_update),
+                ("mark inactive", plan.to_deactivate),
+            ):
                 for row in rows[: args.show]:
                     print(f"  {title}: {row}")
                 if len(rows) > args.show:
@@ -173,24 +198,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sro-tui {__version__}")
     _db_option(parser, top_level=True)
-    parser.add_argument("--demo", action="store_true",
-                        help="open the app on a fresh demo school in a throwaway database")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app on a fresh demo school in a throwaway database",
+    )
     parser.set_defaults(handler=cmd_open_app)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="write the demo school to a database",
-                          description="Write the demo school to a new database file.")
+    demo = sub.add_parser(
+        "demo",
+        help="write the demo school to a database",
+        description="Write the demo school to a new database file.",
+    )
     _db_option(demo)
     demo.set_defaults(handler=cmd_demo)
 
-    status = sub.add_parser("status", help="the school year and what the school has on record",
-                            description="Print the current school year and counts.")
+    status = sub.add_parser(
+        "status",
+        help="the school year and what the school has on record",
+        description="Print the current school year and counts.",
+    )
     _db_option(status)
     status.add_argument("--json", action="store_true", help="print JSON for scripts")
     status.set_defaults(handler=cmd_status)
 
-    roster = sub.add_parser("roster", help="import the student roster",
-                            description="Import students and guardians.")
+    roster = sub.add_parser(
+        "roster", help="import the student roster", description="Import students and guardians."
+    )
     roster_sub = roster.add_subparsers(title="roster commands", metavar="COMMAND", required=True)
     imp = roster_sub.add_parser(
         "import",
@@ -199,31 +234,65 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _db_option(imp)
     imp.add_argument("path", type=Path, help="a CSV file, a OneRoster folder, or a OneRoster zip")
-    imp.add_argument("--school", help="which school of a district-wide file (identifier, "
-                     "sourcedId or name; `roster schools PATH` lists them)")
-    imp.add_argument("--dry-run", action="store_true",
-                     help="report what would be added, updated and marked inactive; write nothing")
-    imp.add_argument("--show", type=int, default=20, metavar="N",
-                     help="with --dry-run, list up to N students of each kind (default 20)")
+    imp.add_argument(
+        "--school",
+        help="which school of a district-wide file (identifier, "
+        "sourcedId or name; `roster schools PATH` lists them)",
+    )
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="report what would be added, updated and marked inactive; write nothing",
+    )
+    imp.add_argument(
+        "--show",
+        type=int,
+        default=20,
+        metavar="N",
+        help="with --dry-run, list up to N students of each kind (default 20)",
+    )
     imp.set_defaults(handler=cmd_roster_import)
-    schools = roster_sub.add_parser("schools", help="list the schools in a roster file",
-                                    description="List the schools a roster file holds.")
+    schools = roster_sub.add_parser(
+        "schools",
+        help="list the schools in a roster file",
+        description="List the schools a roster file holds.",
+    )
     schools.add_argument("path", type=Path)
     schools.set_defaults(handler=cmd_roster_schools)
 
-    backup = sub.add_parser("backup", help="copy the database safely, even while the app is open",
-                            description="Write a consistent copy of the database (0600).")
+    check_in = sub.add_parser(
+        "check-in",
+        help="open straight onto the assembly check-in screen",
+        description="Open the assembly check-in screen on today's session (created as "
+        "'Assembly <date>' when there is none), or on the session given.",
+    )
+    _db_option(check_in)
+    check_in.add_argument(
+        "--session",
+        type=int,
+        metavar="ID",
+        help="record into this session (ids are listed on the screen, F12)",
+    )
+    check_in.set_defaults(handler=cmd_check_in)
+
+    backup = sub.add_parser(
+        "backup",
+        help="copy the database safely, even while the app is open",
+        description="Write a consistent copy of the database (0600).",
+    )
     _db_option(backup)
     backup.add_argument("destination", type=Path, help="a file name, or a folder for a dated file")
     backup.set_defaults(handler=cmd_backup)
 
-    for register in EXTRA_COMMANDS:
+    for register in _extra_commands():
         register(sub, _db_option)
     return parser
 
 
-# Features add their commands here: each is register(subparsers, add_db_option).
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction, Callable], None]] = []
+def _extra_commands() -> list[Callable[[argparse._SubParsersAction, Callable], None]]:
+    from . import cli_exports
+
+    return [cli_exports.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

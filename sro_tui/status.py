@@ -5,9 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from .records import school_status
+from .records import current_year, get_school, school_status
 
 
 def full_status() -> dict[str, Any]:
     """Counts for the current school and school year, JSON-ready."""
-    return school_status().as_dict()
+    status = school_status().as_dict()
+    if get_school() is None or current_year() is None:
+        return status
+    from .agreements import agreements_status
+    from .interventions_query import intervention_counts
+    from .notices import notice_counts
+    from .presentation import presentation_status
+
+    status["presentation"] = presentation_status()
+    status["family_notices"] = notice_counts()
+    status["interventions"] = intervention_counts()
+    status["agreements"] = agreements_status()
+    return status

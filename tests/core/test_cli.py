@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 import subprocess
 import sys
 from datetime import date
@@ -90,7 +91,87 @@ def test_backup_command_writes_a_readable_copy(school_db: Path, tmp_path: Path, 
 def test_console_script_runs_as_a_process(school_db: Path):
     out = subprocess.run(
         [sys.executable, "-m", "sro_tui.cli", "status", "--db", str(school_db)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode == 0, out.stderr
     assert "Port Townsend High School" in out.stdout
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    from sro_tui.demo import create_demo_school
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    database = open_database(path)
+    create_demo_school(date(2026, 11, 28))
+    database.close()
+    return path
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    """Export files by kind: PTHS_<kind>_2026-27_<stamp>.csv -> kind."""
+    return {p.name.split("_")[1] + p.suffix: p for p in folder.iterdir()}
+
+
+def test_every_district_export_is_written_private_and_readable(demo_db: Path, tmp_path: Path):
+    from sro_tui.exchange import read_exchange_csv
+
+    out = tmp_path / "for-district"
+    commands = [
+        ["notices", "export"],
+        ["notices", "export", "--pending"],
+        ["presentation", "not-presented"],
+        ["interventions", "export"],
+        ["interventions", "export", "--deidentified"],
+        ["agreements", "export"],
+        ["complaints", "export"],
+        ["report", "annual", "--year", "2026-27"],
+    ]
+    for command in commands:
+        assert main([*command, "--db", str(demo_db), "--out", str(out)]) == 0, command
+    files = _files(out)
+    for kind in (
+        "family-notices.csv",
+        "family-notices-pending.csv",
+        "not-presented.csv",
+        "interventions.csv",
+        "interventions-deidentified.csv",
+        "agreements.csv",
+        "complaints.csv",
+        "annual-report.csv",
+        "annual-report.txt",
+    ):
+        assert kind in files, sorted(files)
+        assert stat.S_IMODE(files[kind].stat().st_mode) == 0o600
+    for path in out.glob("*.csv"):
+        exported = read_exchange_csv(path)
+        assert exported.columns[:4] == ["record_id", "school_code", "school_year", "updated_at"]
+        assert all(row["school_code"] == "PTHS" for row in exported.rows)
+    deidentified = read_exchange_csv(files["intervention-students-deidentified.csv"])
+    assert not any("name" in column for column in deidentified.columns)
+    report = files["annual-report.txt"].read_text(encoding="utf-8")
+    assert "Student arrest" in report and "Use of force against a student" in report
+    assert "not recorded in this app yet" not in report
+
+
+def test_export_to_an_unwritable_place_is_one_line_and_no_file(
+    demo_db: Path, tmp_path: Path, capsys
+):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["notices", "export", "--db", str(demo_db), "--out", str(blocker / "x")]) == 1
+    assert capsys.readouterr().err.count("\n") == 1
+    assert blocker.read_text() == "not a folder"
+
+
+def test_unknown_report_year_lists_the_known_ones(demo_db: Path, tmp_path: Path, capsys):
+    assert (
+        main(
+            ["report", "annual", "--year", "1999-00", "--db", str(demo_db), "--out", str(tmp_path)]
+        )
+        == 1
+    )
+    assert "2026-27" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
