@@ -1,0 +1,191 @@
+"""The sro-tui application shell: sections as modes, F-key navigation, help and command palette.
+
+`SroApp(db_path)` opens the school's database on start (fast, on the main thread) and closes it
+on exit. The screens are thin: every read and write goes through the core (`records`, `roster`,
+`search`, `status`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.signal import Signal
+
+from ..db import open_database
+from ..search import StudentIndex
+from .commands import SectionCommands
+from .navigation import HELP_KEY, SECTIONS, section
+
+APP_TITLE = "sro-tui · school safety & security records"
+
+
+def _section_bindings() -> list[BindingType]:
+    # priority=True: the keys work even while a search box has focus. Not in the footer: the
+    # section bar under the header lists them, and the footer keeps the screen's own keys.
+    return [
+        Binding(
+            s.key,
+            f"app.open_section('{s.id}')",
+            s.title,
+            id=f"open.{s.id}",
+            priority=True,
+            show=False,
+        )
+        for s in SECTIONS
+    ]
+
+
+class SroApp(App):
+    """The school's Policy 4311 records in a terminal."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = APP_TITLE
+    COMMANDS = App.COMMANDS | {SectionCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(HELP_KEY, "app.show_help", "Help", id="help", priority=True),
+        *_section_bindings(),
+        Binding("ctrl+q", "app.quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        start_section: str = "dashboard",
+        title_note: str = "",
+        checkin_session_id: int | None = None,
+    ):
+        super().__init__()
+        # The check-in screen opens this session (`sro-tui check-in --session ID`), else today's.
+        self.checkin_session_id = checkin_session_id
+        self.db_path = Path(db_path)
+        self.start_section = start_section
+        self.title_note = title_note
+        self.database = open_database(self.db_path)
+        self.student_index: StudentIndex | None = None
+        # Published with the new index whenever the students were (re)loaded (after an import).
+        self.students_changed: Signal[StudentIndex] = Signal(self, "students-changed")
+        for s in SECTIONS:
+            self.add_mode(s.id, s.screen)
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.refresh_school_title()
+        try:
+            section(self.start_section)
+        except KeyError as exc:
+            self.notify(str(exc.args[0]), severity="error")
+            self.start_section = SECTIONS[0].id
+        self.switch_mode(self.start_section)
+        self.call_after_refresh(self._show_section_bar)
+
+    def on_unmount(self) -> None:
+        self.workers.cancel_all()
+        self.database.close()
+
+    def refresh_school_title(self) -> None:
+        """Show the current school and school year in the header (after an import, say)."""
+        from ..records import current_year, get_school
+
+        school, year = get_school(), current_year()
+        parts = [school.name if school else "no school yet — import a roster"]
+        if year is not None:
+            parts.append(f"school year {year.name}")
+        if self.title_note:
+            parts.append(self.title_note)
+        self.sub_title = " · ".join(parts)
+
+    # --- the student index, shared by every screen that looks students up -----------------------
+
+    @work(thread=True, exclusive=True, group="student-index", exit_on_error=False)
+    def reload_students(self) -> StudentIndex:
+        """Rebuild the in-memory student index from the database (in a thread)."""
+        from ..models import Student
+        from ..records import get_school
+        from ..search import build_index
+
+        with self.database.connection_context():
+            school = get_school()
+            query = Student.select(
+                Student.id,
+                Student.sis_id,
+                Student.last_name,
+                Student.first_name,
+                Student.preferred_name,
+                Student.grade,
+                Student.homeroom,
+                Student.active,
+            )
+            if school is not None:
+                query = query.where(Student.school == school)
+            index = build_index(query.tuples())
+        self.call_from_thread(self._students_loaded, index)
+        return index
+
+    def request_students(self) -> None:
+        """Build the student index for a screen that looks students up, once: the dashboard does
+        not need it, so start-up does not pay for it (0.2 s for a 5,000-student school)."""
+        if self.student_index is None and not any(
+            w.group == "student-index" and not w.is_finished for w in self.workers
+        ):
+            self.reload_students()
+
+    def _students_loaded(self, index: StudentIndex) -> None:
+        self.student_index = index
+        self.students_changed.publish(index)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_open_section(self, section_id: str) -> None:
+        """Show one section (F-keys, palette)."""
+        from .screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        if self.current_mode != section_id:
+            self.switch_mode(section_id)
+            self.call_after_refresh(self._show_section_bar)
+
+    def _show_section_bar(self) -> None:
+        """Put the section bar at the top of the current section's screen (once per screen)."""
+        from textual.css.query import NoMatches
+
+        from .widgets.section_bar import SectionBar
+
+        screen = self.screen
+        if screen.is_modal:
+            return
+        try:
+            bar = screen.query_one(SectionBar)
+        except NoMatches:
+            bar = SectionBar()
+            screen.mount(bar, before=0)
+        bar.show_current(self.current_mode)
+
+    def action_show_help(self) -> None:
+        """Every key, grouped by screen."""
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m sro_tui.ui.app DB_PATH [SECTION]`: open the app on a database (development)."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        print("usage: python -m sro_tui.ui.app DB_PATH [SECTION]", file=sys.stderr)
+        return 2
+    start = args[1] if len(args) > 1 else "dashboard"
+    SroApp(Path(args[0]), start_section=start).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,297 @@
+"""The roster import dialogs: where is the file, which school, what will change, what is wrong.
+
+They only ask and show; the roster screen runs the core (`sro_tui.roster`) in thread workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+PREVIEW_NAMES = 60  # names listed per kind of change; the counts are always complete
+
+
+class ImportPathDialog(ModalScreen[Path | None]):
+    """Ask for the roster: a CSV file, a OneRoster folder or a zip."""
+
+    DIALOG_TITLE = "Import: choose the file"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="import_path.cancel"),
+    ]
+
+    def __init__(self, initial: str = ""):
+        super().__init__()
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="import-path-dialog"):
+            yield Static("Import a roster", classes="dialog-title")
+            yield Static(
+                "The student information system's CSV export, or a OneRoster folder or "
+                ".zip. Nothing is written until you have seen the changes and confirmed.",
+                classes="dialog-text",
+            )
+            yield Input(self.initial, placeholder="/media/usb/roster.csv", id="import-path")
+            yield Static("", id="import-path-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Preview", variant="primary", id="preview")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path-error").display = False
+        self.query_one(Input).focus()
+
+    def _submit(self) -> None:
+        text = self.query_one(Input).value.strip().strip("'\"")  # drag-and-drop adds quotes
+        error = self.query_one("#import-path-error", Static)
+        path = Path(text).expanduser() if text else None
+        if path is None or not path.exists():
+            error.update(
+                "Type the path of a roster file or folder."
+                if path is None
+                else f"There is no file or folder at {escape(str(path))}."
+            )
+            error.display = True
+            return
+        self.dismiss(path)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "preview":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChooseSchoolDialog(ModalScreen[Any]):
+    """A district file holds several schools: pick the one this computer keeps records for."""
+
+    DIALOG_TITLE = "Import: choose the school"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="choose_school.cancel"),
+    ]
+
+    def __init__(self, schools: Sequence[Any], current_code: str = ""):
+        super().__init__()
+        self.schools = list(schools)
+        self.current_code = current_code
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="choose-school-dialog"):
+            yield Static(
+                f"This file holds {len(self.schools)} schools. Which one is this school?",
+                classes="dialog-title",
+            )
+            options = [Option(escape(str(s)), id=str(i)) for i, s in enumerate(self.schools)]
+            yield OptionList(*options, id="school-choices")
+            yield Static("Enter chooses · Esc cancels", classes="dialog-text")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.focus()
+        for i, school in enumerate(self.schools):
+            if self.current_code and self.current_code in (
+                getattr(school, "identifier", ""),
+                getattr(school, "sourced_id", ""),
+            ):
+                options.highlighted = i
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.schools[int(event.option.id or 0)])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SchoolCodeDialog(ModalScreen[str | None]):
+    """The file does not say which school it is for, and this database has no school yet."""
+
+    DIALOG_TITLE = "Import: name the school"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="school_code.cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="school-code-dialog"):
+            yield Static("Which school is this roster for?", classes="dialog-title")
+            yield Static(
+                "The file has no school column. Type the school's building code "
+                "(as the district writes it); it names this school in every export.",
+                classes="dialog-text",
+            )
+            yield Input(placeholder="e.g. PTHS", id="school-code")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Continue", variant="primary", id="continue")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def _submit(self) -> None:
+        code = self.query_one(Input).value.strip()
+        if code:
+            self.dismiss(code)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "continue":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def describe_student(item: Any) -> str:
+    """ "Núñez, José (000123)" for a roster or database student, else its text."""
+    if isinstance(item, tuple) and item:
+        item = item[-1]  # (before, after) pairs: name the student as the file has them now
+    last, first = getattr(item, "last_name", None), getattr(item, "first_name", None)
+    if last is None and first is None:
+        return str(item)
+    sis_id = getattr(item, "sis_id", "")
+    return f"{last}, {first}" + (f" ({sis_id})" if sis_id else "")
+
+
+def _listing(title: str, items: Iterable[Any], total: int) -> str:
+    names = [escape(describe_student(item)) for item in islice(items, PREVIEW_NAMES)]
+    more = f"\n  … and {total - len(names):,} more" if total > len(names) else ""
+    return f"[b]{title}[/b]\n" + "\n".join(f"  {n}" for n in names) + more
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) else len(value)
+
+
+class ImportPreviewDialog(ModalScreen[bool]):
+    """What the import will change; dismisses True when the person confirms."""
+
+    DIALOG_TITLE = "Import: preview"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Import now", id="import_preview.confirm", priority=True),
+        Binding("escape", "cancel", "Cancel", id="import_preview.cancel"),
+    ]
+
+    def __init__(self, plan: Any, source: Path):
+        super().__init__()
+        self.plan = plan
+        self.source = source
+
+    def summary(self) -> str:
+        plan = self.plan
+        parts = [
+            f"{_count(plan.to_add):,} to add",
+            f"{_count(plan.to_update):,} to update",
+            f"{_count(plan.to_deactivate):,} to deactivate",
+            f"{_count(plan.unchanged):,} unchanged",
+        ]
+        return "Students: " + " · ".join(parts)
+
+    def compose(self) -> ComposeResult:
+        plan = self.plan
+        with Vertical(classes="dialog", id="import-preview-dialog"):
+            yield Static(f"Preview: {escape(self.source.name)}", classes="dialog-title")
+            yield Static(self.summary(), id="import-summary")
+            with VerticalScroll(id="import-changes"):
+                changes = (
+                    ("Will be added", plan.to_add),
+                    ("Will be updated", plan.to_update),
+                    ("Will be marked inactive (kept on record)", plan.to_deactivate),
+                )
+                for title, items in changes:
+                    if _count(items):
+                        yield Static(_listing(title, items, _count(items)), classes="change-list")
+                warnings = list(getattr(plan, "warnings", []) or [])
+                if warnings:
+                    yield Static(
+                        "[b]Warnings (the import can go ahead)[/b]\n"
+                        + "\n".join(f"  {escape(str(w))}" for w in warnings),
+                        classes="change-list warnings",
+                    )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Import (ctrl+s)", variant="primary", id="confirm")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ImportProblemsDialog(ModalScreen[None]):
+    """Why the roster cannot be imported: every problem with its file, row and column."""
+
+    DIALOG_TITLE = "Import: problems"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="import_problems.close"),
+    ]
+
+    def __init__(self, problems: Sequence[Any], more: int = 0, summary: str = ""):
+        super().__init__()
+        self.problems = list(problems)
+        self.more = more
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        total = len(self.problems) + self.more
+        with Vertical(classes="dialog", id="import-problems-dialog"):
+            yield Static(
+                f"Nothing was imported: {total} problem{'s' if total != 1 else ''} in the roster",
+                classes="dialog-title error-title",
+            )
+            with VerticalScroll(id="import-problems"):
+                for problem in self.problems:
+                    yield Static(escape(_problem_text(problem)), classes="problem")
+                if self.more:
+                    yield Static(f"… and {self.more:,} more", classes="problem")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close (Esc)", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _problem_text(problem: Any) -> str:
+    file, row, column = (getattr(problem, a, None) for a in ("file", "row", "column"))
+    reason = getattr(problem, "reason", None)
+    if reason is None:
+        return str(problem)
+    where = [str(file)] if file else []
+    if row is not None:
+        where.append(f"row {row}")
+    if column:
+        where.append(f"column {column}")
+    return f"{', '.join(where)}: {reason}"

@@ -1,0 +1,46 @@
+"""The row of sections under the header: every F-key and where you are, on every screen.
+
+The footer keeps the current screen's own keys; listing seven sections there pushed them off the
+edge of an 80-120 column terminal.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..navigation import SECTIONS
+
+
+class SectionBar(Static):
+    """`F2 Dashboard  F3 Assembly check-in  …` with the current section highlighted."""
+
+    DEFAULT_CSS = """
+    SectionBar {
+        height: 1;
+        width: 1fr;
+        background: $panel;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, current: str = "") -> None:
+        super().__init__(id="section-bar")
+        self.current = current
+
+    def show_current(self, section_id: str) -> None:
+        self.current = section_id
+        self.update(self._label())
+
+    def on_mount(self) -> None:
+        self.update(self._label())
+
+    def _label(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for s in SECTIONS:
+            style = "bold reverse" if s.id == self.current else ""
+            text.append(f" {s.key.upper()} ", style=f"bold {style}".strip())
+            text.append(f"{s.short_title} ", style=style)
+            text.append(" ")
+        return text

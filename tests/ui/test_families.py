@@ -1,0 +1,117 @@
+"""The Families & notices screen: the list, filters, recording a notice, marking returned mail,
+and the family notice list export, driven as a person would with the keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Select, Static
+
+from sro_tui.db import open_database
+from sro_tui.exchange import read_exchange_csv
+from sro_tui.models import FamilyNotice
+from sro_tui.notices import load_households
+from sro_tui.ui.app import SroApp
+from sro_tui.ui.screens.families import FamiliesScreen, household_rule_text
+
+
+async def _open(app: SroApp, pilot) -> FamiliesScreen:
+    await pilot.press("f4")
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, FamiliesScreen)
+    return screen
+
+
+async def test_record_a_notice_and_see_progress(school_db: Path):
+    app = SroApp(school_db)
+    async with app.run_test(size=(130, 36)) as pilot:
+        screen = await _open(app, pilot)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 3  # Núñez (two addresses) and O'Brien
+        summary = str(screen.query_one("#families-summary", Static).render())
+        assert "Notified 0 / 3 households" in summary
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = str(screen.query_one("#families-summary", Static).render())
+        assert "Notified 1 / 3 households" in summary
+    database = open_database(school_db)  # the notice is on disk after the app has closed
+    try:
+        assert FamilyNotice.select().count() == 1
+        assert FamilyNotice.get().method == "paper_home"
+    finally:
+        database.close()
+
+
+async def test_filters_returned_mail_and_export(school_db: Path, tmp_path: Path):
+    app = SroApp(school_db)
+    async with app.run_test(size=(130, 36)) as pilot:
+        screen = await _open(app, pilot)
+        await pilot.press("space", "space")  # mark two households
+        assert len(screen.marked) == 2
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one("#notice-method", Select).value = "mail"
+        await pilot.click("#confirm")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sum(h.is_notified for h in screen.households) == 2
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=0)
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one("#status-value", Select).value = "returned"
+        await pilot.click("#confirm")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen.query_one("#filter-status", Select).value = "problem"
+        await pilot.pause()
+        assert table.row_count == 1
+        screen.query_one("#filter-status", Select).value = "pending"
+        await pilot.pause()
+        assert table.row_count == 2
+
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#folder-path").value = str(tmp_path / "exports")
+        await pilot.click("#confirm")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        files = list((tmp_path / "exports").glob("PTHS_family-notices_2026-27_*.csv"))
+        assert len(files) == 1
+        rows = read_exchange_csv(files[0]).rows
+        assert len(rows) == 3
+        assert sorted(r["notice_status"] for r in rows) == [
+            "Not notified",
+            "Notified",
+            "Returned mail",
+        ]
+
+        await pilot.press("g")
+        await pilot.pause()
+        rule = str(app.screen.query_one(".dialog-text", Static).render())
+        assert "share a mailing address" in rule and "two households" in rule
+        await pilot.press("escape")
+
+
+def test_the_rule_shown_is_the_one_in_the_code():
+    text = household_rule_text()
+    assert text.startswith("Households: the families that get one notice together.")
+    assert "Guardians of the same student at different addresses are different households" in text
+
+
+def test_households_are_loaded_by_the_core(school_db: Path):
+    database = open_database(school_db)
+    try:
+        assert len(load_households()) == 3
+    finally:
+        database.close()

@@ -1,0 +1,96 @@
+"""Moving between sections with F-keys, from any focus; help; the command palette."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from sro_tui.ui.app import SroApp
+from sro_tui.ui.navigation import SECTIONS
+from sro_tui.ui.screens.help import HelpScreen
+
+from .helpers import text_of
+
+
+async def test_f_keys_switch_sections_even_from_the_search_box(school_db):
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.current_mode == "dashboard"
+        await pilot.press("f8")
+        await pilot.pause()
+        assert app.current_mode == "roster"
+        assert isinstance(app.focused, Input)  # the search box has focus and still F6 works
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app.current_mode == "staff"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.current_mode == "dashboard"
+
+
+async def test_start_section_and_title(school_db):
+    app = SroApp(school_db, start_section="staff", title_note="DEMO — changes are thrown away")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.current_mode == "staff"
+        assert "Port Townsend High School" in app.sub_title
+        assert "2026-27" in app.sub_title
+        assert "DEMO" in app.sub_title
+
+
+async def test_help_lists_every_section_and_screen_key(school_db):
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = "\n".join(str(s.render()) for s in app.screen.query(".help-group"))
+        for section in SECTIONS:
+            assert section.title in shown
+            assert section.key.upper() in shown
+        for words in ("Import roster", "Add staff", "Deactivate", "Save", "ctrl+p", "Quit", "Esc"):
+            assert words in shown, words
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_runs_a_screen_action(school_db):
+    app = SroApp(school_db, start_section="staff")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"add staff")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "StaffForm"
+
+
+async def test_palette_goes_to_a_section(school_db):
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"go to roster")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.current_mode == "roster"
+
+
+async def test_dashboard_counts_and_empty_roster_hint(school_db, empty_db):
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "5 active" in text_of(app, "#card-students .card-body")
+        assert "1 inactive" in text_of(app, "#card-students .card-body")
+        assert "3 guardians" in text_of(app, "#card-families .card-body")
+        staff = text_of(app, "#card-staff .card-body")
+        assert "1 × School resource officer" in staff
+        assert "1 × School security officer" in staff
+    app = SroApp(empty_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "Import a roster: press F8" in text_of(app, "#card-students .card-hint")

@@ -1,0 +1,123 @@
+"""Importing a roster through the UI: path → (school) → preview → confirm → progress → done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from sro_tui.db import open_database
+from sro_tui.models import Guardian, School, Student
+from sro_tui.ui.app import SroApp
+
+from .helpers import table_rows, text_of, wait_for_workers
+
+ROSTER = (
+    "Student ID,Last Name,First Name,Grade,Homeroom,Guardian 1 Name,Guardian 1 Email,"
+    "Street,City,State,Zip\n"
+    "000123,Núñez,José,9,201,María Núñez,maria.nunez@example.org,12 Water St,Port Townsend,"
+    "WA,98368\n"
+    "000777,Kowalski,Zofia,10,118,Ewa Kowalski,ewa@example.org,9 Pine St,Port Townsend,WA,98368\n"
+    "000778,Tran,Bao,11,220,,,,,,\n"
+)
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    box = pilot.app.screen.query_one(selector, Input)
+    box.value = text
+    await pilot.pause()
+
+
+async def start_import(app, pilot, path: Path) -> None:
+    await pilot.pause()
+    await wait_for_workers(app)
+    await pilot.press("f8", "ctrl+o")
+    await pilot.pause()
+    await type_into(pilot, "#import-path", str(path))
+    await pilot.press("enter")
+    await pilot.pause(0.3)
+
+
+async def test_first_import_into_an_empty_database(empty_db, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    app = SroApp(empty_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_import(app, pilot, roster)
+        # The file has no school column and the database no school yet: the app asks.
+        assert type(app.screen).__name__ == "SchoolCodeDialog"
+        await type_into(pilot, "#school-code", "PTHS")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "ImportPreviewDialog"
+        assert "3 to add · 0 to update · 0 to deactivate" in text_of(app, "#import-summary")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RosterScreen"
+        assert "PTHS" in app.sub_title
+        await pilot.press(*"kowal")
+        await pilot.pause()
+        assert table_rows(app, "#roster-results")[0][:2] == ["Kowalski, Zofia", "000777"]
+    # What the screen said is on disk after the app closed.
+    database = open_database(empty_db)
+    try:
+        assert School.get().code == "PTHS"
+        assert sorted(s.sis_id for s in Student.select()) == ["000123", "000777", "000778"]
+        assert Guardian.get(Guardian.email == "ewa@example.org").last_name == "Kowalski"
+    finally:
+        database.close()
+
+
+async def test_reimport_shows_updates_and_cancel_changes_nothing(school_db, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_import(app, pilot, roster)
+        assert type(app.screen).__name__ == "ImportPreviewDialog"
+        summary = text_of(app, "#import-summary")
+        # José's homeroom changes; Ana, Mia, Liam, Josephine are not in the file.
+        assert "2 to add · 1 to update · 4 to deactivate" in summary
+        changes = "\n".join(str(s.render()) for s in app.screen.query(".change-list"))
+        assert "000777 Zofia Kowalski" in changes or "Kowalski" in changes
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RosterScreen"
+    database = open_database(school_db)
+    try:
+        assert Student.get(Student.sis_id == "000123").homeroom == "104"
+        assert not Student.select().where(Student.sis_id == "000777").exists()
+    finally:
+        database.close()
+
+
+async def test_a_bad_roster_names_file_row_and_column_and_imports_nothing(school_db, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Student ID,Last Name,First Name,Grade\n000900,Lee,Ann,9\n,Kim,Bo,9\n000902,Park,Cy,13x\n",
+        encoding="utf-8",
+    )
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_import(app, pilot, bad)
+        assert type(app.screen).__name__ == "ImportProblemsDialog"
+        problems = [str(p.render()) for p in app.screen.query(".problem")]
+        assert problems[0].startswith("bad.csv, row 3, column Student ID:")
+        assert problems[1] == "bad.csv, row 4, column Grade: '13x' is not a grade"
+        await pilot.press("escape")
+        await pilot.pause()
+    database = open_database(school_db)
+    try:
+        assert not Student.select().where(Student.sis_id.in_(["000900", "000902"])).exists()
+    finally:
+        database.close()
+
+
+async def test_a_path_that_does_not_exist_keeps_the_dialog_open(school_db, tmp_path):
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_import(app, pilot, tmp_path / "nowhere.csv")
+        assert type(app.screen).__name__ == "ImportPathDialog"
+        assert "There is no file or folder at" in text_of(app, "#import-path-error")
