@@ -106,6 +106,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _n(count: int, noun: str) -> str:
+    """'1 student', '3 students'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _print_status(status: dict, indent: int = 0) -> None:
     """The status as indented lines a person can read: nested counts under their heading."""
     for key, value in status.items():
@@ -123,9 +128,15 @@ def _print_status(status: dict, indent: int = 0) -> None:
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
+    from .db import open_database
     from .roster import RosterImportError, apply_import, prepare_import
 
-    db = _open(args)
+    if not args.path.exists():
+        raise CommandFailed(f"{args.path}: no such file or folder")
+    db_path = args.db or default_db_path()
+    # A dry run writes nothing, not even a new empty database: with no database yet it compares
+    # the file against an empty one in memory.
+    db = open_database(":memory:" if args.dry_run and not db_path.exists() else db_path)
     try:
         try:
             plan = prepare_import(args.path, school=args.school)
@@ -135,19 +146,27 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
             raise CommandFailed(str(exc)) from exc
         for warning in plan.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        verb = "would be" if args.dry_run else "were"
+        if plan.encoding_note:
+            print(f"note: {plan.encoding_note}", file=sys.stderr)
+        if plan.skipped_inactive:
+            print(
+                f"note: {_n(plan.skipped_inactive, 'student')} the file lists as no longer "
+                "enrolled, never on record here, left out",
+                file=sys.stderr,
+            )
         if not args.dry_run:
             result = apply_import(plan)
             print(
-                f"{plan.school_name}: {result.added} students added, {result.updated} updated, "
-                f"{result.deactivated} marked inactive, {result.unchanged} unchanged; "
-                f"{result.guardians} guardians in {result.households} households"
+                f"{plan.school_name}: {_n(result.added, 'student')} added, {result.updated} "
+                f"updated, {result.deactivated} marked inactive, {result.unchanged} unchanged; "
+                f"{_n(result.guardians, 'guardian')} in {_n(result.households, 'household')}"
             )
         else:
+            adding = len(plan.to_add)
             print(
-                f"dry run, nothing written — {plan.school_name}: {len(plan.to_add)} students "
-                f"{verb} added, {len(plan.to_update)} updated, {len(plan.to_deactivate)} marked "
-                f"inactive, {plan.unchanged} unchanged"
+                f"dry run, nothing written — {plan.school_name}: {_n(adding, 'student')} "
+                f"would be added, {len(plan.to_update)} updated, {len(plan.to_deactivate)} "
+                f"marked inactive, {plan.unchanged} unchanged"
             )
             for title, rows in (
                 ("add", plan.to_add),

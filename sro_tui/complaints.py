@@ -84,7 +84,13 @@ def _free_text_problems(values: Mapping[str, Any], names: Iterable[str]) -> dict
     for name in names:
         matches = find_immigration_content(str(values.get(name) or ""))
         if matches:
-            problems[name] = immigration_message(matches[0])
+            # A family may be complaining precisely that an officer asked about status: the
+            # complaint is recorded, but not anyone's status or birthplace, nor the question.
+            problems[name] = immigration_message(matches[0]) + (
+                " If the complaint is that staff asked about immigration, write that "
+                "(e.g. “the officer questioned the student about immigration”) without "
+                "recording anyone's status, citizenship or place of birth."
+            )
     return problems
 
 

@@ -88,6 +88,26 @@ def audit(
     )
 
 
+def parse_date(text: str) -> date:
+    """A date as an office types it: ISO `2026-09-08`, or the US `9/8/2026` (month first).
+
+    ValueError says which forms are understood. Two-digit years are refused: "9/8/26" could be
+    read two ways by whoever checks the record later.
+    """
+    cleaned = text.strip()
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        pass
+    parts = cleaned.split("/")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+        try:
+            return date(int(parts[2]), int(parts[0]), int(parts[1]))
+        except ValueError:
+            pass
+    raise ValueError(f"{text.strip()!r} is not a date: write it as YYYY-MM-DD or MM/DD/YYYY")
+
+
 # --- school and school year -------------------------------------------------------------------
 
 

@@ -175,3 +175,17 @@ def test_unknown_report_year_lists_the_known_ones(demo_db: Path, tmp_path: Path,
     )
     assert "2026-27" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_dry_run_or_a_missing_file_creates_no_database(tmp_path: Path, capsys):
+    roster = tmp_path / "students.csv"
+    roster.write_text("Student ID,Last Name,First Name,Grade\n000123,Núñez,José,9\n", "utf-8")
+    never = tmp_path / "typo.sqlite3"
+    assert (
+        main(["roster", "import", str(roster), "--dry-run", "--db", str(never), "--school", "PTHS"])
+        == 0
+    )
+    assert "1 student would be added" in capsys.readouterr().out
+    assert main(["roster", "import", str(tmp_path / "nope.csv"), "--db", str(never)]) == 1
+    assert "nope.csv: no such file" in capsys.readouterr().err
+    assert not never.exists()

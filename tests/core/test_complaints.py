@@ -204,3 +204,14 @@ def test_export_has_no_names_contact_or_narrative(officer, tmp_path):
     )
     assert (row["staff_record_id"], row["employer_name"]) == (officer.record_id, PD)
     assert (row["received_on"], row["routed_to_agency_on"]) == (date(2026, 10, 1), None)
+
+
+def test_a_complaint_about_an_immigration_question_is_recorded_without_the_status(officer):
+    """RCW 10.93.160: the family's complaint goes on record, but nobody's status does."""
+    with pytest.raises(ValidationError) as caught:
+        _intake(officer, what_happened="The officer asked whether my son is a citizen.")
+    message = caught.value.problems["what_happened"]
+    assert "RCW 10.93.160" in message and "questioned the student about immigration" in message
+    assert Complaint.select().count() == 0
+    complaint = _intake(officer, what_happened="The officer questioned my son about immigration.")
+    assert Complaint.get_by_id(complaint.id).what_happened.endswith("about immigration.")

@@ -97,3 +97,13 @@ def test_inactive_staff_are_kept_but_not_listed(school):
     assert list_staff() == []
     assert [s.id for s in list_staff(include_inactive=True)] == [staff.id]
     assert school_status().safety_staff == 0
+
+
+def test_dates_as_an_office_types_them():
+    from sro_tui.records import parse_date
+
+    assert parse_date("2026-09-08") == date(2026, 9, 8)
+    assert parse_date(" 9/8/2026 ") == date(2026, 9, 8)  # US order: month first
+    for bad in ("9/8/26", "31/12/2026", "next tuesday", ""):
+        with pytest.raises(ValueError, match="YYYY-MM-DD or MM/DD/YYYY"):
+            parse_date(bad)

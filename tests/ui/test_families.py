@@ -49,6 +49,41 @@ async def test_record_a_notice_and_see_progress(school_db: Path):
         database.close()
 
 
+async def test_a_date_in_the_future_keeps_the_dialog_open_with_what_was_typed(school_db: Path):
+    from textual.widgets import Input
+
+    from sro_tui.ui.screens.families import RecordNoticeDialog
+
+    app = SroApp(school_db)
+    async with app.run_test(size=(130, 36)) as pilot:
+        await _open(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one("#notice-date", Input).value = "1/15/2099"
+        app.screen.query_one("#notice-notes", Input).value = "sent with report cards"
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordNoticeDialog)  # still open, nothing lost
+        error = str(app.screen.query_one("#form-error", Static).render())
+        assert "2099-01-15 is in the future" in error
+        assert app.screen.query_one("#notice-notes", Input).value == "sent with report cards"
+        app.screen.query_one("#notice-date", Input).value = "9/8/2026"  # US order is understood
+        await pilot.click("#confirm")
+        for _ in range(50):  # the dialog closes, then the notice is written in a worker
+            await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+            if not isinstance(app.screen, RecordNoticeDialog) and "Notified 1" in str(
+                app.screen.query_one("#families-summary", Static).render()
+            ):
+                break
+    database = open_database(school_db)
+    try:
+        notice = FamilyNotice.get()
+        assert (str(notice.sent_on), notice.notes) == ("2026-09-08", "sent with report cards")
+    finally:
+        database.close()
+
+
 async def test_filters_returned_mail_and_export(school_db: Path, tmp_path: Path):
     app = SroApp(school_db)
     async with app.run_test(size=(130, 36)) as pilot:

@@ -158,10 +158,14 @@ class _FormDialog(ModalScreen[Any]):
 
 
 def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date: write it as YYYY-MM-DD") from None
+    """The date a notice went out: as typed (ISO or MM/DD/YYYY), never in the future. A problem
+    is shown in the dialog, which stays open with what was typed."""
+    from ...records import parse_date
+
+    sent_on = parse_date(text)
+    if sent_on > date.today():
+        raise ValueError(f"{sent_on:%Y-%m-%d} is in the future: give the day the notice went out")
+    return sent_on
 
 
 class RecordNoticeDialog(_FormDialog):

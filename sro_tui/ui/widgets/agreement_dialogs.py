@@ -17,11 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from ...agreements import AdoptionRefused
 from ...exchange import ExchangeError
 from ...records import ValidationError
+from .dialogs import YesNoCheckbox
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,15 @@ class RecordForm(ModalScreen[Any]):
                 id=wid,
                 value=field.value if field.value else Select.NULL,
                 allow_blank=not field.value,
+                compact=True,  # a form row is one line high (app.tcss .form-row)
             )
         if field.kind == "check":
-            return Checkbox("", value=bool(field.value), id=wid)
+            return YesNoCheckbox(bool(field.value), id=wid, compact=True)
         value = field.value.isoformat() if isinstance(field.value, date) else field.value
         placeholder = "YYYY-MM-DD" if field.kind == "date" else ""
-        return Input("" if value is None else str(value), id=wid, placeholder=placeholder)
+        return Input(
+            "" if value is None else str(value), id=wid, placeholder=placeholder, compact=True
+        )
 
     def on_mount(self) -> None:
         for error in self.query(".field-error"):

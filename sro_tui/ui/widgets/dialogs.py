@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Checkbox, Static
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -45,3 +45,15 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class YesNoCheckbox(Checkbox):
+    """A checkbox that also says "yes" or "no", so its state reads without colour (a monochrome
+    terminal, a screen reader, a screenshot)."""
+
+    def __init__(self, value: bool = False, **kwargs) -> None:
+        super().__init__("yes" if value else "no", value, **kwargs)
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self.label = "yes" if self.value else "no"

@@ -221,11 +221,18 @@ class ImportPreviewDialog(ModalScreen[bool]):
                 for title, items in changes:
                     if _count(items):
                         yield Static(_listing(title, items, _count(items)), classes="change-list")
-                warnings = list(getattr(plan, "warnings", []) or [])
+                warnings = [str(w) for w in plan.warnings]
+                if plan.encoding_note:
+                    warnings.insert(0, plan.encoding_note)
+                if plan.skipped_inactive:
+                    warnings.append(
+                        f"{plan.skipped_inactive:,} student(s) the file lists as no longer "
+                        "enrolled, never on record here, are left out"
+                    )
                 if warnings:
                     yield Static(
                         "[b]Warnings (the import can go ahead)[/b]\n"
-                        + "\n".join(f"  {escape(str(w))}" for w in warnings),
+                        + "\n".join(f"  {escape(w)}" for w in warnings),
                         classes="change-list warnings",
                     )
             with Horizontal(classes="dialog-buttons"):

@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from ...models import EMPLOYER_TYPES, STAFF_KINDS, TRAINING_STATUSES, SafetyStaff
 from ...records import STAFF_FIELDS, ValidationError, save_staff, validate_staff
+from .dialogs import YesNoCheckbox
 
 LABELS = {
     "first_name": "First name",
@@ -93,7 +94,7 @@ class StaffForm(ModalScreen[SafetyStaff | None]):
                 compact=True,
             )
         if field in CHECKBOX_FIELDS:
-            return Checkbox("yes", bool(value), id=widget_id, compact=True)
+            return YesNoCheckbox(bool(value), id=widget_id, compact=True)
         placeholder = "YYYY-MM-DD" if field in DATE_FIELDS else ""
         return Input(_as_text(value), placeholder=placeholder, id=widget_id, compact=True)
 
