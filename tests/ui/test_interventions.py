@@ -222,3 +222,17 @@ async def test_review_filter_and_export_both_forms(school_db: Path, tmp_path: Pa
     assert "location" not in read_exchange_csv(deidentified).columns
     students = sorted((tmp_path / "out").glob("PTHS_intervention-students-deidentified*.csv"))
     assert read_exchange_csv(students[0]).rows[0]["student_sis_id"] == "000200"
+
+
+async def test_arrows_pick_which_student_to_add(school_db: Path):
+    app = SroApp(school_db, start_section="interventions")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_form(app, pilot)
+        app.screen.query_one("#student-search").focus()
+        await _type(pilot, "nunez")  # Ana and José Núñez, Ana first
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        involved = app.screen.query_one("StudentsInvolved").students
+        added = [Student.get_by_id(i.student_id).first_name for i in involved]
+        assert added == ["José"]

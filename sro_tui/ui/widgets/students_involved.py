@@ -1,6 +1,7 @@
 """The "students involved" part of the intervention form: search the roster as you type (the
-in-memory StudentIndex), Enter adds the first match; or describe an unknown person. Each person
-is a subject of the request or another student involved (Ctrl+R), and can be removed (Ctrl+D)."""
+in-memory StudentIndex), arrows move through the matches and Enter adds the highlighted one; or
+describe an unknown person. Each person is a subject of the request or another student involved
+(Ctrl+R), and can be removed (Ctrl+D)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ class StudentsInvolved(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "toggle_role", "Subject/other", id="students_involved.role"),
         Binding("ctrl+d", "remove", "Remove person", id="students_involved.remove"),
+        # While typing a name: arrows move through the matches, Enter adds the highlighted one.
+        Binding("down", "move_match(1)", "Next match", id="students_involved.next", show=False),
+        Binding("up", "move_match(-1)", "Previous match", id="students_involved.prev",
+                show=False),
     ]
 
     class Changed(Message):
@@ -58,7 +63,7 @@ class StudentsInvolved(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(
-            placeholder="Type a name or student ID, Enter adds the first match",
+            placeholder="Type a name or student ID; arrows pick, Enter adds",
             id="student-search",
             compact=True,
         )
@@ -115,6 +120,13 @@ class StudentsInvolved(Vertical):
         matches.display = bool(found)
         if found:
             matches.highlighted = 0
+
+    def action_move_match(self, step: int) -> None:
+        matches = self.query_one("#student-matches", OptionList)
+        if not matches.display or not matches.option_count:
+            return
+        current = matches.highlighted or 0
+        matches.highlighted = max(0, min(matches.option_count - 1, current + step))
 
     @on(Input.Submitted, "#student-search")
     def _add_first_match(self, event: Input.Submitted) -> None:
