@@ -39,6 +39,8 @@ def screen_bindings(screen_type: type) -> list[Binding]:
 
 
 _KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
     "escape": "Esc",
     "enter": "Enter",
     "tab": "Tab",

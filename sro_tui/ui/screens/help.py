@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from rich.markup import escape
@@ -13,6 +14,17 @@ from textual.widgets import Static
 
 from ..commands import key_display, screen_bindings
 from ..navigation import SECTIONS, screen_class
+
+
+def dialog_title(dialog: type) -> str:
+    """A dialog's name in help: its own title, else its class name in words
+    ("RecordNoticeDialog" -> "Record notice")."""
+    for attribute in ("DIALOG_TITLE", "TITLE_TEXT"):
+        title = getattr(dialog, attribute, "")
+        if isinstance(title, str) and title:
+            return title
+    words = re.findall(r"[A-Z][a-z]*", dialog.__name__.removesuffix("Dialog"))
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else dialog.__name__
 
 
 class HelpScreen(ModalScreen[None]):
@@ -40,9 +52,10 @@ class HelpScreen(ModalScreen[None]):
         for section in SECTIONS:
             cls = screen_class(section)
             groups.append((section.title, screen_bindings(cls)))
-            for dialog in getattr(cls, "DIALOGS", ()):
-                title = getattr(dialog, "DIALOG_TITLE", dialog.__name__)
-                groups.append((f"{section.title} · {title}", screen_bindings(dialog)))
+            for dialog in dict.fromkeys(getattr(cls, "DIALOGS", ())):  # each dialog once
+                groups.append(
+                    (f"{section.title} · {dialog_title(dialog)}", screen_bindings(dialog))
+                )
         return [(title, bindings) for title, bindings in groups if bindings]
 
     def _table(self, title: str, bindings: list[Binding]) -> str:

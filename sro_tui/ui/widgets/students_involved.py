@@ -36,8 +36,7 @@ class StudentsInvolved(Vertical):
         Binding("ctrl+d", "remove", "Remove person", id="students_involved.remove"),
         # While typing a name: arrows move through the matches, Enter adds the highlighted one.
         Binding("down", "move_match(1)", "Next match", id="students_involved.next", show=False),
-        Binding("up", "move_match(-1)", "Previous match", id="students_involved.prev",
-                show=False),
+        Binding("up", "move_match(-1)", "Previous match", id="students_involved.prev", show=False),
     ]
 
     class Changed(Message):
