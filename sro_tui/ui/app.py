@@ -49,6 +49,7 @@ class SroApp(App):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(HELP_KEY, "app.show_help", "Help", id="help", priority=True),
         *_section_bindings(),
+        Binding("ctrl+b", "app.backup", "Back up", id="backup", priority=True, show=False),
         Binding("ctrl+q", "app.quit", "Quit", id="quit", priority=True),
     ]
 
@@ -167,6 +168,32 @@ class SroApp(App):
             bar = SectionBar()
             screen.mount(bar, before=0)
         bar.show_current(self.current_mode)
+
+    def open_section_and_run(self, section_id: str, action: str) -> None:
+        """Go to a section and run one of its screen's actions (the command palette offers every
+        screen's actions from anywhere)."""
+        self.action_open_section(section_id)
+        self.call_after_refresh(lambda: self.run_action(action, self.screen))
+
+    def action_backup(self) -> None:
+        """Write a copy of the database to a folder the person chooses (`sro-tui backup`)."""
+        from .widgets.dialogs import BackupDialog
+
+        def write(folder: Path | None) -> None:
+            if folder is None:
+                return
+            from ..db import backup_database
+            from ..paths import ensure_private_dir
+
+            try:
+                ensure_private_dir(folder)
+                written = backup_database(self.database, folder)
+            except OSError as exc:
+                self.notify(f"Not backed up: {exc.strerror or exc}", severity="error")
+                return
+            self.notify(f"Backed up to {written}", title="Backup written", timeout=10)
+
+        self.push_screen(BackupDialog(), write)
 
     def action_show_help(self) -> None:
         """Every key, grouped by screen."""

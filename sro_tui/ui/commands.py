@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from .navigation import SECTIONS
+from .navigation import SECTIONS, screen_class
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,28 @@ class SectionCommands(Provider):
                 " · ".join(p for p in (binding.tooltip, screen_title(screen), f"key {key}") if p),
                 partial(_run_screen_action, screen, binding.action),
             )
+        current = type(screen)
+        for s in SECTIONS:  # the other sections' actions: go there and run it
+            cls = screen_class(s)
+            if cls is current:
+                continue
+            for binding in screen_bindings(cls):
+                yield PaletteCommand(
+                    binding.description,
+                    f"{s.title} · key {s.key.upper()} then {key_display(binding)}",
+                    partial(app.open_section_and_run, s.id, binding.action),
+                )
         for s in SECTIONS:
             yield PaletteCommand(
                 f"Go to {s.title}",
                 f"{s.description} · key {s.key.upper()}",
                 partial(app.run_action, f"app.open_section('{s.id}')"),
             )
+        yield PaletteCommand(
+            "Back up the database",
+            "A consistent copy to a folder you choose · key ctrl+b",
+            partial(app.run_action, "app.backup"),
+        )
         yield PaletteCommand(
             "Help: every key",
             "Keys grouped by screen · key F1",

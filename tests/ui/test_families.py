@@ -69,12 +69,13 @@ async def test_a_date_in_the_future_keeps_the_dialog_open_with_what_was_typed(sc
         assert app.screen.query_one("#notice-notes", Input).value == "sent with report cards"
         app.screen.query_one("#notice-date", Input).value = "9/8/2026"  # US order is understood
         await pilot.click("#confirm")
-        for _ in range(50):  # the dialog closes, then the notice is written in a worker
+        # The dialog closes, then the notice is written in a worker: wait for both, generously
+        # (a loaded CI machine is slow), before the app is closed.
+        for _ in range(200):
             await pilot.pause(0.05)
             await app.workers.wait_for_complete()
-            if not isinstance(app.screen, RecordNoticeDialog) and "Notified 1" in str(
-                app.screen.query_one("#families-summary", Static).render()
-            ):
+            summary = app.screen.query("#families-summary")
+            if summary and "Notified 1" in str(summary.first(Static).render()):
                 break
     database = open_database(school_db)
     try:

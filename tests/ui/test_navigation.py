@@ -68,6 +68,44 @@ async def test_palette_runs_a_screen_action(school_db):
         assert type(app.screen).__name__ == "StaffForm"
 
 
+async def test_palette_runs_another_sections_action_from_anywhere(school_db):
+    app = SroApp(school_db, start_section="interventions")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"import roster")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        for _ in range(20):
+            await pilot.pause(0.1)
+            if app.current_mode == "roster" and app.screen.is_modal:
+                break
+        assert app.current_mode == "roster"
+        assert type(app.screen).DIALOG_TITLE == "Import: choose the file"
+
+
+async def test_backup_from_the_app_writes_a_private_copy(school_db, tmp_path):
+    import sqlite3
+    import stat
+
+    from textual.widgets import Input
+
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        app.screen.query_one("#backup-folder", Input).value = str(tmp_path / "backups")
+        await pilot.press("enter")
+        await pilot.pause()
+    [copy] = (tmp_path / "backups").iterdir()
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    con = sqlite3.connect(copy)
+    assert con.execute("SELECT count(*) FROM student").fetchone()[0] == 6
+    con.close()
+
+
 async def test_palette_goes_to_a_section(school_db):
     app = SroApp(school_db)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -57,3 +58,45 @@ class YesNoCheckbox(Checkbox):
     def watch_value(self) -> None:
         super().watch_value()
         self.label = "yes" if self.value else "no"
+
+
+class BackupDialog(ModalScreen[Path | None]):
+    """Where to write a copy of the database; dismisses with the folder, or None."""
+
+    DIALOG_TITLE = "Back up the database"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="backup.cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="backup-dialog"):
+            yield Static(self.DIALOG_TITLE, classes="dialog-title")
+            yield Static(
+                "A consistent copy, safe while the app is open, readable only by you. Keep it "
+                "where the district allows student records (a USB stick locked away, say).",
+                classes="dialog-text",
+            )
+            yield Input(str(Path.home() / "sro-tui-backups"), id="backup-folder")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Back up", variant="primary", id="confirm")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#backup-folder", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._finish()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "confirm":
+            self._finish()
+        else:
+            self.dismiss(None)
+
+    def _finish(self) -> None:
+        text = self.query_one("#backup-folder", Input).value.strip().strip("'\"")
+        self.dismiss(Path(text).expanduser() if text else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
