@@ -59,16 +59,19 @@ async def test_a_date_in_the_future_keeps_the_dialog_open_with_what_was_typed(sc
         await _open(app, pilot)
         await pilot.press("n")
         await pilot.pause()
-        app.screen.query_one("#notice-date", Input).value = "1/15/2099"
+        date_box = app.screen.query_one("#notice-date", Input)
+        date_box.value = "1/15/2099"
         app.screen.query_one("#notice-notes", Input).value = "sent with report cards"
-        await pilot.click("#confirm")
+        date_box.focus()
+        await pilot.press("enter")  # Enter in a box confirms, as a keyboard user would
         await pilot.pause()
         assert isinstance(app.screen, RecordNoticeDialog)  # still open, nothing lost
         error = str(app.screen.query_one("#form-error", Static).render())
         assert "2099-01-15 is in the future" in error
         assert app.screen.query_one("#notice-notes", Input).value == "sent with report cards"
-        app.screen.query_one("#notice-date", Input).value = "9/8/2026"  # US order is understood
-        await pilot.click("#confirm")
+        date_box.value = "9/8/2026"  # US order is understood
+        date_box.focus()
+        await pilot.press("enter")
         # The dialog closes, then the notice is written in a worker: wait for both, generously
         # (a loaded CI machine is slow), before the app is closed.
         for _ in range(200):
