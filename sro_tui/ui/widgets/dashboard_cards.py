@@ -149,7 +149,11 @@ class CardView(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", classes="card-body")
         yield Static("", classes="card-hint")
-        yield ProgressBar(show_eta=False)
+        # Hidden until the counts arrive: an empty bar is "indeterminate" and animates, which
+        # would keep redrawing the screen while it starts.
+        bar = ProgressBar(show_eta=False)
+        bar.display = False
+        yield bar
 
     def show(self, content: CardContent) -> None:
         self.set_class(content.warning, "-warning")
