@@ -25,8 +25,8 @@ from peewee import chunked
 from sro_tui.db import open_database
 from sro_tui.models import PresentationAttendance, Student, database_proxy
 from sro_tui.presentation import create_session, record_scan
-from sro_tui.records import ensure_current_year, ensure_school
-from sro_tui.search import build_index, student_search_key
+from sro_tui.records import ensure_current_year, ensure_school, load_student_index
+from sro_tui.search import student_search_key
 from sro_tui.ui.screens.checkin import candidates_for
 
 STUDENTS = 5_000
@@ -86,18 +86,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 def bench_lookup(path: Path) -> float:
     open_database(path)
-    index = build_index(
-        Student.select(
-            Student.id,
-            Student.sis_id,
-            Student.last_name,
-            Student.first_name,
-            Student.preferred_name,
-            Student.grade,
-            Student.homeroom,
-            Student.active,
-        ).tuples()
-    )
+    index = load_student_index()
     rng = random.Random(7)
     students = index.students
     queries = []

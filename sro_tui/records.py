@@ -266,6 +266,30 @@ def list_staff(include_inactive: bool = False) -> list[SafetyStaff]:
     return list(query.order_by(SafetyStaff.last_name, SafetyStaff.first_name))
 
 
+# --- the student index --------------------------------------------------------------------------
+
+
+def load_student_index(school: School | None = None):
+    """The in-memory search index (`search.StudentIndex`) over the school's students, active and
+    inactive, in one query: what every screen and benchmark that looks students up builds."""
+    from .search import build_index
+
+    school = school or get_school()
+    query = Student.select(
+        Student.id,
+        Student.sis_id,
+        Student.last_name,
+        Student.first_name,
+        Student.preferred_name,
+        Student.grade,
+        Student.homeroom,
+        Student.active,
+    )
+    if school is not None:
+        query = query.where(Student.school == school)
+    return build_index(query.tuples())
+
+
 # --- counts -----------------------------------------------------------------------------------
 
 

@@ -107,25 +107,10 @@ class SroApp(App):
     @work(thread=True, exclusive=True, group="student-index", exit_on_error=False)
     def reload_students(self) -> StudentIndex:
         """Rebuild the in-memory student index from the database (in a thread)."""
-        from ..models import Student
-        from ..records import get_school
-        from ..search import build_index
+        from ..records import load_student_index
 
         with self.database.connection_context():
-            school = get_school()
-            query = Student.select(
-                Student.id,
-                Student.sis_id,
-                Student.last_name,
-                Student.first_name,
-                Student.preferred_name,
-                Student.grade,
-                Student.homeroom,
-                Student.active,
-            )
-            if school is not None:
-                query = query.where(Student.school == school)
-            index = build_index(query.tuples())
+            index = load_student_index()
         self.call_from_thread(self._students_loaded, index)
         return index
 

@@ -23,8 +23,7 @@ from sro_tui.models import (
     Student,
     StudentGuardian,
 )
-from sro_tui.records import school_status
-from sro_tui.search import build_index
+from sro_tui.records import load_student_index, school_status
 
 TODAY = date(2026, 11, 28)
 
@@ -207,18 +206,7 @@ def test_names_with_accents_apostrophes_and_preferred_names_are_searchable(demo_
     assert any("'" in n for n in names)
     assert any(c in "".join(names) for c in "ñéëễ")
     assert Student.select().where(Student.preferred_name != "").count() >= 20
-    index = build_index(
-        Student.select(
-            Student.id,
-            Student.sis_id,
-            Student.last_name,
-            Student.first_name,
-            Student.preferred_name,
-            Student.grade,
-            Student.homeroom,
-            Student.active,
-        ).tuples()
-    )
+    index = load_student_index()
     obrien = index.search("obrien")
     assert obrien and obrien[0].student.last_name == "O'Brien"
     nunez = index.search("nunez")
