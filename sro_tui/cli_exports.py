@@ -25,12 +25,13 @@ Written = Path | tuple[Path, ...]
 def _write(args: argparse.Namespace, what: str, write: Callable[[], Written]) -> int:
     from .cli import CommandFailed, _open
     from .exchange import ExchangeError
+    from .letters import LetterError
     from .records import ValidationError
 
     db = _open(args, create=False)
     try:
         written = write()
-    except (ExchangeError, ValidationError, OSError) as exc:
+    except (ExchangeError, LetterError, ValidationError, OSError) as exc:
         raise CommandFailed(str(exc)) from exc
     finally:
         db.close()
@@ -50,13 +51,10 @@ def cmd_notices_export(args: argparse.Namespace) -> int:
 
 
 def cmd_notices_letters(args: argparse.Namespace) -> int:
-    from .letters import LetterError, write_letters
+    from .letters import write_letters
 
     def write() -> tuple[Path, ...]:
-        try:
-            files = write_letters(args.out, fmt="html" if args.html else "txt")
-        except LetterError as exc:
-            raise OSError(str(exc)) from exc
+        files = write_letters(args.out, fmt="html" if args.html else "txt")
         return tuple(f.path for f in files)
 
     return _write(args, "letters", write)
