@@ -245,9 +245,9 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
         for cells in reader:
             row_number = start
             start = reader.line_num + 1 + line_offset
-            if not cells or not any(c.strip() for c in cells):
-                continue  # blank line, or a row of empty cells that Excel leaves behind
             cells = [c.strip() for c in cells]
+            if not any(cells):
+                continue  # blank line, or a row of empty cells that Excel leaves behind
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
             elif len(cells) > width:

@@ -89,8 +89,11 @@ def _flag_aliases(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(p + n for p in ("", "ext", "metadata", "metadataext") for n in names)
 
 
+_ID_SEPARATORS = re.compile(r"[,;\s]+")
+
+
 def _split_ids(cell: str) -> list[str]:
-    return [x for x in re.split(r"[,;\s]+", cell) if x]
+    return [x for x in _ID_SEPARATORS.split(cell) if x]
 
 
 class OneRosterBundle:

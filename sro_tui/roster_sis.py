@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from functools import lru_cache
 
 from .csvread import (
     BundleSchool,
@@ -26,7 +25,7 @@ from .csvread import (
 )
 from .search import fold, normalize_id
 
-_fold = lru_cache(maxsize=1 << 16)(fold)  # siblings' rows repeat the same guardian names
+_NOT_DIGITS = re.compile(r"\D")
 
 # Student columns: field -> header keys in order of preference (see csvread.header_key).
 # The student *number* comes before a student *id*: PowerSchool's Student_Number and Clever's
@@ -424,38 +423,30 @@ class _GuardianBook:
             if values.get("street")
             else home
         )
-        found = RosterGuardian(
-            source_key="",
-            first_name=first,
-            last_name=last,
-            email=email,
-            phone=phone,
-            street=address.get("street", ""),
-            city=address.get("city", ""),
-            state=address.get("state", ""),
-            postal_code=address.get("postal_code", ""),
-            preferred_language=values.get("language", ""),
+        street, postal_code = address.get("street", ""), address.get("postal_code", "")
+        identities = _identities(
+            first, last, email, phone, street, postal_code, values.get("id", ""), sis_id
         )
-        identities = _identities(found, values.get("id", ""), sis_id)
         person = next((self._by_identity[i] for i in identities if i in self._by_identity), None)
+        facts = {
+            "email": email,
+            "phone": phone,
+            "street": street,
+            "city": address.get("city", ""),
+            "state": address.get("state", ""),
+            "postal_code": postal_code,
+            "preferred_language": values.get("language", ""),
+            "first_name": first,
+            "last_name": last,
+        }
         if person is None:
             person = len(self._people)
-            self._people.append((found, identities))
-        else:
+            self._people.append((RosterGuardian(source_key="", **facts), identities))
+        else:  # the same person on a sibling's row: fill in what the earlier row left blank
             guardian, known = self._people[person]
-            for attr in (
-                "email",
-                "phone",
-                "street",
-                "city",
-                "state",
-                "postal_code",
-                "preferred_language",
-                "first_name",
-                "last_name",
-            ):
-                if not getattr(guardian, attr) and getattr(found, attr):
-                    setattr(guardian, attr, getattr(found, attr))
+            for attr, value in facts.items():
+                if value and not getattr(guardian, attr):
+                    setattr(guardian, attr, value)
             known.extend(i for i in identities if i not in known)
         for identity in identities:
             self._by_identity.setdefault(identity, person)
@@ -474,17 +465,26 @@ class _GuardianBook:
         return guardians, links
 
 
-def _identities(g: RosterGuardian, contact_id: str, sis_id: str) -> list[tuple[str, str]]:
+def _identities(
+    first: str,
+    last: str,
+    email: str,
+    phone: str,
+    street: str,
+    postal_code: str,
+    contact_id: str,
+    sis_id: str,
+) -> list[tuple[str, str]]:
     if contact_id:
         return [("id", contact_id)]
-    name = _fold(f"{g.first_name} {g.last_name}")
-    digits = re.sub(r"\D", "", g.phone)
+    name = fold(f"{first} {last}")
+    digits = _NOT_DIGITS.sub("", phone)
     found = [
         (name, x)
         for x in (
-            "e:" + g.email.lower() if g.email else "",
+            "e:" + email.lower() if email else "",
             "p:" + digits if digits else "",
-            "a:" + _fold(g.street) + "|" + g.postal_code[:5] if g.street else "",
+            "a:" + fold(street) + "|" + postal_code[:5] if street else "",
         )
         if x
     ]

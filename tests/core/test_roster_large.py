@@ -6,6 +6,7 @@ machines are noise.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,7 @@ def test_a_five_thousand_student_school_imports_whole(school, tmp_path, kind):
         path = tmp_path / "bundle"
         write_oneroster(path)
     result = roster.apply_import(roster.prepare_import(path))
+    assert gc.isenabled()  # paused for the import only
     assert Student.select().count() == STUDENTS == result.added
     assert Guardian.select().count() == GUARDIAN_TARGET
     # 500 sibling pairs + 4,000 only children = 4,500 families; a third of the SIS families
