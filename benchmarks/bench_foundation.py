@@ -3,7 +3,8 @@
 Run: `uv run python benchmarks/bench_foundation.py` (about a minute). It prints one table:
 roster import time for each format (the median of three fresh processes, each into an empty
 database), name-search latency (median and p99 over 1,000 mixed queries), start-up time to the
-first screen drawn headless against a bare Textual App, and the peak memory (RSS) of each
+first screen drawn headless against a bare Textual App (and, beside it, the time until the
+dashboard's counts are in and the process is idle), and the peak memory (RSS) of each
 measurement. Every measurement runs in a fresh Python process, so one
 does not inflate another's memory or warm another's caches. Exits 1 when a target is missed.
 
@@ -38,7 +39,7 @@ SEARCH_P99_TARGET_MS = 5.0
 STARTUP_RATIO_TARGET = 1.5
 RSS_TARGET_MB = 150.0
 QUERIES = 1_000
-STARTUP_RUNS = 3  # start-up is short and noisy: the median of three fresh processes
+STARTUP_RUNS = 5  # start-up is short and noisy: the median of five fresh processes
 IMPORT_RUNS = 3  # so is an import on a shared machine: the median of three, and the range
 
 
@@ -162,9 +163,31 @@ def _p99(values: list[float]) -> float:
     return ordered[max(0, round(len(ordered) * 0.99) - 1)]
 
 
+def _watch_first_frame(start: float) -> dict:
+    """Record when the app first hands a frame to its driver (headless drivers discard it).
+
+    `App._display` is where every frame goes: the first call with something to show is the first
+    screen drawn, for the bare App and for sro-tui alike (textual is pinned to 8.2.*)."""
+    from textual.app import App
+
+    seen: dict = {}
+    original = App._display
+
+    def display(self, screen, renderable):  # type: ignore[no-untyped-def]
+        if renderable is not None and "seconds" not in seen:
+            seen["seconds"] = time.perf_counter() - start
+            seen["screen"] = type(screen).__name__
+        return original(self, screen, renderable)
+
+    App._display = display  # type: ignore[method-assign]
+    return seen
+
+
 def measure_startup(which: str, db_path: Path) -> dict:
-    """Seconds from importing the app's modules to its first screen mounted (headless)."""
+    """Seconds from importing the app's modules to (1) its first screen drawn and (2) that screen
+    settled: mounted, background work done (the dashboard's counts) and the process idle."""
     start = time.perf_counter()
+    first = _watch_first_frame(start)
     if which == "bare":
         from textual.app import App
 
@@ -175,20 +198,26 @@ def measure_startup(which: str, db_path: Path) -> dict:
         except ImportError as exc:
             return {"available": False, "why": str(exc)}
         app = SroApp(db_path=db_path)
-    screen, seconds = "", 0.0
+    settled = 0.0
 
     async def first_screen() -> None:
-        nonlocal screen, seconds
+        nonlocal settled
         async with app.run_test(size=(120, 36)) as pilot:
             while not app.screen.is_mounted:
                 await pilot.pause()
-            await pilot.pause()  # one more refresh: the first screen has been drawn
+            await pilot.pause()  # waits for the process to go idle: workers included
             # Stopped here: shutting the app down is not part of starting it.
-            seconds = time.perf_counter() - start
-            screen = type(app.screen).__name__
+            settled = time.perf_counter() - start
 
     asyncio.run(first_screen())
-    return {"available": True, "seconds": seconds, "screen": screen}
+    if "seconds" not in first:
+        return {"available": False, "why": "no frame was drawn"}
+    return {
+        "available": True,
+        "seconds": first["seconds"],
+        "screen": first["screen"],
+        "settled_seconds": settled,
+    }
 
 
 def prepare(work: Path) -> dict:
@@ -355,7 +384,7 @@ def main() -> int:
         bare_s = statistics.median(r["seconds"] for r in bare) if bare else None
         rows.append(
             (
-                "start-up, bare Textual App",
+                "start-up, bare Textual App: first screen drawn",
                 f"{bare_s:.2f} s" if bare_s else "failed",
                 "",
                 "",
@@ -369,11 +398,22 @@ def main() -> int:
             missed |= not ok
             rows.append(
                 (
-                    f"start-up, sro-tui ({sro[0]['screen']})",
+                    f"start-up, sro-tui: first screen drawn ({sro[0]['screen']})",
                     f"{sro_s:.2f} s = {ratio:.2f}× bare",
                     "≤ 1.5× bare",
                     _verdict(ok),
                     max(r["peak_rss_mb"] for r in sro),
+                )
+            )
+            settled_s = statistics.median(r["settled_seconds"] for r in sro)
+            bare_settled = statistics.median(r["settled_seconds"] for r in bare)
+            rows.append(
+                (
+                    "start-up, sro-tui: dashboard counts in, idle",
+                    f"{settled_s:.2f} s = {settled_s / bare_settled:.2f}× bare idle",
+                    "",
+                    "",
+                    None,
                 )
             )
         else:

@@ -635,32 +635,33 @@ def notice_counts(school: School | None = None, year: SchoolYear | None = None) 
     the dashboard asks for these on every visit.
     """
     school, year = require_school_and_year(school, year)
+    # Executed as plain cursors: peewee's per-row conversion was most of the dashboard's wait.
     on_list = {
         hid
-        for (hid,) in StudentGuardian.select(Guardian.household)
-        .join(Guardian)
-        .switch(StudentGuardian)
-        .join(Student)
-        .join_from(Guardian, Household)
-        .where(
-            Guardian.school == school,
-            Guardian.active == True,  # noqa: E712
-            Student.active == True,  # noqa: E712
-            StudentGuardian.receives_notices == True,  # noqa: E712
-            Household.active == True,  # noqa: E712
+        for (hid,) in database_proxy.execute(
+            StudentGuardian.select(Guardian.household)
+            .join(Guardian)
+            .switch(StudentGuardian)
+            .join(Student)
+            .join_from(Guardian, Household)
+            .where(
+                Guardian.school == school,
+                Guardian.active == True,  # noqa: E712
+                Student.active == True,  # noqa: E712
+                StudentGuardian.receives_notices == True,  # noqa: E712
+                Household.active == True,  # noqa: E712
+            )
+            .distinct()
         )
-        .distinct()
-        .tuples()
     }
     statuses: dict[int, list[str]] = defaultdict(list)
     methods: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for hid, method, status in (
+    for hid, method, status in database_proxy.execute(
         FamilyNotice.select(
             FamilyNotice.household, FamilyNotice.method, FamilyNotice.delivery_status
         )
         .where(FamilyNotice.school_year == year)
         .order_by(FamilyNotice.sent_on.desc(), FamilyNotice.id.desc())
-        .tuples()
     ):
         if hid in on_list:
             statuses[hid].append(status)

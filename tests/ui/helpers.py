@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from textual.app import App
+from textual.geometry import Region
 from textual.widgets import DataTable, Static
 
 
 def text_of(app: App, selector: str) -> str:
     """The plain text a Static shows (markup removed)."""
     return str(app.screen.query_one(selector, Static).render())
+
+
+def drawn_text(app: App, selector: str) -> str:
+    """The text a widget draws, border and all, one line per row (trailing spaces removed)."""
+    widget = app.screen.query_one(selector)
+    width, height = widget.outer_size
+    strips = widget.render_lines(Region(0, 0, width, height))
+    return "\n".join(strip.text.rstrip() for strip in strips)
 
 
 def table_rows(app: App, selector: str = "DataTable") -> list[list[str]]:

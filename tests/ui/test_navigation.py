@@ -8,7 +8,7 @@ from sro_tui.ui.app import SroApp
 from sro_tui.ui.navigation import SECTIONS
 from sro_tui.ui.screens.help import HelpScreen
 
-from .helpers import text_of
+from .helpers import drawn_text
 
 
 async def test_f_keys_switch_sections_even_from_the_search_box(school_db):
@@ -122,13 +122,38 @@ async def test_dashboard_counts_and_empty_roster_hint(school_db, empty_db):
     app = SroApp(school_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert "5 active" in text_of(app, "#card-students .card-body")
-        assert "1 inactive" in text_of(app, "#card-students .card-body")
-        assert "3 guardians" in text_of(app, "#card-families .card-body")
-        staff = text_of(app, "#card-staff .card-body")
+        assert "5 active" in drawn_text(app, "#card-students")
+        assert "1 inactive" in drawn_text(app, "#card-students")
+        assert "3 guardians" in drawn_text(app, "#card-families")
+        staff = drawn_text(app, "#card-staff")
         assert "1 × School resource officer" in staff
         assert "1 × School security officer" in staff
     app = SroApp(empty_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert "Import a roster: press F8" in text_of(app, "#card-students .card-hint")
+        assert "Import a roster: press F8" in drawn_text(app, "#card-students")
+
+
+async def test_notice_card_draws_its_progress_bar(school_db):
+    """The families-notified card: counts, a bar as wide as the card allows, the percentage."""
+    from sro_tui.models import Household
+    from sro_tui.notices import record_notice
+
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        card = drawn_text(app, "#card-notices")
+        assert "0 / 3 households notified this year" in card
+        assert "0%" in card and "━" in card
+        assert "Record notices: press F4." in card
+        with app.database.connection_context():
+            first = Household.select().where(Household.active == True).first()  # noqa: E712
+            record_notice(first.id, method="email")
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        card = drawn_text(app, "#card-notices")
+        assert "1 / 3 households notified this year" in card
+        bar = next(line for line in card.splitlines() if "━" in line)
+        assert bar.rstrip(" │").endswith("33%")
+        assert bar.count("━") <= 32  # at most 32 cells, whatever the card's width

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header
 
 from ...status import full_status
 from ..widgets.dashboard_cards import CARDS, CardView
+from ..widgets.section_bar import SectionBar
 
 
 class DashboardScreen(Screen):
@@ -25,6 +26,7 @@ class DashboardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield SectionBar("dashboard")  # composed here: the first screen pays for no second layout
         with Grid(id="dashboard-cards"):
             for card in CARDS:
                 yield CardView(card)
