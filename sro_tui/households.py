@@ -170,6 +170,29 @@ def rebuild_households(school: School) -> int:
         ]
     )
     with database_proxy.atomic():
+        household_ids = save_households(school, groups)
+        moves = [
+            (household_ids[g.key], gid)
+            for g in groups
+            for gid in g.guardian_ids
+            if current_household.get(gid) != household_ids[g.key]
+        ]
+        if moves:
+            _move_guardians(database_proxy.cursor(), moves)
+        Guardian.update(household=None).where(
+            Guardian.school == school,
+            Guardian.active == False,  # noqa: E712
+        ).execute()
+    return len(groups)
+
+
+def save_households(school: School, groups: list[HouseholdGroup]) -> dict[str, int]:
+    """Store the school's households as `groups` says, by key: new ones inserted, changed labels
+    and addresses updated, households no group names any more marked inactive (never deleted:
+    notices point at them). Returns each group's household id by key. Guardians are not touched:
+    the caller points them at their household. Call inside a transaction."""
+    param = database_proxy.param
+    with database_proxy.atomic():
         existing = {
             key: (hid, label, address, bool(active))
             for hid, key, label, address, active in database_proxy.execute_sql(
@@ -208,23 +231,11 @@ def rebuild_households(school: School) -> int:
                 f'"active" = {param}, "updated_at" = {param} WHERE "id" = {param}',
                 changed,
             )
-        moves = [
-            (existing[g.key][0], gid)
-            for g in groups
-            for gid in g.guardian_ids
-            if current_household.get(gid) != existing[g.key][0]
-        ]
-        if moves:
-            _move_guardians(cursor, moves)
         seen = {g.key for g in groups}
         stale = [v[0] for key, v in existing.items() if key not in seen and v[3]]
         for batch in chunked(stale, 500):
             Household.update(active=False, updated_at=now).where(Household.id.in_(batch)).execute()
-        Guardian.update(household=None).where(
-            Guardian.school == school,
-            Guardian.active == False,  # noqa: E712
-        ).execute()
-    return len(groups)
+    return {g.key: existing[g.key][0] for g in groups}
 
 
 def _move_guardians(cursor: Any, moves: list[tuple[int, int]]) -> None:

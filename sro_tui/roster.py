@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import zipfile
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from .csvread import (
     SchoolChoiceNeeded,
     read_table,
 )
-from .households import rebuild_households
+from .households import GuardianFacts, group_guardians, rebuild_households, save_households
 from .models import (
     Guardian,
     School,
@@ -570,6 +571,9 @@ def apply_import(
         if diff is None or diff.school_id != school.id or diff.snapshot != snapshot:
             diff = _Diff(roster, school, snapshot)  # the database changed since prepare_import
         now = utc_now()
+        # The school's first guardians: group them into households from the file, before they
+        # are written, so each is written once with its household (no read-back, no UPDATE).
+        households = _households_before_guardians(school, diff) if not snapshot[1] else None
         steps = [
             *_insert_steps(Student, diff.student_inserts, now),
             *_update_steps(Student, diff.student_updates, now),
@@ -584,7 +588,8 @@ def apply_import(
             step()
             if progress:
                 progress(done, total)
-        households = rebuild_households(school)
+        if households is None:
+            households = rebuild_households(school)
         if progress:
             progress(total, total)
         result = ImportResult(
@@ -608,6 +613,37 @@ def apply_import(
             reason=f"roster import from {file}",
         )
     return result
+
+
+def _households_before_guardians(school: School, diff: _Diff) -> int:
+    """For a school with no guardians yet: group the guardians about to be inserted (the
+    households module's rule, on the file's facts), store the households and point each insert
+    row at its household. Returns the number of households. The same result as inserting first
+    and calling rebuild_households (tests/core/test_households.py checks it)."""
+    students_of: dict[str, set[str]] = defaultdict(set)
+    for sis, key, _rel in diff.links:
+        students_of[key].add(sis)
+    rows = diff.guardian_inserts  # inserted in this order: position i gets the i-th new id
+    groups = group_guardians(
+        [
+            GuardianFacts(
+                i,
+                row["source_key"],
+                row["last_name"],
+                row["street"],
+                row["city"],
+                row["state"],
+                row["postal_code"],
+                frozenset(students_of[row["source_key"]]),
+            )
+            for i, row in enumerate(rows)
+        ]
+    )
+    household_ids = save_households(school, groups)
+    for group in groups:
+        for i in group.guardian_ids:
+            rows[i]["household"] = household_ids[group.key]
+    return len(groups)
 
 
 def _write_links(school: School, diff: _Diff, now: datetime) -> None:

@@ -111,3 +111,65 @@ def test_rebuild_keeps_household_identity_and_deactivates_empty_ones(school):
     assert rebuild_households(school) == 1
     assert Household.select().where(Household.active == False).count() == 1  # noqa: E712
     assert Guardian.get_by_id(dad.id).household is None
+
+
+MIXED_FAMILIES = (
+    "Student ID,Last Name,First Name,Grade,"
+    "Guardian 1 First Name,Guardian 1 Last Name,Guardian 1 Email,Guardian 1 Street,Guardian 1 Zip,"
+    "Guardian 2 First Name,Guardian 2 Last Name,Guardian 2 Email,Guardian 2 Street,Guardian 2 Zip\n"
+    # siblings, both parents at one address
+    "100,Núñez,Ana,9,Rosa,Núñez,rosa@example.org,12 Main St,98368,Luis,García,luis@example.org,"
+    "12 Main St.,98368\n"
+    "101,Núñez,Beto,11,Rosa,Núñez,rosa@example.org,12 Main St,98368,Luis,García,luis@example.org,"
+    "12 Main St.,98368\n"
+    # parents apart
+    "102,Lee,Cam,10,Jo,Lee,jo@example.org,4 Oak Ave,98368,"
+    "Kim,Lee,kim@example.org,900 Water St,98339\n"
+    # a parent with no address joins the other parent's household
+    "103,O'Brien,Dee,12,Pat,O'Brien,pat@example.org,7 Pine Rd,98368,"
+    "Sean,O'Brien,sean@example.org,,\n"
+    # no address at all, two guardians sharing a child: one household
+    "104,Haddad,Eli,9,Nour,Haddad,nour@example.org,,,Sami,Haddad,sami@example.org,,\n"
+    # a parent with no address whose child's other guardians live apart, via a sibling
+    "105,Park,Fay,10,Min,Park,min@example.org,1 Elm St,98368,Ira,Park,ira@example.org,,\n"
+    "106,Park,Gus,12,Ira,Park,ira@example.org,,,Lou,Park,lou@example.org,2 Birch St,98368\n"
+    # two families at one address
+    "107,Tran,Hai,9,Bao,Tran,bao@example.org,55 Lawrence St,98368,,,,,\n"
+    "108,Vu,Ivy,11,Linh,Vu,linh@example.org,55 Lawrence St,98368,,,,,\n"
+)
+
+
+def _stored_households() -> tuple[list[tuple], dict[str, tuple]]:
+    households = sorted(
+        Household.select(Household.id, Household.key, Household.label, Household.address)
+        .where(Household.active == True)  # noqa: E712
+        .tuples()
+    )
+    by_id = {hid: key for hid, key, _label, _address in households}
+    guardians = {
+        key: by_id.get(hid)
+        for key, hid in Guardian.select(Guardian.source_key, Guardian.household).tuples()
+    }
+    return households, guardians
+
+
+def test_a_first_import_groups_households_as_a_rebuild_would(school, tmp_path):
+    """The first import groups guardians before writing them (one write each); the result is the
+    same as writing them and running the rule on the database."""
+    from sro_tui.models import database_proxy
+    from sro_tui.roster import import_roster
+
+    path = tmp_path / "mixed.csv"
+    path.write_text(MIXED_FAMILIES, encoding="utf-8")
+    result = import_roster(path)
+    households, guardians = _stored_households()
+    # Núñez/García, Lee ×2, O'Brien, Haddad, Park ×3 (Ira's co-guardians live apart), Tran/Vu
+    assert result.households == len(households) == 9
+    assert None not in guardians.values()  # every guardian has a household
+    by_name = {g.first_name: guardians[g.source_key] for g in Guardian.select()}
+    assert by_name["Sean"] == by_name["Pat"] and by_name["Bao"] == by_name["Linh"]
+    assert by_name["Nour"] == by_name["Sami"]
+    assert len({by_name["Min"], by_name["Ira"], by_name["Lou"]}) == 3
+    with database_proxy.atomic():
+        assert rebuild_households(school) == result.households
+    assert _stored_households() == (households, guardians)
