@@ -206,6 +206,21 @@ async def test_review_filter_and_export_both_forms(school_db: Path, tmp_path: Pa
         app.screen.query_one("#flt-status", Select).value = "reviewed"
         await pilot.pause()
         assert len(table_rows(app, "#interventions-table")) == 1
+        # Dates as an office types them; one that is not a date says so instead of hiding rows.
+        since = app.screen.query_one("#flt-from", Input)
+        since.value = "11/25/2026"
+        await pilot.pause()
+        assert table_rows(app, "#interventions-table") == []
+        since.value = "11/24/2026"
+        await pilot.pause()
+        assert len(table_rows(app, "#interventions-table")) == 1
+        since.value = "last week"
+        await pilot.pause()
+        assert len(table_rows(app, "#interventions-table")) == 1
+        assert "date filter is not a date" in text_of(app, "#interventions-summary")
+        since.value = ""
+        await pilot.pause()
+        assert "not a date" not in text_of(app, "#interventions-summary")
         for deidentified in (False, True):
             await pilot.press("x")
             await pilot.pause()

@@ -44,7 +44,7 @@ async def test_add_staff_shows_problems_next_to_fields_then_saves(school_db):
 
         field(app, "last_name").value = "Pak"
         field(app, "employer_name").value = "Jefferson County Sheriff's Office"
-        field(app, "training_completed_on").value = "2026-09-01"
+        field(app, "training_completed_on").value = "9/1/2026"  # as an office types it
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert type(app.screen).__name__ == "StaffScreen"

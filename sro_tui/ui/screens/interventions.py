@@ -27,7 +27,7 @@ from ...interventions_query import (
     request_history,
 )
 from ...models import REQUEST_STATUSES, InterventionRequest
-from ...records import ValidationError, list_staff
+from ...records import ValidationError, list_staff, parse_date
 from ..widgets.intervention_dialogs import ExportDialog, HistoryScreen, TextPromptDialog
 from ..widgets.intervention_sections import SEVERITY_MARK
 from .intervention_form import InterventionForm
@@ -61,10 +61,15 @@ def _tri(select: Select) -> bool | None:
 
 
 def _date(box: Input) -> date | None:
+    """The date typed in a filter box (ISO or MM/DD/YYYY); a box that is not a date yet (still
+    being typed, say) filters nothing and is marked invalid so it does not silently mislead."""
+    text = box.value.strip()
     try:
-        return date.fromisoformat(box.value.strip()) if box.value.strip() else None
+        found = parse_date(text) if text else None
     except ValueError:
-        return None
+        found = None
+    box.set_class(bool(text) and found is None, "-invalid")
+    return found
 
 
 class InterventionsScreen(Screen):
@@ -98,8 +103,8 @@ class InterventionsScreen(Screen):
                 compact=True,
             )
             yield Select(CRITERION_FILTER, prompt="Any criterion", id="flt-criterion", compact=True)
-            yield Input(placeholder="From YYYY-MM-DD", id="flt-from", compact=True)
-            yield Input(placeholder="To YYYY-MM-DD", id="flt-to", compact=True)
+            yield Input(placeholder="From date", id="flt-from", compact=True)
+            yield Input(placeholder="To date", id="flt-to", compact=True)
             yield Select(
                 [(s.display_name, s.id) for s in list_staff(include_inactive=True)],
                 prompt="Any staff",
@@ -197,11 +202,18 @@ class InterventionsScreen(Screen):
             table.move_cursor(row=ids.index(keep))
         waiting = sum(1 for r in self.rows if r.status == "submitted")
         self.query_one("#interventions-summary", Static).update(
-            f"{'first ' if more else ''}{len(self.rows)} request(s) shown · "
-            f"{waiting} awaiting review · "
-            "n new · Enter open/amend · h history · v review · x export · / filters"
-            if self.rows
-            else "No requests match. Press n to log a new request."
+            (
+                f"{'first ' if more else ''}{len(self.rows)} request(s) shown · "
+                f"{waiting} awaiting review · "
+                "n new · Enter open/amend · h history · v review · x export · / filters"
+                if self.rows
+                else "No requests match. Press n to log a new request."
+            )
+            + (
+                " · A date filter is not a date (write YYYY-MM-DD or MM/DD/YYYY): not applied."
+                if self.query("#flt-from.-invalid, #flt-to.-invalid")
+                else ""
+            )
         )
         self.show_detail()
 

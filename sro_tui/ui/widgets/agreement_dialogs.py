@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ...agreements import AdoptionRefused
 from ...exchange import ExchangeError
-from ...records import ValidationError
+from ...records import ValidationError, parse_date
 from .dialogs import YesNoCheckbox
 
 
@@ -115,9 +115,9 @@ class RecordForm(ModalScreen[Any]):
                 values[field.name] = text
                 if field.kind == "date" and text:
                     try:
-                        values[field.name] = date.fromisoformat(text)
-                    except ValueError:
-                        problems[field.name] = "write the date as YYYY-MM-DD"
+                        values[field.name] = parse_date(text)
+                    except ValueError as exc:
+                        problems[field.name] = str(exc)
                 elif field.kind == "date":
                     values[field.name] = None
                 elif field.kind == "int":

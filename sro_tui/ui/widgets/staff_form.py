@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from ...models import EMPLOYER_TYPES, STAFF_KINDS, TRAINING_STATUSES, SafetyStaff
-from ...records import STAFF_FIELDS, ValidationError, save_staff, validate_staff
+from ...records import STAFF_FIELDS, ValidationError, parse_date, save_staff, validate_staff
 from .dialogs import YesNoCheckbox
 
 LABELS = {
@@ -145,9 +145,9 @@ class StaffForm(ModalScreen[SafetyStaff | None]):
                 text = widget.value.strip()
                 if field in DATE_FIELDS:
                     try:
-                        values[field] = date.fromisoformat(text) if text else None
-                    except ValueError:
-                        problems[field] = "write the date as YYYY-MM-DD, e.g. 2026-09-15"
+                        values[field] = parse_date(text) if text else None
+                    except ValueError as exc:
+                        problems[field] = str(exc)
                         values[field] = None
                 else:
                     values[field] = text
