@@ -20,7 +20,7 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
 
-from .models import EMPLOYER_TYPES, STAFF_KINDS, SafetyStaff, School, SchoolYear
+from .models import STAFF_KINDS, SafetyStaff, School, SchoolYear
 from .paths import ensure_private_dir, write_private_file_atomically
 from .records import get_setting, list_staff
 from .search import fold
@@ -155,57 +155,120 @@ def letter_language(code: str, dirs: Sequence[Path] | None = None) -> str:
     return code if code and find_template(code, dirs) else DEFAULT_LANGUAGE
 
 
+# --- the words a letter fills in ---------------------------------------------------------------
+# Staff kinds, grades and the default complaint text are written into the letter by code: each
+# language gives its own in `notice_words.<code>.txt` beside its template (`key: value` lines,
+# see templates/README.md). English is below; a missing key falls back to it.
+
+ENGLISH_WORDS: dict[str, str] = {
+    "grade": "grade {grade}",
+    **{f"kind.{kind}": label.lower() for kind, label in STAFF_KINDS.items()},
+    "employer.district": "school district staff",
+    "employer.law_enforcement_agency": "law enforcement agency",
+    "employer.security_company": "security company",
+    "no_staff": "(no safety and security staff are on record for this school year)",
+    "complaint": (
+        "If you have a concern or a complaint about safety and security staff, contact the "
+        "principal of {school} by phone, by e-mail or at the school office. The school will look "
+        "into every complaint and answer you."
+    ),
+    "complaint_outside": (
+        "You may also file a complaint directly with the agency or company that employs them: "
+        "{employers}."
+    ),
+    "or": "or",
+}
+_WORD_FIELDS = {"grade": {"grade"}, "complaint": {"school"}, "complaint_outside": {"employers"}}
+_FIELD = re.compile(r"\{([^{}]*)\}")
+
+
+def letter_words(code: str, dirs: Sequence[Path] | None = None) -> dict[str, str]:
+    """The words for letters in `code`: English, then each `notice_words.<code>.txt` found, the
+    built-in one first and the district's over it (a district may change one word only).
+
+    Raises LetterError naming the file and line of an unknown key or an unknown `{field}`, so a
+    typo never puts English or a blank into a translated letter unnoticed."""
+    words = dict(ENGLISH_WORDS)
+    if not code or code == DEFAULT_LANGUAGE:
+        return words
+    folders = dirs if dirs is not None else template_dirs()
+    for folder in reversed(folders):  # the first folder wins, as for templates
+        path = folder / f"notice_words.{code}.txt"
+        if path.is_file():
+            words.update(_read_words(path))
+    return words
+
+
+def _read_words(path: Path) -> dict[str, str]:
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LetterError(f"cannot read the letter words {path}: {exc}") from exc
+    words = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, colon, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        where = f"{path.name}, line {number}"
+        if not colon or key not in ENGLISH_WORDS:
+            known = ", ".join(sorted(ENGLISH_WORDS))
+            raise LetterError(f"{where}: {key!r} is not a letter word (the words are {known})")
+        unknown = set(_FIELD.findall(value)) - _WORD_FIELDS.get(key, set())
+        if unknown:
+            raise LetterError(f"{where}: {key} has no field {{{sorted(unknown)[0]}}}")
+        words[key] = value
+    return words
+
+
 # --- filling a letter -------------------------------------------------------------------------
 
 
-def staff_lines(staff: Iterable[SafetyStaff]) -> list[str]:
+def staff_lines(staff: Iterable[SafetyStaff], words: dict[str, str] | None = None) -> list[str]:
     """'- Dana Reyes, school resource officer, Port Townsend Police Department'."""
+    words = words or ENGLISH_WORDS
     lines = []
     for member in staff:
-        kind = STAFF_KINDS.get(member.kind, member.kind).lower()
-        employer = member.employer_name or EMPLOYER_TYPES.get(member.employer_type, "")
-        if member.employer_type == "district":
-            employer = member.employer_name or "school district staff"
+        kind = words.get(f"kind.{member.kind}", member.kind)
+        employer = member.employer_name or words.get(f"employer.{member.employer_type}", "")
         lines.append(f"- {member.display_name}, {kind}, {employer}")
     return lines
 
 
-def default_complaint_process(school: School, staff: Sequence[SafetyStaff]) -> str:
+def default_complaint_process(
+    school: School, staff: Sequence[SafetyStaff], words: dict[str, str] | None = None
+) -> str:
     """Contact the principal; and, where staff come from an agency or company, that employer."""
-    text = (
-        f"If you have a concern or a complaint about safety and security staff, contact the "
-        f"principal of {school.name} by phone, by e-mail or at the school office. The school "
-        f"will look into every complaint and answer you."
-    )
+    words = words or ENGLISH_WORDS
+    text = words["complaint"].replace("{school}", school.name)
     outside = sorted(
         {m.employer_name for m in staff if m.employer_type != "district" and m.employer_name}
     )
     if outside:
-        text += (
-            " You may also file a complaint directly with "
-            + " or ".join(outside)
-            + ", which employs staff working at our school."
-        )
+        employers = ", ".join(outside[:-1]) + f" {words['or']} " * (len(outside) > 1) + outside[-1]
+        text += " " + words["complaint_outside"].replace("{employers}", employers)
     return text
 
 
 @dataclass
 class LetterContext:
-    """What every letter of one run shares: the school, year, staff and complaint text."""
+    """What every letter of one run shares: the school, year, staff and the school's own
+    complaint text ("" when it has none: each letter then says the default in its language)."""
 
     school: School
     year: SchoolYear
     staff: list[SafetyStaff]
-    complaint_process: str
+    custom_complaint: str
     today: date
 
     @classmethod
     def current(cls, school: School, year: SchoolYear, today: date | None = None) -> LetterContext:
         staff = [m for m in list_staff() if m.school_id == school.id]
-        complaint = get_setting(COMPLAINT_SETTING).strip() or default_complaint_process(
-            school, staff
-        )
-        return cls(school, year, staff, complaint, today or date.today())
+        custom = get_setting(COMPLAINT_SETTING).strip()
+        return cls(school, year, staff, custom, today or date.today())
+
+    def complaint_process(self, words: dict[str, str] | None = None) -> str:
+        return self.custom_complaint or default_complaint_process(self.school, self.staff, words)
 
 
 def _load_template(path: Path) -> Template:
@@ -227,6 +290,7 @@ def render_letter(
     """
     path = find_template(language, dirs) if language else None
     note = ""
+    words = letter_words(language, dirs) if path is not None else ENGLISH_WORDS
     if path is None:
         path = find_template(DEFAULT_LANGUAGE, dirs) or BUILTIN_TEMPLATES / "notice_letter.en.txt"
         if language and language != DEFAULT_LANGUAGE:
@@ -246,13 +310,13 @@ def render_letter(
         else "Families",
         "mailing_address": household.address if household else "",
         "students": ", ".join(
-            f"{s.name} (grade {s.grade})" if s.grade else s.name for s in household.students
+            f"{s.name} ({words['grade'].replace('{grade}', s.grade)})" if s.grade else s.name
+            for s in household.students
         )
         if household
         else "",
-        "staff_list": "\n".join(staff_lines(context.staff))
-        or "(no safety and security staff are on record for this school year)",
-        "complaint_process": context.complaint_process,
+        "staff_list": "\n".join(staff_lines(context.staff, words)) or words["no_staff"],
+        "complaint_process": context.complaint_process(words),
         "language_note": note,
     }
     try:

@@ -15,6 +15,7 @@ from sro_tui.db import open_database
 from sro_tui.exchange import ExchangeError, read_exchange_csv
 from sro_tui.households import rebuild_households
 from sro_tui.letters import (
+    BUILTIN_TEMPLATES,
     COMPLAINT_SETTING,
     LetterContext,
     LetterError,
@@ -290,7 +291,7 @@ def test_letter_names_every_current_staff_member_and_the_complaint_process(famil
     assert "- Pat Kim, campus security officer" in letter
     assert "Old Timer" not in letter
     assert "contact the principal of Port Townsend High School" in letter
-    assert "complaint directly with Olympic Guard Co. or Port Townsend Police Department" in letter
+    assert "employs them: Olympic Guard Co. or Port Townsend Police Department." in letter
     assert "immigration or citizenship status, or\n  place of birth" in letter
     assert "prohibited from becoming\n  involved in formal school discipline" in letter
     assert "immediate and continuing danger to others" in letter
@@ -298,6 +299,43 @@ def test_letter_names_every_current_staff_member_and_the_complaint_process(famil
     set_setting(COMPLAINT_SETTING, "Call Principal Ruiz at 360-555-0199.")
     custom = render_letter(LetterContext.current(school_row, year, TODAY))
     assert "Call Principal Ruiz at 360-555-0199." in custom and "To: Families" in custom
+
+
+def test_a_spanish_letter_names_staff_in_spanish(families, school, tmp_path):
+    _staff(school)
+    school_row, year = get_school(), models.SchoolYear.get(models.SchoolYear.is_current == True)  # noqa: E712
+    nunez = families["Núñez / García household"]
+    letter = render_letter(LetterContext.current(school_row, year, TODAY), nunez, "es")
+    assert "- Dana Reyes, oficial de recursos escolares (SRO), Port Townsend Police Department" in (
+        letter
+    )
+    assert "- Pat Kim, oficial de seguridad del campus, personal del distrito escolar" in letter
+    assert "School resource officer".lower() not in letter.lower()
+    assert "ese personal: Olympic Guard Co. o Port Townsend Police Department." in letter
+
+    # A district's words file with a typo is refused with its file and line, never half used.
+    templates = tmp_path / "district-templates"
+    templates.mkdir()
+    (templates / "notice_letter.es.txt").write_text("$students\n$staff_list\n", encoding="utf-8")
+    (templates / "notice_words.es.txt").write_text(
+        "# palabras\ngrade: grado {grade}\nkind.sro: agente escolar\ngrado: {grade}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LetterError) as caught:
+        render_letter(LetterContext.current(school_row, year, TODAY), nunez, "es", [templates])
+    assert "notice_words.es.txt, line 4: 'grado' is not a letter word" in str(caught.value)
+    (templates / "notice_words.es.txt").write_text("grade: curso {grado}\n", encoding="utf-8")
+    with pytest.raises(LetterError) as caught:
+        render_letter(LetterContext.current(school_row, year, TODAY), nunez, "es", [templates])
+    assert "line 1: grade has no field {grado}" in str(caught.value)
+    (templates / "notice_words.es.txt").write_text("kind.sro: agente escolar\n", encoding="utf-8")
+    letter = render_letter(LetterContext.current(school_row, year, TODAY), nunez, "es", [templates])
+    assert "- Dana Reyes, agente escolar, Port Townsend Police Department" in letter
+    assert "(grade " in letter  # no built-in words in these folders: English
+    letter = render_letter(
+        LetterContext.current(school_row, year, TODAY), nunez, "es", [templates, BUILTIN_TEMPLATES]
+    )
+    assert "agente escolar" in letter and "(grado " in letter  # the district's word, the rest ours
 
 
 def test_letters_in_the_family_language_with_english_fallback(families, school, tmp_path):
@@ -315,6 +353,9 @@ def test_letters_in_the_family_language_with_english_fallback(families, school, 
     spanish = by_language["es"].path.read_text(encoding="utf-8")
     assert "Estimadas familias:" in spanish and "Para: Ana Núñez, Luis García" in spanish
     assert "no preguntará ni recopilará información sobre la situación migratoria" in spanish
+    # The words the program fills in are Spanish too: grades, staff kinds, the complaint text.
+    assert "(grado " in spanish and "(grade " not in spanish
+    assert "comuníquese con el director o la directora de Port Townsend High School" in spanish
     text = by_language["en"].path.read_text(encoding="utf-8")
     assert text.count("\f") == 3
     assert "[Note: no Vietnamese letter is available yet; this is the English letter.]" in text
