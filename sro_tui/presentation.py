@@ -487,6 +487,17 @@ def _presented_ids(year: SchoolYear):
     )
 
 
+def presented_times(year: SchoolYear) -> dict[int, datetime]:
+    """When each student presented to this year was recorded (undone check-ins left out), by
+    student id: the check-in screen marks them among the candidates."""
+    query = PresentationAttendance.select(
+        PresentationAttendance.student, PresentationAttendance.recorded_at
+    ).where(
+        (PresentationAttendance.school_year == year) & PresentationAttendance.undone_at.is_null()
+    )
+    return dict(query.tuples())
+
+
 def _active_students(school: School | None):
     query = Student.select().where(Student.active == True)  # noqa: E712
     if school is not None:

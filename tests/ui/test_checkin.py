@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 from pathlib import Path
 
@@ -143,6 +144,10 @@ async def test_repeat_unknown_and_typed_name(school_db):
         await pilot.pause(0.3)
         candidates = screen.query_one("#checkin-candidates")
         assert candidates.display and candidates.option_count == 2
+        # José was checked in a moment ago: his line says so, Ana's does not.
+        lines = [str(candidates.get_option_at_index(i).prompt) for i in range(2)]
+        assert "Ana Núñez" in lines[0] and "presented" not in lines[0]
+        assert "000123" in lines[1] and re.search(r"✔ presented \d\d:\d\d\b", lines[1])
         # Same last name: by first name, Ana before José; down moves to José (already in).
         await pilot.press("down", "enter")
         await pilot.pause()

@@ -13,7 +13,7 @@ check-in it is meant to undo.
 from __future__ import annotations
 
 from collections import deque
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -36,6 +36,7 @@ from ...presentation import (
     last_check_ins,
     local_time,
     presentation_progress,
+    presented_times,
     record_scan,
     session_check_in_count,
     todays_session,
@@ -103,6 +104,7 @@ class CheckInScreen(Screen):
         self.session_count = 0
         self.recent: deque[CheckInRow] = deque(maxlen=LAST_SHOWN)
         self.open_unmatched = 0
+        self.presented: dict[int, datetime] = {}  # student id -> when, this year
         self._candidates: list[Match] = []
         self._candidate_moved = False
         self._candidate_timer: Timer | None = None
@@ -193,6 +195,7 @@ class CheckInScreen(Screen):
         assert session is not None
         self.session_count = session_check_in_count(session)
         self.progress = presentation_progress(session.school_year, session.school)
+        self.presented = presented_times(session.school_year)  # marks candidates already seen
         self.recent = deque(reversed(last_check_ins(session, LAST_SHOWN)), maxlen=LAST_SHOWN)
         # The whole year's, as F10 lists them: an earlier session's open scans still need resolving.
         self.open_unmatched = len(unmatched_scans(year=session.school_year))
@@ -316,10 +319,19 @@ class CheckInScreen(Screen):
                 Option(
                     f"{escape(m.student.display_name)}  ·  {m.student.sis_id}  ·  grade "
                     f"{escape(m.student.grade)}  ·  {escape(m.student.homeroom)}"
+                    + self._presented_note(m.student.student_id)
                 )
                 for m in matches
             )
             options.highlighted = 0
+
+    def _presented_note(self, student_id: int) -> str:
+        at = self.presented.get(student_id)
+        if at is None:
+            return ""
+        local = local_time(at)
+        when = f"{local:%H:%M}" if local.date() == date.today() else f"{local:%b} {local.day}"
+        return f"  ·  [dim]✔ presented {when}[/dim]"
 
     def on_scan_input_move_candidate(self, event: ScanInput.MoveCandidate) -> None:
         if self._candidate_timer is not None:  # draw now: the person is choosing
@@ -392,6 +404,7 @@ class CheckInScreen(Screen):
                     if grade.grade == student.grade:
                         grade.presented += 1
             a = outcome.attendance
+            self.presented[student.id] = a.recorded_at
             self.recent.append(
                 CheckInRow(
                     a.id,
