@@ -27,10 +27,15 @@ class Section:
     screen: Callable[[], Screen]
     description: str = ""
     short: str = ""  # for the section bar, when the title is long
+    tiny: str = ""  # for the section bar on a narrow (80-column) terminal
 
     @property
     def short_title(self) -> str:
         return self.short or self.title
+
+    @property
+    def tiny_title(self) -> str:
+        return self.tiny or self.short_title
 
 
 def lazy_screen(module: str, class_name: str) -> Callable[[], Screen]:
@@ -60,7 +65,7 @@ HELP_KEY = "f1"
 # fmt: off
 SECTIONS: list[Section] = [
     Section("dashboard", "Dashboard", "f2", lazy_screen("dashboard", "DashboardScreen"),
-            "What the school has on record and still owes this year"),
+            "What the school has on record and still owes this year", tiny="Home"),
     Section("checkin", "Assembly check-in", "f3", lazy_screen("checkin", "CheckInScreen"),
             "Scan or type students in as they receive the start-of-year presentation", "Check-in"),
     Section("families", "Families & notices", "f4", lazy_screen("families", "FamiliesScreen"),
@@ -69,9 +74,9 @@ SECTIONS: list[Section] = [
     Section("interventions", "Intervention requests", "f5",
             lazy_screen("interventions", "InterventionsScreen"),
             "Log, review and amend requests for staff intervention; export for the district",
-            "Interventions"),
+            "Interventions", "Requests"),
     Section("staff", "Safety staff", "f6", lazy_screen("staff", "StaffScreen"),
-            "School resource officers and security staff: add, edit, deactivate"),
+            "School resource officers and security staff: add, edit, deactivate", tiny="Staff"),
     Section("agreements", "Agreements & complaints", "f7",
             lazy_screen("agreements", "AgreementsScreen"),
             "Staff training, the year's agreements and their review, family complaints",

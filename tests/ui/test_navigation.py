@@ -157,3 +157,18 @@ async def test_notice_card_draws_its_progress_bar(school_db):
         bar = next(line for line in card.splitlines() if "━" in line)
         assert bar.rstrip(" │").endswith("33%")
         assert bar.count("━") <= 32  # at most 32 cells, whatever the card's width
+
+
+async def test_every_section_key_shows_at_80_columns(school_db):
+    """The section bar keeps every F-key on screen: full titles when there is room, short ones
+    on an 80-column terminal."""
+    app = SroApp(school_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = drawn_text(app, "#section-bar")
+        assert all(s.key.upper() in bar for s in SECTIONS), bar
+        assert "F8 Roster" in bar and "…" not in bar
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        bar = drawn_text(app, "#section-bar")
+        assert "F5 Interventions" in bar and "F6 Safety staff" in bar

@@ -31,16 +31,33 @@ class SectionBar(Static):
 
     def show_current(self, section_id: str) -> None:
         self.current = section_id
-        self.update(self._label())
+        self.update(self._label(self.content_size.width))
 
     def on_mount(self) -> None:
-        self.update(self._label())
+        self.update(self._label(self.content_size.width))
 
-    def _label(self) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for s in SECTIONS:
-            style = "bold reverse" if s.id == self.current else ""
-            text.append(f" {s.key.upper()} ", style=f"bold {style}".strip())
-            text.append(f"{s.short_title} ", style=style)
-            text.append(" ")
+    def on_resize(self) -> None:
+        self.update(self._label(self.content_size.width))
+
+    def _label(self, width: int) -> Text:
+        """The roomiest layout that fits `width` cells: every F-key stays visible at 80 columns
+        (the last layout is used, cut with an ellipsis, only on narrower terminals)."""
+        layouts = (
+            lambda s: (f" {s.key.upper()} ", f"{s.short_title} ", " "),
+            lambda s: (f" {s.key.upper()} ", s.short_title, " "),
+            lambda s: (f"{s.key.upper()}", f" {s.short_title}", " "),
+            lambda s: (f"{s.key.upper()}", f" {s.tiny_title}", " "),
+        )
+        text = Text()
+        for layout in layouts:
+            text = Text(no_wrap=True, overflow="ellipsis")
+            for s in SECTIONS:
+                key, title, gap = layout(s)
+                style = "bold reverse" if s.id == self.current else ""
+                text.append(key, style=f"bold {style}".strip())
+                text.append(title, style=style)
+                text.append(gap)
+            text.rstrip()  # no trailing gap: it would count against the width
+            if width <= 0 or text.cell_len <= width:
+                break
         return text
