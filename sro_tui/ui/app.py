@@ -45,6 +45,8 @@ class SroApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = APP_TITLE
+    # Screens get "-narrow" under 100 columns: app.tcss then puts details under their lists.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
     COMMANDS = App.COMMANDS | {SectionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(HELP_KEY, "app.show_help", "Help", id="help", priority=True),

@@ -172,3 +172,20 @@ async def test_every_section_key_shows_at_80_columns(school_db):
         await pilot.pause()
         bar = drawn_text(app, "#section-bar")
         assert "F5 Interventions" in bar and "F6 Safety staff" in bar
+
+
+async def test_details_go_under_their_list_on_an_80_column_terminal(school_db):
+    """At 80 columns nothing is cut off at the right edge: the student detail sits under the
+    list, as wide as the screen; at 120 columns it is beside the list again."""
+    app = SroApp(school_db, start_section="roster")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        listing = app.screen.query_one("#roster-list").region
+        detail = app.screen.query_one("#student-detail-pane").region
+        assert detail.y >= listing.bottom and detail.right <= 80 and listing.right <= 80
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        listing = app.screen.query_one("#roster-list").region
+        detail = app.screen.query_one("#student-detail-pane").region
+        assert detail.x >= listing.right and detail.y == listing.y

@@ -72,6 +72,19 @@ def test_roster_search(snap_compare, snapshot_db):
     assert snap_compare(SroApp(snapshot_db), terminal_size=SIZE, run_before=search)
 
 
+def test_roster_at_80_columns(snap_compare, snapshot_db):
+    """macOS Terminal opens at 80x24: the detail goes under the list, the section bar shortens."""
+
+    async def search(pilot):
+        await steady(pilot)
+        await pilot.press(*"jo")
+        await steady(pilot)
+
+    assert snap_compare(
+        SroApp(snapshot_db, start_section="roster"), terminal_size=(80, 24), run_before=search
+    )
+
+
 def test_staff(snap_compare, snapshot_db):
     assert snap_compare(
         SroApp(snapshot_db, start_section="staff"), terminal_size=SIZE, run_before=steady

@@ -126,9 +126,15 @@ class AgreementsScreen(Screen):
     CSS_PATH = "agreements.tcss"
     DIALOGS = (RecordForm,)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "show_tab('training')", "Training", id="agreements.tab_training"),
-        Binding("2", "show_tab('agreements')", "Agreements", id="agreements.tab_agreements"),
-        Binding("3", "show_tab('complaints')", "Complaints", id="agreements.tab_complaints"),
+        # The tab labels say "1 Training  2 Agreements  3 Complaints": the footer keeps its room
+        # for the tab's own keys.
+        Binding("1", "show_tab('training')", "Training", id="agreements.tab_training", show=False),
+        Binding(
+            "2", "show_tab('agreements')", "Agreements", id="agreements.tab_agreements", show=False
+        ),
+        Binding(
+            "3", "show_tab('complaints')", "Complaints", id="agreements.tab_complaints", show=False
+        ),
         Binding("n", "new_agreement", "New agreement", id="agreements.new"),
         Binding("i", "set_item", "Checklist item", id="agreements.item"),
         Binding("l", "log_meeting", "Log meeting", id="agreements.meeting"),

@@ -45,8 +45,8 @@ class SectionBar(Static):
         layouts = (
             lambda s: (f" {s.key.upper()} ", f"{s.short_title} ", " "),
             lambda s: (f" {s.key.upper()} ", s.short_title, " "),
-            lambda s: (f"{s.key.upper()}", f" {s.short_title}", " "),
-            lambda s: (f"{s.key.upper()}", f" {s.tiny_title}", " "),
+            lambda s: (f"{s.key.upper()} ", s.short_title, " "),
+            lambda s: (f"{s.key.upper()} ", s.tiny_title, " "),
         )
         text = Text()
         for layout in layouts:
