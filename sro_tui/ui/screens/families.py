@@ -38,6 +38,7 @@ from ...notices import (
     filter_households,
     load_households,
 )
+from ..widgets.fit_table import FitColumn, fill_fitted
 
 STATUS_FILTERS = [
     ("All households", "all"),
@@ -51,6 +52,16 @@ def household_rule_text() -> str:
     """The grouping rule as written in `households.py` (one source for code, README and UI)."""
     text = HOUSEHOLD_RULE or ""
     return text.split("\n\nHousehold keys")[0].strip()
+
+
+FAMILY_COLUMNS = (
+    FitColumn("", "mark"),
+    FitColumn("Household", "label", min_width=14, max_width=32),
+    FitColumn("Guardians", "guardians", min_width=14, max_width=40),
+    FitColumn("Language", "language", min_width=8, max_width=14),
+    FitColumn("Students", "students", min_width=14, max_width=40),
+    FitColumn("Notice", "status", min_width=12, max_width=34),
+)
 
 
 def household_row(h: HouseholdNotices, marked: bool) -> tuple[str, ...]:
@@ -353,18 +364,18 @@ class FamiliesScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, key, width in (
-            ("", "mark", 1),
-            ("Household", "label", 20),
-            ("Guardians", "guardians", 22),
-            ("Language", "language", 9),
-            ("Students", "students", 22),
-            ("Notice", "status", 30),
-        ):
-            table.add_column(label, key=key, width=width)
-        table.focus()  # the keys (space, n, s …) act on the table's rows
+        self.query_one(DataTable).focus()  # the keys (space, n, s …) act on the table's rows
         self.reload()
+
+    def on_resize(self) -> None:
+        # After the new layout: under 100 columns the detail pane moves, and the table's width
+        # with it.
+        self.call_after_refresh(self._draw_rows)
+
+    def _draw_rows(self) -> None:
+        """The shown households, columns as wide as the table allows (cut text ends in "…")."""
+        rows = [household_row(h, h.household_id in self.marked) for h in self.shown]
+        fill_fitted(self.query_one(DataTable), FAMILY_COLUMNS, rows)
 
     # --- loading and filtering ----------------------------------------------------------------
 
@@ -407,12 +418,7 @@ class FamiliesScreen(Screen):
             language=self._select_value("#filter-language"),
             grade=self._select_value("#filter-grade"),
         )
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        table.add_rows([household_row(h, h.household_id in self.marked) for h in self.shown])
-        if self.shown:
-            table.move_cursor(row=min(max(row, 0), len(self.shown) - 1))
+        self._draw_rows()
         total = len(self.households)
         notified = sum(1 for h in self.households if h.is_notified)
         problems = sum(1 for h in self.households if h.status in ("returned", "bounced"))

@@ -13,6 +13,7 @@ from ...models import EMPLOYER_TYPES, STAFF_KINDS, TRAINING_STATUSES, SafetyStaf
 from ...records import ValidationError, list_staff, save_staff
 from ..navigation import ADD_STAFF_KEY
 from ..widgets.dialogs import ConfirmDialog
+from ..widgets.fit_table import FitColumn, fill_fitted
 from ..widgets.staff_form import StaffForm
 
 
@@ -28,6 +29,23 @@ def training_text(staff: SafetyStaff) -> str:
 
 def employer_text(staff: SafetyStaff) -> str:
     return staff.employer_name or EMPLOYER_TYPES.get(staff.employer_type, staff.employer_type)
+
+
+# The table's short names for the kinds (the form and the letters say them in full).
+KIND_SHORT = {
+    "sro": "SRO",
+    "school_security_officer": "Security officer",
+    "campus_security_officer": "Campus security",
+    "other": "Other staff",
+}
+STAFF_COLUMNS = (
+    FitColumn("Name", "name", min_width=18),
+    FitColumn("Kind", "kind", min_width=11),
+    FitColumn("Employer", "employer", min_width=12),
+    FitColumn("Days", "days"),
+    FitColumn("Training", "training", min_width=12),
+    FitColumn("Status", "status"),
+)
 
 
 class StaffScreen(Screen):
@@ -59,33 +77,29 @@ class StaffScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Name", key="name", width=20)
-        table.add_column("Kind", key="kind", width=24)
-        table.add_column("Employer", key="employer", width=24)
-        table.add_column("Days", key="days", width=4)
-        table.add_column("Training", key="training", width=22)
-        table.add_column("Status", key="status", width=8)
         self.reload()
+
+    def on_resize(self) -> None:
+        # After the new layout: under 100 columns the detail pane moves, and the table's width
+        # with it.
+        self.call_after_refresh(self._draw)
 
     def reload(self, select_id: int | None = None) -> None:
         """Read the staff list again and redraw the table, keeping the cursor on `select_id`."""
         staff = list_staff(include_inactive=self.show_inactive)
         table = self.query_one(DataTable)
-        table.clear()
-        table.add_rows(
-            [
-                (
-                    s.display_name,
-                    STAFF_KINDS.get(s.kind, s.kind),
-                    employer_text(s),
-                    f"{s.days_per_week:g}",
-                    training_text(s),
-                    "active" if s.active else "inactive",
-                )
-                for s in staff
-            ],
-        )
+        self._rows = [
+            (
+                s.display_name,
+                KIND_SHORT.get(s.kind) or STAFF_KINDS.get(s.kind, s.kind),
+                employer_text(s),
+                f"{s.days_per_week:g}",
+                training_text(s),
+                "active" if s.active else "inactive",
+            )
+            for s in staff
+        ]
+        self._draw()
         # add_rows gives generated keys; keep our own order -> id map for the cursor.
         self._row_ids = [s.id for s in staff]
         if select_id in self._row_ids:
@@ -97,6 +111,11 @@ class StaffScreen(Screen):
             else f"No {shown} on record. Press {ADD_STAFF_KEY} to add someone."
         )
         self.query_one("#staff-summary", Static).update(summary)
+
+    def _draw(self) -> None:
+        """The rows, with columns as wide as the terminal allows (long names end in "…")."""
+        if hasattr(self, "_rows"):
+            fill_fitted(self.query_one(DataTable), STAFF_COLUMNS, self._rows)
 
     def selected_staff(self) -> SafetyStaff | None:
         table = self.query_one(DataTable)

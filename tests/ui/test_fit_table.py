@@ -1,0 +1,34 @@
+"""Table columns fitted to the room they have: nothing silently cut, cut text marked with …"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from sro_tui.ui.widgets.fit_table import FitColumn, clip, fit_widths
+
+COLUMNS = (
+    FitColumn("Name", "name", min_width=10),
+    FitColumn("Days", "days"),
+    FitColumn("Employer", "employer", min_width=8),
+)
+ROWS = [
+    ("Marisol Delgado-Reyes", "5", "Port Townsend Police Department"),
+    ("Bảo Trần", "2.5", "School district"),
+]
+
+
+def test_columns_are_as_wide_as_their_longest_cell_when_there_is_room():
+    assert fit_widths(COLUMNS, ROWS, room=100) == [21, 4, 31]
+
+
+def test_the_widest_columns_that_may_give_way_shrink_first_and_never_below_their_minimum():
+    assert fit_widths(COLUMNS, ROWS, room=40) == [18, 4, 18]
+    assert fit_widths(COLUMNS, ROWS, room=10) == [10, 4, 8]  # too narrow: minimums hold
+
+
+def test_cut_text_ends_in_an_ellipsis_and_text_that_fits_is_untouched():
+    assert clip("Port Townsend Police Department", 12) == "Port Townse…"
+    assert clip("Bảo Trần", 12) == "Bảo Trần"
+    assert clip("Marisol Delgado-Reyes", 8) == "Marisol…"  # no space before the …
+    styled = clip(Text("Notified · E-mail 2026-10-01", style="green"), 10)
+    assert isinstance(styled, Text) and styled.plain == "Notified …" and styled.style == "green"
