@@ -28,6 +28,7 @@ from ...interventions_query import (
 )
 from ...models import REQUEST_STATUSES, InterventionRequest
 from ...records import ValidationError, list_staff, parse_date
+from ..widgets.fit_table import FitColumn, fill_fitted
 from ..widgets.intervention_dialogs import ExportDialog, HistoryScreen, TextPromptDialog
 from ..widgets.intervention_sections import SEVERITY_MARK
 from .intervention_form import InterventionForm
@@ -70,6 +71,15 @@ def _date(box: Input) -> date | None:
         found = None
     box.set_class(bool(text) and found is None, "-invalid")
     return found
+
+
+REQUEST_COLUMNS = (
+    FitColumn("When", "when"),
+    FitColumn("Status", "status"),
+    FitColumn("Criterion", "criterion", min_width=10),
+    FitColumn("Students", "students", min_width=12, max_width=40),
+    FitColumn("Flags", "flags"),
+)
 
 
 class InterventionsScreen(Screen):
@@ -127,12 +137,6 @@ class InterventionsScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("When", key="when", width=16)
-        table.add_column("Status", key="status", width=9)
-        table.add_column("Criterion", key="criterion", width=16)
-        table.add_column("Students", key="students", width=17)
-        table.add_column("Flags", key="flags", width=8)
         self.query_one("#request-detail").border_title = "Request"
         self.reload()
         # The student filter looks names up in the app's roster index, built on first need.
@@ -176,27 +180,25 @@ class InterventionsScreen(Screen):
         self.rows = list_requests(self.current_filter(), limit=MAX_ROWS + 1)
         more = len(self.rows) > MAX_ROWS
         self.rows = self.rows[:MAX_ROWS]
-        table.clear()
-        table.add_rows(
-            [
-                (
-                    f"{r.occurred_at:%Y-%m-%d %H:%M}" if r.occurred_at else "(no time)",
-                    SHORT_STATUS.get(r.status, r.status),
-                    criterion_short(r),
-                    ", ".join(r.students) or "—",
-                    " ".join(
-                        flag
-                        for flag, on_ in (
-                            ("!" + str(r.reason_findings), r.reason_findings),
-                            ("LE", r.law_enforcement),
-                            ("R/I", r.restraint_open),
-                        )
-                        if on_
-                    ),
-                )
-                for r in self.rows
-            ]
-        )
+        self._table_rows = [
+            (
+                f"{r.occurred_at:%Y-%m-%d %H:%M}" if r.occurred_at else "(no time)",
+                SHORT_STATUS.get(r.status, r.status),
+                criterion_short(r),
+                ", ".join(r.students) or "—",
+                " ".join(
+                    flag
+                    for flag, on_ in (
+                        ("!" + str(r.reason_findings), r.reason_findings),
+                        ("LE", r.law_enforcement),
+                        ("R/I", r.restraint_open),
+                    )
+                    if on_
+                ),
+            )
+            for r in self.rows
+        ]
+        self._draw_rows()
         ids = [r.id for r in self.rows]
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
@@ -216,6 +218,14 @@ class InterventionsScreen(Screen):
             )
         )
         self.show_detail()
+
+    def _draw_rows(self) -> None:
+        """The listed requests, columns fitted to the table (cut names end in "…")."""
+        fill_fitted(self.query_one(DataTable), REQUEST_COLUMNS, getattr(self, "_table_rows", []))
+
+    def on_resize(self) -> None:
+        # After the new layout: under 100 columns the detail moves under the list.
+        self.call_after_refresh(self._draw_rows)
 
     @on(Input.Changed, "#filter-bar Input, #filter-bar-2 Input")
     @on(Select.Changed, "#filter-bar Select, #filter-bar-2 Select")
