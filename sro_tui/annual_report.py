@@ -42,10 +42,11 @@ from .paths import ensure_private_dir, write_private_file_atomically
 from .records import ValidationError, current_year, get_school
 
 NOT_RECORDED = "intervention requests: not recorded in this app yet"
-# Discipline is the principal's decision after the fact (Policy 3241), not part of a request.
+# Discipline is the principal's decision after the fact (Policy 3241): the request keeps only
+# whether discipline followed, recorded by the principal.
 DISCIPLINE_NOTE = (
-    "From intervention requests: arrests and restraints (use of force). Student discipline is "
-    "decided by administrators and recorded in the student information system, not here."
+    "From intervention requests: arrests, restraints (use of force), and student discipline as "
+    "the principal recorded it on each request."
 )
 INCIDENT_OUTCOMES = {
     "discipline": "Student discipline",
@@ -80,6 +81,7 @@ class ReportIncident:
 
 
 IncidentSource = Callable[[School, SchoolYear], list[ReportIncident]]
+NoteSource = Callable[[School, SchoolYear], list[str]]  # what part (c) still lacks, in words
 
 
 @dataclass
@@ -94,6 +96,7 @@ class AnnualReport:
     in_review: list[Any]  # Agreement, not adopted yet
     incidents: list[ReportIncident] | None  # None: not recorded in this app yet
     complaints_by_category: dict[str, int] = field(default_factory=dict)
+    incident_notes: list[str] = field(default_factory=list)
 
     @property
     def complaints_total(self) -> int:
@@ -120,6 +123,7 @@ def build_annual_report(
     *,
     school: School | None = None,
     incidents: IncidentSource | None = None,
+    incident_notes: NoteSource | None = None,
     now: datetime | None = None,
 ) -> AnnualReport:
     """Gather the figures. Staff are those active on the roster now (the roster keeps no history
@@ -148,6 +152,7 @@ def build_annual_report(
         in_review=[a for a in agreements if a.adopted_on is None],
         incidents=None if incidents is None else list(incidents(school, year)),
         complaints_by_category=by_category,
+        incident_notes=[] if incident_notes is None else list(incident_notes(school, year)),
     )
 
 
@@ -193,6 +198,7 @@ def render_annual_report_text(report: AnnualReport) -> str:
         lines.append(f"    {NOT_RECORDED}")
     else:
         lines.append(f"    {DISCIPLINE_NOTE}")
+        lines.extend(f"    Not complete: {note}" for note in report.incident_notes)
         if not report.incidents:
             lines.append("    none recorded")
     for number, incident in enumerate(report.incidents or [], start=1):
@@ -285,6 +291,14 @@ def annual_report_rows(report: AnnualReport) -> list[dict[str, Any]]:
         add("c", "incidents", "", value="not recorded", detail=NOT_RECORDED)
     else:
         add("c", "incidents", "", value=str(len(report.incidents)))
+        # Always one row, so a later report that is complete replaces an incomplete one.
+        add(
+            "c",
+            "incidents_complete",
+            "",
+            value="no" if report.incident_notes else "yes",
+            detail=" ".join(report.incident_notes),
+        )
         for incident in report.incidents:
             add(
                 "c",
@@ -321,11 +335,14 @@ def write_annual_report(
     *,
     school: School | None = None,
     incidents: IncidentSource | None = None,
+    incident_notes: NoteSource | None = None,
     now: datetime | None = None,
 ) -> tuple[Path, Path]:
     """Write the text report and the district CSV into `out_dir` (both 0600, written to a
     temporary name and renamed). Returns (text path, csv path)."""
-    report = build_annual_report(year, school=school, incidents=incidents, now=now)
+    report = build_annual_report(
+        year, school=school, incidents=incidents, incident_notes=incident_notes, now=now
+    )
     stamp = datetime.now()
     out_dir = Path(out_dir).expanduser()
     csv_path = write_exchange_csv(

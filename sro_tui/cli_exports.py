@@ -97,12 +97,17 @@ def cmd_complaints_export(args: argparse.Namespace) -> int:
 
 def cmd_report_annual(args: argparse.Namespace) -> int:
     from .annual_report import write_annual_report
-    from .interventions_report import annual_report_incidents
+    from .interventions_report import annual_report_incidents, annual_report_notes
 
     return _write(
         args,
         "annual report",
-        lambda: write_annual_report(args.out, args.year, incidents=annual_report_incidents),
+        lambda: write_annual_report(
+            args.out,
+            args.year,
+            incidents=annual_report_incidents,
+            incident_notes=annual_report_notes,
+        ),
     )
 
 

@@ -193,6 +193,12 @@ CREATE INDEX "complaint_closed_on" ON "complaint" ("closed_on");
 """
 
 
+# Whether an intervention request's incident resulted in student discipline (the annual report).
+_DISCIPLINE_OUTCOME = """
+ALTER TABLE "intervention_request" ADD COLUMN "resulted_in_discipline" INTEGER;
+"""
+
+
 MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V1_PEOPLE),  # 1
     _v2,  # 2
@@ -200,6 +206,7 @@ MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_PRESENTATION),  # presentation sessions and check-ins
     _run_script(_INTERVENTIONS),  # intervention requests
     _run_script(_AGREEMENTS_AND_COMPLAINTS),  # agreements and complaints
+    _run_script(_DISCIPLINE_OUTCOME),  # discipline outcome of an intervention request
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

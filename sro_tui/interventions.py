@@ -363,6 +363,40 @@ def review_request(
     return request
 
 
+def record_discipline_outcome(
+    request: InterventionRequest, resulted: bool | None, *, actor: str | None = None
+) -> InterventionRequest:
+    """Record whether student discipline followed the incident (True / False; None: not known
+    yet). Discipline is the principal's decision, made after the fact and recorded in the SIS; this
+    keeps only the yes or no the annual report needs (RCW 28A.320.1241(1)(c)). Audited."""
+    if request.status not in ("submitted", "reviewed"):
+        raise ValidationError(
+            {
+                "resulted_in_discipline": "a discipline outcome is recorded on a submitted or "
+                f"reviewed request (this one is {request.status})"
+            }
+        )
+    if request.resulted_in_discipline is resulted:
+        return request
+    who = actor or current_actor()
+    word = {True: "yes", False: "no", None: "not recorded"}
+    with database_proxy.atomic():
+        before = request_snapshot(request)
+        old = request.resulted_in_discipline
+        request.resulted_in_discipline = resulted
+        request.updated_at = utc_now()  # the district merge keeps the newest version
+        request.save()
+        audit(
+            "update",
+            request,
+            before=before,
+            after=request_snapshot(request),
+            reason=f"student discipline followed: {word[old]} → {word[resulted]}",
+            actor=who,
+        )
+    return request
+
+
 def record_restraint_step(
     request: InterventionRequest,
     step: str,

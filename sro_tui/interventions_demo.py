@@ -17,6 +17,7 @@ from .interventions import (
     InvolvedStudent,
     RequestForm,
     amend_request,
+    record_discipline_outcome,
     record_refusal,
     review_request,
     save_draft,
@@ -117,6 +118,9 @@ def add_demo_requests(school: School, rng: random.Random, today: date, record_uu
     )
     r2 = submit_request(f2, actor=AP, now=soon(f2))
     review_request(r2, "Appropriate; counselor follow-up planned.", actor=PRINCIPAL)
+    # Whether discipline followed, as the principal records it afterwards (the annual report).
+    record_discipline_outcome(r1, True, actor=PRINCIPAL)
+    record_discipline_outcome(r2, False, actor=PRINCIPAL)
     # 3. Staff-initiated emergency: a student collapsed at the bus loop.
     f3 = base(
         at(55, 15, 10),
@@ -202,6 +206,7 @@ def add_demo_requests(school: School, rng: random.Random, today: date, record_uu
     review_request(
         r6, "Restraint ended as soon as the danger passed; all notices on time.", actor=PRINCIPAL
     )
+    record_discipline_outcome(r6, False, actor=PRINCIPAL)
     # 7. Asked by a custodian (not a teacher or administrator): a reason written down.
     f7 = base(
         at(27, 7, 50),

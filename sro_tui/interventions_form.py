@@ -249,6 +249,7 @@ def request_snapshot(request: InterventionRequest) -> dict[str, Any]:
         "restraint": restraint,
         "acknowledged_reasons": form.acknowledged_reasons,
         "review_note": request.review_note,
+        "resulted_in_discipline": request.resulted_in_discipline,
     }
 
 

@@ -359,6 +359,12 @@ def intervention_counts(today: date | None = None, now: datetime | None = None) 
         "with_findings": ir.select()
         .where(*in_year, ir.status.in_(("submitted", "reviewed")), ir.reason_findings > 0)
         .count(),
+        # For the annual report: did student discipline follow? Not recorded yet on these.
+        "discipline_outcome_missing": ir.select()
+        .where(
+            *in_year, ir.status.in_(("submitted", "reviewed")), ir.resulted_in_discipline.is_null()
+        )
+        .count(),
         "open_restraint_steps": len(owed),
         "overdue_restraint_steps": sum(
             1 for _, d in owed if d.overdue(now) and not d.as_soon_as_possible

@@ -7,9 +7,9 @@ requests are not incidents):
 - **arrest**: a law-enforcement activity of kind `arrest`;
 - **use of force**: a restraint recorded on the request (restraint, unlike isolation, is physical
   force; Policy 3246).
-Student *discipline* is decided by the principal after the fact and is not part of an intervention
-request (the SRO takes no part in it), so it is not counted here: the report says so, and the
-district takes discipline figures from the student information system.
+- **student discipline**: the principal's yes recorded on the request after the fact
+  (`interventions.record_discipline_outcome`; the SRO takes no part in discipline). Requests whose
+  discipline outcome is not recorded yet are counted apart, so the report says what it lacks.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def annual_report_incidents(school: School, year: SchoolYear) -> list[ReportInci
     demographics of every known student involved (no names, no ids)."""
     ir = InterventionRequest
     requests = list(
-        ir.select(ir.id, ir.record_id, ir.occurred_at, ir.criterion)
+        ir.select(ir.id, ir.record_id, ir.occurred_at, ir.criterion, ir.resulted_in_discipline)
         .where(ir.school == school, ir.school_year == year, ir.status.in_(COUNTED_STATUSES))
         .order_by(ir.occurred_at, ir.id)
         .tuples()
@@ -45,6 +45,9 @@ def annual_report_incidents(school: School, year: SchoolYear) -> list[ReportInci
     if not ids:
         return []
     outcomes: dict[int, set[str]] = defaultdict(set)
+    for request_id, *_rest, discipline in requests:
+        if discipline:
+            outcomes[request_id].add("discipline")
     for (request_id,) in (
         LawEnforcementActivity.select(LawEnforcementActivity.request)
         .where(LawEnforcementActivity.request.in_(ids), LawEnforcementActivity.kind == "arrest")
@@ -75,11 +78,15 @@ def annual_report_incidents(school: School, year: SchoolYear) -> list[ReportInci
     ):
         students[request_id].append(ReportStudent(race, sex, grade, iep, s504, ell))
     incidents = []
-    for request_id, record_id, occurred_at, criterion in requests:
+    for request_id, record_id, occurred_at, criterion, _discipline in requests:
         if request_id not in outcomes:
             continue
         what = " and ".join(
-            {"arrest": "a student arrest", "use_of_force": "a restraint (use of force)"}[o]
+            {
+                "arrest": "a student arrest",
+                "discipline": "student discipline",
+                "use_of_force": "a restraint (use of force)",
+            }[o]
             for o in sorted(outcomes[request_id])
         )
         label = CRITERIA[criterion].label if criterion in CRITERIA else "emergency"
@@ -93,3 +100,24 @@ def annual_report_incidents(school: School, year: SchoolYear) -> list[ReportInci
             )
         )
     return incidents
+
+
+def annual_report_notes(school: School, year: SchoolYear) -> list[str]:
+    """What part (c) cannot say yet: submitted requests with no discipline outcome recorded."""
+    ir = InterventionRequest
+    missing = (
+        ir.select()
+        .where(
+            ir.school == school,
+            ir.school_year == year,
+            ir.status.in_(COUNTED_STATUSES),
+            ir.resulted_in_discipline.is_null(),
+        )
+        .count()
+    )
+    if not missing:
+        return []
+    return [
+        f"{missing} request(s) have no discipline outcome recorded yet: on the Intervention "
+        "requests screen choose each and press d, so the incidents above are complete."
+    ]

@@ -406,6 +406,9 @@ class InterventionRequest(BaseModel):
     purpose_is_discipline = BooleanField(null=True)
     actions_taken = TextField(default="[]")  # JSON list of policy.ACTIONS keys
     outcome = TextField(default="")
+    # Did student discipline follow? The principal's decision, recorded after the fact (the SRO
+    # takes no part in it): True / False, None while not recorded. RCW 28A.320.1241(1)(c).
+    resulted_in_discipline = BooleanField(null=True)
     status = CharField(default="draft", index=True)  # a key of REQUEST_STATUSES
     submitted_at = DateTimeField(null=True)
     submitted_by = CharField(default="")

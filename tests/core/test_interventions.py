@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sro_tui import policy
+from sro_tui.annual_report import write_annual_report
 from sro_tui.db import open_database
 from sro_tui.exchange import read_exchange_csv
 from sro_tui.interventions import (
@@ -21,6 +22,7 @@ from sro_tui.interventions import (
     check_form,
     form_from_request,
     parse_local_datetime,
+    record_discipline_outcome,
     record_refusal,
     record_restraint_step,
     review_request,
@@ -35,6 +37,7 @@ from sro_tui.interventions_query import (
     open_restraint_deadlines,
     request_history,
 )
+from sro_tui.interventions_report import annual_report_incidents, annual_report_notes
 from sro_tui.models import (
     AuditEvent,
     InterventionAmendment,
@@ -277,6 +280,57 @@ def test_review_with_note_and_amending_sends_it_back(people):
     amend_request(stored, {"location": "Cafeteria, north doors"}, "More precise place")
     assert InterventionRequest.get_by_id(request.id).status == "submitted"
     assert [e.action for e in request_history(stored)] == ["submit", "review", "amend"]
+
+
+def test_discipline_outcome_is_recorded_after_the_fact_for_the_annual_report(
+    people, school, tmp_path: Path
+):
+    """RCW 28A.320.1241(1)(c) counts incidents that resulted in student discipline: the
+    principal records the yes or no on the request; the report says when one is missing."""
+    draft = save_draft(good_form(people))
+    with pytest.raises(ValidationError) as refused:
+        record_discipline_outcome(draft, True)
+    assert "submitted or reviewed" in str(refused.value)
+    first = submit_request(good_form(people))
+    second = submit_request(good_form(people, location="Gym"))
+    before = InterventionRequest.get_by_id(first.id).updated_at
+    record_discipline_outcome(first, True, actor="principal.kim")
+    stored = InterventionRequest.get_by_id(first.id)
+    assert stored.resulted_in_discipline is True and stored.updated_at >= before
+    event = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
+    assert event.actor == "principal.kim" and "not recorded → yes" in event.reason
+    assert json.loads(event.after)["resulted_in_discipline"] is True
+
+    year = stored.school_year
+    incidents = annual_report_incidents(school, year)
+    assert [i.record_id for i in incidents] == [first.record_id]
+    assert incidents[0].outcomes == ("discipline",)
+    assert "student discipline" in incidents[0].description
+    assert incidents[0].students[0].race_ethnicity == "Hispanic/Latino"  # demographics, no name
+    assert annual_report_notes(school, year) == [
+        "1 request(s) have no discipline outcome recorded yet: on the Intervention requests "
+        "screen choose each and press d, so the incidents above are complete."
+    ]
+    text, table = write_annual_report(
+        tmp_path / "a", year, incidents=annual_report_incidents, incident_notes=annual_report_notes
+    )
+    assert "Not complete: 1 request(s) have no discipline outcome" in text.read_text()
+    complete = {r["measure"]: r["value"] for r in read_exchange_csv(table).rows}
+    assert complete["incidents_complete"] == "no"
+
+    record_discipline_outcome(second, False)
+    assert annual_report_notes(school, year) == []
+    _text, table = write_annual_report(
+        tmp_path / "b", year, incidents=annual_report_incidents, incident_notes=annual_report_notes
+    )
+    assert {r["measure"]: r["value"] for r in read_exchange_csv(table).rows}[
+        "incidents_complete"
+    ] == "yes"
+    rows = read_exchange_csv(export_requests(tmp_path / "out")[0]).rows
+    assert {r["location"]: r["resulted_in_discipline"] for r in rows} == {
+        "Cafeteria": "yes",
+        "Gym": "no",
+    }
 
 
 def test_restraint_opens_deadlines_shown_until_met(people):

@@ -161,7 +161,7 @@ async def test_log_route_answer_close_a_complaint_then_annual_report(school_db, 
     report = text_file.read_text()
     assert "1 complaint(s) filed" in report
     # Part (c) now comes from the intervention requests: none were logged in this school.
-    assert "From intervention requests: arrests and restraints" in report
+    assert "From intervention requests: arrests, restraints (use of force)" in report
     assert "none recorded" in report
     database = open_database(school_db)
     try:

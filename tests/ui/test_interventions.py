@@ -251,3 +251,30 @@ async def test_arrows_pick_which_student_to_add(school_db: Path):
         involved = app.screen.query_one("StudentsInvolved").students
         added = [Student.get_by_id(i.student_id).first_name for i in involved]
         assert added == ["José"]
+
+
+async def test_record_whether_discipline_followed(school_db: Path):
+    """d on a submitted request: yes / no / not decided, kept for the annual report."""
+    _submitted_request(school_db)
+    app = SroApp(school_db, start_section="interventions")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Student discipline followed: not recorded yet (d to record)" in text_of(
+            app, "#request-detail-text"
+        )
+        await pilot.press("d")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ChoiceDialog"
+        await pilot.press("enter")  # "Yes" has focus
+        await pilot.pause()
+        assert "Student discipline followed: yes" in text_of(app, "#request-detail-text")
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("escape")  # cancelled: nothing changes
+        await pilot.pause()
+    database = open_database(school_db)
+    try:
+        assert InterventionRequest.get().resulted_in_discipline is True
+    finally:
+        database.close()

@@ -548,7 +548,7 @@ class AgreementsScreen(Screen):
 
     def action_annual_report(self) -> None:
         from ...annual_report import write_annual_report
-        from ...interventions_report import annual_report_incidents
+        from ...interventions_report import annual_report_incidents, annual_report_notes
 
         year = current_year()
         self._form(
@@ -558,7 +558,10 @@ class AgreementsScreen(Screen):
                 FormField("folder", "Folder", value=str(EXPORT_FOLDER), required=True),
             ],
             lambda v: write_annual_report(
-                v["folder"], v["year"], incidents=annual_report_incidents
+                v["folder"],
+                v["year"],
+                incidents=annual_report_incidents,
+                incident_notes=annual_report_notes,
             ),
             lambda paths: (
                 f"Annual report written to {paths[0].parent}: text for reading "

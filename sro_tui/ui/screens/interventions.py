@@ -18,7 +18,13 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, 
 
 from ... import policy
 from ...exchange import ExchangeError
-from ...interventions import RequestRefused, form_from_request, review_request, stored_findings
+from ...interventions import (
+    RequestRefused,
+    form_from_request,
+    record_discipline_outcome,
+    review_request,
+    stored_findings,
+)
 from ...interventions_export import export_requests
 from ...interventions_query import (
     RequestFilter,
@@ -28,6 +34,7 @@ from ...interventions_query import (
 )
 from ...models import REQUEST_STATUSES, InterventionRequest
 from ...records import ValidationError, list_staff, parse_date
+from ..widgets.dialogs import ChoiceDialog
 from ..widgets.fit_table import FitColumn, fill_fitted
 from ..widgets.intervention_dialogs import ExportDialog, HistoryScreen, TextPromptDialog
 from ..widgets.intervention_sections import SEVERITY_MARK
@@ -73,6 +80,7 @@ def _date(box: Input) -> date | None:
     return found
 
 
+DISCIPLINE_WORDS = {True: "yes", False: "no", None: "not recorded yet"}
 REQUEST_COLUMNS = (
     FitColumn("When", "when"),
     FitColumn("Status", "status"),
@@ -94,6 +102,7 @@ class InterventionsScreen(Screen):
         Binding("o", "open_request", "Open / amend", id="interventions.open_o"),
         Binding("h", "history", "History", id="interventions.history"),
         Binding("v", "review", "Review", id="interventions.review"),
+        Binding("d", "discipline_outcome", "Discipline followed?", id="interventions.discipline"),
         Binding("x", "export", "Export", id="interventions.export"),
         Binding("slash", "focus_filters", "Filters", id="interventions.filters"),
         Binding("ctrl+l", "clear_filters", "Clear filters", id="interventions.clear"),
@@ -207,7 +216,8 @@ class InterventionsScreen(Screen):
             (
                 f"{'first ' if more else ''}{len(self.rows)} request(s) shown · "
                 f"{waiting} awaiting review · "
-                "n new · Enter open/amend · h history · v review · x export · / filters"
+                "n new · Enter open/amend · h history · v review · d discipline followed? · "
+                "x export · / filters"
                 if self.rows
                 else "No requests match. Press n to log a new request."
             )
@@ -284,6 +294,40 @@ class InterventionsScreen(Screen):
             return
         title = f"{request.occurred_at:%Y-%m-%d %H:%M}" if request.occurred_at else "request"
         self.app.push_screen(HistoryScreen(title, request_history(request)))
+
+    def action_discipline_outcome(self) -> None:
+        """Record whether student discipline followed (the annual report counts it)."""
+        request = self.selected_request()
+        if request is None:
+            self.notify("Choose a request first.", severity="warning")
+            return
+        if request.status not in ("submitted", "reviewed"):
+            self.notify(
+                "A discipline outcome is recorded once a request is submitted.", severity="warning"
+            )
+            return
+
+        def done(answer: object) -> None:
+            if answer is ChoiceDialog.CANCELLED:
+                return
+            try:
+                record_discipline_outcome(request, answer)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                self.notify(str(exc), title="Not recorded", severity="error", timeout=10)
+                return
+            self.notify(f"Student discipline followed: {DISCIPLINE_WORDS[answer]}.")
+            self.reload(select_id=request.id)
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "Did student discipline follow this incident? Discipline is the principal's "
+                "decision, recorded in the SIS; here only yes or no is kept, for the annual "
+                "report (RCW 28A.320.1241).",
+                [("Yes", True), ("No", False), ("Not decided yet", None)],
+                current=request.resulted_in_discipline,
+            ),
+            done,
+        )
 
     def action_review(self) -> None:
         request = self.selected_request()
@@ -383,6 +427,11 @@ def detail_markup(request: InterventionRequest) -> str:
         lines.append(f"[b]{kind}[/]: attorney: {access}")
     if request.review_note:
         lines.append(f"Review: {escape(request.review_note)} ({escape(request.reviewed_by)})")
+    if request.status in ("submitted", "reviewed"):
+        lines.append(
+            f"Student discipline followed: {DISCIPLINE_WORDS[request.resulted_in_discipline]}"
+            + (" (d to record)" if request.resulted_in_discipline is None else "")
+        )
     # Advice is for the form; deadlines are shown live below. Here: what needed a reason, and why.
     findings = [f for f in stored_findings(request) if f.severity is not policy.Severity.ADVICE]
     for f in findings:

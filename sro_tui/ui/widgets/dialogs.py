@@ -48,6 +48,46 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
+class ChoiceDialog(ModalScreen[object]):
+    """A question with a few answers as buttons; dismisses with the chosen answer's value, or
+    `ChoiceDialog.CANCELLED` on escape."""
+
+    CANCELLED = object()
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="choice.cancel"),
+    ]
+
+    def __init__(self, question: str, choices: list[tuple[str, object]], *, current: object = None):
+        super().__init__()
+        self.question = question
+        self.choices = choices
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                for number, (label, value) in enumerate(self.choices):
+                    yield Button(
+                        label,
+                        id=f"choice-{number}",
+                        variant="primary" if value == self.current else "default",
+                    )
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#choice-0", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.dismiss(self.CANCELLED)
+        else:
+            self.dismiss(self.choices[int(str(event.button.id).removeprefix("choice-"))][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.CANCELLED)
+
+
 class YesNoCheckbox(Checkbox):
     """A checkbox that also says "yes" or "no", so its state reads without colour (a monochrome
     terminal, a screen reader, a screenshot)."""

@@ -39,8 +39,13 @@ def intervention_card(status: dict[str, Any]) -> CardContent | None:
         )
     if counts.get("with_findings"):
         lines.append(f"{counts['with_findings']} request(s) with findings (reasons on record)")
+    missing = counts.get("discipline_outcome_missing", 0)
+    if missing:
+        lines.append(f"{missing} without “did discipline follow?” (annual report)")
     key = section("interventions").key.upper()
     hint = f"Press {key}, then v to review." if waiting else ""
+    if missing and not waiting:
+        hint = f"Press {key}, then d on each request: did discipline follow?"
     if owed:
         hint = f"Press {key} and tick “R/I deadline open”."
     return CardContent(lines, hint=hint, warning=bool(overdue or owed))
