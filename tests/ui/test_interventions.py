@@ -278,3 +278,36 @@ async def test_record_whether_discipline_followed(school_db: Path):
         assert InterventionRequest.get().resulted_in_discipline is True
     finally:
         database.close()
+
+
+async def test_escape_never_throws_away_a_half_written_request(school_db: Path):
+    """Esc on an untouched form just closes; with something typed it asks first, and "Save as
+    draft" keeps it."""
+    app = SroApp(school_db, start_section="interventions")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_form(app, pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "InterventionsScreen"  # nothing typed: no question
+
+        await _open_form(app, pilot)
+        await pilot.press("tab")
+        await _type(pilot, "Library")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ChoiceDialog"
+        await pilot.press("tab", "enter")  # "Keep editing"
+        await pilot.pause()
+        assert type(app.screen).__name__ == "InterventionForm"
+        assert app.screen.query_one("#f-location", Input).value == "Library"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")  # "Save as draft" has focus
+        await pilot.pause()
+        assert type(app.screen).__name__ == "InterventionsScreen"
+    database = open_database(school_db)
+    try:
+        drafts = list(InterventionRequest.select())
+        assert [(r.status, r.location) for r in drafts] == [("draft", "Library")]
+    finally:
+        database.close()

@@ -46,7 +46,7 @@ from ...interventions import (
 )
 from ...models import InterventionRequest
 from ...records import ValidationError, list_staff
-from ..widgets.dialogs import ConfirmDialog
+from ..widgets.dialogs import ChoiceDialog, ConfirmDialog
 from ..widgets.intervention_dialogs import SubmitDialog
 from ..widgets.intervention_sections import (
     YES_NO,
@@ -397,4 +397,24 @@ class InterventionForm(Screen[InterventionRequest | None]):
         )
 
     def action_close(self) -> None:
-        self.dismiss(self.request)
+        """Back to the list; with unsaved changes, ask first (nothing typed is lost unasked)."""
+        if self.read_form() == self.form and not self.problems:
+            self.dismiss(self.request)
+            return
+        choices: list[tuple[str, object]] = [("Keep editing", "keep")]
+        if not self.amending:
+            choices.insert(0, ("Save as draft", "draft"))
+        choices.append(("Discard changes", "discard"))
+
+        def chosen(answer: object) -> None:
+            if answer == "discard":
+                self.dismiss(self.request)
+            elif answer == "draft":
+                self.action_save_draft()
+                if self.read_form() == self.form:  # saved: nothing left to lose
+                    self.dismiss(self.request)
+
+        what = "this amendment" if self.amending else "this request"
+        self.app.push_screen(
+            ChoiceDialog(f"You have changes to {what} that are not saved.", choices), chosen
+        )
