@@ -154,6 +154,17 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
                 "enrolled, never on record here, left out",
                 file=sys.stderr,
             )
+        for change in plan.guardian_link_changes[: args.show]:
+            print(f"guardian: {change}", file=sys.stderr)
+        if len(plan.guardian_link_changes) > args.show:
+            more = len(plan.guardian_link_changes) - args.show
+            print(f"guardian: … and {more} more link changes", file=sys.stderr)
+        if plan.mass_deactivation and not args.dry_run and not args.confirm_deactivations:
+            raise CommandFailed(
+                f"{args.path.name} leaves out {plan.missing} of the {plan.active_before} "
+                "students enrolled here: importing it would mark them all inactive. If it is "
+                "the whole roster, run again with --confirm-deactivations; nothing was written"
+            )
         if not args.dry_run:
             result = apply_import(plan)
             print(
@@ -268,7 +279,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=20,
         metavar="N",
-        help="with --dry-run, list up to N students of each kind (default 20)",
+        help="list up to N students of each kind with --dry-run, and N guardian link changes "
+        "(default 20)",
+    )
+    imp.add_argument(
+        "--confirm-deactivations",
+        action="store_true",
+        help="the file is the whole roster: go ahead even though it leaves out more than half "
+        "of the students enrolled here (they are marked inactive, never deleted)",
     )
     imp.set_defaults(handler=cmd_roster_import)
     schools = roster_sub.add_parser(

@@ -105,6 +105,9 @@ class StudentRow:
         return f"{self.sis_id} {self.name}{grade}{changes}"
 
 
+MASS_DEACTIVATION_MIN = 10
+
+
 @dataclass
 class RosterPlan:
     """What an import would do. Built by prepare_import, written by apply_import."""
@@ -126,8 +129,18 @@ class RosterPlan:
     encoding_note: str
     delta: bool
     school_choice: str | None = None
+    guardian_link_changes: list[str] = field(default_factory=list)  # for students on record
+    active_before: int = 0  # enrolled students on record before the import
+    missing: int = 0  # of them, how many the file does not list (they would be marked inactive)
     roster: ParsedRoster | None = field(default=None, repr=False)
     comparison: Any = field(default=None, repr=False)  # reused by apply_import if still current
+
+    @property
+    def mass_deactivation(self) -> bool:
+        """The file leaves out more than half of the enrolled students on record (ten or more):
+        most likely not the whole roster. The CLI refuses it without --confirm-deactivations;
+        the UI warns and puts the focus on Cancel."""
+        return self.missing >= MASS_DEACTIVATION_MIN and self.missing * 2 > self.active_before
 
 
 @dataclass
@@ -344,6 +357,9 @@ def prepare_import(path: Path | str, school: str | None = None) -> RosterPlan:
         encoding_note=roster.encoding_note,
         delta=roster.delta,
         school_choice=school,
+        guardian_link_changes=diff.link_changes,
+        active_before=diff.active_before,
+        missing=len(diff.student_deactivations),
         roster=roster,
         comparison=diff,
     )
@@ -366,9 +382,7 @@ class _Diff:
 
     Existing students and guardians are loaded in one query each; nothing here writes."""
 
-    def __init__(
-        self, roster: ParsedRoster, school: School | None, snapshot: tuple[list[tuple], list[tuple]]
-    ):
+    def __init__(self, roster: ParsedRoster, school: School | None, snapshot: Snapshot):
         self.school_id = school.id if school is not None else None
         self.snapshot = snapshot
         self.added: list[StudentRow] = []
@@ -424,7 +438,37 @@ class _Diff:
                         StudentRow(old["sis_id"], name, old["grade"], ("not in the file",))
                     )
                     self.student_deactivations.append(old["id"])
+        self.active_before = sum(1 for row in snapshot[0] if row[-1])
         self._guardians(roster, school_id, snapshot[1])
+        self._link_changes(snapshot)
+
+    def _link_changes(self, snapshot: Snapshot) -> None:
+        """Which guardians stop or start being linked to students already on record, and whose
+        relationship changes: families' notices follow the links, so the preview names them."""
+        self.link_changes: list[str] = []
+        if not snapshot[2]:
+            return
+        known = {normalize_id(row[1]): f"{row[2]} {row[4]}".strip() for row in snapshot[0]}
+        guardian_names = {row[1]: f"{row[3]} {row[4]}".strip() for row in snapshot[1]}
+        for key, g in self._file_guardians.items():
+            guardian_names.setdefault(key, f"{g.first_name} {g.last_name}".strip())
+        old = {(normalize_id(sis), key): rel for sis, key, rel in snapshot[2]}
+        new = {(sis, key): rel for sis, key, rel in self.links}
+
+        def who(sis: str, key: str) -> str:
+            return f"{guardian_names.get(key) or 'a guardian'} — {known.get(sis, sis)} ({sis})"
+
+        for (sis, key), rel in old.items():
+            if sis in self.present and (sis, key) not in new:
+                self.link_changes.append(f"no longer linked: {who(sis, key)}")
+            elif (sis, key) in new and new[(sis, key)] != rel:
+                self.link_changes.append(
+                    f"relationship {rel or '(blank)'} → {new[(sis, key)] or '(blank)'}: "
+                    f"{who(sis, key)}"
+                )
+        for sis, key in new.keys() - old.keys():
+            if sis in known:  # a new student's guardians are new with them
+                self.link_changes.append(f"newly linked: {who(sis, key)}")
 
     def claim(self, school_id: int) -> None:
         """Point the new rows at the school, created since the comparison was made."""
@@ -439,6 +483,7 @@ class _Diff:
             if normalize_id(sis) in self.present
         ]
         self.needed_guardians = {key for _sis, key, _rel in self.links}
+        self._file_guardians = roster.guardians
         names = ("id", "source_key", "active", *GUARDIAN_FIELDS)
         existing = {row[1]: dict(zip(names, row, strict=True)) for row in rows}
         self.guardian_inserts: list[dict[str, Any]] = []
@@ -458,10 +503,14 @@ class _Diff:
         )
 
 
-def _snapshot(school: School | None) -> tuple[list[tuple], list[tuple]]:
-    """The school's students and guardians as the comparison needs them: one query each."""
+Snapshot = tuple[list[tuple], list[tuple], list[tuple]]
+
+
+def _snapshot(school: School | None) -> Snapshot:
+    """The school's students, guardians and student-guardian links as the comparison needs them:
+    one query each."""
     if school is None:
-        return [], []
+        return [], [], []
     students = Student.select(
         Student.id, Student.sis_id, *(getattr(Student, f) for f in STUDENT_FIELDS)
     )
@@ -471,6 +520,7 @@ def _snapshot(school: School | None) -> tuple[list[tuple], list[tuple]]:
         Guardian.active,
         *(getattr(Guardian, f) for f in GUARDIAN_FIELDS),
     )
+    param = database_proxy.param
     # Raw rows, without peewee's per-value conversion (a third of the comparison's time): the
     # columns are text, integers and 0/1 flags, and 0/1 compare equal to False/True.
     return (
@@ -478,6 +528,13 @@ def _snapshot(school: School | None) -> tuple[list[tuple], list[tuple]]:
         list(
             database_proxy.execute(guardians.where(Guardian.school == school).order_by(Guardian.id))
         ),
+        database_proxy.execute_sql(
+            'SELECT s."sis_id", g."source_key", sg."relationship" FROM "student_guardian" AS sg '
+            'JOIN "student" AS s ON s."id" = sg."student_id" '
+            'JOIN "guardian" AS g ON g."id" = sg."guardian_id" '
+            f'WHERE s."school_id" = {param} ORDER BY sg."id"',
+            (school.id,),
+        ).fetchall(),
     )
 
 
@@ -566,7 +623,8 @@ def apply_import(
         ensure_current_year()
         snapshot = _snapshot(school)
         diff = plan.comparison
-        if diff is not None and diff.school_id is None and snapshot == ([], []) == diff.snapshot:
+        empty = ([], [], [])
+        if diff is not None and diff.school_id is None and snapshot == empty == diff.snapshot:
             diff.claim(school.id)  # prepared before the school existed; it is still empty
         if diff is None or diff.school_id != school.id or diff.snapshot != snapshot:
             diff = _Diff(roster, school, snapshot)  # the database changed since prepare_import

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -189,3 +190,49 @@ def test_a_dry_run_or_a_missing_file_creates_no_database(tmp_path: Path, capsys)
     assert main(["roster", "import", str(tmp_path / "nope.csv"), "--db", str(never)]) == 1
     assert "nope.csv: no such file" in capsys.readouterr().err
     assert not never.exists()
+
+
+def test_a_partial_roster_does_not_empty_the_school_unasked(demo_db: Path, tmp_path: Path, capsys):
+    """A 3-student file against a 600-student school: refused (nothing written) unless the office
+    confirms it is the whole roster; guardian links it drops are named before anything is done."""
+    from sro_tui.models import Student, StudentGuardian
+
+    demo_db = Path(shutil.copy(demo_db, tmp_path / "copy.sqlite3"))  # the fixture is shared
+    database = open_database(demo_db)
+    try:
+        pair = next(
+            s
+            for s in Student.select().where(Student.active == True)  # noqa: E712
+            if s.guardian_links.count() == 2
+        )
+        kept, dropped = (link.guardian for link in pair.guardian_links.order_by(StudentGuardian.id))
+        others = list(Student.select().where(Student.id != pair.id).limit(2))
+        active = Student.select().where(Student.active == True).count()  # noqa: E712
+    finally:
+        database.close()
+    roster = tmp_path / "three.csv"
+    roster.write_text(
+        "Student ID,Last Name,First Name,Grade,Guardian 1 First Name,Guardian 1 Last Name,"
+        "Guardian 1 Email\n"
+        f"{pair.sis_id},{pair.last_name},{pair.first_name},{pair.grade},{kept.first_name},"
+        f"{kept.last_name},{kept.email}\n"
+        + "".join(f"{s.sis_id},{s.last_name},{s.first_name},{s.grade},,,\n" for s in others),
+        encoding="utf-8",
+    )
+    args = ["roster", "import", str(roster), "--db", str(demo_db), "--school", "PTHS"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert f"leaves out {active - 3} of the {active} students enrolled here" in err
+    assert "--confirm-deactivations" in err and "nothing was written" in err
+    assert f"no longer linked: {dropped.first_name} {dropped.last_name} — " in err
+    database = open_database(demo_db)
+    try:
+        assert Student.select().where(Student.active == True).count() == active  # noqa: E712
+    finally:
+        database.close()
+    assert main([*args, "--confirm-deactivations"]) == 0
+    database = open_database(demo_db)
+    try:
+        assert Student.select().where(Student.active == True).count() == 3  # noqa: E712
+    finally:
+        database.close()

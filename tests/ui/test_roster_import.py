@@ -121,3 +121,36 @@ async def test_a_path_that_does_not_exist_keeps_the_dialog_open(school_db, tmp_p
         await start_import(app, pilot, tmp_path / "nowhere.csv")
         assert type(app.screen).__name__ == "ImportPathDialog"
         assert "There is no file or folder at" in text_of(app, "#import-path-error")
+
+
+async def test_a_file_that_would_empty_the_school_warns_and_enter_cancels(tmp_path):
+    """25 students enrolled, a 3-student file: the preview says so in words, names the guardian
+    links the file drops, and the focus is on Cancel (Enter and ctrl+s import nothing)."""
+    from .conftest import build_small_school
+
+    db_path = tmp_path / "school.sqlite3"
+    database = open_database(db_path)
+    build_small_school(extra_students=20)
+    active = Student.select().where(Student.active == True).count()  # noqa: E712
+    database.close()
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    app = SroApp(db_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_import(app, pilot, roster)
+        assert type(app.screen).__name__ == "ImportPreviewDialog"
+        warning = text_of(app, "#import-mass-warning")
+        assert f"leaves out {active - 1} of the {active} students enrolled here" in warning
+        assert "no longer linked" in text_of(app, "#import-guardian-changes")
+        assert app.screen.focused.id == "cancel"
+        await pilot.press("ctrl+s")  # no shortcut past the warning
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ImportPreviewDialog"
+        await pilot.press("tab", "enter")  # focus went to "Import anyway"; tab moves on to Cancel
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RosterScreen"
+    database = open_database(db_path)
+    try:
+        assert Student.select().where(Student.active == True).count() == active  # noqa: E712
+    finally:
+        database.close()

@@ -212,6 +212,14 @@ class ImportPreviewDialog(ModalScreen[bool]):
         with Vertical(classes="dialog", id="import-preview-dialog"):
             yield Static(f"Preview: {escape(self.source.name)}", classes="dialog-title")
             yield Static(self.summary(), id="import-summary")
+            if plan.mass_deactivation:
+                yield Static(
+                    f"[b]This file leaves out {plan.missing:,} of the {plan.active_before:,} "
+                    "students enrolled here: importing it marks them all inactive.[/b] Is it "
+                    "the whole roster? If not, cancel and export the full roster from the SIS.",
+                    id="import-mass-warning",
+                    classes="field-error",
+                )
             with VerticalScroll(id="import-changes"):
                 changes = (
                     ("Will be added", plan.to_add),
@@ -221,6 +229,17 @@ class ImportPreviewDialog(ModalScreen[bool]):
                 for title, items in changes:
                     if _count(items):
                         yield Static(_listing(title, items, _count(items)), classes="change-list")
+                links = plan.guardian_link_changes
+                if links:
+                    yield Static(
+                        _listing(
+                            "Guardian changes for students on record (notices follow them)",
+                            links,
+                            len(links),
+                        ),
+                        id="import-guardian-changes",
+                        classes="change-list",
+                    )
                 warnings = [str(w) for w in plan.warnings]
                 if plan.encoding_note:
                     warnings.insert(0, plan.encoding_note)
@@ -236,16 +255,25 @@ class ImportPreviewDialog(ModalScreen[bool]):
                         classes="change-list warnings",
                     )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Import (ctrl+s)", variant="primary", id="confirm")
+                mass = plan.mass_deactivation
+                yield Button(
+                    "Import anyway" if mass else "Import (ctrl+s)",
+                    variant="error" if mass else "primary",
+                    id="confirm",
+                )
                 yield Button("Cancel (Esc)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#confirm", Button).focus()
+        # Enter on a file that would empty the school cancels: the safe answer has the focus.
+        self.query_one("#cancel" if self.plan.mass_deactivation else "#confirm", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "confirm")
 
     def action_confirm(self) -> None:
+        if self.plan.mass_deactivation:  # no shortcut past the warning: the button only
+            self.query_one("#confirm", Button).focus()
+            return
         self.dismiss(True)
 
     def action_cancel(self) -> None:
