@@ -47,6 +47,8 @@ class SroApp(App):
     TITLE = APP_TITLE
     # Screens get "-narrow" under 100 columns: app.tcss then puts details under their lists.
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    # ... and "-short" under 30 rows: dialogs then scroll, keeping their buttons in view.
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
     COMMANDS = App.COMMANDS | {SectionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(HELP_KEY, "app.show_help", "Help", id="help", priority=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from sro_tui.db import open_database
 from sro_tui.exchange import read_exchange_csv
@@ -35,12 +35,22 @@ async def test_record_a_notice_and_see_progress(school_db: Path):
         assert "Notified 0 / 3 households" in summary
         await pilot.press("n")
         await pilot.pause()
+        # The dialog says whose household it is, not only its (often shared) label.
+        intro = " ".join(str(s.render()) for s in app.screen.query(".dialog-text"))
+        first = screen.shown[0]
+        assert first.label in intro and first.guardians[0].name in intro
+        app.screen.query_one("#notice-notes", Input).value = "In the Friday folder"
         await pilot.click("#confirm")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
         summary = str(screen.query_one("#families-summary", Static).render())
         assert "Notified 1 / 3 households" in summary
+        screen.query_one(DataTable).move_cursor(row=0)
+        await pilot.pause()
+        assert "Note: In the Friday folder" in str(
+            screen.query_one("#families-detail-text", Static).render()
+        )
     database = open_database(school_db)  # the notice is on disk after the app has closed
     try:
         assert FamilyNotice.select().count() == 1

@@ -189,3 +189,16 @@ async def test_details_go_under_their_list_on_an_80_column_terminal(school_db):
         listing = app.screen.query_one("#roster-list").region
         detail = app.screen.query_one("#student-detail-pane").region
         assert detail.x >= listing.right and detail.y == listing.y
+
+
+async def test_the_dashboard_scrolls_from_the_keyboard(school_db):
+    """On 24 rows the cards do not all fit: PageDown shows the rest."""
+    app = SroApp(school_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        scroll = app.screen.query_one("#dashboard-scroll")
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause(0.3)
+        assert scroll.scroll_y > 0

@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid
+from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
@@ -27,7 +27,8 @@ class DashboardScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield SectionBar("dashboard")  # composed here: the first screen pays for no second layout
-        with Grid(id="dashboard-cards"):
+        # Scrolls with the arrow keys and PageUp/PageDown: on 24 rows the cards do not all fit.
+        with VerticalScroll(id="dashboard-scroll"), Grid(id="dashboard-cards"):
             for card in CARDS:
                 yield CardView(card)
         yield Footer(compact=True)

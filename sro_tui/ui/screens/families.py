@@ -108,6 +108,8 @@ def household_detail(h: HouseholdNotices) -> str:
             f" — {e(DELIVERY_STATUSES.get(n.delivery_status, n.delivery_status))}"
             f" · by {e(n.recorded_by)}"
         )
+        if n.notes:
+            lines.append(f"    [dim]Note:[/dim] {e(n.notes)}")
     return "\n".join(lines)
 
 
@@ -481,11 +483,13 @@ class FamiliesScreen(Screen):
         if not targets:
             self.notify("No household chosen.", severity="warning")
             return
-        intro = (
-            f"{len(targets)} marked household(s)."
-            if self.marked
-            else f"{self.shown[self.query_one(DataTable).cursor_row].label}."
-        )
+        if self.marked:
+            intro = f"{len(targets)} marked household(s)."
+        else:  # the label alone is often shared ("Aden household"): say whose and where
+            h = self.shown[self.query_one(DataTable).cursor_row]
+            guardians = ", ".join(g.name for g in h.guardians if g.name)
+            intro = " · ".join(p for p in (h.label, guardians, h.address) if p) + "."
+        intro = escape(intro)
         self.app.push_screen(
             RecordNoticeDialog(intro), lambda values: self._record(targets, values)
         )
