@@ -188,6 +188,14 @@ def _open_roster(path: Path, log: ProblemLog) -> SisCsv | OneRosterBundle:
         and {"users.csv", "orgs.csv"} <= siblings
     ):
         path = path.parent  # a file inside a OneRoster folder: read the folder
+    if path.is_file() and _is_spreadsheet(path):
+        raise log.fail(
+            path.name,
+            None,
+            None,
+            "is a spreadsheet workbook, not a CSV file: open it in Excel (or LibreOffice), "
+            "choose File › Save As › CSV UTF-8 (Comma delimited), and import that file",
+        )
     try:
         if path.is_dir() or zipfile.is_zipfile(path):
             return OneRosterBundle(path, log)
@@ -195,6 +203,28 @@ def _open_roster(path: Path, log: ProblemLog) -> SisCsv | OneRosterBundle:
     except OSError as exc:
         raise log.fail(path.name, None, None, f"cannot be read ({exc.strerror or exc})") from exc
     return SisCsv(read_table(data, path.name, log), log)
+
+
+_WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".numbers"}
+
+
+def _is_spreadsheet(path: Path) -> bool:
+    """An Excel/LibreOffice workbook (by name, or by its first bytes: an Office zip with
+    xl/ or content.xml inside, or the old binary .xls)."""
+    if path.suffix.lower() in _WORKBOOK_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+        if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: a binary .xls
+            return True
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as bundle:
+                names = bundle.namelist()
+            return any(n.startswith("xl/") or n == "content.xml" for n in names)
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return False
 
 
 def schools_in_roster(path: Path | str) -> list[BundleSchool]:

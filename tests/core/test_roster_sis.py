@@ -215,3 +215,21 @@ def test_birth_place_columns_are_never_stored(school, db_path):
             Path(f"{db_path}{suffix}").read_bytes() if Path(f"{db_path}{suffix}").exists() else b""
         )
         assert b"Guadalajara" not in data
+
+
+def test_an_excel_workbook_is_refused_with_what_to_do(school, tmp_path):
+    """Offices export to Excel first: a workbook (by name or by content) says how to save a CSV."""
+    import zipfile
+
+    book = tmp_path / "students.xlsx"
+    with zipfile.ZipFile(book, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    renamed = tmp_path / "students_export.zip"  # the same workbook under another name
+    renamed.write_bytes(book.read_bytes())
+    for path in (book, renamed):
+        with pytest.raises(RosterImportError) as info:
+            prepare_import(path)
+        assert f"{path.name}: is a spreadsheet workbook, not a CSV file" in str(info.value)
+        assert "Save As › CSV UTF-8" in str(info.value)
+    assert Student.select().count() == 0
