@@ -32,3 +32,13 @@ def test_cut_text_ends_in_an_ellipsis_and_text_that_fits_is_untouched():
     assert clip("Marisol Delgado-Reyes", 8) == "Marisol…"  # no space before the …
     styled = clip(Text("Notified · E-mail 2026-10-01", style="green"), 10)
     assert isinstance(styled, Text) and styled.plain == "Notified …" and styled.style == "green"
+
+
+def test_a_kept_column_gives_way_only_after_the_others_reach_their_minimum():
+    kept = (
+        FitColumn("Agency", "name", min_width=10, keep=1),
+        FitColumn("Took part", "took_part", min_width=9),
+    )
+    rows = [("Port Townsend Police Department", "54 / 115 / 2")]
+    assert fit_widths(kept, rows, room=40) == [31, 9]  # the name keeps every letter
+    assert fit_widths(kept, rows, room=30) == [21, 9]

@@ -33,7 +33,8 @@ from ...models import (
 )
 from ...records import current_year, list_staff
 from ..widgets.agreement_dialogs import FormField, RecordForm
-from .staff import employer_text
+from ..widgets.fit_table import FitColumn, fill_fitted
+from .staff import KIND_SHORT, employer_text
 
 EXPORT_FOLDER = Path.home() / "sro-tui-exports"
 AGREEMENT_ACTIONS = {"new_agreement", "set_item", "log_meeting", "adopt", "withdraw"}
@@ -119,6 +120,27 @@ def complaint_detail(complaint: Complaint, today: date) -> str:
     return "\n".join(lines)
 
 
+TRAINING_COLUMNS = (
+    FitColumn("Name", "name", min_width=14, keep=1),
+    FitColumn("Kind", "kind", min_width=8),
+    FitColumn("Employer", "employer", min_width=10),
+    FitColumn("Training", "training", min_width=32, max_width=70, keep=1),
+)
+AGREEMENT_COLUMNS = (
+    FitColumn("Agency / company", "provider", min_width=16, keep=1),
+    FitColumn("Status", "status"),
+    FitColumn("Items", "items"),
+    FitColumn("Took part (P/S/C)", "took_part", min_width=10),  # parents/students/community
+)
+COMPLAINT_COLUMNS = (
+    FitColumn("Received", "received"),
+    FitColumn("Status", "status", min_width=8),
+    FitColumn("Days open", "age"),
+    FitColumn("About", "about", min_width=12, keep=1),
+    FitColumn("Category", "category", min_width=10),
+)
+
+
 class AgreementsScreen(Screen):
     """Training, agreements and complaints in three tabs."""
 
@@ -176,16 +198,20 @@ class AgreementsScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#training-table", DataTable).add_columns(
-            "Name", "Kind", "Employer", "Training"
-        )
-        self.query_one("#agreement-table", DataTable).add_columns(
-            "Agency / company", "Status", "Items", "Took part: parents/students/community"
-        )
-        self.query_one("#complaint-table", DataTable).add_columns(
-            "Received", "Status", "Age", "About", "Category"
-        )
         self.reload()
+
+    def on_resize(self) -> None:
+        # After the new layout (under 100 columns details go under their lists).
+        self.call_after_refresh(self._draw_tables)
+
+    def _draw_tables(self) -> None:
+        """The three tables, columns fitted to the room they have (cut text ends in "…")."""
+        for table_id, columns, rows in (
+            ("#training-table", TRAINING_COLUMNS, self._training_rows),
+            ("#agreement-table", AGREEMENT_COLUMNS, self._agreement_rows),
+            ("#complaint-table", COMPLAINT_COLUMNS, self._complaint_rows),
+        ):
+            fill_fitted(self.query_one(table_id, DataTable), columns, rows)
 
     # --- drawing ------------------------------------------------------------------------------
 
@@ -200,19 +226,15 @@ class AgreementsScreen(Screen):
             "company with staff here has an adopted agreement."
         )
         training = core.training_overview(self.today)
-        table = self.query_one("#training-table", DataTable)
-        table.clear()
-        table.add_rows(
-            [
-                (
-                    t.staff.display_name,
-                    STAFF_KINDS.get(t.staff.kind, t.staff.kind),
-                    employer_text(t.staff),
-                    t.label,
-                )
-                for t in training
-            ]
-        )
+        self._training_rows = [
+            (
+                t.staff.display_name,
+                KIND_SHORT.get(t.staff.kind) or STAFF_KINDS.get(t.staff.kind, t.staff.kind),
+                employer_text(t.staff),
+                t.label,
+            )
+            for t in training
+        ]
         late = sum(t.state == "overdue" for t in training)
         soon = sum(t.state == "due_soon" for t in training)
         self.query_one("#training-summary", Static).update(
@@ -221,35 +243,31 @@ class AgreementsScreen(Screen):
         )
         agreements = core.agreements_for_year()
         self._agreement_ids = [a.id for a in agreements]
-        table = self.query_one("#agreement-table", DataTable)
-        cursor = table.cursor_row
-        table.clear()
+        self._agreement_rows = []
         for agreement in agreements:
             counts = core.participation_counts(agreement)
             met = sum(i.met for i in agreement.items)
-            table.add_row(
-                agreement.provider_name,
-                f"adopted {agreement.adopted_on}" if agreement.adopted_on else "in review",
-                f"{met}/{len(core.AGREEMENT_ITEMS)}",
-                " / ".join(str(counts[r]) for r in core.REQUIRED_ROLES),
+            self._agreement_rows.append(
+                (
+                    agreement.provider_name,
+                    f"adopted {agreement.adopted_on}" if agreement.adopted_on else "in review",
+                    f"{met}/{len(core.AGREEMENT_ITEMS)}",
+                    " / ".join(str(counts[r]) for r in core.REQUIRED_ROLES),
+                )
             )
-        if agreements:
-            table.move_cursor(row=min(max(cursor, 0), len(agreements) - 1))
         complaints = compl.complaints_for_year()
         self._complaint_ids = [c.id for c in complaints]
-        table = self.query_one("#complaint-table", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for c in complaints:
-            table.add_row(
+        self._complaint_rows = [
+            (
                 str(c.received_on),
                 compl.COMPLAINT_STATUSES[compl.complaint_status(c)],
                 f"{compl.complaint_age_days(c, self.today)} d",
                 c.staff.display_name if c.staff else c.staff_description,
                 COMPLAINT_CATEGORIES[c.category],
             )
-        if complaints:
-            table.move_cursor(row=min(max(cursor, 0), len(complaints) - 1))
+            for c in complaints
+        ]
+        self._draw_tables()
         self._show_details()
 
     def _show_details(self) -> None:
@@ -271,6 +289,8 @@ class AgreementsScreen(Screen):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()
+        # A table on a hidden tab had no width of its own: fit it now that it shows.
+        self.call_after_refresh(self._draw_tables)
 
     def _selected(self, selector: str, ids: list[int], model: Any) -> Any:
         table = self.query_one(selector, DataTable)

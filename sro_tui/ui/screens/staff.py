@@ -39,7 +39,7 @@ KIND_SHORT = {
     "other": "Other staff",
 }
 STAFF_COLUMNS = (
-    FitColumn("Name", "name", min_width=18),
+    FitColumn("Name", "name", min_width=18, keep=1),
     FitColumn("Kind", "kind", min_width=11),
     FitColumn("Employer", "employer", min_width=12),
     FitColumn("Days", "days"),

@@ -20,6 +20,7 @@ class FitColumn:
     key: str
     min_width: int = 0  # 0: never shrinks; otherwise it may shrink down to this many cells
     max_width: int = 60
+    keep: int = 0  # columns with a higher `keep` give way only once the others are at minimum
 
 
 def fit_widths(columns: Sequence[FitColumn], rows: Sequence[Sequence[str]], room: int) -> list[int]:
@@ -31,11 +32,12 @@ def fit_widths(columns: Sequence[FitColumn], rows: Sequence[Sequence[str]], room
         widths.append(max(1, min(column.max_width, max(cell_len(column.label), longest))))
     excess = sum(widths) - room
     while excess > 0:
-        # Take one cell from the widest column that may still give way.
+        # Take one cell from the widest column that may still give way, least kept first.
         candidates = [i for i, c in enumerate(columns) if c.min_width and widths[i] > c.min_width]
         if not candidates:
             break
-        widest = max(candidates, key=lambda i: widths[i])
+        least = min(columns[i].keep for i in candidates)
+        widest = max((i for i in candidates if columns[i].keep == least), key=lambda i: widths[i])
         widths[widest] -= 1
         excess -= 1
     return widths
