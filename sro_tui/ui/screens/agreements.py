@@ -87,9 +87,10 @@ def complaint_detail(complaint: Complaint, today: date) -> str:
     status = compl.COMPLAINT_STATUSES[compl.complaint_status(complaint)]
     about = complaint.staff.display_name if complaint.staff else complaint.staff_description
     lines = [
-        f"[b]{status}[/b] · received {complaint.received_on} by "
-        f"{COMPLAINT_CHANNELS[complaint.received_how].lower()} · "
-        f"{compl.complaint_age_days(complaint, today)} day(s)",
+        f"[b]{status}[/b] · received {complaint.received_on} "
+        f"({COMPLAINT_CHANNELS[complaint.received_how].lower()}) · "
+        f"{compl.complaint_age_days(complaint, today)} day(s) "
+        + ("open" if complaint.closed_on is None else "from receipt to closing"),
         f"From: {complaint.complainant_name or '(name not given)'}, "
         f"{COMPLAINANT_ROLES[complaint.complainant_role].lower()}"
         + (f" · {complaint.complainant_contact}" if complaint.complainant_contact else "")
