@@ -25,7 +25,6 @@ from textual.widgets import (
     ProgressBar,
     Select,
     Static,
-    Switch,
 )
 from textual.worker import Worker, WorkerFailed
 
@@ -38,6 +37,7 @@ from ...notices import (
     filter_households,
     load_households,
 )
+from ..widgets.dialogs import YesNoCheckbox
 from ..widgets.fit_table import FitColumn, fill_fitted
 
 STATUS_FILTERS = [
@@ -286,8 +286,8 @@ class FolderDialog(_FormDialog):
     def fields(self) -> ComposeResult:
         yield Input(str(Path.home() / "sro-tui-exports"), id="folder-path")
         with Horizontal(classes="switch-row"):
-            yield Switch(value=self.letters, id="folder-pending")
-            yield Static("only households still to notify", classes="dialog-text")
+            yield Static("Only households still to notify:", classes="dialog-text")
+            yield YesNoCheckbox(self.letters, id="folder-pending")
         if self.letters:
             yield Select(
                 [("Plain text", "txt"), ("HTML (print from a browser)", "html")],
@@ -302,7 +302,7 @@ class FolderDialog(_FormDialog):
             raise ValueError("Type the folder to write into.")
         out: dict[str, Any] = {
             "folder": Path(text).expanduser(),
-            "pending": self.query_one("#folder-pending", Switch).value,
+            "pending": self.query_one("#folder-pending", YesNoCheckbox).value,
         }
         if self.letters:
             out["fmt"] = self.query_one("#folder-format", Select).value
