@@ -336,13 +336,20 @@ class FamiliesScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "record_notice", "Record notice", id="families.record"),
         Binding("space", "toggle_mark", "Mark row", id="families.mark"),
-        Binding("a", "mark_all_shown", "Mark all shown", id="families.mark_all"),
+        Binding("a", "mark_all_shown", "Mark all", id="families.mark_all"),
         Binding("E", "email_all", "E-mailed to all", id="families.email_all"),
-        Binding("P", "paper_for_session", "Paper for a session", id="families.session"),
+        # Not in the footer (no room at 120 columns): the summary line, F1 and ctrl+p name it.
+        Binding(
+            "P",
+            "paper_for_session",
+            "Paper for a session",
+            id="families.session",
+            show=False,
+        ),
         Binding("s", "delivery_status", "Delivery status", id="families.status"),
-        Binding("x", "export_list", "Export list", id="families.export"),
+        Binding("x", "export_list", "Export", id="families.export"),
         Binding("l", "write_letters", "Letters", id="families.letters"),
-        Binding("g", "show_rule", "Household rule", id="families.rule"),
+        Binding("g", "show_rule", "Household rule", id="families.rule", show=False),
     ]
 
     def __init__(self) -> None:
@@ -430,7 +437,8 @@ class FamiliesScreen(Screen):
         marked = f" · {len(self.marked)} marked" if self.marked else ""
         self.query_one("#families-summary", Static).update(
             f"Notified {notified:,} / {total:,} households · {problems:,} returned or bounced · "
-            f"showing {len(self.shown):,}{marked} · one notice per household (g: the rule)"
+            f"showing {len(self.shown):,}{marked} · one notice per household (g: the rule) · "
+            "P: paper sent home after an assembly"
         )
         self._show_detail()
 
