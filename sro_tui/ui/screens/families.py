@@ -56,11 +56,11 @@ def household_rule_text() -> str:
 
 FAMILY_COLUMNS = (
     FitColumn("", "mark"),
-    FitColumn("Household", "label", min_width=14, max_width=32),
+    FitColumn("Household", "label", min_width=14, max_width=32, keep=1),
     FitColumn("Guardians", "guardians", min_width=14, max_width=40),
     FitColumn("Language", "language", min_width=8, max_width=14),
     FitColumn("Students", "students", min_width=14, max_width=40),
-    FitColumn("Notice", "status", min_width=12, max_width=34),
+    FitColumn("Notice", "status", min_width=12, max_width=34, keep=2),  # what the screen is for
 )
 
 

@@ -69,7 +69,9 @@ def fill_fitted(
     cells). The cursor row is kept."""
     cursor = table.cursor_row
     padding = 2 * table.cell_padding * len(columns)
-    scrollbar = 2  # the vertical scrollbar, when the rows overflow
+    # The vertical scrollbar takes two cells when the rows overflow (or the height is not known).
+    height = table.size.height
+    scrollbar = 2 if not height or len(rows) > height - 1 else 0
     if room is None:  # before the first layout the table has no width yet: the screen's then
         room = table.size.width or table.app.size.width
     available = room - padding - scrollbar
