@@ -30,6 +30,7 @@ def test_cut_text_ends_in_an_ellipsis_and_text_that_fits_is_untouched():
     assert clip("Port Townsend Police Department", 12) == "Port Townse…"
     assert clip("Bảo Trần", 12) == "Bảo Trần"
     assert clip("Marisol Delgado-Reyes", 8) == "Marisol…"  # no space before the …
+    assert clip("中文名字测试", 6) == "中文…"  # wide characters are never cut in half
     styled = clip(Text("Notified · E-mail 2026-10-01", style="green"), 10)
     assert isinstance(styled, Text) and styled.plain == "Notified …" and styled.style == "green"
 

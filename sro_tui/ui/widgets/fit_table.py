@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.widgets import DataTable
 
@@ -54,9 +54,9 @@ def clip(value: object, width: int) -> str | Text:
     text = str(value)
     if cell_len(text) <= width:
         return text
-    while text and cell_len(text) > width - 1:
-        text = text[:-1]
-    return text.rstrip() + ELLIPSIS
+    # set_cell_size cuts at a cell boundary (a wide character that would straddle it is
+    # replaced by a space, stripped here).
+    return set_cell_size(text, max(width - 1, 0)).rstrip() + ELLIPSIS
 
 
 def fill_fitted(
