@@ -159,6 +159,14 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         if len(plan.guardian_link_changes) > args.show:
             more = len(plan.guardian_link_changes) - args.show
             print(f"guardian: … and {more} more link changes", file=sys.stderr)
+        if plan.guardians_deactivated and plan.guardians_deactivated * 2 > max(plan.guardians, 1):
+            print(
+                f"warning: {plan.guardians_deactivated} guardians on record are not in this file "
+                "as they were (another export layout, or changed e-mails?): they would be replaced "
+                "by new guardian records, and a household without an address can lose its "
+                "notice status",
+                file=sys.stderr,
+            )
         if plan.mass_deactivation and not args.dry_run and not args.confirm_deactivations:
             raise CommandFailed(
                 f"{args.path.name} leaves out {plan.missing} of the {plan.active_before} "
@@ -170,7 +178,8 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
             print(
                 f"{plan.school_name}: {_n(result.added, 'student')} added, {result.updated} "
                 f"updated, {result.deactivated} marked inactive, {result.unchanged} unchanged; "
-                f"{_n(result.guardians, 'guardian')} in {_n(result.households, 'household')}"
+                f"{_n(result.guardians, 'guardian')} in {_n(result.households, 'household')} "
+                f"({result.guardians_added} new, {result.guardians_deactivated} no longer listed)"
             )
         else:
             adding = len(plan.to_add)

@@ -23,6 +23,7 @@ from .models import (
     SafetyStaff,
     Student,
 )
+from .records import parse_date
 
 DATETIME_FORMAT_HINT = "YYYY-MM-DD HH:MM"
 
@@ -60,12 +61,24 @@ class RequestForm:
 
 
 def parse_local_datetime(text: str) -> datetime:
-    """'2026-11-03 10:15' (or with a T) as a naive local time; ValueError names the format."""
+    """'2026-11-03 10:15' (or with a T), or as an office types it, '11/3/2026 10:15' or
+    '11/3/2026 2:30 PM', as a naive local time; ValueError names the formats."""
     cleaned = " ".join(text.strip().replace("T", " ").split())
+    day_text, _, time_text = cleaned.partition(" ")
     try:
-        return datetime.strptime(cleaned, "%Y-%m-%d %H:%M")
+        day = parse_date(day_text)
     except ValueError:
-        raise ValueError(f"write the date and time as {DATETIME_FORMAT_HINT}") from None
+        day = None
+    if day is not None:
+        for fmt in ("%H:%M", "%I:%M %p", "%I:%M%p"):
+            try:
+                moment = datetime.strptime(time_text.upper(), fmt)
+            except ValueError:
+                continue
+            return datetime.combine(day, moment.time())
+    raise ValueError(
+        f"write the date and time as {DATETIME_FORMAT_HINT} or MM/DD/YYYY HH:MM"
+    ) from None
 
 
 # --- the policy's view of a form --------------------------------------------------------------

@@ -225,6 +225,7 @@ def test_a_partial_roster_does_not_empty_the_school_unasked(demo_db: Path, tmp_p
     assert f"leaves out {active - 3} of the {active} students enrolled here" in err
     assert "--confirm-deactivations" in err and "nothing was written" in err
     assert f"no longer linked: {dropped.first_name} {dropped.last_name} — " in err
+    assert "guardians on record are not in this file as they were" in err
     database = open_database(demo_db)
     try:
         assert Student.select().where(Student.active == True).count() == active  # noqa: E712

@@ -106,6 +106,8 @@ def good_form(people, **changes) -> RequestForm:
 def test_parse_local_datetime_names_the_format():
     assert parse_local_datetime(" 2026-11-03  10:15 ") == WHEN
     assert parse_local_datetime("2026-11-03T10:15") == WHEN
+    assert parse_local_datetime("11/3/2026 10:15") == WHEN  # as an office types it
+    assert parse_local_datetime("11/3/2026 2:30 pm") == datetime(2026, 11, 3, 14, 30)
     with pytest.raises(ValueError, match="YYYY-MM-DD HH:MM"):
         parse_local_datetime("11/3/2026 10am")
 

@@ -142,6 +142,7 @@ async def test_a_file_that_would_empty_the_school_warns_and_enter_cancels(tmp_pa
         warning = text_of(app, "#import-mass-warning")
         assert f"leaves out {active - 1} of the {active} students enrolled here" in warning
         assert "no longer linked" in text_of(app, "#import-guardian-changes")
+        assert "not found in this file as they were" in text_of(app, "#import-guardian-warning")
         assert app.screen.focused.id == "cancel"
         await pilot.press("ctrl+s")  # no shortcut past the warning
         await pilot.pause()

@@ -401,10 +401,9 @@ class InterventionForm(Screen[InterventionRequest | None]):
         if self.read_form() == self.form and not self.problems:
             self.dismiss(self.request)
             return
-        choices: list[tuple[str, object]] = [("Keep editing", "keep")]
+        choices: list[tuple[str, object]] = [("Discard changes", "discard")]
         if not self.amending:
             choices.insert(0, ("Save as draft", "draft"))
-        choices.append(("Discard changes", "discard"))
 
         def chosen(answer: object) -> None:
             if answer == "discard":
@@ -416,5 +415,10 @@ class InterventionForm(Screen[InterventionRequest | None]):
 
         what = "this amendment" if self.amending else "this request"
         self.app.push_screen(
-            ChoiceDialog(f"You have changes to {what} that are not saved.", choices), chosen
+            ChoiceDialog(
+                f"You have changes to {what} that are not saved.",
+                choices,
+                cancel_label="Keep editing",
+            ),
+            chosen,
         )

@@ -307,6 +307,10 @@ class InterventionsScreen(Screen):
             )
             return
 
+        when = f"{request.occurred_at:%Y-%m-%d %H:%M}" if request.occurred_at else "(no time)"
+        row = next((r for r in self.rows if r.id == request.id), None)
+        students = ", ".join(row.students) if row else ""
+
         def done(answer: object) -> None:
             if answer is ChoiceDialog.CANCELLED:
                 return
@@ -320,9 +324,11 @@ class InterventionsScreen(Screen):
 
         self.app.push_screen(
             ChoiceDialog(
-                "Did student discipline follow this incident? Discipline is the principal's "
-                "decision, recorded in the SIS; here only yes or no is kept, for the annual "
-                "report (RCW 28A.320.1241).",
+                f"Did student discipline follow the incident of {when}"
+                f"{' at ' + escape(request.location) if request.location else ''}"
+                f"{' (' + escape(students) + ')' if students else ''}? Discipline is the "
+                "principal's decision, recorded in the SIS; here only yes or no is kept, for the "
+                "annual report (RCW 28A.320.1241).",
                 [("Yes", True), ("No", False), ("Not decided yet", None)],
                 current=request.resulted_in_discipline,
             ),

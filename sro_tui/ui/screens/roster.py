@@ -345,4 +345,8 @@ def _result_text(result: Any) -> str:
         value = getattr(result, name, None)
         if value is not None:
             counts.append(f"{value if isinstance(value, int) else len(value):,} {name}")
-    return ", ".join(counts) if counts else "done"
+    text = ", ".join(counts) if counts else "done"
+    new, gone = getattr(result, "guardians_added", 0), getattr(result, "guardians_deactivated", 0)
+    if new or gone:
+        text += f"; guardians: {new:,} new, {gone:,} no longer listed (kept, inactive)"
+    return text

@@ -57,11 +57,19 @@ class ChoiceDialog(ModalScreen[object]):
         Binding("escape", "cancel", "Cancel", id="choice.cancel"),
     ]
 
-    def __init__(self, question: str, choices: list[tuple[str, object]], *, current: object = None):
+    def __init__(
+        self,
+        question: str,
+        choices: list[tuple[str, object]],
+        *,
+        current: object = None,
+        cancel_label: str = "Cancel",
+    ):
         super().__init__()
         self.question = question
         self.choices = choices
         self.current = current
+        self.cancel_label = cancel_label
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -73,7 +81,7 @@ class ChoiceDialog(ModalScreen[object]):
                         id=f"choice-{number}",
                         variant="primary" if value == self.current else "default",
                     )
-                yield Button("Cancel", id="cancel")
+                yield Button(self.cancel_label, id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#choice-0", Button).focus()

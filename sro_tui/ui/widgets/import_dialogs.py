@@ -226,11 +226,20 @@ class ImportPreviewDialog(ModalScreen[bool]):
                     ("Will be updated", plan.to_update),
                     ("Will be marked inactive (kept on record)", plan.to_deactivate),
                 )
-                for title, items in changes:
-                    if _count(items):
-                        yield Static(_listing(title, items, _count(items)), classes="change-list")
                 links = plan.guardian_link_changes
-                if links:
+                if plan.guardians_deactivated and plan.guardians_deactivated * 2 > max(
+                    plan.guardians, 1
+                ):
+                    yield Static(
+                        f"[b]{plan.guardians_deactivated:,} guardians on record are not found in "
+                        "this file as they were[/b] (another export layout, or changed e-mails): "
+                        "they would be replaced by new guardian records, and a household without "
+                        "an address can lose its notice status. Check the file is the usual "
+                        "export before importing.",
+                        id="import-guardian-warning",
+                        classes="change-list warnings",
+                    )
+                if links:  # first: a family that stops getting its notice matters most
                     yield Static(
                         _listing(
                             "Guardian changes for students on record (notices follow them)",
@@ -240,6 +249,9 @@ class ImportPreviewDialog(ModalScreen[bool]):
                         id="import-guardian-changes",
                         classes="change-list",
                     )
+                for title, items in changes:
+                    if _count(items):
+                        yield Static(_listing(title, items, _count(items)), classes="change-list")
                 warnings = [str(w) for w in plan.warnings]
                 if plan.encoding_note:
                     warnings.insert(0, plan.encoding_note)
