@@ -20,6 +20,7 @@ from .models import (
     InterventionStudent,
     LawEnforcementActivity,
     RestraintIsolation,
+    School,
     SchoolYear,
     Student,
     database_proxy,
@@ -322,6 +323,20 @@ def open_restraint_deadlines(
     return owed
 
 
+def without_discipline_outcome(year: SchoolYear | None, school: School | None = None) -> int:
+    """Submitted or reviewed requests of the year whose discipline outcome is not recorded yet
+    (the annual report's part (c) is incomplete until there are none)."""
+    ir = InterventionRequest
+    query = ir.select().where(
+        ir.status.in_(("submitted", "reviewed")), ir.resulted_in_discipline.is_null()
+    )
+    if year is not None:
+        query = query.where(ir.school_year == year)
+    if school is not None:
+        query = query.where(ir.school == school)
+    return query.count()
+
+
 def intervention_counts(today: date | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Dashboard and `sro-tui status` counts for the current school year."""
     today = today or date.today()
@@ -360,11 +375,7 @@ def intervention_counts(today: date | None = None, now: datetime | None = None) 
         .where(*in_year, ir.status.in_(("submitted", "reviewed")), ir.reason_findings > 0)
         .count(),
         # For the annual report: did student discipline follow? Not recorded yet on these.
-        "discipline_outcome_missing": ir.select()
-        .where(
-            *in_year, ir.status.in_(("submitted", "reviewed")), ir.resulted_in_discipline.is_null()
-        )
-        .count(),
+        "discipline_outcome_missing": without_discipline_outcome(year),
         "open_restraint_steps": len(owed),
         "overdue_restraint_steps": sum(
             1 for _, d in owed if d.overdue(now) and not d.as_soon_as_possible

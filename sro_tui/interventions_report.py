@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .annual_report import ReportIncident, ReportStudent
+from .interventions_query import without_discipline_outcome
 from .models import (
     InterventionRequest,
     InterventionStudent,
@@ -104,17 +105,7 @@ def annual_report_incidents(school: School, year: SchoolYear) -> list[ReportInci
 
 def annual_report_notes(school: School, year: SchoolYear) -> list[str]:
     """What part (c) cannot say yet: submitted requests with no discipline outcome recorded."""
-    ir = InterventionRequest
-    missing = (
-        ir.select()
-        .where(
-            ir.school == school,
-            ir.school_year == year,
-            ir.status.in_(COUNTED_STATUSES),
-            ir.resulted_in_discipline.is_null(),
-        )
-        .count()
-    )
+    missing = without_discipline_outcome(year, school)
     if not missing:
         return []
     return [
