@@ -159,7 +159,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         if len(plan.guardian_link_changes) > args.show:
             more = len(plan.guardian_link_changes) - args.show
             print(f"guardian: … and {more} more link changes", file=sys.stderr)
-        if plan.guardians_deactivated and plan.guardians_deactivated * 2 > max(plan.guardians, 1):
+        if plan.guardians_replaced:
             print(
                 f"warning: {plan.guardians_deactivated} guardians on record are not in this file "
                 "as they were (another export layout, or changed e-mails?): they would be replaced "

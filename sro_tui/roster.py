@@ -142,6 +142,13 @@ class RosterPlan:
         the UI warns and puts the focus on Cancel."""
         return self.missing >= MASS_DEACTIVATION_MIN and self.missing * 2 > self.active_before
 
+    @property
+    def guardians_replaced(self) -> bool:
+        """Most guardians on record are not in the file as they were (another export layout,
+        changed e-mails): they would be replaced by new records. The UI and the CLI warn."""
+        gone = self.guardians_deactivated
+        return bool(gone) and gone * 2 > max(self.guardians, 1)
+
 
 @dataclass
 class ImportResult:

@@ -227,9 +227,7 @@ class ImportPreviewDialog(ModalScreen[bool]):
                     ("Will be marked inactive (kept on record)", plan.to_deactivate),
                 )
                 links = plan.guardian_link_changes
-                if plan.guardians_deactivated and plan.guardians_deactivated * 2 > max(
-                    plan.guardians, 1
-                ):
+                if plan.guardians_replaced:
                     yield Static(
                         f"[b]{plan.guardians_deactivated:,} guardians on record are not found in "
                         "this file as they were[/b] (another export layout, or changed e-mails): "
