@@ -27,7 +27,7 @@ from sro_tui.models import PresentationAttendance, Student, database_proxy
 from sro_tui.presentation import create_session, record_scan
 from sro_tui.records import ensure_current_year, ensure_school, load_student_index
 from sro_tui.search import student_search_key
-from sro_tui.ui.screens.checkin import candidates_for
+from sro_tui.ui.checkin.screen import candidates_for
 
 STUDENTS = 5_000
 UI_SCANS = 600
@@ -156,7 +156,7 @@ async def bench_ui(path: Path) -> float:
     from textual import events
 
     from sro_tui.ui.app import SroApp
-    from sro_tui.ui.screens.checkin import CheckInScreen
+    from sro_tui.ui.checkin.screen import CheckInScreen
 
     app = SroApp(path, start_section="checkin")
     scans = [f"{100000 + n:07d}" for n in range(300, 300 + UI_SCANS)]

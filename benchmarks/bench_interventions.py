@@ -22,9 +22,15 @@ from peewee import chunked
 
 from sro_tui import policy
 from sro_tui.db import open_database
-from sro_tui.interventions import InvolvedStudent, RequestForm, check_form, submit_request
-from sro_tui.interventions_export import export_requests
-from sro_tui.interventions_query import RequestFilter, list_requests
+from sro_tui.interventions import (
+    InvolvedStudent,
+    RequestFilter,
+    RequestForm,
+    check_form,
+    export_requests,
+    list_requests,
+    submit_request,
+)
 from sro_tui.models import Student, database_proxy
 from sro_tui.records import ensure_current_year, ensure_school, save_staff
 

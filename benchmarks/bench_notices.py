@@ -18,7 +18,6 @@ from peewee import chunked
 
 from sro_tui import models
 from sro_tui.db import open_database
-from sro_tui.households import rebuild_households
 from sro_tui.models import Guardian, Household, Student, StudentGuardian, database_proxy
 from sro_tui.notices import (
     export_family_notice_list,
@@ -26,6 +25,7 @@ from sro_tui.notices import (
     record_paper_notices_for_session,
 )
 from sro_tui.records import ensure_current_year, ensure_school
+from sro_tui.roster import rebuild_households
 
 HOUSEHOLDS = 5_000
 PRESENTED = 2_000

@@ -22,7 +22,14 @@ from pathlib import Path
 
 from peewee import chunked
 
-from sro_tui.demo import GRADES, DemoFamily, DemoGuardian, DemoStudent, make_families, record_uuid
+from sro_tui.demo import (
+    GRADES,
+    DemoFamily,
+    DemoGuardian,
+    DemoStudent,
+    make_families,
+    record_uuid,
+)
 from sro_tui.search import student_search_key
 
 STUDENTS = 5_000
@@ -340,9 +347,9 @@ def write_database(families: list[DemoFamily], path: Path):
     from datetime import date
 
     from sro_tui.db import open_database
-    from sro_tui.households import rebuild_households
     from sro_tui.models import Guardian, Student, StudentGuardian, database_proxy
     from sro_tui.records import ensure_current_year, ensure_school
+    from sro_tui.roster import rebuild_households
 
     rng = random.Random(SEED + 1)
     db = open_database(path)

@@ -15,8 +15,9 @@ from typing import Any
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import Model, SqliteDatabase
 
-from .models import database_proxy
-from .paths import ensure_private_dir
+from sro_tui.models import database_proxy
+from sro_tui.paths import ensure_private_dir
+from sro_tui.search import student_search_key
 
 BUSY_TIMEOUT_SECONDS = 10
 
@@ -87,8 +88,6 @@ def _run_script(sql: str) -> Callable[[SqliteDatabase], None]:
 
 
 def _fill_search_keys(db: SqliteDatabase) -> None:
-    from .search import student_search_key
-
     rows = db.execute_sql(
         'SELECT id, sis_id, first_name, middle_name, last_name, preferred_name FROM "student"'
     ).fetchall()

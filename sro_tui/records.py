@@ -11,7 +11,7 @@ from typing import Any
 
 from peewee import Model, fn
 
-from .models import (
+from sro_tui.models import (
     EMPLOYER_TYPES,
     STAFF_KINDS,
     TRAINING_STATUSES,
@@ -25,6 +25,7 @@ from .models import (
     Student,
     database_proxy,
 )
+from sro_tui.search import build_index
 
 
 class ValidationError(Exception):
@@ -272,8 +273,6 @@ def list_staff(include_inactive: bool = False) -> list[SafetyStaff]:
 def load_student_index(school: School | None = None):
     """The in-memory search index (`search.StudentIndex`) over the school's students, active and
     inactive, in one query: what every screen and benchmark that looks students up builds."""
-    from .search import build_index
-
     school = school or get_school()
     query = Student.select(
         Student.id,

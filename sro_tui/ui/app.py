@@ -16,10 +16,10 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.signal import Signal
 
-from ..db import open_database
-from ..search import StudentIndex
-from .commands import SectionCommands
-from .navigation import HELP_KEY, SECTIONS, section
+from sro_tui.db import open_database
+from sro_tui.search import StudentIndex
+from sro_tui.ui.commands import SectionCommands
+from sro_tui.ui.navigation import HELP_KEY, SECTIONS, section
 
 APP_TITLE = "sro-tui · school safety & security records"
 
@@ -96,7 +96,7 @@ class SroApp(App):
 
     def refresh_school_title(self) -> None:
         """Show the current school and school year in the header (after an import, say)."""
-        from ..records import current_year, get_school
+        from sro_tui.records import current_year, get_school
 
         school, year = get_school(), current_year()
         parts = [school.name if school else "no school yet — import a roster"]
@@ -111,7 +111,7 @@ class SroApp(App):
     @work(thread=True, exclusive=True, group="student-index", exit_on_error=False)
     def reload_students(self) -> StudentIndex:
         """Rebuild the in-memory student index from the database (in a thread)."""
-        from ..records import load_student_index
+        from sro_tui.records import load_student_index
 
         with self.database.connection_context():
             index = load_student_index()
@@ -134,7 +134,7 @@ class SroApp(App):
 
     def action_open_section(self, section_id: str) -> None:
         """Show one section (F-keys, palette)."""
-        from .screens.help import HelpScreen
+        from sro_tui.ui.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
@@ -146,7 +146,7 @@ class SroApp(App):
         """Put the section bar at the top of the current section's screen (once per screen)."""
         from textual.css.query import NoMatches
 
-        from .widgets.section_bar import SectionBar
+        from sro_tui.ui.widgets.section_bar import SectionBar
 
         screen = self.screen
         if screen.is_modal:
@@ -166,13 +166,13 @@ class SroApp(App):
 
     def action_backup(self) -> None:
         """Write a copy of the database to a folder the person chooses (`sro-tui backup`)."""
-        from .widgets.dialogs import BackupDialog
+        from sro_tui.ui.widgets.dialogs import BackupDialog
 
         def write(folder: Path | None) -> None:
             if folder is None:
                 return
-            from ..db import backup_database
-            from ..paths import ensure_private_dir
+            from sro_tui.db import backup_database
+            from sro_tui.paths import ensure_private_dir
 
             try:
                 ensure_private_dir(folder)
@@ -186,7 +186,7 @@ class SroApp(App):
 
     def action_show_help(self) -> None:
         """Every key, grouped by screen."""
-        from .screens.help import HelpScreen
+        from sro_tui.ui.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from .navigation import SECTIONS, screen_class
+from sro_tui.ui.navigation import SECTIONS, screen_class
 
 
 @dataclass(frozen=True)

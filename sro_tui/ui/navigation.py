@@ -39,10 +39,10 @@ class Section:
 
 
 def lazy_screen(module: str, class_name: str) -> Callable[[], Screen]:
-    """A factory that imports `sro_tui.ui.screens.<module>` on first use and builds the screen."""
+    """A factory that imports `sro_tui.ui.<module>.screen` on first use and builds the screen."""
 
     def build() -> Screen:
-        screen_class = getattr(import_module(f"sro_tui.ui.screens.{module}"), class_name)
+        screen_class = getattr(import_module(f"sro_tui.ui.{module}.screen"), class_name)
         return screen_class()
 
     build.module = module  # type: ignore[attr-defined]
@@ -55,7 +55,7 @@ def screen_class(section: Section) -> type[Screen]:
     module = getattr(section.screen, "module", None)
     if module is None:
         return type(section.screen())
-    return getattr(import_module(f"sro_tui.ui.screens.{module}"), section.screen.class_name)  # type: ignore[attr-defined]
+    return getattr(import_module(f"sro_tui.ui.{module}.screen"), section.screen.class_name)  # type: ignore[attr-defined]
 
 
 HELP_KEY = "f1"

@@ -329,7 +329,7 @@ def test_agreements_export_reads_back_without_participant_names(school, tmp_path
 
 
 def test_status_counts_training_agreements_and_open_complaints(school):
-    from sro_tui.complaints import log_complaint
+    from sro_tui.agreements import log_complaint
 
     officer = record_training_plan(_sro(), "ESD summer series", date(2026, 9, 1))
     record_training_plan(_sro("Cy", "Soon"), "ESD October series", date(2026, 11, 1))

@@ -11,11 +11,15 @@ import pytest
 from sro_tui.agreements import (
     AGREEMENT_ITEMS,
     adopt_agreement,
+    log_complaint,
     record_stakeholder_meeting,
     set_agreement_item,
     start_agreement,
 )
-from sro_tui.annual_report import (
+from sro_tui.exchange import read_exchange_csv
+from sro_tui.models import SchoolYear
+from sro_tui.records import ValidationError, save_staff
+from sro_tui.reports import (
     ANNUAL_REPORT_COLUMNS,
     NOT_RECORDED,
     ReportIncident,
@@ -24,10 +28,6 @@ from sro_tui.annual_report import (
     render_annual_report_text,
     write_annual_report,
 )
-from sro_tui.complaints import log_complaint
-from sro_tui.exchange import read_exchange_csv
-from sro_tui.models import SchoolYear
-from sro_tui.records import ValidationError, save_staff
 
 TODAY = date(2026, 10, 15)
 PD = "Port Townsend Police Department"

@@ -50,3 +50,14 @@ def test_no_module_opens_network_connections():
     network_modules = {"socket", "http", "urllib", "requests", "httpx", "smtplib", "ftplib"}
     offenders = {str(p): sorted(network_modules & _imports(p)) for p in PACKAGE.rglob("*.py")}
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_import_contracts_hold():
+    """The layers in pyproject.toml: no circle, arrows down only, screens through the core."""
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=PACKAGE.parent,
+    )
+    assert out.returncode == 0, out.stdout[-3000:]

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from sro_tui.complaints import (
+from sro_tui.agreements import (
     COMPLAINT_COLUMNS,
     add_investigation_note,
     close_complaint,

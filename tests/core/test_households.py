@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from sro_tui.households import GuardianFacts, address_key, group_guardians, rebuild_households
 from sro_tui.models import Guardian, Household, Student, StudentGuardian
+from sro_tui.roster import (
+    GuardianFacts,
+    address_key,
+    group_guardians,
+    rebuild_households,
+)
 
 
 def facts(gid, last, street="", postal="", students=(), key=None):

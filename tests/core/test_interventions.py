@@ -11,33 +11,29 @@ from pathlib import Path
 import pytest
 
 from sro_tui import policy
-from sro_tui.annual_report import write_annual_report
 from sro_tui.db import open_database
 from sro_tui.exchange import read_exchange_csv
 from sro_tui.interventions import (
     InvolvedStudent,
+    RequestFilter,
     RequestForm,
     RequestRefused,
     amend_request,
     check_form,
+    export_requests,
     form_from_request,
+    intervention_counts,
+    list_requests,
+    open_restraint_deadlines,
     parse_local_datetime,
     record_discipline_outcome,
     record_refusal,
     record_restraint_step,
+    request_history,
     review_request,
     save_draft,
     submit_request,
 )
-from sro_tui.interventions_export import export_requests
-from sro_tui.interventions_query import (
-    RequestFilter,
-    intervention_counts,
-    list_requests,
-    open_restraint_deadlines,
-    request_history,
-)
-from sro_tui.interventions_report import annual_report_incidents, annual_report_notes
 from sro_tui.models import (
     AuditEvent,
     InterventionAmendment,
@@ -46,6 +42,7 @@ from sro_tui.models import (
     Student,
 )
 from sro_tui.records import ValidationError, save_staff
+from sro_tui.reports import annual_report_incidents, annual_report_notes, write_annual_report
 
 WHEN = datetime(2026, 11, 3, 10, 15)  # a Tuesday
 

@@ -13,29 +13,27 @@ import pytest
 from sro_tui import models
 from sro_tui.db import open_database
 from sro_tui.exchange import ExchangeError, read_exchange_csv
-from sro_tui.households import rebuild_households
-from sro_tui.letters import (
-    BUILTIN_TEMPLATES,
-    COMPLAINT_SETTING,
-    LetterContext,
-    LetterError,
-    language_code,
-    render_letter,
-    write_letters,
-)
 from sro_tui.models import AuditEvent, FamilyNotice, Guardian, Student, StudentGuardian
 from sro_tui.notices import (
+    BUILTIN_TEMPLATES,
+    COMPLAINT_SETTING,
     FAMILY_NOTICE_COLUMNS,
+    LetterContext,
+    LetterError,
     change_delivery_status,
     export_family_notice_list,
     filter_households,
+    language_code,
     load_households,
     notice_counts,
     record_email_to_all,
     record_notice,
     record_notices,
+    render_letter,
+    write_letters,
 )
 from sro_tui.records import ValidationError, get_school, save_staff, set_setting
+from sro_tui.roster import rebuild_households
 
 TODAY = date(2026, 9, 15)
 

@@ -450,7 +450,7 @@ def test_every_check_is_documented_for_the_lawyer():
     root = Path(__file__).resolve().parents[2]
     source = "".join(
         (root / "sro_tui" / name).read_text(encoding="utf-8")
-        for name in ("policy_checks.py", "policy_checks_safeguards.py")
+        for name in ("policy/checks.py", "policy/safeguards.py")
     )
     check_ids = set(re.findall(r'Finding\(\s*"([a-z_]+\.[a-z_]+)"', source))
     check_ids |= set(

@@ -33,19 +33,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 
 
 def _command(db_path: Path) -> list[str]:
-    """`sro-tui check-in --db PATH` once the command line has it; until then the same function
-    the command calls."""
-    from sro_tui.cli import build_parser
-
-    sub = build_parser()._subparsers
-    choices = sub._group_actions[0].choices if sub is not None else {}  # type: ignore[union-attr]
-    if "check-in" in choices:
-        return [sys.executable, "-m", "sro_tui.cli", "check-in", "--db", str(db_path)]
-    launcher = (
-        "import sys; from pathlib import Path; from sro_tui.ui.screens.checkin import "
-        "run_check_in; sys.exit(run_check_in(Path(sys.argv[1])))"
-    )
-    return [sys.executable, "-c", launcher, str(db_path)]
+    """`sro-tui check-in --db PATH`, as the office starts it at the gym door."""
+    return [sys.executable, "-m", "sro_tui.cli", "check-in", "--db", str(db_path)]
 
 
 class Terminal:

@@ -9,9 +9,9 @@ import pytest
 from peewee import chunked
 
 from sro_tui.db import open_database
-from sro_tui.households import rebuild_households
 from sro_tui.models import Guardian, SafetyStaff, Student, StudentGuardian, database_proxy
 from sro_tui.records import ensure_current_year, ensure_school
+from sro_tui.roster import rebuild_households
 from sro_tui.search import student_search_key
 
 # (sis_id, first, middle, last, preferred, grade, homeroom, active)

@@ -11,8 +11,8 @@ from textual.widgets import Input, Select
 from sro_tui.agreements import AGREEMENT_ITEMS
 from sro_tui.db import open_database
 from sro_tui.models import Agreement, Complaint
+from sro_tui.ui.agreements.screen import AgreementsScreen
 from sro_tui.ui.app import SroApp
-from sro_tui.ui.screens.agreements import AgreementsScreen
 
 from .helpers import table_rows, text_of
 

@@ -15,7 +15,7 @@ from textual import events
 from sro_tui.db import open_database
 from sro_tui.models import AuditEvent, PresentationAttendance, PresentationSession, UnmatchedScan
 from sro_tui.ui.app import SroApp
-from sro_tui.ui.screens.checkin import CheckInScreen
+from sro_tui.ui.checkin.screen import CheckInScreen
 
 from .conftest import build_small_school
 from .helpers import table_rows, text_of, wait_for_workers

@@ -12,7 +12,7 @@ from sro_tui.exchange import read_exchange_csv
 from sro_tui.models import FamilyNotice
 from sro_tui.notices import load_households
 from sro_tui.ui.app import SroApp
-from sro_tui.ui.screens.families import FamiliesScreen, household_rule_text
+from sro_tui.ui.families.screen import FamiliesScreen, household_rule_text
 
 
 async def _open(app: SroApp, pilot) -> FamiliesScreen:
@@ -62,7 +62,7 @@ async def test_record_a_notice_and_see_progress(school_db: Path):
 async def test_a_date_in_the_future_keeps_the_dialog_open_with_what_was_typed(school_db: Path):
     from textual.widgets import Input
 
-    from sro_tui.ui.screens.families import RecordNoticeDialog
+    from sro_tui.ui.families.screen import RecordNoticeDialog
 
     app = SroApp(school_db)
     async with app.run_test(size=(130, 36)) as pilot:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from sro_tui.ui.app import SroApp
+from sro_tui.ui.help import HelpScreen
 from sro_tui.ui.navigation import SECTIONS
-from sro_tui.ui.screens.help import HelpScreen
 
 from .helpers import drawn_text
 

@@ -11,20 +11,14 @@ import time_machine
 from textual.widgets import Input
 
 from sro_tui.db import open_database
+from sro_tui.demo import create_demo_school
 from sro_tui.ui.app import SroApp
-
-from .conftest import build_small_school
 
 SIZE = (120, 36)
 
 
 def build_snapshot_school() -> None:
-    try:
-        from sro_tui.demo import create_demo_school
-    except ImportError:  # the demo module is being written; the small school stands in
-        build_small_school()
-    else:
-        create_demo_school(today=date(2026, 11, 28))
+    create_demo_school(today=date(2026, 11, 28))
 
 
 # The demo school is dated 2026-11-28; the screens count "this month", "overdue" and open

@@ -104,6 +104,6 @@ async def test_edit_and_deactivate_with_confirmation(school_db):
 def test_the_form_has_a_widget_for_every_staff_field():
     # A field added to records.STAFF_FIELDS must get a label (and so a widget) on the form.
     from sro_tui.records import STAFF_FIELDS
-    from sro_tui.ui.widgets.staff_form import LABELS
+    from sro_tui.ui.staff.form import LABELS
 
     assert set(LABELS) == set(STAFF_FIELDS)

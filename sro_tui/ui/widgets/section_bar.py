@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ..navigation import SECTIONS
+from sro_tui.ui.navigation import SECTIONS
 
 
 class SectionBar(Static):

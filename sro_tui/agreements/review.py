@@ -1,0 +1,625 @@
+"""Staff training and the annual agreement with each police agency or security company.
+
+**Training** (RCW 28A.400.345, checked against the statute text): before staff work on school
+property the district confirms their ESD training series documentation or requires them to complete
+the series: classroom training within the first six months of working on school property, two days
+of on-the-job training within the first year, and (for staff who are not SROs) at least six
+check-in trainings within the first year. The roster (`SafetyStaff`) already holds the series as one
+record: completed on a date with its documentation reference, or a plan with a due date. Because the
+law counts from the staff member's first day on school property, which the roster does not hold,
+the *due date is a field the school sets*; `statutory_training_deadlines` computes the law's dates
+from a first day to suggest it. No separate training-history table: the ESD issues one
+documentation for the whole series, and that is what agreement item C and the dashboard look at.
+
+**Agreements** (RCW 28A.320.1242, Policy 4311): one per agency or company per school year, with the
+required contents A1-A5, B and C as a checklist (met, and where in the document), a stakeholder log
+(meetings, surveys, consultations and who took part, by role; names optional) and an adoption date.
+`adoption_problems` lists every reason an agreement cannot be adopted yet; `adopt_agreement` refuses
+with the same list. An adopted agreement is not edited: `withdraw_adoption` (with a reason, audited)
+opens it again. Every change is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sro_tui.agreements.complaints import open_complaints
+from sro_tui.exchange import MERGE_COLUMNS, ExportColumn, write_exchange_csv
+from sro_tui.models import (
+    MEETING_KINDS,
+    PARTICIPANT_ROLES,
+    PROVIDER_TYPES,
+    Agreement,
+    AgreementItem,
+    SafetyStaff,
+    School,
+    SchoolYear,
+    StakeholderMeeting,
+    StakeholderParticipant,
+    database_proxy,
+)
+from sro_tui.policy import find_immigration_content, immigration_message
+from sro_tui.records import ValidationError, audit, current_year, get_school, save_staff, snapshot
+from sro_tui.search import fold
+
+# --- training ---------------------------------------------------------------------------------
+
+TRAINING_DUE_SOON_DAYS = 30
+TRAINING_STATES = {
+    "completed": "Training series completed",
+    "overdue": "Training overdue",
+    "due_soon": "Training due soon",
+    "planned": "Training planned",
+    "no_plan": "No training recorded or planned",
+}
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):  # clamp Aug 31 + 6 months to Feb 28/29
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def statutory_training_deadlines(first_day_on_site: date, kind: str) -> dict[str, date]:
+    """The latest dates RCW 28A.400.345(2) allows for each part of the series, counted from the
+    first day the person works on school property when students are expected to be present.
+
+    Returns {"classroom": +6 months, "on_the_job": +1 year, "check_ins": +1 year (not for SROs)}.
+    """
+    within_year = _add_months(first_day_on_site, 12) - timedelta(days=1)
+    deadlines = {
+        "classroom": _add_months(first_day_on_site, 6) - timedelta(days=1),
+        "on_the_job": within_year,
+    }
+    if kind != "sro":
+        deadlines["check_ins"] = within_year
+    return deadlines
+
+
+@dataclass(frozen=True)
+class TrainingState:
+    """Where one staff member stands: `state` is a key of TRAINING_STATES; `days` is how many days
+    overdue (state overdue) or until due (planned / due_soon)."""
+
+    staff: SafetyStaff
+    state: str
+    due_on: date | None = None
+    days: int | None = None
+
+    @property
+    def label(self) -> str:
+        if self.state == "completed":
+            done = self.staff.training_completed_on
+            ref = self.staff.training_reference
+            return f"Completed {done:%Y-%m-%d}" + (f" ({ref})" if ref else "")
+        if self.state == "overdue":
+            return f"Overdue by {self.days} day(s) (due {self.due_on:%Y-%m-%d})"
+        if self.state in ("due_soon", "planned"):
+            return f"Due {self.due_on:%Y-%m-%d}, in {self.days} day(s)"
+        return TRAINING_STATES["no_plan"]
+
+
+def training_state(staff: SafetyStaff, today: date | None = None) -> TrainingState:
+    """Completed, overdue (due date passed), due soon (within TRAINING_DUE_SOON_DAYS), planned, or
+    no plan (nothing completed and no due date)."""
+    today = today or date.today()
+    if staff.training_status == "completed" and staff.training_completed_on:
+        return TrainingState(staff, "completed")
+    due = staff.training_due_on
+    if due is None:
+        return TrainingState(staff, "no_plan")
+    days = (due - today).days
+    if days < 0:
+        return TrainingState(staff, "overdue", due, -days)
+    if days <= TRAINING_DUE_SOON_DAYS:
+        return TrainingState(staff, "due_soon", due, days)
+    return TrainingState(staff, "planned", due, days)
+
+
+def training_overview(
+    today: date | None = None, school: School | None = None
+) -> list[TrainingState]:
+    """Every active staff member's training state, overdue first, then by due date and name."""
+    school = school or get_school()
+    query = SafetyStaff.select().where(SafetyStaff.active == True)  # noqa: E712
+    if school is not None:
+        query = query.where(SafetyStaff.school == school)
+    order = {"overdue": 0, "no_plan": 1, "due_soon": 2, "planned": 3, "completed": 4}
+    states = [training_state(s, today) for s in query]
+    return sorted(
+        states,
+        key=lambda t: (order[t.state], t.due_on or date.max, t.staff.last_name, t.staff.first_name),
+    )
+
+
+def record_training_completed(
+    staff: SafetyStaff, completed_on: date, reference: str
+) -> SafetyStaff:
+    """The series is done: the date and where the ESD documentation is filed (audited)."""
+    if not reference.strip():
+        raise ValidationError(
+            {
+                "training_reference": "say where the ESD training documentation "
+                "is filed (e.g. 'HR file 2026-114')"
+            }
+        )
+    return save_staff(
+        {
+            "training_status": "completed",
+            "training_completed_on": completed_on,
+            "training_reference": reference,
+        },
+        staff,
+    )
+
+
+def record_training_plan(staff: SafetyStaff, plan: str, due_on: date) -> SafetyStaff:
+    """The plan to complete the series and the date it is due (audited)."""
+    if not plan.strip():
+        raise ValidationError({"training_plan": "describe the plan (which sessions, when)"})
+    return save_staff(
+        {
+            "training_status": "planned",
+            "training_plan": plan,
+            "training_due_on": due_on,
+            "training_completed_on": None,
+        },
+        staff,
+    )
+
+
+# --- agreement contents -----------------------------------------------------------------------
+
+# The required contents, in the words of RCW 28A.320.1242 / Policy 4311.
+AGREEMENT_ITEMS: dict[str, str] = {
+    "A1": "Prohibits a school resource officer from becoming involved in formal school discipline",
+    "A2": "Staff know when to interact informally with students to reinforce school rules and "
+    "when to enforce the law",
+    "A3": "The circumstances under which teachers and administrators may ask staff to intervene",
+    "A4": "How staff help create a positive school climate and positive relationships with "
+    "students",
+    "A5": "How families file complaints with the school (and the agency or company) and how "
+    "complaints are investigated and answered",
+    "B": "A jointly determined hiring and placement process and a performance evaluation process",
+    "C": "Confirms staff completed the ESD training series, or describes the plan to complete it",
+}
+REQUIRED_ROLES = ("parent", "student", "community_member")
+AGREEMENT_CITATION = "RCW 28A.320.1242; Policy 4311"
+
+
+class AdoptionRefused(Exception):
+    """The agreement cannot be adopted yet; `reasons` lists every one, in plain words."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("cannot adopt the agreement yet: " + "; ".join(reasons))
+
+
+def _check_free_text(values: Mapping[str, Any], fields: Iterable[str]) -> dict[str, str]:
+    problems = {}
+    for name in fields:
+        matches = find_immigration_content(str(values.get(name) or ""))
+        if matches:
+            problems[name] = immigration_message(matches[0])
+    return problems
+
+
+def _refuse_if_adopted(agreement: Agreement) -> None:
+    if agreement.adopted_on is not None:
+        raise ValidationError(
+            {
+                "agreement": f"the agreement was adopted on {agreement.adopted_on}; "
+                "withdraw the adoption (with a reason) to change it"
+            }
+        )
+
+
+def start_agreement(
+    provider_name: str,
+    provider_type: str,
+    *,
+    year: SchoolYear | None = None,
+    school: School | None = None,
+    document_title: str = "",
+    document_reference: str = "",
+    notes: str = "",
+) -> Agreement:
+    """Open this year's agreement with an agency or company, with its seven items unmet."""
+    provider_name = provider_name.strip()
+    problems: dict[str, str] = {}
+    if not provider_name:
+        problems["provider_name"] = "name the police agency or security company"
+    if provider_type not in PROVIDER_TYPES:
+        problems["provider_type"] = f"must be one of: {', '.join(PROVIDER_TYPES)}"
+    problems.update(_check_free_text({"notes": notes}, ["notes"]))
+    school, year = school or get_school(), year or current_year()
+    if school is None or year is None:
+        problems["school"] = "set up the school and its school year first"
+    elif provider_name and any(
+        fold(a.provider_name) == fold(provider_name) for a in agreements_for_year(year, school)
+    ):
+        problems["provider_name"] = f"there is already a {year.name} agreement with {provider_name}"
+    if problems:
+        raise ValidationError(problems)
+    with database_proxy.atomic():
+        agreement = Agreement.create(
+            school=school,
+            school_year=year,
+            provider_type=provider_type,
+            provider_name=provider_name,
+            document_title=document_title.strip(),
+            document_reference=document_reference.strip(),
+            notes=notes.strip(),
+        )
+        audit("create", agreement, after=snapshot(agreement))
+        for code in AGREEMENT_ITEMS:
+            AgreementItem.create(agreement=agreement, code=code)
+    return agreement
+
+
+def update_agreement(agreement: Agreement, values: Mapping[str, Any]) -> Agreement:
+    """Change the document title, reference or notes of an agreement not yet adopted (audited)."""
+    _refuse_if_adopted(agreement)
+    problems = _check_free_text(values, ["notes"])
+    if problems:
+        raise ValidationError(problems)
+    with database_proxy.atomic():
+        before = snapshot(agreement)
+        for name in ("document_title", "document_reference", "notes"):
+            if name in values:
+                setattr(agreement, name, str(values[name] or "").strip())
+        agreement.save()
+        audit("update", agreement, before=before, after=snapshot(agreement))
+    return agreement
+
+
+def agreement_items(agreement: Agreement) -> list[AgreementItem]:
+    """The seven items, in the statute's order."""
+    order = list(AGREEMENT_ITEMS)
+    return sorted(agreement.items, key=lambda item: order.index(item.code))
+
+
+def set_agreement_item(
+    agreement: Agreement, code: str, *, met: bool, where_met: str = "", notes: str = ""
+) -> AgreementItem:
+    """Mark an item met (with where in the document it is met) or unmet (audited)."""
+    _refuse_if_adopted(agreement)
+    if code not in AGREEMENT_ITEMS:
+        raise ValidationError(
+            {"code": f"no agreement item {code!r} (items: {', '.join(AGREEMENT_ITEMS)})"}
+        )
+    where_met = where_met.strip()
+    if met and not where_met:
+        raise ValidationError(
+            {"where_met": f"say where in the document item {code} is met (e.g. '§4.2, p. 3')"}
+        )
+    problems = _check_free_text({"notes": notes}, ["notes"])
+    if problems:
+        raise ValidationError(problems)
+    item = AgreementItem.get((AgreementItem.agreement == agreement) & (AgreementItem.code == code))
+    with database_proxy.atomic():
+        before = snapshot(item)
+        item.met, item.where_met, item.notes = met, where_met, notes.strip()
+        item.save()
+        audit("update", item, before=before, after=snapshot(item))
+    return item
+
+
+# --- stakeholder log --------------------------------------------------------------------------
+
+
+def record_stakeholder_meeting(
+    agreement: Agreement,
+    *,
+    held_on: date,
+    kind: str,
+    participants: Iterable[Mapping[str, Any]],
+    title: str = "",
+    notes: str = "",
+    today: date | None = None,
+) -> StakeholderMeeting:
+    """Log a meeting, survey or consultation and who took part.
+
+    `participants`: mappings with `role` (a key of PARTICIPANT_ROLES), optional `name`, and
+    `people` (how many, default 1: a survey answered by 40 parents is one row). All or nothing.
+    """
+    _refuse_if_adopted(agreement)
+    today = today or date.today()
+    rows = [dict(p) for p in participants]
+    problems: dict[str, str] = {}
+    if kind not in MEETING_KINDS:
+        problems["kind"] = f"must be one of: {', '.join(MEETING_KINDS)}"
+    if held_on > today:
+        problems["held_on"] = "record a meeting once it has taken place (the date is in the future)"
+    if not rows:
+        problems["participants"] = "say who took part (parents, students, community members …)"
+    for number, row in enumerate(rows, start=1):
+        if row.get("role") not in PARTICIPANT_ROLES:
+            problems[f"participants[{number}].role"] = (
+                f"participant {number}: role must be one of: {', '.join(PARTICIPANT_ROLES)}"
+            )
+        people = row.get("people", 1)
+        if not isinstance(people, int) or isinstance(people, bool) or people < 1:
+            problems[f"participants[{number}].people"] = (
+                f"participant {number}: the number of people must be a whole number from 1"
+            )
+    problems.update(_check_free_text({"title": title, "notes": notes}, ["title", "notes"]))
+    if problems:
+        raise ValidationError(problems)
+    with database_proxy.atomic():
+        meeting = StakeholderMeeting.create(
+            agreement=agreement,
+            held_on=held_on,
+            kind=kind,
+            title=title.strip(),
+            notes=notes.strip(),
+        )
+        after = snapshot(meeting)
+        after["participants"] = []
+        for row in rows:
+            person = StakeholderParticipant.create(
+                meeting=meeting,
+                role=row["role"],
+                name=str(row.get("name") or "").strip(),
+                people=row.get("people", 1),
+            )
+            after["participants"].append(snapshot(person))
+        audit("create", meeting, after=after)
+    return meeting
+
+
+def remove_stakeholder_meeting(meeting: StakeholderMeeting, reason: str) -> None:
+    """Take out a meeting logged by mistake (audited with its participants and the reason)."""
+    _refuse_if_adopted(meeting.agreement)
+    if not reason.strip():
+        raise ValidationError({"reason": "say why the meeting is removed"})
+    with database_proxy.atomic():
+        before = snapshot(meeting)
+        before["participants"] = [snapshot(p) for p in meeting.participants]
+        audit("delete", meeting, before=before, reason=reason.strip())
+        meeting.delete_instance(recursive=True)
+
+
+def stakeholder_meetings(agreement: Agreement) -> list[StakeholderMeeting]:
+    return list(agreement.meetings.order_by(StakeholderMeeting.held_on, StakeholderMeeting.id))
+
+
+def participation_counts(agreement: Agreement, until: date | None = None) -> dict[str, int]:
+    """People who took part in the review, by role (every role present, 0 when none); only
+    meetings held on or before `until` when given."""
+    counts = dict.fromkeys(PARTICIPANT_ROLES, 0)
+    query = (
+        StakeholderParticipant.select(StakeholderParticipant.role, StakeholderParticipant.people)
+        .join(StakeholderMeeting)
+        .where(StakeholderMeeting.agreement == agreement)
+    )
+    if until is not None:
+        query = query.where(StakeholderMeeting.held_on <= until)
+    for role, people in query.tuples():
+        counts[role] = counts.get(role, 0) + people
+    return counts
+
+
+# --- adoption ---------------------------------------------------------------------------------
+
+
+def adoption_problems(agreement: Agreement, adopted_on: date | None = None) -> list[str]:
+    """Every reason the agreement cannot be adopted (on `adopted_on`, default today); empty when it
+    can. Participation counts only meetings held on or before the adoption date."""
+    reasons = []
+    for item in agreement_items(agreement):
+        if not item.met:
+            reasons.append(f"item {item.code} is not met: {AGREEMENT_ITEMS[item.code]}")
+    counts = participation_counts(agreement, until=adopted_on or date.today())
+    for role in REQUIRED_ROLES:
+        if counts[role] == 0:
+            reasons.append(
+                f"no {PARTICIPANT_ROLES[role].lower()} took part in the review "
+                f"(the law requires parents, students and community members)"
+            )
+    return reasons
+
+
+def adopt_agreement(
+    agreement: Agreement, *, adopted_on: date, adopted_by: str, today: date | None = None
+) -> Agreement:
+    """Record the adoption; raises AdoptionRefused listing every reason it cannot be adopted."""
+    today = today or date.today()
+    if agreement.adopted_on is not None:
+        raise AdoptionRefused([f"it was already adopted on {agreement.adopted_on}"])
+    reasons = adoption_problems(agreement, adopted_on)
+    if adopted_on > today:
+        reasons.append("the adoption date is in the future")
+    if not adopted_by.strip():
+        reasons.append("say who adopted it (e.g. 'School board, resolution 2026-14')")
+    if reasons:
+        raise AdoptionRefused(reasons)
+    with database_proxy.atomic():
+        before = snapshot(agreement)
+        agreement.adopted_on, agreement.adopted_by = adopted_on, adopted_by.strip()
+        agreement.save()
+        audit("adopt", agreement, before=before, after=snapshot(agreement))
+    return agreement
+
+
+def withdraw_adoption(agreement: Agreement, reason: str) -> Agreement:
+    """Undo an adoption recorded by mistake or superseded, so the agreement can change (audited)."""
+    if agreement.adopted_on is None:
+        raise ValidationError({"agreement": "this agreement has not been adopted"})
+    if not reason.strip():
+        raise ValidationError({"reason": "say why the adoption is withdrawn"})
+    with database_proxy.atomic():
+        before = snapshot(agreement)
+        agreement.adopted_on, agreement.adopted_by = None, ""
+        agreement.save()
+        audit(
+            "withdraw_adoption",
+            agreement,
+            before=before,
+            after=snapshot(agreement),
+            reason=reason.strip(),
+        )
+    return agreement
+
+
+def agreements_for_year(
+    year: SchoolYear | None = None, school: School | None = None
+) -> list[Agreement]:
+    """The year's agreements (default: the current school and year), by provider name."""
+    school, year = school or get_school(), year or current_year()
+    if school is None or year is None:
+        return []
+    return list(
+        Agreement.select()
+        .where((Agreement.school == school) & (Agreement.school_year == year))
+        .order_by(Agreement.provider_name)
+    )
+
+
+@dataclass
+class ProviderGap:
+    """An agency or company whose staff work at the school with no agreement adopted this year."""
+
+    provider_name: str
+    provider_type: str
+    staff: list[SafetyStaff] = field(default_factory=list)
+    agreement: Agreement | None = None  # the agreement in progress, if any
+
+    @property
+    def message(self) -> str:
+        names = ", ".join(s.display_name for s in self.staff)
+        state = "its agreement is not adopted yet" if self.agreement else "there is no agreement"
+        return f"{self.provider_name} supplies {names}; {state} for this school year"
+
+
+def providers_without_adopted_agreement(
+    year: SchoolYear | None = None, school: School | None = None
+) -> list[ProviderGap]:
+    """Agencies and companies with active staff on the roster and no adopted agreement this year
+    (names compared without case or accents)."""
+    school, year = school or get_school(), year or current_year()
+    if school is None or year is None:
+        return []
+    agreements = {fold(a.provider_name): a for a in agreements_for_year(year, school)}
+    gaps: dict[str, ProviderGap] = {}
+    staff = (
+        SafetyStaff.select()
+        .where(
+            (SafetyStaff.school == school)
+            & (SafetyStaff.active == True)  # noqa: E712
+            & (SafetyStaff.employer_type != "district")
+        )
+        .order_by(SafetyStaff.last_name, SafetyStaff.first_name)
+    )
+    for person in staff:
+        key = fold(person.employer_name)
+        agreement = agreements.get(key)
+        if agreement is not None and agreement.adopted_on is not None:
+            continue
+        gap = gaps.setdefault(
+            key, ProviderGap(person.employer_name, person.employer_type, agreement=agreement)
+        )
+        gap.staff.append(person)
+    return sorted(gaps.values(), key=lambda g: fold(g.provider_name))
+
+
+# --- export -----------------------------------------------------------------------------------
+
+AGREEMENT_COLUMNS: tuple[ExportColumn, ...] = (
+    *MERGE_COLUMNS,
+    ExportColumn("provider_type"),
+    ExportColumn("provider_name"),
+    ExportColumn("document_title"),
+    ExportColumn("document_reference"),
+    ExportColumn("status"),
+    ExportColumn("adopted_on", "date"),
+    ExportColumn("adopted_by"),
+    *(
+        column
+        for code in AGREEMENT_ITEMS
+        for column in (ExportColumn(f"{code}_met"), ExportColumn(f"{code}_where"))
+    ),
+    ExportColumn("meetings", "int"),
+    ExportColumn("last_meeting_on", "date"),
+    *(ExportColumn(f"{role}_participants", "int") for role in PARTICIPANT_ROLES),
+)
+
+
+def agreement_rows(agreements: Iterable[Agreement]) -> list[dict[str, Any]]:
+    """One row per agreement, the checklist spread across columns (`A1_met` yes/no,
+    `A1_where`), and participation counted by role. Participant names never leave the machine."""
+    rows = []
+    for agreement in agreements:
+        meetings = stakeholder_meetings(agreement)
+        row: dict[str, Any] = {
+            "record_id": agreement.record_id,
+            "updated_at": agreement.updated_at,
+            "provider_type": agreement.provider_type,
+            "provider_name": agreement.provider_name,
+            "document_title": agreement.document_title,
+            "document_reference": agreement.document_reference,
+            "status": "adopted" if agreement.adopted_on else "in review",
+            "adopted_on": agreement.adopted_on,
+            "adopted_by": agreement.adopted_by,
+            "meetings": len(meetings),
+            "last_meeting_on": meetings[-1].held_on if meetings else None,
+        }
+        for item in agreement_items(agreement):
+            row[f"{item.code}_met"] = "yes" if item.met else "no"
+            row[f"{item.code}_where"] = item.where_met
+        for role, people in participation_counts(agreement).items():
+            row[f"{role}_participants"] = people
+        rows.append(row)
+    return rows
+
+
+def export_agreements_csv(
+    out_dir: Path | str, year: SchoolYear | None = None, school: School | None = None
+) -> Path:
+    """Write the year's agreements as a district exchange CSV (kind `agreements`)."""
+    school, year = school or get_school(), year or current_year()
+    if school is None or year is None:
+        raise ValidationError({"school": "set up the school and its school year first"})
+    return write_exchange_csv(
+        agreement_rows(agreements_for_year(year, school)),
+        AGREEMENT_COLUMNS,
+        out_dir,
+        school_code=school.code,
+        kind="agreements",
+        school_year=year.name,
+    )
+
+
+# --- status for the dashboard and `sro-tui status` --------------------------------------------
+
+
+def agreements_status(today: date | None = None, school: School | None = None) -> dict[str, Any]:
+    """What the school owes on training, agreements and complaints, JSON-ready:
+    training_overdue / training_due_soon / training_no_plan (counts), agreements_adopted,
+    agreements_in_review, providers_without_agreement (names), complaints_open and
+    oldest_open_complaint_days (None when no complaint is open)."""
+    today = today or date.today()
+    states = [t.state for t in training_overview(today, school)]
+    agreements = agreements_for_year(school=school)
+    open_now = open_complaints(today, school)
+    return {
+        "training_overdue": states.count("overdue"),
+        "training_due_soon": states.count("due_soon"),
+        "training_no_plan": states.count("no_plan"),
+        "agreements_adopted": sum(1 for a in agreements if a.adopted_on is not None),
+        "agreements_in_review": sum(1 for a in agreements if a.adopted_on is None),
+        "providers_without_agreement": [
+            g.provider_name for g in providers_without_adopted_agreement(school=school)
+        ],
+        "complaints_open": len(open_now),
+        "oldest_open_complaint_days": max((age for _c, age in open_now), default=None),
+    }

@@ -1,0 +1,341 @@
+"""The `sro-tui` command: opens the app, and exposes every core action for scripts and the district.
+
+Exit codes: 0 success; 1 bad data or a refused action (one-line reason on stderr); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sro_tui import __version__
+from sro_tui.cli import exports
+from sro_tui.cli.common import (
+    EXIT_BAD_DATA,
+    EXIT_OK,
+    CommandFailed,
+    db_option,
+    open_db,
+)
+from sro_tui.paths import default_db_path
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def cmd_open_app(args: argparse.Namespace) -> int:
+    from sro_tui.ui.app import SroApp
+
+    if args.demo:
+        workdir = Path(tempfile.mkdtemp(prefix="sro-tui-demo-"))
+        try:
+            demo_db = workdir / "demo.sqlite3"
+            _write_demo(demo_db)
+            SroApp(demo_db, title_note="DEMO — a throwaway school; nothing is kept").run()
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return EXIT_OK
+    db_path = args.db or default_db_path()
+    SroApp(db_path, start_section=getattr(args, "start_section", "dashboard")).run()
+    return EXIT_OK
+
+
+def _write_demo(db_path: Path) -> None:
+    from sro_tui.db import open_database
+    from sro_tui.demo import create_demo_school
+    from sro_tui.models import Student
+
+    db = open_database(db_path)
+    try:
+        if Student.select().exists():
+            raise CommandFailed(f"{db_path} already holds a school's records; give a new file")
+        create_demo_school()
+    finally:
+        db.close()
+
+
+def cmd_check_in(args: argparse.Namespace) -> int:
+    from sro_tui.ui.app import SroApp
+
+    open_db(args).close()  # a bad or newer database is a one-line error, not a traceback
+    SroApp(
+        args.db or default_db_path(), start_section="checkin", checkin_session_id=args.session
+    ).run()
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    db_path = args.db or default_db_path()
+    _write_demo(db_path)
+    print(f"demo school written to {db_path}")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from sro_tui.reports import full_status
+
+    db = open_db(args, create=False)
+    try:
+        status = full_status()
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(status, indent=2, ensure_ascii=False, default=str))
+    else:
+        _print_status(status)
+    return EXIT_OK
+
+
+def _n(count: int, noun: str) -> str:
+    """'1 student', '3 students'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _print_status(status: dict, indent: int = 0) -> None:
+    """The status as indented lines a person can read: nested counts under their heading."""
+    for key, value in status.items():
+        label = " " * indent + str(key).replace("_", " ")
+        if isinstance(value, dict):
+            if not value:
+                print(f"{label}: none")
+                continue
+            print(f"{label}:")
+            _print_status(value, indent + 2)
+        elif isinstance(value, list):
+            print(f"{label}: {', '.join(map(str, value)) or 'none'}")
+        else:
+            print(f"{label}: {value}")
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    from sro_tui.db import open_database
+    from sro_tui.roster import RosterImportError, apply_import, prepare_import
+
+    if not args.path.exists():
+        raise CommandFailed(f"{args.path}: no such file or folder")
+    db_path = args.db or default_db_path()
+    # A dry run writes nothing, not even a new empty database: with no database yet it compares
+    # the file against an empty one in memory.
+    db = open_database(":memory:" if args.dry_run and not db_path.exists() else db_path)
+    try:
+        try:
+            plan = prepare_import(args.path, school=args.school)
+        except RosterImportError as exc:
+            for problem in getattr(exc, "problems", [])[1:]:
+                print(f"  {problem}", file=sys.stderr)
+            raise CommandFailed(str(exc)) from exc
+        for warning in plan.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        if plan.encoding_note:
+            print(f"note: {plan.encoding_note}", file=sys.stderr)
+        if plan.skipped_inactive:
+            print(
+                f"note: {_n(plan.skipped_inactive, 'student')} the file lists as no longer "
+                "enrolled, never on record here, left out",
+                file=sys.stderr,
+            )
+        for change in plan.guardian_link_changes[: args.show]:
+            print(f"guardian: {change}", file=sys.stderr)
+        if len(plan.guardian_link_changes) > args.show:
+            more = len(plan.guardian_link_changes) - args.show
+            print(f"guardian: … and {more} more link changes", file=sys.stderr)
+        if plan.guardians_replaced:
+            print(
+                f"warning: {plan.guardians_deactivated} guardians on record are not in this file "
+                "as they were (another export layout, or changed e-mails?): they would be replaced "
+                "by new guardian records, and a household without an address can lose its "
+                "notice status",
+                file=sys.stderr,
+            )
+        if plan.mass_deactivation and not args.dry_run and not args.confirm_deactivations:
+            raise CommandFailed(
+                f"{args.path.name} leaves out {plan.missing} of the {plan.active_before} "
+                "students enrolled here: importing it would mark them all inactive. If it is "
+                "the whole roster, run again with --confirm-deactivations; nothing was written"
+            )
+        if not args.dry_run:
+            result = apply_import(plan)
+            print(
+                f"{plan.school_name}: {_n(result.added, 'student')} added, {result.updated} "
+                f"updated, {result.deactivated} marked inactive, {result.unchanged} unchanged; "
+                f"{_n(result.guardians, 'guardian')} in {_n(result.households, 'household')} "
+                f"({result.guardians_added} new, {result.guardians_deactivated} no longer listed)"
+            )
+        else:
+            adding = len(plan.to_add)
+            print(
+                f"dry run, nothing written — {plan.school_name}: {_n(adding, 'student')} "
+                f"would be added, {len(plan.to_update)} updated, {len(plan.to_deactivate)} "
+                f"marked inactive, {plan.unchanged} unchanged"
+            )
+            for title, rows in (
+                ("add", plan.to_add),
+                ("update", plan.to_update),
+                ("mark inactive", plan.to_deactivate),
+            ):
+                for row in rows[: args.show]:
+                    print(f"  {title}: {row}")
+                if len(rows) > args.show:
+                    print(f"  … and {len(rows) - args.show} more to {title}")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def cmd_roster_schools(args: argparse.Namespace) -> int:
+    from sro_tui.roster import RosterImportError, schools_in_roster
+
+    try:
+        schools = schools_in_roster(args.path)
+    except RosterImportError as exc:
+        raise CommandFailed(str(exc)) from exc
+    for school in schools:
+        print(f"{school.identifier or '-':<12} {school.sourced_id:<24} {school.name}")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from sro_tui.db import backup_database
+
+    db = open_db(args, create=False)
+    try:
+        written = backup_database(db, args.destination)
+    finally:
+        db.close()
+    print(f"backup written to {written}")
+    return EXIT_OK
+
+
+# --- parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sro-tui",
+        description="Records for the School Safety and Security Services Program (Policy 4311). "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"sro-tui {__version__}")
+    db_option(parser, top_level=True)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app on a fresh demo school in a throwaway database",
+    )
+    parser.set_defaults(handler=cmd_open_app)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = sub.add_parser(
+        "demo",
+        help="write the demo school to a database",
+        description="Write the demo school to a new database file.",
+    )
+    db_option(demo)
+    demo.set_defaults(handler=cmd_demo)
+
+    status = sub.add_parser(
+        "status",
+        help="the school year and what the school has on record",
+        description="Print the current school year and counts.",
+    )
+    db_option(status)
+    status.add_argument("--json", action="store_true", help="print JSON for scripts")
+    status.set_defaults(handler=cmd_status)
+
+    roster = sub.add_parser(
+        "roster", help="import the student roster", description="Import students and guardians."
+    )
+    roster_sub = roster.add_subparsers(title="roster commands", metavar="COMMAND", required=True)
+    imp = roster_sub.add_parser(
+        "import",
+        help="import an SIS CSV export or a OneRoster bundle (folder or zip)",
+        description="Import a roster, all or nothing: any invalid row means nothing is written.",
+    )
+    db_option(imp)
+    imp.add_argument("path", type=Path, help="a CSV file, a OneRoster folder, or a OneRoster zip")
+    imp.add_argument(
+        "--school",
+        help="which school of a district-wide file (identifier, "
+        "sourcedId or name; `roster schools PATH` lists them)",
+    )
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="report what would be added, updated and marked inactive; write nothing",
+    )
+    imp.add_argument(
+        "--show",
+        type=int,
+        default=20,
+        metavar="N",
+        help="list up to N students of each kind with --dry-run, and N guardian link changes "
+        "(default 20)",
+    )
+    imp.add_argument(
+        "--confirm-deactivations",
+        action="store_true",
+        help="the file is the whole roster: go ahead even though it leaves out more than half "
+        "of the students enrolled here (they are marked inactive, never deleted)",
+    )
+    imp.set_defaults(handler=cmd_roster_import)
+    schools = roster_sub.add_parser(
+        "schools",
+        help="list the schools in a roster file",
+        description="List the schools a roster file holds.",
+    )
+    schools.add_argument("path", type=Path)
+    schools.set_defaults(handler=cmd_roster_schools)
+
+    check_in = sub.add_parser(
+        "check-in",
+        help="open straight onto the assembly check-in screen",
+        description="Open the assembly check-in screen on today's session (created as "
+        "'Assembly <date>' when there is none), or on the session given.",
+    )
+    db_option(check_in)
+    check_in.add_argument(
+        "--session",
+        type=int,
+        metavar="ID",
+        help="record into this session (ids are listed on the screen, F12)",
+    )
+    check_in.set_defaults(handler=cmd_check_in)
+
+    backup = sub.add_parser(
+        "backup",
+        help="copy the database safely, even while the app is open",
+        description="Write a consistent copy of the database (0600).",
+    )
+    db_option(backup)
+    backup.add_argument("destination", type=Path, help="a file name, or a folder for a dated file")
+    backup.set_defaults(handler=cmd_backup)
+
+    for register in _extra_commands():
+        register(sub, db_option)
+    return parser
+
+
+def _extra_commands() -> list[Callable[[argparse._SubParsersAction, Callable], None]]:
+    return [exports.register]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from sro_tui.db import DatabaseError
+
+    try:
+        return args.handler(args)
+    except (CommandFailed, DatabaseError) as exc:
+        print(f"sro-tui: {exc}", file=sys.stderr)
+        return EXIT_BAD_DATA
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,440 @@
+"""Reading roster files: text decoding, CSV tables, header spellings, problems, and the plain
+"parsed roster" shape that both the SIS CSV and the OneRoster readers produce.
+
+Nothing here touches the database. Columns that hold a place of birth, citizenship or immigration
+status are blanked the moment a row is read, so no later code can see them (RCW 10.93.160).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from sro_tui.search import fold
+
+MAX_PROBLEMS = 100  # errors reported in full; past this the message says how many more there are
+MAX_FILE_BYTES = 200 * 1024 * 1024  # a roster of 100,000 students is ~30 MB; more is not a roster
+
+# Header keys (see header_key) that are never read: place of birth, citizenship, immigration status.
+FORBIDDEN_HEADER_KEYS = frozenset(
+    {
+        "countryofbirthcode",
+        "countryofbirth",
+        "stateofbirthabbreviation",
+        "stateofbirth",
+        "cityofbirth",
+        "birthplace",
+        "placeofbirth",
+        "birthcountry",
+        "birthstate",
+        "birthcity",
+        "citizenship",
+        "citizenshipstatus",
+        "countryofcitizenship",
+        "immigrationstatus",
+        "immigrant",
+        "immigrantstatus",
+        "visastatus",
+        "alienregistrationnumber",
+    }
+)
+
+
+# --- problems -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    """One thing wrong (or worth knowing) about a roster file, located as precisely as possible."""
+
+    file: str
+    row: int | None
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.reason}"
+
+
+class RosterImportError(Exception):
+    """The roster cannot be imported; nothing was written. `problems` lists every problem found
+    (up to MAX_PROBLEMS); str() is a one-line summary naming the first."""
+
+    def __init__(self, problems: list[RosterProblem], summary: str = "", more: int = 0):
+        self.problems = list(problems)
+        self.more = more  # problems found beyond the cap
+        if not summary:
+            total = len(self.problems) + more
+            first = str(self.problems[0]) if self.problems else "the roster cannot be read"
+            summary = (
+                first
+                if total <= 1
+                else (f"{total} problems in the roster, nothing imported; first: {first}")
+            )
+        self.summary = summary
+        super().__init__(summary)
+
+
+@dataclass(frozen=True)
+class BundleSchool:
+    """A school a roster file holds: OneRoster org, or a value of an SIS CSV's school column."""
+
+    sourced_id: str
+    identifier: str
+    name: str
+
+    def __str__(self) -> str:
+        code = self.identifier or self.sourced_id
+        return f"{self.name} ({code})" if self.name and self.name != code else code
+
+
+class SchoolChoiceNeeded(RosterImportError):
+    """The file holds several schools and none was chosen: a school keeps only its own students."""
+
+    def __init__(self, file: str, schools: list[BundleSchool], reason: str = ""):
+        self.schools = schools
+        listing = "; ".join(str(s) for s in schools)
+        reason = reason or f"this file holds {len(schools)} schools; choose one with --school"
+        super().__init__([RosterProblem(file, None, None, f"{reason}: {listing}")])
+
+
+class ProblemLog:
+    """Collects errors (which refuse the import) and warnings (which do not), capped."""
+
+    def __init__(self) -> None:
+        self.errors: list[RosterProblem] = []
+        self.warnings: list[RosterProblem] = []
+        self.more_errors = 0
+        self.more_warnings = 0
+
+    def error(self, file: str, row: int | None, column: str | None, reason: str) -> None:
+        if len(self.errors) < MAX_PROBLEMS:
+            self.errors.append(RosterProblem(file, row, column, reason))
+        else:
+            self.more_errors += 1
+
+    def warn(self, file: str, row: int | None, column: str | None, reason: str) -> None:
+        if len(self.warnings) < MAX_PROBLEMS:
+            self.warnings.append(RosterProblem(file, row, column, reason))
+        else:
+            self.more_warnings += 1
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise RosterImportError(self.errors, more=self.more_errors)
+
+    def fail(
+        self, file: str, row: int | None, column: str | None, reason: str
+    ) -> RosterImportError:
+        """An error that stops reading at once (the file itself is unusable)."""
+        self.error(file, row, column, reason)
+        return RosterImportError(self.errors, more=self.more_errors)
+
+
+# --- decoding and tables ---------------------------------------------------------------------
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def header_key(name: str) -> str:
+    """'Student ID', 'student_id', 'StudentID ' -> 'studentid': spellings compare equal."""
+    return _NOT_ALNUM.sub("", fold(name))
+
+
+def decode_text(data: bytes, file: str, log: ProblemLog) -> tuple[str, str]:
+    """Text of a roster file and a note on how it was read ('' for plain UTF-8).
+
+    UTF-8 (with or without BOM) first; UTF-16 when it has a BOM (Excel's "Unicode text"); else
+    Windows-1252, which is what Excel on Windows writes for "CSV (Comma delimited)".
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), ""
+        except UnicodeDecodeError as exc:
+            raise log.fail(
+                file, None, None, f"starts as UTF-8 but byte {exc.start} is not UTF-8"
+            ) from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), f"{file} read as UTF-16"
+        except UnicodeDecodeError as exc:
+            raise log.fail(file, None, None, "is not valid UTF-16 text") from exc
+    try:
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), f"{file} read as Windows-1252"
+    except UnicodeDecodeError as exc:
+        raise log.fail(
+            file, None, None, "is neither UTF-8 nor Windows-1252 text; save it again as CSV UTF-8"
+        ) from exc
+
+
+@dataclass
+class CsvTable:
+    """A CSV file's header and rows. `rows` holds (line number, cells); cells are stripped, padded
+    to the header's width, and forbidden columns are already blank."""
+
+    file: str
+    header: list[str]
+    keys: list[str]
+    rows: list[tuple[int, list[str]]]
+    note: str = ""
+
+    def find(self, *aliases: str) -> int | None:
+        """Index of the first alias (a header_key) present in the header, in alias order."""
+        for alias in aliases:
+            if alias in self._positions:
+                return self._positions[alias]
+        return None
+
+    def name_of(self, index: int | None) -> str | None:
+        return None if index is None else self.header[index]
+
+    def __post_init__(self) -> None:
+        self._positions: dict[str, int] = {}
+        for i, key in enumerate(self.keys):
+            if key and key not in self._positions:  # the first of two same-named columns wins
+                self._positions[key] = i
+
+
+def _delimiter(first_line: str) -> str:
+    # Some locales' Excel writes ';'; exports from other tools sometimes use tabs.
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
+    """Parse CSV bytes into a CsvTable: any encoding decode_text accepts, CRLF or LF (mixed too),
+    blank lines skipped, extra columns kept (and ignored by the readers), IDs left as text."""
+    if len(data) > MAX_FILE_BYTES:
+        raise log.fail(file, None, None, f"is {len(data) // 2**20} MB, too large for a roster")
+    text, note = decode_text(data, file, log)
+    if "\x00" in text:
+        raise log.fail(file, None, None, "holds NUL bytes: it is not a CSV text file")
+    stripped = text.lstrip("\r\n")
+    reader = csv.reader(
+        io.StringIO(stripped, newline=""), delimiter=_delimiter(stripped.split("\n", 1)[0])
+    )
+    skipped_lines = len(text) - len(stripped)
+    line_offset = text[:skipped_lines].count("\n")
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise log.fail(file, 1 + line_offset, None, f"the header cannot be read ({exc})") from exc
+    if not header or not any(h.strip() for h in header):
+        raise log.fail(file, None, None, "is empty (no header row)")
+    header = [h.strip().strip('"').strip() for h in header]
+    keys = [header_key(h) for h in header]
+    width = len(header)
+    forbidden = [i for i, k in enumerate(keys) if k in FORBIDDEN_HEADER_KEYS]
+    unnamed = {i for i, h in enumerate(header) if not h}
+    rows: list[tuple[int, list[str]]] = []
+    spill_rows: list[int] = []
+    start = reader.line_num + 1 + line_offset
+    try:
+        for cells in reader:
+            row_number = start
+            start = reader.line_num + 1 + line_offset
+            cells = [c.strip() for c in cells]
+            if not any(cells):
+                continue  # blank line, or a row of empty cells that Excel leaves behind
+            if len(cells) < width:
+                cells.extend([""] * (width - len(cells)))
+            elif len(cells) > width:
+                if any(cells[width:]):
+                    spill_rows.append(row_number)
+                del cells[width:]
+            for i in forbidden:
+                cells[i] = ""
+            if unnamed and any(cells[i] for i in unnamed):
+                spill_rows.append(row_number)
+            rows.append((row_number, cells))
+    except csv.Error as exc:
+        raise log.fail(file, start, None, f"this row cannot be read as CSV ({exc})") from exc
+    if spill_rows:
+        log.warn(
+            file,
+            spill_rows[0],
+            None,
+            f"{len(spill_rows)} row(s) have values under no column header; those values "
+            "were ignored",
+        )
+    if forbidden:
+        names = ", ".join(header[i] for i in forbidden)
+        log.warn(
+            file,
+            None,
+            None,
+            f"columns {names} were not read: place of birth, citizenship and immigration "
+            "status are never stored (RCW 10.93.160)",
+        )
+    return CsvTable(file=file, header=header, keys=keys, rows=rows, note=note)
+
+
+# --- values ----------------------------------------------------------------------------------
+
+_GRADE_WORDS = {
+    "K": "K",
+    "KG": "K",
+    "KF": "K",
+    "KH": "K",
+    "KINDERGARTEN": "K",
+    "KINDER": "K",
+    "PK": "PK",
+    "PK3": "PK",
+    "PK4": "PK",
+    "PREK": "PK",
+    "PREKINDERGARTEN": "PK",
+    "P": "PK",
+    "TK": "PK",
+    "TRANSITIONALKINDERGARTEN": "PK",
+}
+# OneRoster / CEDS codes that are real but outside K-12: kept as no grade, with a warning.
+_NOT_K12 = {"IT", "PR", "PS", "UG", "OTHER", "UNGRADED", "13", "POSTGRADUATE"}
+_ORDINAL = re.compile(r"^(?:GRADE)?(\d{1,2})(?:ST|ND|RD|TH)?(?:GRADE)?$")
+
+
+class NotK12Grade(ValueError):
+    """A recognised grade code outside PK-12 (ungraded, infant/toddler, post-secondary...)."""
+
+
+def normalize_grade(raw: str) -> str:
+    """'09' -> '9', 'KG'/'0' -> 'K', 'PK'/'-1'/'-2' -> 'PK', '' -> ''.
+
+    Raises NotK12Grade for a real code outside PK-12 and ValueError for anything else.
+    """
+    if raw.strip() in ("-1", "-2"):  # PowerSchool: PK4 = -1, PK3 = -2
+        return "PK"
+    text = re.sub(r"[\s.\-_]", "", raw.upper())
+    if not text:
+        return ""
+    if text in _GRADE_WORDS:
+        return _GRADE_WORDS[text]
+    if text in _NOT_K12:
+        raise NotK12Grade(f"{raw!r} is not a PK-12 grade; imported without a grade")
+    match = _ORDINAL.match(text)
+    if match:
+        number = int(match.group(1))
+        if number == 0:
+            return "K"
+        if 1 <= number <= 12:
+            return str(number)
+        if number == 13:
+            raise NotK12Grade(f"{raw!r} is not a PK-12 grade; imported without a grade")
+    raise ValueError(f"{raw!r} is not a grade")
+
+
+_TRUE = {"true", "t", "yes", "y", "1", "x", "active"}
+_FALSE = {"false", "f", "no", "n", "0", ""}
+
+
+def parse_flag(raw: str) -> bool:
+    """Yes/no cells as SIS exports write them; an empty cell in a flag column means no."""
+    text = raw.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{raw!r} is not yes or no")
+
+
+def normalize_sex(raw: str) -> str:
+    """'M'/'male' -> 'Male', 'F'/'female' -> 'Female', 'X'/non-binary -> 'X'; others kept."""
+    text = header_key(raw)
+    if text in ("m", "male"):
+        return "Male"
+    if text in ("f", "female"):
+        return "Female"
+    if text in ("x", "nonbinary", "n"):
+        return "X"
+    if text in ("", "u", "unspecified", "unknown"):
+        return ""
+    return raw.strip()
+
+
+_EXCEL_NUMBER = re.compile(r"^\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
+
+
+def id_problem(value: str) -> str:
+    """Why an ID cell cannot be used ('' when it can)."""
+    if not value:
+        return "the student ID is empty"
+    if _EXCEL_NUMBER.match(value):
+        return (
+            f"{value!r} looks like an ID that a spreadsheet turned into a number; export "
+            "the file again without opening it in Excel"
+        )
+    return ""
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def is_iso_date(value: str) -> bool:
+    return bool(_ISO_DATE.match(value))
+
+
+# --- the parsed roster -----------------------------------------------------------------------
+
+
+@dataclass
+class RosterStudent:
+    """A student as the file describes them. None means "the file has no such column": the
+    import then keeps what the database holds."""
+
+    sis_id: str
+    source_id: str
+    first_name: str
+    last_name: str
+    active: bool
+    file: str
+    row: int
+    middle_name: str | None = None
+    preferred_name: str | None = None
+    grade: str | None = None
+    homeroom: str | None = None
+    race_ethnicity: str | None = None
+    sex: str | None = None
+    iep: bool | None = None
+    section_504: bool | None = None
+    english_learner: bool | None = None
+    home_language: str | None = None
+
+
+@dataclass
+class RosterGuardian:
+    source_key: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    preferred_language: str = ""
+
+
+@dataclass
+class ParsedRoster:
+    """What a reader hands to the import: students of one school, their guardians and the links
+    (student sis_id, guardian source_key, relationship)."""
+
+    format: str
+    school: BundleSchool | None
+    students: list[RosterStudent]
+    guardians: dict[str, RosterGuardian]
+    links: list[tuple[str, str, str]]
+    warnings: list[RosterProblem] = field(default_factory=list)
+    encoding_note: str = ""
+    delta: bool = False  # a OneRoster delta: students absent from the file are left as they are

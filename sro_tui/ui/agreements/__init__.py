@@ -1,0 +1,1 @@
+"""The agreements section of the app."""

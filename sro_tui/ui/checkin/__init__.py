@@ -1,0 +1,1 @@
+"""The checkin section of the app."""

@@ -1,0 +1,512 @@
+"""Assembly check-in: record, at the gym door, which students received the Policy 4311 presentation.
+
+The check-in box always has focus. A scanned (or typed) student ID + Enter records the student at
+once; typed text that is not an ID shows live candidates (arrows + Enter pick one). Each check-in
+is committed by the core before the feedback line confirms it. Scans are handled one message per
+Enter, in order (see `ScanInput`), so a fast scanner can neither lose nor merge IDs.
+
+Keys are F-keys: the focused box takes most ctrl keys. They are plain (not priority) bindings on
+purpose: an F-key then travels behind the scans typed before it, so "undo" never overtakes the
+check-in it is meant to undo.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import date, datetime
+from pathlib import Path
+from typing import ClassVar
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Label, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from sro_tui.models import PresentationSession
+from sro_tui.presentation import (
+    CheckInOutcome,
+    CheckInRow,
+    PresentationProgress,
+    check_in_student,
+    get_session,
+    last_check_ins,
+    local_time,
+    presentation_progress,
+    presented_times,
+    record_scan,
+    session_check_in_count,
+    todays_session,
+    undo_last_check_in,
+    unmatched_scans,
+)
+from sro_tui.records import ValidationError, current_actor
+from sro_tui.search import EXACT_ID, Match, StudentIndex, fold
+from sro_tui.ui.checkin.scan_input import ScanInput
+
+CANDIDATES_SHOWN = 6
+CANDIDATE_DELAY = 0.08  # seconds of quiet typing before candidates are drawn (a scan never waits)
+LAST_SHOWN = 10
+HOW_SHORT = {"scan": "scan", "search": "name", "list": "list"}  # fits the narrow column
+
+
+def candidates_for(index: StudentIndex, text: str, limit: int = CANDIDATES_SHOWN) -> list[Match]:
+    """The students to offer under the box for `text`, best first (the app's search ranking).
+
+    Two shortcuts keep every lookup quick on a 5,000-student school: an exact ID is the only
+    candidate (Enter records it anyway), and one letter is too little to choose from.
+    """
+    query = text.strip()
+    exact = index.by_id(query)
+    if exact is not None:
+        return [Match(exact, EXACT_ID)]
+    if len(fold(query)) < 2:
+        return []
+    return index.search(query, limit=limit)
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
+def _clock(moment: datetime) -> str:
+    return f"{local_time(moment):%H:%M:%S}"
+
+
+class CheckInScreen(Screen):
+    """The check-in box, the feedback line, progress, the last ten check-ins, unmatched scans."""
+
+    SECTION_TITLE = "Assembly check-in"
+    CSS_PATH = "checkin.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f9", "undo_last", "Undo last", id="checkin.undo"),
+        Binding("f10", "unmatched", "Unmatched scans", id="checkin.unmatched"),
+        Binding("f11", "class_list", "Class list", id="checkin.class_list"),
+        Binding("f12", "sessions", "Sessions", id="checkin.sessions"),
+        Binding(
+            "ctrl+n",
+            "not_presented",
+            "Not yet presented",
+            id="checkin.not_presented",
+            priority=True,
+        ),
+        Binding("escape", "clear_box", "Clear", id="checkin.clear", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: PresentationSession | None = None
+        self.index: StudentIndex | None = None
+        self.progress = PresentationProgress("")
+        self.session_count = 0
+        self.recent: deque[CheckInRow] = deque(maxlen=LAST_SHOWN)
+        self.open_unmatched = 0
+        self.presented: dict[int, datetime] = {}  # student id -> when, this year
+        self._candidates: list[Match] = []
+        self._candidate_moved = False
+        self._candidate_timer: Timer | None = None
+        self._pending_text = ""
+        self.actor = ""
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="checkin-top"):
+            yield Static("", id="checkin-session")
+            yield Static("", id="checkin-count")
+        yield ScanInput(placeholder="Scan a student ID, or type a name…", id="checkin-box")
+        yield OptionList(id="checkin-candidates")
+        yield Static("Ready: scan the first student.", id="checkin-feedback")
+        with Horizontal(id="checkin-body"):
+            with Vertical(id="checkin-recent-pane"):
+                yield Label("Last check-ins", classes="checkin-pane-title")
+                yield DataTable(id="checkin-recent", cursor_type="none", zebra_stripes=True)
+                yield Static("", id="checkin-unmatched")
+            with Vertical(id="checkin-progress-pane"):
+                yield Label("Presented this year", classes="checkin-pane-title")
+                yield Static("", id="checkin-overall-label")
+                yield ProgressBar(id="checkin-overall", show_eta=False)
+                yield VerticalScroll(id="checkin-grades")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#checkin-recent", DataTable)
+        table.can_focus = False
+        table.add_column("Time", key="time", width=8)
+        table.add_column("Student", key="name", width=21)
+        table.add_column("ID", key="id", width=9)
+        table.add_column("Gr", key="grade", width=3)
+        table.add_column("Room", key="room", width=5)
+        table.add_column("How", key="how", width=6)
+        candidates = self.query_one("#checkin-candidates", OptionList)
+        candidates.can_focus = False
+        candidates.display = False
+        self.query_one("#checkin-grades").can_focus = False
+        self.actor = current_actor()
+        self.open_session(self.app.checkin_session_id)
+        self.app.students_changed.subscribe(self, self.students_loaded)  # type: ignore[attr-defined]
+        if self.app.student_index is not None:  # type: ignore[attr-defined]
+            self.students_loaded(self.app.student_index)  # type: ignore[attr-defined]
+        else:
+            self.app.request_students()  # type: ignore[attr-defined]
+        self.focus_box()
+
+    def on_screen_resume(self) -> None:
+        # Back from a dialog or another section: counts may have changed; the box gets focus.
+        if self.session is not None:
+            self.reload_counts()
+        self.focus_box()
+
+    def focus_box(self) -> None:
+        self.query_one("#checkin-box", ScanInput).focus()
+
+    def on_descendant_blur(self) -> None:
+        # The box always has focus: a stray click elsewhere gives it straight back.
+        self.call_after_refresh(self._refocus_if_lost)
+
+    def _refocus_if_lost(self) -> None:
+        if self.is_current and self.focused is None:
+            self.focus_box()
+
+    def students_loaded(self, index: StudentIndex) -> None:
+        self.index = index
+
+    # --- session and counts -------------------------------------------------------------------
+
+    def open_session(self, session_id: int | None) -> None:
+        """Check students in to this session (today's "Assembly <date>" when None)."""
+        try:
+            self.session = get_session(session_id) if session_id else todays_session()
+        except ValidationError as exc:
+            self.session = None
+            self.show_feedback(f"Cannot check in yet: {exc}", "error")
+            self.query_one("#checkin-box", ScanInput).disabled = True
+            return
+        self.query_one("#checkin-box", ScanInput).disabled = False
+        self.reload_counts()
+
+    def reload_counts(self) -> None:
+        """Read the session's counts, progress, last check-ins and unmatched scans again."""
+        session = self.session
+        assert session is not None
+        self.session_count = session_check_in_count(session)
+        self.progress = presentation_progress(session.school_year, session.school)
+        self.presented = presented_times(session.school_year)  # marks candidates already seen
+        self.recent = deque(reversed(last_check_ins(session, LAST_SHOWN)), maxlen=LAST_SHOWN)
+        # The whole year's, as F10 lists them: an earlier session's open scans still need resolving.
+        self.open_unmatched = len(unmatched_scans(year=session.school_year))
+        when = f"{session.held_on:%A %d %B %Y}"
+        place = f" · {escape(session.place)}" if session.place else ""
+        self.query_one("#checkin-session", Static).update(
+            f"[b]{escape(session.title)}[/b] · {when}{place} · year {session.school_year.name}"
+        )
+        self._rebuild_grade_bars()
+        self.show_counts()
+        self.show_recent()
+        self.show_unmatched()
+
+    def _rebuild_grade_bars(self) -> None:
+        holder = self.query_one("#checkin-grades", VerticalScroll)
+        holder.remove_children()
+        rows = []
+        for grade in self.progress.by_grade:
+            row = Horizontal(
+                Label(f"Gr {grade.grade or '?':>2}", classes="grade-name"),
+                ProgressBar(
+                    total=max(grade.enrolled, 1),
+                    show_eta=False,
+                    id=f"grade-bar-{self._grade_key(grade.grade)}",
+                ),
+                Label("", id=f"grade-count-{self._grade_key(grade.grade)}", classes="grade-count"),
+                classes="grade-row",
+            )
+            rows.append(row)
+        holder.mount_all(rows)
+        self.call_after_refresh(self.show_progress)
+
+    @staticmethod
+    def _grade_key(grade: str) -> str:
+        return "".join(c if c.isalnum() else "_" for c in grade) or "none"
+
+    def show_counts(self) -> None:
+        self.query_one("#checkin-count", Static).update(
+            f"This session: [b]{self.session_count:,}[/b]  ·  "
+            f"presented {self.progress.presented:,} / {self.progress.enrolled:,}"
+        )
+        self.show_progress()
+
+    def show_progress(self) -> None:
+        p = self.progress
+        percent = f" ({100 * p.presented // p.enrolled}%)" if p.enrolled else ""
+        self.query_one("#checkin-overall-label", Static).update(
+            f"All grades: {p.presented:,} / {p.enrolled:,}{percent} · {p.not_presented:,} to go"
+        )
+        self.query_one("#checkin-overall", ProgressBar).update(
+            total=max(p.enrolled, 1), progress=p.presented
+        )
+        for grade in p.by_grade:
+            key = self._grade_key(grade.grade)
+            for bar in self.query(f"#grade-bar-{key}").results(ProgressBar):
+                bar.update(total=max(grade.enrolled, 1), progress=grade.presented)
+            for label in self.query(f"#grade-count-{key}").results(Label):
+                label.update(f"{grade.presented}/{grade.enrolled}")
+
+    def show_recent(self) -> None:
+        table = self.query_one("#checkin-recent", DataTable)
+        table.clear()
+        table.add_rows(
+            (
+                _clock(r.recorded_at),
+                r.name,
+                r.sis_id,
+                r.grade,
+                r.homeroom,
+                HOW_SHORT.get(r.method, r.method),
+            )
+            for r in reversed(self.recent)
+        )
+
+    def show_unmatched(self) -> None:
+        widget = self.query_one("#checkin-unmatched", Static)
+        widget.set_class(self.open_unmatched > 0, "-open")
+        if self.open_unmatched:
+            widget.update(f"{self.open_unmatched} unmatched scan(s) this year to resolve — F10")
+        else:
+            widget.update("No unmatched scans.")
+
+    def show_feedback(self, text: str, kind: str) -> None:
+        feedback = self.query_one("#checkin-feedback", Static)
+        for name in ("ok", "already", "error", "info"):
+            feedback.set_class(name == kind, f"-{name}")
+        feedback.update(text)
+
+    # --- the box ------------------------------------------------------------------------------
+
+    def on_input_changed(self, event: ScanInput.Changed) -> None:
+        if event.input.id != "checkin-box":
+            return
+        self._candidate_moved = False
+        self._pending_text = event.value
+        # A scanner types ten characters in ~30 ms: draw candidates only once typing pauses.
+        if self._candidate_timer is not None:
+            self._candidate_timer.stop()
+        if not event.value.strip():
+            self._candidate_timer = None
+            self.show_candidates([])
+            return
+        self._candidate_timer = self.set_timer(CANDIDATE_DELAY, self._draw_candidates)
+
+    def _draw_candidates(self) -> None:
+        self._candidate_timer = None
+        self.show_candidates(self.find_candidates(self._pending_text))
+
+    def find_candidates(self, text: str) -> list[Match]:
+        if self.index is None:
+            return []
+        return candidates_for(self.index, text)
+
+    def show_candidates(self, matches: list[Match]) -> None:
+        self._candidates = matches
+        options = self.query_one("#checkin-candidates", OptionList)
+        options.clear_options()
+        options.display = bool(matches)
+        if matches:
+            options.add_options(
+                Option(
+                    f"{escape(m.student.display_name)}  ·  {m.student.sis_id}  ·  grade "
+                    f"{escape(m.student.grade)}  ·  {escape(m.student.homeroom)}"
+                    + self._presented_note(m.student.student_id)
+                )
+                for m in matches
+            )
+            options.highlighted = 0
+
+    def _presented_note(self, student_id: int) -> str:
+        at = self.presented.get(student_id)
+        if at is None:
+            return ""
+        local = local_time(at)
+        when = f"{local:%H:%M}" if local.date() == date.today() else f"{local:%b} {local.day}"
+        return f"  ·  [dim]✔ presented {when}[/dim]"
+
+    def on_scan_input_move_candidate(self, event: ScanInput.MoveCandidate) -> None:
+        if self._candidate_timer is not None:  # draw now: the person is choosing
+            self._candidate_timer.stop()
+            self._draw_candidates()
+        if not self._candidates:
+            return
+        options = self.query_one("#checkin-candidates", OptionList)
+        current = options.highlighted or 0
+        options.highlighted = max(0, min(len(self._candidates) - 1, current + event.delta))
+        self._candidate_moved = True
+
+    def on_scan_input_entered(self, event: ScanInput.Entered) -> None:
+        """One Enter: check a student in (by ID or the chosen candidate), or keep the scan."""
+        text = event.text.strip()
+        chosen = None
+        if self._candidate_moved and self._candidates:
+            highlighted = self.query_one("#checkin-candidates", OptionList).highlighted or 0
+            chosen = self._candidates[highlighted]
+        self._candidate_moved = False
+        if self._candidate_timer is not None:
+            self._candidate_timer.stop()
+            self._candidate_timer = None
+        self.show_candidates([])
+        if not text or self.session is None:
+            return
+        if chosen is not None:
+            self.record(
+                lambda s: check_in_student(s, chosen.student.student_id, "search", self.actor)
+            )
+            return
+        is_id = self.index is None or _has_digit(text) or self.index.by_id(text) is not None
+        if is_id:
+            self.record(lambda s: record_scan(s, text, self.actor))
+            return
+        matches = self.find_candidates(text)
+        if matches:
+            self.record(
+                lambda s: check_in_student(s, matches[0].student.student_id, "search", self.actor)
+            )
+            return
+        self.app.bell()
+        self.show_feedback(
+            f"✖ No student matches “{escape(text)}”. Check the spelling, or scan the ID.", "error"
+        )
+        box = self.query_one("#checkin-box", ScanInput)
+        if not box.value:  # give the typed name back to correct it
+            box.value = text
+
+    def record(self, write) -> CheckInOutcome | None:
+        """Run one committed check-in and show the outcome (the write returns before we say so)."""
+        assert self.session is not None
+        try:
+            outcome: CheckInOutcome = write(self.session)
+        except ValidationError as exc:
+            self.app.bell()
+            self.show_feedback(f"✖ {escape(str(exc))}", "error")
+            return None
+        self.show_outcome(outcome)
+        return outcome
+
+    def show_outcome(self, outcome: CheckInOutcome) -> None:
+        if outcome.status == "recorded":
+            self.session_count += 1
+            student = outcome.student
+            assert student is not None and outcome.attendance is not None
+            if student.active:
+                self.progress.presented += 1
+                for grade in self.progress.by_grade:
+                    if grade.grade == student.grade:
+                        grade.presented += 1
+            a = outcome.attendance
+            self.presented[student.id] = a.recorded_at
+            self.recent.append(
+                CheckInRow(
+                    a.id,
+                    a.recorded_at,
+                    student.sis_id,
+                    student.display_name,
+                    student.grade,
+                    student.homeroom,
+                    a.method,
+                )
+            )
+            self.show_feedback(
+                f"✔ [b]{escape(outcome.student_line)}[/b]  ·  #{self.session_count}", "ok"
+            )
+            self.show_counts()
+            self.show_recent()
+        elif outcome.status == "already_recorded":
+            earlier = outcome.attendance
+            assert earlier is not None and outcome.earlier_session is not None
+            self.show_feedback(
+                f"● [b]{escape(outcome.student_line)}[/b] — already recorded "
+                f"{_clock(earlier.recorded_at)}, {escape(outcome.earlier_session.title)}. "
+                "Not counted twice.",
+                "already",
+            )
+        else:
+            self.app.bell()
+            self.open_unmatched += 1
+            self.show_unmatched()
+            self.show_feedback(
+                f"✖ Unknown ID “{escape(outcome.text)}” — kept in unmatched "
+                "scans to resolve later (F10).",
+                "error",
+            )
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_clear_box(self) -> None:
+        self.query_one("#checkin-box", ScanInput).value = ""
+
+    def action_undo_last(self) -> None:
+        """Undo the last check-in of this session (kept and audited, not deleted)."""
+        if self.session is None:
+            return
+        undone = undo_last_check_in(self.session, self.actor, "undone at check-in (F9)")
+        if undone is None:
+            self.show_feedback("Nothing to undo in this session.", "info")
+        else:
+            student = undone.student
+            self.reload_counts()
+            self.show_feedback(
+                f"↶ Undone: {escape(student.display_name)} ({student.sis_id}) is "
+                "no longer counted for this session.",
+                "info",
+            )
+        self.focus_box()
+
+    def action_unmatched(self) -> None:
+        from sro_tui.ui.checkin.dialogs import UnmatchedScansDialog
+
+        if self.session is not None:
+            self.app.push_screen(
+                UnmatchedScansDialog(self.session, self.actor), lambda _result: self.after_dialog()
+            )
+
+    def action_class_list(self) -> None:
+        from sro_tui.ui.checkin.dialogs import ClassListDialog
+
+        if self.session is not None:
+            self.app.push_screen(ClassListDialog(self.session, self.actor), self._class_marked)
+
+    def _class_marked(self, outcomes: list[CheckInOutcome] | None) -> None:
+        self.after_dialog()
+        if outcomes:
+            new = sum(o.status == "recorded" for o in outcomes)
+            self.show_feedback(
+                f"✔ Class list: {new} student(s) recorded, "
+                f"{len(outcomes) - new} already recorded this year.",
+                "ok",
+            )
+
+    def action_sessions(self) -> None:
+        from sro_tui.ui.checkin.dialogs import SessionsDialog
+
+        self.app.push_screen(SessionsDialog(self.session), self._session_chosen)
+
+    def _session_chosen(self, session_id: int | None) -> None:
+        if session_id is not None:
+            self.open_session(session_id)
+            self.show_feedback("Session opened: scan the first student.", "info")
+        self.focus_box()
+
+    def action_not_presented(self) -> None:
+        from sro_tui.ui.checkin.dialogs import NotPresentedDialog
+
+        if self.session is not None:
+            export_dir = Path(getattr(self.app, "db_path", Path.cwd())).parent / "exports"
+            self.app.push_screen(
+                NotPresentedDialog(self.session, export_dir), lambda _result: self.after_dialog()
+            )
+
+    def after_dialog(self) -> None:
+        if self.session is not None:
+            self.reload_counts()
+        self.focus_box()

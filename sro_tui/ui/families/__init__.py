@@ -1,0 +1,1 @@
+"""The families section of the app."""

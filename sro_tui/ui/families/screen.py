@@ -1,0 +1,644 @@
+"""Families & notices: which households still need this year's Policy 4311 notice, recording it
+(one at a time or in bulk), returned mail and bounced e-mail, letters and the family notice list.
+
+The screen is thin: every read and write is a call to `sro_tui.notices`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    ProgressBar,
+    Select,
+    Static,
+)
+from textual.worker import Worker, WorkerFailed
+
+from sro_tui.models import DELIVERY_STATUSES, NOTICE_METHODS
+from sro_tui.notices import (
+    HOUSEHOLD_STATUSES,
+    HouseholdNotices,
+    filter_households,
+    language_name,
+    letter_language,
+    load_households,
+)
+from sro_tui.roster.households import __doc__ as HOUSEHOLD_RULE
+from sro_tui.ui.widgets.dialogs import YesNoCheckbox
+from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
+
+STATUS_FILTERS = [
+    ("All households", "all"),
+    ("Still to notify", "pending"),
+    ("Returned / bounced", "problem"),
+    ("Notified", "notified"),
+]
+
+
+def household_rule_text() -> str:
+    """The grouping rule as written in `households.py` (one source for code, README and UI)."""
+    text = HOUSEHOLD_RULE or ""
+    return text.split("\n\nHousehold keys")[0].strip()
+
+
+FAMILY_COLUMNS = (
+    FitColumn("", "mark"),
+    FitColumn("Household", "label", min_width=14, max_width=32, keep=1),
+    FitColumn("Guardians", "guardians", min_width=14, max_width=40),
+    FitColumn("Language", "language", min_width=8, max_width=14),
+    FitColumn("Students", "students", min_width=14, max_width=40),
+    FitColumn("Notice", "status", min_width=12, max_width=34, keep=2),  # what the screen is for
+)
+
+
+def household_row(h: HouseholdNotices, marked: bool) -> tuple[str, ...]:
+    notice = h.deciding_notice
+    status = HOUSEHOLD_STATUSES[h.status]
+    if notice is not None:
+        status += f" · {NOTICE_METHODS.get(notice.method, notice.method)} {notice.sent_on}"
+    return (
+        "●" if marked else " ",
+        h.label,
+        ", ".join(g.name for g in h.guardians),
+        h.language or "—",
+        "; ".join(f"{s.name} ({s.grade})" for s in h.students),
+        status,
+    )
+
+
+def household_detail(h: HouseholdNotices) -> str:
+    e = escape
+    lines = [f"[b]{e(h.label)}[/b]", e(h.address or "no mailing address on file"), ""]
+    lines.append("[b]Guardians[/b]")
+    for g in h.guardians:
+        contact = " · ".join(p for p in (g.email, g.phone) if p) or "no e-mail or phone"
+        lines.append(
+            f"  {e(g.name)} — {e(contact)}" + (f" · {e(g.language)}" if g.language else "")
+        )
+    lines += ["", "[b]Students[/b]"]
+    lines += [f"  {e(s.name)} · grade {e(s.grade or '—')} · ID {e(s.sis_id)}" for s in h.students]
+    wanted = h.language_code or "en"
+    letter = language_name(letter_language(wanted))
+    if letter_language(wanted) != wanted:
+        letter += f" (no {language_name(wanted)} template yet)"
+    lines += [
+        "",
+        f"[b]Letter[/b]: {e(letter)}",
+        "",
+        f"[b]This year's notices[/b] ({e(HOUSEHOLD_STATUSES[h.status])})",
+    ]
+    if not h.notices:
+        lines.append("  none yet")
+    for n in h.notices:
+        lines.append(
+            f"  {n.sent_on} {e(NOTICE_METHODS.get(n.method, n.method))} ({e(n.language)})"
+            f" — {e(DELIVERY_STATUSES.get(n.delivery_status, n.delivery_status))}"
+            f" · by {e(n.recorded_by)}"
+        )
+        if n.notes:
+            lines.append(f"    [dim]Note:[/dim] {e(n.notes)}")
+    return "\n".join(lines)
+
+
+class _FormDialog(ModalScreen[Any]):
+    """A small form: subclasses compose the fields and turn them into a result in `result()`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="families_dialog.cancel"),
+    ]
+    TITLE_TEXT = ""
+    CONFIRM = "Record"
+
+    def __init__(self, intro: str = ""):
+        super().__init__()
+        self.intro = intro
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog families-dialog"):
+            yield Static(self.TITLE_TEXT, classes="dialog-title")
+            if self.intro:
+                yield Static(self.intro, classes="dialog-text")
+            yield from self.fields()
+            yield Static("", classes="field-error", id="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.CONFIRM, variant="primary", id="confirm")
+                yield Button("Cancel", id="cancel")
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.query_one("#form-error").display = False
+
+    def show_error(self, text: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(escape(text))
+        error.display = True
+
+    def result(self) -> Any:
+        raise NotImplementedError
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id != "confirm":
+            self.dismiss(None)
+            return
+        try:
+            outcome = self.result()
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return
+        self.dismiss(outcome)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.on_button_pressed(Button.Pressed(self.query_one("#confirm", Button)))
+
+
+def _parse_date(text: str) -> date:
+    """The date a notice went out: as typed (ISO or MM/DD/YYYY), never in the future. A problem
+    is shown in the dialog, which stays open with what was typed."""
+    from sro_tui.records import parse_date
+
+    sent_on = parse_date(text)
+    if sent_on > date.today():
+        raise ValueError(f"{sent_on:%Y-%m-%d} is in the future: give the day the notice went out")
+    return sent_on
+
+
+class RecordNoticeDialog(_FormDialog):
+    """Method, date and a note for the chosen households; dismisses with a dict of them."""
+
+    TITLE_TEXT = "Record the family notice"
+
+    def __init__(self, intro: str, method: str | None = None):
+        super().__init__(intro)
+        self.method = method
+
+    def fields(self) -> ComposeResult:
+        yield Select(
+            [(label, key) for key, label in NOTICE_METHODS.items()],
+            id="notice-method",
+            value=self.method or "paper_home",
+            allow_blank=False,
+            disabled=self.method is not None,
+        )
+        yield Input(date.today().isoformat(), placeholder="YYYY-MM-DD", id="notice-date")
+        yield Input("", placeholder="Note (optional)", id="notice-notes")
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "method": self.query_one("#notice-method", Select).value,
+            "sent_on": _parse_date(self.query_one("#notice-date", Input).value),
+            "notes": self.query_one("#notice-notes", Input).value,
+        }
+
+
+class DeliveryStatusDialog(_FormDialog):
+    """Change the delivery status of one of the household's notices (audited)."""
+
+    TITLE_TEXT = "Delivery status"
+    CONFIRM = "Change"
+
+    def __init__(self, household: HouseholdNotices):
+        super().__init__(
+            f"{household.label}: returned mail and bounced e-mail put the household "
+            "back on the to-do list."
+        )
+        self.household = household
+
+    def fields(self) -> ComposeResult:
+        yield Select(
+            [
+                (
+                    f"{n.sent_on} {NOTICE_METHODS.get(n.method, n.method)} — "
+                    f"{DELIVERY_STATUSES[n.delivery_status]}",
+                    n.notice_id,
+                )
+                for n in self.household.notices
+            ],
+            id="status-notice",
+            allow_blank=False,
+        )
+        yield Select(
+            [(label, key) for key, label in DELIVERY_STATUSES.items()],
+            id="status-value",
+            value="delivered",
+            allow_blank=False,
+        )
+        yield Input(
+            "", placeholder="Reason (e.g. moved, no forwarding address)", id="status-reason"
+        )
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "notice_id": self.query_one("#status-notice", Select).value,
+            "status": self.query_one("#status-value", Select).value,
+            "reason": self.query_one("#status-reason", Input).value,
+        }
+
+
+class SessionDialog(_FormDialog):
+    """Paper notice sent home with every student presented in a session: which one, and when."""
+
+    TITLE_TEXT = "Paper notice sent home with a session's students"
+
+    def __init__(self, sessions: list[tuple[str, int]]):
+        super().__init__("One notice per household of the students checked in to the session.")
+        self.sessions = sessions
+
+    def fields(self) -> ComposeResult:
+        yield Select(self.sessions, id="session-choice", allow_blank=False)
+        yield Input(date.today().isoformat(), placeholder="YYYY-MM-DD", id="notice-date")
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "session_id": self.query_one("#session-choice", Select).value,
+            "sent_on": _parse_date(self.query_one("#notice-date", Input).value),
+        }
+
+
+class FolderDialog(_FormDialog):
+    """Where to write the family notice list or the letters, and which households."""
+
+    CONFIRM = "Write"
+
+    def __init__(self, title: str, intro: str, *, letters: bool = False):
+        super().__init__(intro)
+        self.TITLE_TEXT = title
+        self.letters = letters
+
+    def fields(self) -> ComposeResult:
+        yield Input(str(Path.home() / "sro-tui-exports"), id="folder-path")
+        with Horizontal(classes="switch-row"):
+            yield Static("Only households still to notify:", classes="dialog-text")
+            yield YesNoCheckbox(self.letters, id="folder-pending")
+        if self.letters:
+            yield Select(
+                [("Plain text", "txt"), ("HTML (print from a browser)", "html")],
+                id="folder-format",
+                value="txt",
+                allow_blank=False,
+            )
+
+    def result(self) -> dict[str, Any]:
+        text = self.query_one("#folder-path", Input).value.strip().strip("'\"")
+        if not text:
+            raise ValueError("Type the folder to write into.")
+        out: dict[str, Any] = {
+            "folder": Path(text).expanduser(),
+            "pending": self.query_one("#folder-pending", YesNoCheckbox).value,
+        }
+        if self.letters:
+            out["fmt"] = self.query_one("#folder-format", Select).value
+        return out
+
+
+class RuleDialog(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "close", "Close", id="families_rule.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog families-dialog"):
+            yield Static("How households are grouped", classes="dialog-title")
+            yield Static(escape(household_rule_text()), classes="dialog-text")
+            yield Button("Close", id="close")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class FamiliesScreen(Screen):
+    """Households and this year's family notices: filters, detail, bulk actions, progress."""
+
+    SECTION_TITLE = "Families & notices"
+    CSS_PATH = "families.tcss"
+    DIALOGS = (RecordNoticeDialog, SessionDialog, DeliveryStatusDialog, FolderDialog, RuleDialog)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "record_notice", "Record notice", id="families.record"),
+        Binding("space", "toggle_mark", "Mark row", id="families.mark"),
+        Binding("a", "mark_all_shown", "Mark all", id="families.mark_all"),
+        Binding("E", "email_all", "E-mailed to all", id="families.email_all"),
+        # Not in the footer (no room at 120 columns): the summary line, F1 and ctrl+p name it.
+        Binding(
+            "P",
+            "paper_for_session",
+            "Paper for a session",
+            id="families.session",
+            show=False,
+        ),
+        Binding("s", "delivery_status", "Delivery status", id="families.status"),
+        Binding("x", "export_list", "Export", id="families.export"),
+        Binding("l", "write_letters", "Letters", id="families.letters"),
+        Binding("g", "show_rule", "Household rule", id="families.rule", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.households: list[HouseholdNotices] = []
+        self.shown: list[HouseholdNotices] = []
+        self.marked: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="families-summary", classes="screen-summary")
+        yield ProgressBar(show_eta=False, id="families-progress")
+        with Horizontal(id="families-filters"):
+            yield Select(STATUS_FILTERS, value="all", allow_blank=False, id="filter-status")
+            yield Select([], prompt="Any language", id="filter-language")
+            yield Select([], prompt="Any grade", id="filter-grade")
+        with Horizontal(id="families-body"):
+            yield DataTable(id="families-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="families-detail"):
+                yield Static("", id="families-detail-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()  # the keys (space, n, s …) act on the table's rows
+        self.reload()
+
+    def on_resize(self) -> None:
+        # After the new layout: under 100 columns the detail pane moves, and the table's width
+        # with it.
+        self.call_after_refresh(self._draw_rows)
+
+    def _draw_rows(self) -> None:
+        """The shown households, columns as wide as the table allows (cut text ends in "…")."""
+        rows = [household_row(h, h.household_id in self.marked) for h in self.shown]
+        fill_fitted(self.query_one(DataTable), FAMILY_COLUMNS, rows)
+
+    # --- loading and filtering ----------------------------------------------------------------
+
+    @work(exclusive=True, group="families-load", exit_on_error=False)
+    async def reload(self) -> None:
+        """Load this year's notice list in a thread, then redraw."""
+        try:
+            self.households = await self._in_thread(load_households)
+        except Exception as exc:  # no school yet, say: show why instead of a traceback
+            self.households = []
+            self.query_one("#families-summary", Static).update(escape(str(exc)))
+            return
+        self._fill_filter_choices()
+        self.refilter()
+
+    def _fill_filter_choices(self) -> None:
+        languages = sorted({h.language_code for h in self.households if h.language_code})
+        grades = sorted(
+            {g for h in self.households for g in h.grades},
+            key=lambda g: (len(g) > 2, g.zfill(2) if g.isdigit() else g),
+        )
+        lang_select = self.query_one("#filter-language", Select)
+        grade_select = self.query_one("#filter-grade", Select)
+        keep_lang, keep_grade = lang_select.value, grade_select.value
+        lang_select.set_options([(language_name(code), code) for code in languages])
+        grade_select.set_options([(f"Grade {g}", g) for g in grades])
+        if keep_lang in languages:
+            lang_select.value = keep_lang
+        if keep_grade in grades:
+            grade_select.value = keep_grade
+
+    def _select_value(self, widget_id: str) -> str:
+        value = self.query_one(widget_id, Select).value
+        return "" if value is Select.NULL or value is None else str(value)
+
+    def refilter(self) -> None:
+        self.shown = filter_households(
+            self.households,
+            status=self._select_value("#filter-status") or "all",
+            language=self._select_value("#filter-language"),
+            grade=self._select_value("#filter-grade"),
+        )
+        self._draw_rows()
+        total = len(self.households)
+        notified = sum(1 for h in self.households if h.is_notified)
+        problems = sum(1 for h in self.households if h.status in ("returned", "bounced"))
+        self.query_one("#families-progress", ProgressBar).update(
+            total=max(total, 1), progress=notified
+        )
+        marked = f" · {len(self.marked)} marked" if self.marked else ""
+        self.query_one("#families-summary", Static).update(
+            f"Notified {notified:,} / {total:,} households · {problems:,} returned or bounced · "
+            f"showing {len(self.shown):,}{marked} · one notice per household (g: the rule) · "
+            "P: paper sent home after an assembly"
+        )
+        self._show_detail()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if self.is_mounted:
+            self.refilter()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _current(self) -> HouseholdNotices | None:
+        table = self.query_one(DataTable)
+        if not self.shown or not 0 <= table.cursor_row < len(self.shown):
+            return None
+        return self.shown[table.cursor_row]
+
+    def _show_detail(self) -> None:
+        household = self._current()
+        self.query_one("#families-detail-text", Static).update(
+            household_detail(household) if household else "No household to show."
+        )
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _targets(self) -> list[int]:
+        if self.marked:
+            return sorted(self.marked)
+        household = self._current()
+        return [household.household_id] if household else []
+
+    def action_toggle_mark(self) -> None:
+        household = self._current()
+        if household is None:
+            return
+        self.marked ^= {household.household_id}
+        table = self.query_one(DataTable)
+        table.update_cell_at(
+            (table.cursor_row, 0), "●" if household.household_id in self.marked else " "
+        )
+        if table.cursor_row < len(self.shown) - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+
+    def action_mark_all_shown(self) -> None:
+        ids = {h.household_id for h in self.shown}
+        self.marked = set() if ids <= self.marked else self.marked | ids
+        self.refilter()
+
+    def action_record_notice(self) -> None:
+        targets = self._targets()
+        if not targets:
+            self.notify("No household chosen.", severity="warning")
+            return
+        if self.marked:
+            intro = f"{len(targets)} marked household(s)."
+        else:  # the label alone is often shared ("Aden household"): say whose and where
+            h = self.shown[self.query_one(DataTable).cursor_row]
+            guardians = ", ".join(g.name for g in h.guardians if g.name)
+            intro = " · ".join(p for p in (h.label, guardians, h.address) if p) + "."
+        intro = escape(intro)
+        self.app.push_screen(
+            RecordNoticeDialog(intro), lambda values: self._record(targets, values)
+        )
+
+    def action_email_all(self) -> None:
+        with_email = sum(1 for h in self.households if h.emails)
+        self.app.push_screen(
+            RecordNoticeDialog(
+                f"E-mailed to every household with an e-mail address "
+                f"({with_email:,} of {len(self.households):,}).",
+                method="email",
+            ),
+            lambda values: self._record(
+                [h.household_id for h in self.households if h.emails], values
+            ),
+        )
+
+    def _record(self, targets: list[int], values: dict[str, Any] | None) -> None:
+        if values:
+            self._run_and_report(self._do_record, targets, values)
+
+    @staticmethod
+    def _do_record(targets: list[int], values: dict[str, Any]) -> str:
+        from sro_tui.notices import record_notices
+
+        return record_notices(targets, **values).summary()
+
+    def action_paper_for_session(self) -> None:
+        from sro_tui.models import PresentationSession
+        from sro_tui.records import current_year
+
+        year = current_year()
+        sessions = [
+            (f"{s.held_on} {s.title}" + (f" ({s.place})" if s.place else ""), s.id)
+            for s in PresentationSession.select()
+            .where(PresentationSession.school_year == year)
+            .order_by(PresentationSession.held_on.desc())
+        ]
+        if not sessions:
+            self.notify("No presentation session this school year yet.", severity="warning")
+            return
+        self.app.push_screen(
+            SessionDialog(sessions),
+            lambda values: values and self._run_and_report(self._do_session, values),
+        )
+
+    @staticmethod
+    def _do_session(values: dict[str, Any]) -> str:
+        from sro_tui.notices import record_paper_notices_for_session
+
+        return record_paper_notices_for_session(
+            values["session_id"], sent_on=values["sent_on"]
+        ).summary()
+
+    def action_delivery_status(self) -> None:
+        household = self._current()
+        if household is None or not household.notices:
+            self.notify("This household has no notice recorded this year.", severity="warning")
+            return
+        self.app.push_screen(DeliveryStatusDialog(household), self._change_status)
+
+    def _change_status(self, values: dict[str, Any] | None) -> None:
+        if values:
+            self._run_and_report(self._do_change_status, values)
+
+    @staticmethod
+    def _do_change_status(values: dict[str, Any]) -> str:
+        from sro_tui.notices import change_delivery_status
+
+        notice = change_delivery_status(
+            values["notice_id"], values["status"], reason=values["reason"]
+        )
+        return f"Notice marked {DELIVERY_STATUSES[notice.delivery_status].lower()}."
+
+    def action_export_list(self) -> None:
+        self.app.push_screen(
+            FolderDialog(
+                "Family notice list",
+                "One row per household for the district office "
+                "(UTF-8 CSV, opens in Excel). Only what a notice needs.",
+            ),
+            lambda values: values and self._run_and_report(self._do_export, values),
+        )
+
+    @staticmethod
+    def _do_export(values: dict[str, Any]) -> str:
+        from sro_tui.notices import export_family_notice_list
+
+        path = export_family_notice_list(values["folder"], pending_only=values["pending"])
+        return f"Family notice list written to {path}"
+
+    def action_write_letters(self) -> None:
+        self.app.push_screen(
+            FolderDialog(
+                "Family letters", "One file per language, one letter per page.", letters=True
+            ),
+            lambda values: values and self._run_and_report(self._do_letters, values),
+        )
+
+    def _do_letters(self, values: dict[str, Any]) -> str:
+        from sro_tui.notices import write_letters
+
+        chosen = None if values["pending"] else [h.household_id for h in self.households]
+        files = write_letters(values["folder"], chosen, fmt=values["fmt"])
+        if not files:
+            return "No household to write a letter for."
+        fallback = sum(f.in_english_instead for f in files)
+        note = f" ({fallback} in English: no template in their language yet)" if fallback else ""
+        return (
+            f"{sum(f.letters for f in files)} letter(s) in {len(files)} file(s) written to "
+            f"{files[0].path.parent}{note}"
+        )
+
+    def action_show_rule(self) -> None:
+        self.app.push_screen(RuleDialog())
+
+    # --- running core work --------------------------------------------------------------------
+
+    @work(exclusive=True, group="families-write", exit_on_error=False)
+    async def _run_and_report(self, function: Any, *args: Any) -> None:
+        try:
+            message = await self._in_thread(function, *args)
+        except Exception as exc:  # a refused action: say why, change nothing
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.marked.clear()
+        self.notify(message)
+        self.reload()
+
+    async def _in_thread(self, function: Any, *args: Any) -> Any:
+        database = self.app.database  # type: ignore[attr-defined]
+
+        def run() -> Any:
+            with database.connection_context():
+                return function(*args)
+
+        worker: Worker = self.run_worker(
+            run, thread=True, group="families-core", exit_on_error=False
+        )
+        try:
+            return await worker.wait()
+        except WorkerFailed as failed:
+            raise failed.error from None

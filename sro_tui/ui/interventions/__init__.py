@@ -1,0 +1,1 @@
+"""The interventions section of the app."""

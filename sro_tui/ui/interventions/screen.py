@@ -1,0 +1,463 @@
+"""Intervention requests: the list with its filters, a detail pane, and the actions on a request
+(new, open/amend, history, review, export). Every read and write goes through the core
+(`sro_tui.interventions`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import ClassVar
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+
+from sro_tui import policy
+from sro_tui.exchange import ExchangeError
+from sro_tui.interventions import (
+    RequestFilter,
+    RequestRefused,
+    RequestRow,
+    export_requests,
+    form_from_request,
+    list_requests,
+    record_discipline_outcome,
+    request_history,
+    review_request,
+    stored_findings,
+)
+from sro_tui.models import REQUEST_STATUSES, InterventionRequest
+from sro_tui.records import ValidationError, list_staff, parse_date
+from sro_tui.ui.interventions.dialogs import ExportDialog, HistoryScreen, TextPromptDialog
+from sro_tui.ui.interventions.form import InterventionForm
+from sro_tui.ui.interventions.sections import SEVERITY_MARK
+from sro_tui.ui.widgets.dialogs import ChoiceDialog
+from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
+
+CRITERION_FILTER = [(c.label, c.id) for c in policy.CRITERIA.values()] + [
+    ("Staff-initiated emergency", policy.STAFF_INITIATED_EMERGENCY)
+]
+YES_NO_FILTER = [("Yes", "yes"), ("No", "no")]
+MAX_ROWS = 500
+SHORT_CRITERION = {
+    "danger_to_others": "Danger to others",
+    "disruption": "Disruption",
+    "emergency_3432": "Emergency (3432)",
+}
+SHORT_STATUS = {
+    "draft": "Draft",
+    "submitted": "Submitted",
+    "reviewed": "Reviewed",
+    "refused": "Refused",
+}
+
+
+def criterion_short(row: RequestRow) -> str:
+    text = SHORT_CRITERION.get(row.criterion, "—")
+    return f"{text}, unasked" if row.staff_initiated_emergency else text
+
+
+def _tri(select: Select) -> bool | None:
+    value = select.value
+    return {"yes": True, "no": False}.get(value) if isinstance(value, str) else None
+
+
+def _date(box: Input) -> date | None:
+    """The date typed in a filter box (ISO or MM/DD/YYYY); a box that is not a date yet (still
+    being typed, say) filters nothing and is marked invalid so it does not silently mislead."""
+    text = box.value.strip()
+    try:
+        found = parse_date(text) if text else None
+    except ValueError:
+        found = None
+    box.set_class(bool(text) and found is None, "-invalid")
+    return found
+
+
+DISCIPLINE_WORDS = {True: "yes", False: "no", None: "not recorded yet"}
+REQUEST_COLUMNS = (
+    FitColumn("When", "when"),
+    FitColumn("Status", "status"),
+    FitColumn("Criterion", "criterion", min_width=10),
+    FitColumn("Students", "students", min_width=12, max_width=40),
+    FitColumn("Flags", "flags"),
+)
+
+
+class InterventionsScreen(Screen):
+    """Requests for intervention this school year: filter, open, review, amend, export."""
+
+    SECTION_TITLE = "Intervention requests"
+    CSS_PATH = "interventions.tcss"
+    AUTO_FOCUS = "#interventions-table"  # the list first; "/" goes to the filters
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_request", "New request", id="interventions.new"),
+        Binding("enter", "open_request", "Open / amend", id="interventions.open", show=False),
+        Binding("o", "open_request", "Open / amend", id="interventions.open_o"),
+        Binding("h", "history", "History", id="interventions.history"),
+        Binding("v", "review", "Review", id="interventions.review"),
+        Binding("d", "discipline_outcome", "Discipline followed?", id="interventions.discipline"),
+        Binding("x", "export", "Export", id="interventions.export"),
+        Binding("slash", "focus_filters", "Filters", id="interventions.filters"),
+        Binding("ctrl+l", "clear_filters", "Clear filters", id="interventions.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[RequestRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filter-bar"):
+            yield Select(
+                [(v, k) for k, v in REQUEST_STATUSES.items()],
+                prompt="Any status",
+                id="flt-status",
+                compact=True,
+            )
+            yield Select(CRITERION_FILTER, prompt="Any criterion", id="flt-criterion", compact=True)
+            yield Input(placeholder="From date", id="flt-from", compact=True)
+            yield Input(placeholder="To date", id="flt-to", compact=True)
+            yield Select(
+                [(s.display_name, s.id) for s in list_staff(include_inactive=True)],
+                prompt="Any staff",
+                id="flt-staff",
+                compact=True,
+            )
+        with Horizontal(id="filter-bar-2"):
+            yield Input(placeholder="Student name or ID", id="flt-student", compact=True)
+            yield Input(
+                placeholder="Text in place / requester / facts", id="flt-text", compact=True
+            )
+            yield Select(YES_NO_FILTER, prompt="Findings?", id="flt-findings", compact=True)
+            yield Select(YES_NO_FILTER, prompt="Law enforcement?", id="flt-le", compact=True)
+            yield Checkbox("R/I deadline open", id="flt-restraint", compact=True)
+        yield Static("", id="interventions-summary", classes="screen-summary")
+        with Horizontal(id="interventions-body"):
+            yield DataTable(id="interventions-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="request-detail"):
+                yield Static("", id="request-detail-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#request-detail").border_title = "Request"
+        self.reload()
+        # The student filter looks names up in the app's roster index, built on first need.
+        if getattr(self.app, "student_index", None) is None and hasattr(
+            self.app, "request_students"
+        ):
+            self.app.request_students()  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # --- the list -----------------------------------------------------------------------------
+
+    def current_filter(self) -> RequestFilter:
+        q = self.query_one
+        status, criterion = q("#flt-status", Select).value, q("#flt-criterion", Select).value
+        staff = q("#flt-staff", Select).value
+        f = RequestFilter(
+            status=status if isinstance(status, str) else None,
+            criterion=criterion if isinstance(criterion, str) else None,
+            date_from=_date(q("#flt-from", Input)),
+            date_to=_date(q("#flt-to", Input)),
+            staff_id=staff if isinstance(staff, int) else None,
+            has_findings=_tri(q("#flt-findings", Select)),
+            law_enforcement=_tri(q("#flt-le", Select)),
+            open_restraint_deadline=True if q("#flt-restraint", Checkbox).value else None,
+            text=q("#flt-text", Input).value,
+        )
+        student_text = q("#flt-student", Input).value.strip()
+        index = getattr(self.app, "student_index", None)
+        if student_text and index is not None:
+            found = index.search(student_text, limit=1, active_only=False)
+            f.student_id = found[0].student.student_id if found else -1
+        return f
+
+    def reload(self, select_id: int | None = None) -> None:
+        """Query the list again with the filters (SQL-side, a few ms) and redraw."""
+        table = self.query_one(DataTable)
+        keep = select_id if select_id is not None else self.selected_id()
+        # A table of thousands of rows is slow to draw and no one reads it: narrow the filters.
+        self.rows = list_requests(self.current_filter(), limit=MAX_ROWS + 1)
+        more = len(self.rows) > MAX_ROWS
+        self.rows = self.rows[:MAX_ROWS]
+        self._table_rows = [
+            (
+                f"{r.occurred_at:%Y-%m-%d %H:%M}" if r.occurred_at else "(no time)",
+                SHORT_STATUS.get(r.status, r.status),
+                criterion_short(r),
+                ", ".join(r.students) or "—",
+                " ".join(
+                    flag
+                    for flag, on_ in (
+                        ("!" + str(r.reason_findings), r.reason_findings),
+                        ("LE", r.law_enforcement),
+                        ("R/I", r.restraint_open),
+                    )
+                    if on_
+                ),
+            )
+            for r in self.rows
+        ]
+        self._draw_rows()
+        ids = [r.id for r in self.rows]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep))
+        waiting = sum(1 for r in self.rows if r.status == "submitted")
+        self.query_one("#interventions-summary", Static).update(
+            (
+                f"{'first ' if more else ''}{len(self.rows)} request(s) shown · "
+                f"{waiting} awaiting review · "
+                "n new · Enter open/amend · h history · v review · d discipline followed? · "
+                "x export · / filters"
+                if self.rows
+                else "No requests match. Press n to log a new request."
+            )
+            + (
+                " · A date filter is not a date (write YYYY-MM-DD or MM/DD/YYYY): not applied."
+                if self.query("#flt-from.-invalid, #flt-to.-invalid")
+                else ""
+            )
+        )
+        self.show_detail()
+
+    def _draw_rows(self) -> None:
+        """The listed requests, columns fitted to the table (cut names end in "…")."""
+        fill_fitted(self.query_one(DataTable), REQUEST_COLUMNS, getattr(self, "_table_rows", []))
+
+    def on_resize(self) -> None:
+        # After the new layout: under 100 columns the detail moves under the list.
+        self.call_after_refresh(self._draw_rows)
+
+    @on(Input.Changed, "#filter-bar Input, #filter-bar-2 Input")
+    @on(Select.Changed, "#filter-bar Select, #filter-bar-2 Select")
+    @on(Checkbox.Changed, "#flt-restraint")
+    def _filter_changed(self) -> None:
+        self.reload()
+
+    def selected_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row].id
+
+    def selected_request(self) -> InterventionRequest | None:
+        request_id = self.selected_id()
+        return (
+            InterventionRequest.get_or_none(InterventionRequest.id == request_id)
+            if request_id is not None
+            else None
+        )
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self.show_detail()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open_request()
+
+    def show_detail(self) -> None:
+        box = self.query_one("#request-detail-text", Static)
+        request = self.selected_request()
+        if request is None:
+            box.update("")
+            return
+        box.update(detail_markup(request))
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _after_form(self, saved: InterventionRequest | None) -> None:
+        self.reload(select_id=saved.id if saved else None)
+
+    def action_new_request(self) -> None:
+        self.app.push_screen(InterventionForm(), self._after_form)
+
+    def action_open_request(self) -> None:
+        request = self.selected_request()
+        if request is None:
+            self.notify("Choose a request first.", severity="warning")
+            return
+        self.app.push_screen(InterventionForm(request), self._after_form)
+
+    def action_history(self) -> None:
+        request = self.selected_request()
+        if request is None:
+            return
+        title = f"{request.occurred_at:%Y-%m-%d %H:%M}" if request.occurred_at else "request"
+        self.app.push_screen(HistoryScreen(title, request_history(request)))
+
+    def action_discipline_outcome(self) -> None:
+        """Record whether student discipline followed (the annual report counts it)."""
+        request = self.selected_request()
+        if request is None:
+            self.notify("Choose a request first.", severity="warning")
+            return
+        if request.status not in ("submitted", "reviewed"):
+            self.notify(
+                "A discipline outcome is recorded once a request is submitted.", severity="warning"
+            )
+            return
+
+        when = f"{request.occurred_at:%Y-%m-%d %H:%M}" if request.occurred_at else "(no time)"
+        row = next((r for r in self.rows if r.id == request.id), None)
+        students = ", ".join(row.students) if row else ""
+
+        def done(answer: object) -> None:
+            if answer is ChoiceDialog.CANCELLED:
+                return
+            try:
+                record_discipline_outcome(request, answer)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                self.notify(str(exc), title="Not recorded", severity="error", timeout=10)
+                return
+            self.notify(f"Student discipline followed: {DISCIPLINE_WORDS[answer]}.")
+            self.reload(select_id=request.id)
+
+        self.app.push_screen(
+            ChoiceDialog(
+                f"Did student discipline follow the incident of {when}"
+                f"{' at ' + escape(request.location) if request.location else ''}"
+                f"{' (' + escape(students) + ')' if students else ''}? Discipline is the "
+                "principal's decision, recorded in the SIS; here only yes or no is kept, for the "
+                "annual report (RCW 28A.320.1241).",
+                [("Yes", True), ("No", False), ("Not decided yet", None)],
+                current=request.resulted_in_discipline,
+            ),
+            done,
+        )
+
+    def action_review(self) -> None:
+        request = self.selected_request()
+        if request is None:
+            return
+        if request.status != "submitted":
+            self.notify(
+                f"Only a submitted request is reviewed (this one: {request.status}).",
+                severity="warning",
+            )
+            return
+
+        def done(note: str | None) -> None:
+            if note is None:
+                return
+            try:
+                review_request(request, note)
+            except (RequestRefused, ValidationError) as exc:
+                self.notify(str(exc), title="Not reviewed", severity="error", timeout=10)
+                return
+            self.notify("Reviewed.")
+            self.reload(select_id=request.id)
+
+        self.app.push_screen(
+            TextPromptDialog(
+                "Review this request: your note is kept with it (Policy 4311: the principal "
+                "maintains order and handles discipline).",
+                "Review note",
+                "Mark reviewed",
+            ),
+            done,
+        )
+
+    def action_export(self) -> None:
+        folder = Path.cwd() / "exports"
+
+        def chosen(result: tuple[Path, bool] | None) -> None:
+            if result is not None:
+                self.run_export(*result)
+
+        self.app.push_screen(ExportDialog(folder), chosen)
+
+    @work(thread=True, exclusive=True, group="interventions-export", exit_on_error=False)
+    def run_export(self, folder: Path, deidentified: bool) -> None:
+        with self.app.database.connection_context():  # type: ignore[attr-defined]
+            try:
+                paths = export_requests(folder, deidentified=deidentified)
+            except (ExchangeError, ValidationError) as exc:
+                self.app.call_from_thread(
+                    self.notify, str(exc), title="Export failed", severity="error", timeout=12
+                )
+                return
+        names = "\n".join(p.name for p in paths)
+        self.app.call_from_thread(
+            self.notify, f"Wrote to {folder}:\n{names}", title="Exported", timeout=10
+        )
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#flt-status", Select).focus()
+
+    def action_clear_filters(self) -> None:
+        for box in self.query("#filter-bar Input, #filter-bar-2 Input").results(Input):
+            box.value = ""
+        for select in self.query("#filter-bar Select, #filter-bar-2 Select").results(Select):
+            select.clear()
+        self.query_one("#flt-restraint", Checkbox).value = False
+        self.query_one(DataTable).focus()
+
+
+def detail_markup(request: InterventionRequest) -> str:
+    """The selected request in a few lines, with its stored findings and open deadlines."""
+    form = form_from_request(request)
+    crit = policy.CRITERIA.get(form.criterion or "")
+    lines = [
+        f"[b]{REQUEST_STATUSES.get(request.status, request.status)}[/] · version {request.version}",
+        f"When: {form.occurred_at:%Y-%m-%d %H:%M}" if form.occurred_at else "When: —",
+        f"Where: {escape(form.location or '—')}"
+        + ("" if form.on_premises is not False else " (off premises)"),
+        "Staff-initiated emergency"
+        if form.staff_initiated_emergency
+        else f"Asked by: {escape(form.requested_by_name or '—')} "
+        f"({policy.REQUESTER_ROLES.get(form.requested_by_role or '', '—')})",
+        f"Criterion: {crit.label if crit else '—'}",
+        f"Facts: {escape(form.facts or '—')}",
+        "Done: "
+        + (
+            ", ".join(
+                policy.ACTIONS.get(a) or policy.DISCIPLINARY_ACTIONS.get(a, a) for a in form.actions
+            )
+            or "—"
+        ),
+        f"Outcome: {escape(form.outcome or '—')}",
+    ]
+    for activity in form.law_enforcement:
+        kind = policy.LAW_ENFORCEMENT_ACTIVITIES[activity.kind].label
+        access = policy.ATTORNEY_ACCESS_ANSWERS.get(activity.attorney_access or "", "—")
+        lines.append(f"[b]{kind}[/]: attorney: {access}")
+    if request.review_note:
+        lines.append(f"Review: {escape(request.review_note)} ({escape(request.reviewed_by)})")
+    if request.status in ("submitted", "reviewed"):
+        lines.append(
+            f"Student discipline followed: {DISCIPLINE_WORDS[request.resulted_in_discipline]}"
+            + (" (d to record)" if request.resulted_in_discipline is None else "")
+        )
+    # Advice is for the form; deadlines are shown live below. Here: what needed a reason, and why.
+    findings = [f for f in stored_findings(request) if f.severity is not policy.Severity.ADVICE]
+    for f in findings:
+        reason = form.acknowledged_reasons.get(f.key) or form.acknowledged_reasons.get(f.check_id)
+        lines.append(f"\n{SEVERITY_MARK[f.severity][0]} {escape(f.message)}")
+        if reason:
+            lines.append(f"[green]Reason:[/] {escape(reason)}")
+    if form.restraint is not None:
+        r = form.restraint
+        started = r.started_at or form.occurred_at
+        if started is not None:
+            lines.append("\n[b]Restraint/isolation steps (RCW 28A.600.485)[/]")
+            now = datetime.now()
+            for d in policy.restraint_deadlines(
+                started,
+                administrator_informed_at=r.administrator_informed_at,
+                written_report_filed_at=r.written_report_filed_at,
+                family_told_verbally_at=r.family_told_verbally_at,
+                family_told_in_writing_at=r.family_told_in_writing_at,
+            ):
+                status = d.status(now)
+                colour = {"met": "green", "overdue": "red"}.get(status, "yellow")
+                due = d.due_text if d.as_soon_as_possible else f"by {d.due_at:%a %m-%d %H:%M}"
+                lines.append(f"[{colour}]{status}[/]: {d.label} ({due})")
+    return "\n".join(lines)

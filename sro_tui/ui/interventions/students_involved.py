@@ -1,0 +1,189 @@
+"""The "students involved" part of the intervention form: search the roster as you type (the
+in-memory StudentIndex), arrows move through the matches and Enter adds the highlighted one; or
+describe an unknown person. Each person is a subject of the request or another student involved
+(Ctrl+R), and can be removed (Ctrl+D)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from sro_tui.interventions import InvolvedStudent
+from sro_tui.models import Student
+
+ROLE_WORDS = {"subject": "Subject", "other": "Other"}
+
+
+class StudentsInvolved(Vertical):
+    """Who the request concerns; posts `StudentsInvolved.Changed` after every change."""
+
+    DEFAULT_CSS = """
+    StudentsInvolved { height: auto; }
+    StudentsInvolved #student-matches { height: auto; max-height: 8; }
+    StudentsInvolved #involved { height: auto; max-height: 8; border: round $primary; }
+    StudentsInvolved Input { margin-bottom: 1; background: $boost; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "toggle_role", "Subject/other", id="students_involved.role"),
+        Binding("ctrl+d", "remove", "Remove person", id="students_involved.remove"),
+        # While typing a name: arrows move through the matches, Enter adds the highlighted one.
+        Binding("down", "move_match(1)", "Next match", id="students_involved.next", show=False),
+        Binding("up", "move_match(-1)", "Previous match", id="students_involved.prev", show=False),
+    ]
+
+    class Changed(Message):
+        """The list of people involved changed."""
+
+    def __init__(self, students: list[InvolvedStudent], **kwargs):
+        super().__init__(**kwargs)
+        names = {
+            s.id: f"{s.display_name} ({s.sis_id})"
+            for s in Student.select().where(
+                Student.id.in_([i.student_id for i in students if i.student_id])
+            )
+        }
+        self.involved: list[tuple[InvolvedStudent, str]] = [
+            (
+                i,
+                names.get(i.student_id, "")
+                if i.student_id
+                else f"Unknown: {i.unknown_person_description}",
+            )
+            for i in students
+        ]
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder="Type a name or student ID; arrows pick, Enter adds",
+            id="student-search",
+            compact=True,
+        )
+        yield OptionList(id="student-matches")
+        yield Input(
+            placeholder="…or describe an unknown person, Enter adds",
+            id="unknown-person",
+            compact=True,
+        )
+        yield OptionList(id="involved")
+
+    def on_mount(self) -> None:
+        self.query_one("#student-matches", OptionList).display = False
+        self._redraw()
+        # The app builds the roster index on first need; search again when it arrives.
+        changed = getattr(self.app, "students_changed", None)
+        if changed is not None:
+            changed.subscribe(self, self._index_ready)
+        if getattr(self.app, "student_index", None) is None and hasattr(
+            self.app, "request_students"
+        ):
+            self.app.request_students()  # type: ignore[attr-defined]
+
+    def _index_ready(self, _index) -> None:
+        self._search(self.query_one("#student-search", Input).value)
+
+    @property
+    def students(self) -> list[InvolvedStudent]:
+        return [involved for involved, _ in self.involved]
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()  # typing a search is not a change to the request
+        if event.input.id == "student-search":
+            self._search(event.value)
+
+    def _search(self, text: str) -> None:
+        matches = self.query_one("#student-matches", OptionList)
+        matches.clear_options()
+        index = getattr(self.app, "student_index", None)
+        if not text.strip() or index is None:
+            matches.display = False
+            return
+        found = index.search(text, limit=6)
+        matches.add_options(
+            [
+                Option(
+                    f"{m.student.display_name} · {m.student.sis_id} · grade {m.student.grade}",
+                    id=str(m.student.student_id),
+                )
+                for m in found
+            ]
+        )
+        matches.display = bool(found)
+        if found:
+            matches.highlighted = 0
+
+    def action_move_match(self, step: int) -> None:
+        matches = self.query_one("#student-matches", OptionList)
+        if not matches.display or not matches.option_count:
+            return
+        current = matches.highlighted or 0
+        matches.highlighted = max(0, min(matches.option_count - 1, current + step))
+
+    @on(Input.Submitted, "#student-search")
+    def _add_first_match(self, event: Input.Submitted) -> None:
+        event.stop()
+        matches = self.query_one("#student-matches", OptionList)
+        if matches.option_count:
+            option = matches.get_option_at_index(matches.highlighted or 0)
+            self._add_student(int(option.id or 0), str(option.prompt))
+
+    @on(OptionList.OptionSelected, "#student-matches")
+    def _pick_match(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._add_student(int(event.option.id or 0), str(event.option.prompt))
+
+    def _add_student(self, student_id: int, label: str) -> None:
+        if any(i.student_id == student_id for i, _ in self.involved):
+            self.notify("That student is already listed.", severity="warning")
+            return
+        role = "subject" if not self.involved else "other"
+        self.involved.append((InvolvedStudent(student_id, role=role), label.split(" · grade")[0]))
+        self.query_one("#student-search", Input).value = ""
+        self._changed()
+
+    @on(Input.Submitted, "#unknown-person")
+    def _add_unknown(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if text:
+            self.involved.append((InvolvedStudent(None, text, "other"), f"Unknown: {text}"))
+            event.input.value = ""
+            self._changed()
+
+    def _changed(self) -> None:
+        self._redraw()
+        self.post_message(self.Changed())
+
+    def _redraw(self) -> None:
+        box = self.query_one("#involved", OptionList)
+        box.clear_options()
+        box.add_options([f"{ROLE_WORDS[i.role]:<8}{escape(label)}" for i, label in self.involved])
+        box.display = bool(self.involved)
+        box.border_title = "Ctrl+R subject/other · Ctrl+D remove"
+
+    def _selected(self) -> int | None:
+        box = self.query_one("#involved", OptionList)
+        if not self.involved:
+            return None
+        return box.highlighted if box.highlighted is not None else len(self.involved) - 1
+
+    def action_toggle_role(self) -> None:
+        index = self._selected()
+        if index is not None:
+            involved, _ = self.involved[index]
+            involved.role = "other" if involved.role == "subject" else "subject"
+            self._changed()
+
+    def action_remove(self) -> None:
+        index = self._selected()
+        if index is not None:
+            self.involved.pop(index)
+            self._changed()

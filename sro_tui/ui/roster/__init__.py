@@ -1,0 +1,1 @@
+"""The roster section of the app."""

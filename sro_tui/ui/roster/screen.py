@@ -1,0 +1,352 @@
+"""Roster: find a student as you type, see guardians and households, import a roster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from peewee import JOIN
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Static
+from textual.worker import Worker, WorkerFailed
+
+from sro_tui.models import Guardian, Household, Student, StudentGuardian
+from sro_tui.search import IndexedStudent, StudentIndex
+from sro_tui.ui.navigation import IMPORT_ROSTER_KEY
+from sro_tui.ui.roster.import_dialogs import (
+    ChooseSchoolDialog,
+    ImportPathDialog,
+    ImportPreviewDialog,
+    ImportProblemsDialog,
+    SchoolCodeDialog,
+)
+
+MAX_ROWS = 200  # rows drawn at once: more is slow to draw and nobody scrolls that far
+
+
+def student_row(s: IndexedStudent) -> tuple[str, ...]:
+    name = f"{s.last_name}, {s.first_name}"
+    if s.preferred_name and s.preferred_name != s.first_name:
+        name += f" ({s.preferred_name})"
+    return (name, s.sis_id, s.grade, s.homeroom, "" if s.active else "inactive")
+
+
+def student_detail(student_id: int) -> str:
+    """The detail pane for one student (markup): who, where, guardians, households.
+
+    Demographics are left out on purpose: the roster screen shows what the office needs to
+    reach a family, nothing more (minimum necessary).
+    """
+    student = Student.get_or_none(Student.id == student_id)
+    if student is None:
+        return "This student is no longer in the database."
+    e = escape
+    lines = [f"[b]{e(student.display_name)}[/b]", ""]
+    legal = " ".join(p for p in (student.first_name, student.middle_name, student.last_name) if p)
+    lines.append(f"Legal name: {e(legal)}")
+    if student.preferred_name:
+        lines.append(f"Preferred name: {e(student.preferred_name)}")
+    lines.append(f"Student ID: {e(student.sis_id)}")
+    lines.append(f"Grade: {e(student.grade or '—')} · Homeroom: {e(student.homeroom or '—')}")
+    lines.append("Status: " + ("active" if student.active else "[b]inactive[/b] (left the school)"))
+    links = list(
+        StudentGuardian.select(StudentGuardian, Guardian, Household)
+        .join(Guardian)
+        .join(Household, JOIN.LEFT_OUTER, on=(Guardian.household == Household.id))
+        .where(StudentGuardian.student == student)
+        .order_by(Guardian.last_name, Guardian.first_name)
+    )
+    lines += ["", f"[b]Guardians[/b] ({len(links)})"]
+    if not links:
+        lines.append("  none on file — no family notice can reach this student's home")
+    households: dict[int, Household] = {}
+    for link in links:
+        g = link.guardian
+        relationship = f" — {e(link.relationship)}" if link.relationship else ""
+        inactive = " (inactive)" if not g.active else ""
+        lines.append(f"  [b]{e(g.display_name or '(no name)')}[/b]{relationship}{inactive}")
+        contact = " · ".join(e(p) for p in (g.phone, g.email) if p)
+        lines.append(f"    {contact or 'no phone or e-mail on file'}")
+        language = f"Language: {e(g.preferred_language)}" if g.preferred_language else ""
+        notices = "receives notices" if link.receives_notices else "does not receive notices"
+        lines.append("    " + " · ".join(p for p in (language, notices) if p))
+        lines.append(f"    {e(g.mailing_address or 'no mailing address on file')}")
+        household = g.household if g.household_id else None
+        if household is not None:
+            households[household.id] = household
+    lines += ["", f"[b]Household{'s' if len(households) != 1 else ''}[/b] ({len(households)})"]
+    if not households:
+        lines.append("  none")
+    for household in households.values():
+        where = f" — {e(household.address)}" if household.address else ""
+        lines.append(f"  {e(household.label)}{where}")
+    if len(households) > 1:
+        lines.append("  (each household gets its own notice)")
+    return "\n".join(lines)
+
+
+class RosterScreen(Screen):
+    """Search-as-you-type over the school's students, with detail and roster import."""
+
+    SECTION_TITLE = "Roster"
+    DIALOGS = (
+        ImportPathDialog,
+        ChooseSchoolDialog,
+        SchoolCodeDialog,
+        ImportPreviewDialog,
+        ImportProblemsDialog,
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(IMPORT_ROSTER_KEY, "import_roster", "Import roster", id="roster.import"),
+        Binding("ctrl+f", "focus_search", "Find", id="roster.find", show=False),
+        Binding("escape", "clear_search", "Clear search", id="roster.clear", show=False),
+        Binding(
+            "ctrl+t",
+            "toggle_inactive",
+            "Inactive",
+            id="roster.toggle_inactive",
+            tooltip="Show or hide students who left the school",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index: StudentIndex | None = None
+        self.show_inactive = False
+        self._row_ids: list[int] = []
+        self._last_import_path = ""
+        self._importing = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="roster-body"):
+            with Vertical(id="roster-list"):
+                yield Input(placeholder="Search by name or student ID…", id="roster-search")
+                yield DataTable(id="roster-results", cursor_type="row", zebra_stripes=True)
+                yield Static("Loading the roster…", id="roster-more")
+            with VerticalScroll(id="student-detail-pane"):
+                yield Static(
+                    "Choose a student to see guardians and households.", id="student-detail"
+                )
+        with Horizontal(id="import-progress"):
+            yield Label("Importing…", id="import-progress-label")
+            yield ProgressBar(id="import-progress-bar", show_eta=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Name", key="name", width=26)
+        table.add_column("ID", key="id", width=10)
+        table.add_column("Gr", key="grade", width=3)
+        table.add_column("Homeroom", key="homeroom", width=9)
+        table.add_column("", key="status", width=8)
+        self.query_one("#import-progress").display = False
+        self.query_one("#roster-search", Input).focus()
+        self.app.students_changed.subscribe(self, self.students_loaded)  # type: ignore[attr-defined]
+        if self.app.student_index is not None:  # type: ignore[attr-defined]
+            self.students_loaded(self.app.student_index)  # type: ignore[attr-defined]
+        else:
+            self.app.request_students()  # type: ignore[attr-defined]
+
+    def students_loaded(self, index: StudentIndex) -> None:
+        """The app (re)built the index: search it from now on."""
+        self.index = index
+        self.show_results(self.query_one("#roster-search", Input).value)
+
+    # --- search ---------------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "roster-search":
+            self.show_results(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter in the search box: go to the results (the first one is highlighted).
+        if event.input.id == "roster-search" and self._row_ids:
+            self.query_one(DataTable).focus()
+
+    def matching_students(self, query: str) -> list[IndexedStudent]:
+        """Students for this query, best first; the whole roster by name when it is empty."""
+        if self.index is None:
+            return []
+        active_only = not self.show_inactive
+        if not query.strip():
+            students = [s for s in self.index.students if s.active or not active_only]
+            students.sort(key=lambda s: (not s.active, s.sort_key))
+            return students
+        matches = self.index.search(query, limit=len(self.index), active_only=active_only)
+        return [m.student for m in matches]
+
+    def show_results(self, query: str) -> None:
+        """Fill the table with the first MAX_ROWS matches in one batch."""
+        table = self.query_one(DataTable)
+        more = self.query_one("#roster-more", Static)
+        if self.index is None:
+            more.update("Loading the roster…")
+            return
+        students = self.matching_students(query)
+        shown = students[:MAX_ROWS]
+        table.clear()
+        table.add_rows([student_row(s) for s in shown])
+        self._row_ids = [s.student_id for s in shown]
+        total = len(self.index)
+        which = "students" if self.show_inactive else "active students"
+        if total == 0:
+            more.update(f"No students yet. Press {IMPORT_ROSTER_KEY} to import a roster.")
+        elif not students:
+            more.update(f"No student matches “{escape(query.strip())}”.")
+        elif len(students) > len(shown):
+            more.update(
+                f"{len(students) - len(shown):,} more — keep typing "
+                f"({len(students):,} {which} match)"
+            )
+        else:
+            more.update(f"{len(students):,} {which}" + (" match" if query.strip() else ""))
+        if shown:
+            self.show_student(shown[0].student_id)
+        else:
+            self.query_one("#student-detail", Static).update("")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self._row_ids):
+            self.show_student(self._row_ids[event.cursor_row])
+
+    def show_student(self, student_id: int) -> None:
+        self.query_one("#student-detail", Static).update(student_detail(student_id))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#roster-search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#roster-search", Input)
+        search.value = ""
+        search.focus()
+
+    def action_toggle_inactive(self) -> None:
+        self.show_inactive = not self.show_inactive
+        self.show_results(self.query_one("#roster-search", Input).value)
+        self.notify(
+            "Showing inactive students too."
+            if self.show_inactive
+            else "Showing active students only.",
+            timeout=2,
+        )
+
+    # --- import ---------------------------------------------------------------------------------
+
+    def action_import_roster(self) -> None:
+        if self._importing:
+            self.notify("An import is already running.", severity="warning")
+            return
+        self.import_roster()
+
+    @work(exclusive=True, group="roster-import", exit_on_error=False)
+    async def import_roster(self) -> None:
+        """Path → school (when the file holds several) → preview → confirm → apply with progress."""
+        from sro_tui.records import get_school
+        from sro_tui.roster import RosterImportError
+
+        self._importing = True
+        try:
+            path = await self.app.push_screen_wait(ImportPathDialog(self._last_import_path))
+            if path is None:
+                return
+            self._last_import_path = str(path)
+            try:
+                schools = await self._in_thread(_schools_in_roster, path)
+                current = get_school()
+                school_choice: str | None = None
+                if len(schools) > 1:
+                    chosen = await self.app.push_screen_wait(
+                        ChooseSchoolDialog(schools, current.code if current else "")
+                    )
+                    if chosen is None:
+                        return
+                    school_choice = chosen.identifier or chosen.sourced_id or chosen.name
+                elif not schools and current is None:
+                    school_choice = await self.app.push_screen_wait(SchoolCodeDialog())
+                    if school_choice is None:
+                        return
+                plan = await self._in_thread(_prepare_import, path, school_choice)
+            except RosterImportError as exc:
+                await self.app.push_screen_wait(
+                    ImportProblemsDialog(exc.problems, getattr(exc, "more", 0), str(exc))
+                )
+                return
+            if not await self.app.push_screen_wait(ImportPreviewDialog(plan, path)):
+                self.notify("Import cancelled; nothing was changed.")
+                return
+            result = await self._apply_with_progress(plan)
+        finally:
+            self._importing = False
+        self.app.refresh_school_title()  # type: ignore[attr-defined]
+        self.app.reload_students()  # type: ignore[attr-defined]
+        self.notify(f"Roster imported: {_result_text(result)}.", title="Import finished")
+
+    async def _in_thread(self, function: Any, *args: Any) -> Any:
+        """Run core work in a thread worker (its own database connection); re-raise its error."""
+        worker: Worker = self.run_worker(
+            _with_connection(self.app.database, function, *args),  # type: ignore[attr-defined]
+            thread=True,
+            group="roster-import-step",
+            exit_on_error=False,
+        )
+        try:
+            return await worker.wait()
+        except WorkerFailed as failed:
+            raise failed.error from None
+
+    async def _apply_with_progress(self, plan: Any) -> Any:
+        from sro_tui.roster import apply_import
+
+        panel = self.query_one("#import-progress")
+        bar = self.query_one("#import-progress-bar", ProgressBar)
+        bar.update(total=None, progress=0)
+        panel.display = True
+
+        def progress(done: int, total: int) -> None:
+            # Called in the worker thread: widgets are touched on the main thread only.
+            self.app.call_from_thread(bar.update, total=max(total, 1), progress=done)
+
+        try:
+            return await self._in_thread(lambda: apply_import(plan, progress=progress))
+        finally:
+            panel.display = False
+
+
+def _with_connection(database: Any, function: Any, *args: Any) -> Any:
+    # peewee connections are per thread: open one for the worker and close it when it is done.
+    def run() -> Any:
+        with database.connection_context():
+            return function(*args)
+
+    return run
+
+
+def _schools_in_roster(path: Path) -> list[Any]:
+    from sro_tui.roster import schools_in_roster
+
+    return list(schools_in_roster(path))
+
+
+def _prepare_import(path: Path, school: Any) -> Any:
+    from sro_tui.roster import prepare_import
+
+    return prepare_import(path, school=school)
+
+
+def _result_text(result: Any) -> str:
+    counts = []
+    for name in ("added", "updated", "deactivated"):
+        value = getattr(result, name, None)
+        if value is not None:
+            counts.append(f"{value if isinstance(value, int) else len(value):,} {name}")
+    text = ", ".join(counts) if counts else "done"
+    new, gone = getattr(result, "guardians_added", 0), getattr(result, "guardians_deactivated", 0)
+    if new or gone:
+        text += f"; guardians: {new:,} new, {gone:,} no longer listed (kept, inactive)"
+    return text

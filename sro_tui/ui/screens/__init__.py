@@ -1,1 +1,0 @@
-"""One module per section screen (see navigation.SECTIONS)."""

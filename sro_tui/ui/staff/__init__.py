@@ -1,0 +1,1 @@
+"""The staff section of the app."""
