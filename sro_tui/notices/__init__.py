@@ -5,11 +5,14 @@ the family notice list for the district, and the letters.
 """
 
 from sro_tui.notices.household_notices import (
+    DELIVERY_STATUSES,
     FAMILY_NOTICE_COLUMNS,
     HOUSEHOLD_STATUSES,
+    NOTICE_METHODS,
     HouseholdNotices,
     change_delivery_status,
     export_family_notice_list,
+    filter_choices,
     filter_households,
     load_households,
     notice_counts,
@@ -17,6 +20,7 @@ from sro_tui.notices.household_notices import (
     record_notice,
     record_notices,
     record_paper_notices_for_session,
+    validate_notice,
 )
 from sro_tui.notices.language import (
     BUILTIN_TEMPLATES,
@@ -35,13 +39,16 @@ from sro_tui.notices.letters import (
 __all__ = [
     "BUILTIN_TEMPLATES",
     "COMPLAINT_SETTING",
+    "DELIVERY_STATUSES",
     "FAMILY_NOTICE_COLUMNS",
     "HOUSEHOLD_STATUSES",
+    "NOTICE_METHODS",
     "HouseholdNotices",
     "LetterContext",
     "LetterError",
     "change_delivery_status",
     "export_family_notice_list",
+    "filter_choices",
     "filter_households",
     "language_code",
     "language_name",
@@ -53,5 +60,6 @@ __all__ = [
     "record_notices",
     "record_paper_notices_for_session",
     "render_letter",
+    "validate_notice",
     "write_letters",
 ]

@@ -3,6 +3,7 @@ progress, and the list of students still to present.
 """
 
 from sro_tui.presentation.checkins import (
+    SESSION_KINDS,
     CheckInOutcome,
     CheckInRow,
     PresentationProgress,
@@ -30,6 +31,7 @@ from sro_tui.presentation.checkins import (
 )
 
 __all__ = [
+    "SESSION_KINDS",
     "CheckInOutcome",
     "CheckInRow",
     "PresentationProgress",

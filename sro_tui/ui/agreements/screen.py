@@ -29,12 +29,12 @@ from sro_tui.models import (
     STAFF_KINDS,
     Agreement,
     Complaint,
-    SafetyStaff,
 )
-from sro_tui.records import current_year, list_staff
-from sro_tui.ui.agreements.dialogs import FormField, RecordForm
+from sro_tui.records import current_year, get_staff, list_staff
+from sro_tui.ui.agreements.dialogs import shown_in_form
 from sro_tui.ui.staff.screen import KIND_SHORT, employer_text
 from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
+from sro_tui.ui.widgets.record_form import FormField, RecordForm
 
 EXPORT_FOLDER = Path.home() / "sro-tui-exports"
 AGREEMENT_ACTIONS = {"new_agreement", "set_item", "log_meeting", "adopt", "withdraw"}
@@ -325,7 +325,7 @@ class AgreementsScreen(Screen):
                 self.reload()
                 self.notify(done(result) if callable(done) else done)
 
-        self.app.push_screen(RecordForm(title, fields, save, **kw), after)
+        self.app.push_screen(RecordForm(title, fields, shown_in_form(save), **kw), after)
 
     # --- agreements ---------------------------------------------------------------------------
 
@@ -445,7 +445,7 @@ class AgreementsScreen(Screen):
     # --- complaints ---------------------------------------------------------------------------
 
     def action_new_complaint(self) -> None:
-        staff = {str(s.id): f"{s.display_name} ({employer_text(s)})" for s in list_staff()}
+        staff = {s.id: f"{s.display_name} ({employer_text(s)})" for s in list_staff()}
         fields = [
             FormField("received_on", "Received on", "date", value=self.today),
             FormField("received_how", "How", "select", COMPLAINT_CHANNELS, "phone"),
@@ -456,13 +456,11 @@ class AgreementsScreen(Screen):
             FormField("staff", "About (staff member)", "select", staff),
             FormField("staff_description", "…or describe them"),
             FormField("category", "About", "select", COMPLAINT_CATEGORIES, "student_interaction"),
-            FormField("what_happened", "What happened", required=True),
+            FormField("what_happened", "What happened", "narrative", required=True),
         ]
 
         def save(v: dict[str, Any]) -> Any:
-            v["staff"] = (
-                SafetyStaff.get_or_none(SafetyStaff.id == int(v["staff"])) if v["staff"] else None
-            )
+            v["staff"] = get_staff(v["staff"]) if v["staff"] else None
             return compl.log_complaint(v, today=self.today)
 
         self.action_show_tab("complaints")
@@ -508,7 +506,7 @@ class AgreementsScreen(Screen):
             return
         self._form(
             "Investigation note",
-            [FormField("note", "Note", required=True)],
+            [FormField("note", "Note", "narrative", required=True)],
             lambda v: compl.add_investigation_note(c, v["note"], on=self.today),
             "Note added.",
         )
@@ -520,7 +518,7 @@ class AgreementsScreen(Screen):
             "Response sent to the complainant",
             [
                 FormField("sent_on", "Sent on", "date", value=self.today, required=True),
-                FormField("summary", "Summary", required=True),
+                FormField("summary", "Summary", "narrative", required=True),
             ],
             lambda v: compl.record_response(
                 c, sent_on=v["sent_on"], summary=v["summary"], today=self.today
