@@ -16,6 +16,7 @@ from sro_tui.interventions.form import (
     form_from_request,
     parse_local_datetime,
     stored_findings,
+    student_labels,
 )
 from sro_tui.interventions.query import (
     HistoryEntry,
@@ -61,6 +62,7 @@ __all__ = [
     "review_request",
     "save_draft",
     "stored_findings",
+    "student_labels",
     "submit_request",
     "without_discipline_outcome",
 ]

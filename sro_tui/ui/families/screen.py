@@ -40,11 +40,8 @@ from sro_tui.ui.families.dialogs import (
     RecordNoticeDialog,
     RuleDialog,
     SessionDialog,
-    household_rule_text,
 )
 from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
-
-__all__ = ["FamiliesScreen", "household_detail", "household_row", "household_rule_text"]
 
 STATUS_FILTERS = [
     ("All households", "all"),
