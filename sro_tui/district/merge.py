@@ -80,6 +80,42 @@ class MergeResult:
         return f"{head}: " + ", ".join(parts) + f", {c['unchanged']} unchanged"
 
 
+class _RecordInserter:
+    """New records through one prepared INSERT and the driver's executemany: peewee's insert_many
+    builds an expression per cell, which cost two thirds of a 200,000-row merge."""
+
+    COLUMNS = (
+        "school_id",
+        "school_year",
+        "kind",
+        "record_id",
+        "updated_at",
+        "row_hash",
+        "data",
+        "merge_id",
+    )
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.server = is_postgres(db)
+        self.batch = 5000 if self.server else BATCH  # a COPY costs a round trip; rows are cheap
+        self.marks = "(" + ", ".join([db.param] * len(self.COLUMNS)) + ")"
+        names = ", ".join(f'"{c}"' for c in self.COLUMNS)
+        self.head = f'INSERT INTO "{DistrictRecord._meta.table_name}" ({names}) VALUES '
+        self.copy_sql = f'COPY "{DistrictRecord._meta.table_name}" ({names}) FROM STDIN'
+        # Stored as peewee stores it: text on SQLite, a timestamp on PostgreSQL.
+        self.time = (lambda t: t) if self.server else (lambda t: t.isoformat(" "))
+
+    def __call__(self, rows: list[tuple]) -> None:
+        if self.server:
+            # COPY: PostgreSQL's own bulk load, several times faster than INSERTs of many rows.
+            with self.db.cursor().copy(self.copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            self.db.cursor().executemany(self.head + self.marks, rows)
+
+
 def _row_hash(values: list[str], skip: int) -> str:
     joined = "\x1f".join(values[:skip] + values[skip + 1 :])
     return hashlib.blake2b(joined.encode("utf-8"), digest_size=16).hexdigest()
@@ -156,16 +192,7 @@ def _merge_file(bundle: Bundle, entry, school: DistrictSchool, merge: BundleMerg
     }
     seen: set[str] = set()
     new_rows: list[tuple] = []
-    fields = [
-        DistrictRecord.school,
-        DistrictRecord.school_year,
-        DistrictRecord.kind,
-        DistrictRecord.record_id,
-        DistrictRecord.updated_at,
-        DistrictRecord.row_hash,
-        DistrictRecord.data,
-        DistrictRecord.merge,
-    ]
+    insert = _RecordInserter(DistrictRecord._meta.database.obj)
     where = f"{bundle.path}: {entry.name}"
     for values in bundle.rows(entry):
         rid = values[i_id]
@@ -184,10 +211,12 @@ def _merge_file(bundle: Bundle, entry, school: DistrictSchool, merge: BundleMerg
         data = json.dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False)
         old = held.get(rid)
         if old is None:
-            new_rows.append((school.id, year, kind, rid, updated, digest, data, merge.id))
+            new_rows.append(
+                (school.id, year, kind, rid, insert.time(updated), digest, data, merge.id)
+            )
             counts["inserted"] += 1
-            if len(new_rows) >= BATCH:
-                DistrictRecord.insert_many(new_rows, fields=fields).execute()
+            if len(new_rows) >= insert.batch:
+                insert(new_rows)
                 new_rows.clear()
             continue
         pk, held_updated, held_digest, removed = old
@@ -201,7 +230,7 @@ def _merge_file(bundle: Bundle, entry, school: DistrictSchool, merge: BundleMerg
             ).where(DistrictRecord.id == pk).execute()
             counts["updated"] += 1
     if new_rows:
-        DistrictRecord.insert_many(new_rows, fields=fields).execute()
+        insert(new_rows)
     gone = [pk for rid, (pk, _u, _d, removed) in held.items() if not removed and rid not in seen]
     for batch in chunked(gone, BATCH):
         DistrictRecord.update(removed_at=created, merge=merge.id).where(

@@ -88,7 +88,8 @@ class KindSnapshot(DistrictModel):
 class DistrictRecord(DistrictModel):
     """One record of one school file; `removed_at` is set when a newer bundle no longer has it."""
 
-    school = ForeignKeyField(DistrictSchool, backref="records", on_delete="RESTRICT")
+    # No index of its own: the unique (school, year, kind, record_id) index starts with it.
+    school = ForeignKeyField(DistrictSchool, backref="records", on_delete="RESTRICT", index=False)
     school_year = CharField()
     kind = CharField()
     record_id = CharField()
@@ -96,7 +97,8 @@ class DistrictRecord(DistrictModel):
     row_hash = CharField()  # of the values other than updated_at
     data = TextField()
     removed_at = DateTimeField(null=True)
-    merge = ForeignKeyField(BundleMerge, on_delete="RESTRICT")  # the merge that last changed it
+    # The merge that last changed it (never searched by it: no index to keep up on every insert).
+    merge = ForeignKeyField(BundleMerge, on_delete="RESTRICT", index=False)
 
     class Meta:
         table_name = "district_record"

@@ -69,7 +69,7 @@ def up(migrator, db):
             indexes = ((("school", "school_year", "kind"), True),)
 
     class DistrictRecord(Base):
-        school = ForeignKeyField(DistrictSchool, on_delete="RESTRICT")
+        school = ForeignKeyField(DistrictSchool, on_delete="RESTRICT", index=False)
         school_year = CharField()
         kind = CharField()
         record_id = CharField()
@@ -77,7 +77,7 @@ def up(migrator, db):
         row_hash = CharField()
         data = TextField()
         removed_at = DateTimeField(null=True)
-        merge = ForeignKeyField(BundleMerge, on_delete="RESTRICT")
+        merge = ForeignKeyField(BundleMerge, on_delete="RESTRICT", index=False)
 
         class Meta:
             table_name = "district_record"
