@@ -69,6 +69,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
         db.close()
     for result in merged:
         print(result.summary())
+        if result.counts["inserted"] != result.changed:  # a later bundle: say what changed
+            for line in result.changes_by_kind():
+                print(f"  {line}")
     for problem in refused:
         print(f"refused, nothing changed: {problem}")
     return EXIT_BAD_DATA if refused else EXIT_OK
@@ -132,12 +135,19 @@ def cmd_files(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sro_tui.district.demo import write_demo_district
+    from sro_tui.district.demo import DEMO_BUILDINGS, write_demo_district
+    from sro_tui.paths import ensure_private_dir
 
     out = args.out or default_data_dir() / "demo-bundles"
+    if args.keep_schools:
+        ensure_private_dir(args.keep_schools)
     db = _district_db(args)
     try:
-        done = write_demo_district(db, out)
+        done = write_demo_district(
+            db, out, DEMO_BUILDINGS[: args.schools], keep_schools=args.keep_schools
+        )
+    except OSError as exc:
+        raise CommandFailed(str(exc)) from exc
     finally:
         db.close()
     for _sent, result in done:
@@ -215,9 +225,17 @@ def register(sub: argparse._SubParsersAction, db_option: Callable) -> None:
 
     p = commands.add_parser(
         "demo",
-        help="four demo schools send bundles, merged into the district database",
+        help="demo schools (four by default) send bundles, merged into the district database",
         description="Make four demo schools' bundles and merge them.",
     )
     district_db(p)
     p.add_argument("--out", type=Path, metavar="DIR", help="where the bundles go")
+    p.add_argument(
+        "--schools", type=int, choices=range(1, 5), default=4, metavar="N",
+        help="how many demo schools, 1 to 4 (default 4)",
+    )  # fmt: skip
+    p.add_argument(
+        "--keep-schools", type=Path, metavar="DIR",
+        help="keep each school's database there (<CODE>.sqlite3) to record more and send again",
+    )  # fmt: skip
     p.set_defaults(handler=cmd_demo)

@@ -65,13 +65,19 @@ def write_demo_district(
     out_dir: Path,
     buildings: tuple[DemoBuilding, ...] = DEMO_BUILDINGS,
     today: date | None = None,
+    keep_schools: Path | None = None,
 ) -> list[tuple[SentBundle, MergeResult]]:
-    """Each building sends a bundle into `out_dir`; all are merged into `district_db`."""
+    """Each building sends a bundle into `out_dir`; all are merged into `district_db`.
+
+    With `keep_schools`, each school's database stays there as `<CODE>.sqlite3` (to open with
+    `sro-tui --db`, record more, and send again); otherwise they are thrown away."""
     done = []
     with tempfile.TemporaryDirectory(prefix="sro-tui-demo-district-") as work:
+        folder = keep_schools or Path(work)
         for building in buildings:
-            sent = write_demo_school_bundle(
-                building, Path(work) / f"{building.code}.sqlite3", out_dir, today
-            )
+            school_db = folder / f"{building.code}.sqlite3"
+            if school_db.exists():
+                raise FileExistsError(f"{school_db} already exists; give an empty folder")
+            sent = write_demo_school_bundle(building, school_db, out_dir, today)
             done.append((sent, merge_bundle(district_db, sent.path, merged_by="demo")))
     return done

@@ -81,6 +81,15 @@ class MergeResult:
             parts.append(f"{c['kept_newer']} older than what the district has (kept the newer)")
         return f"{head}: " + ", ".join(parts) + f", {c['unchanged']} unchanged"
 
+    def changes_by_kind(self) -> list[str]:
+        """One line per kind of file that changed: `presentation-students: 9 updated`."""
+        lines = []
+        for kind, counts in self.by_kind.items():
+            parts = [f"{counts[k]} {k}" for k in ("inserted", "updated", "removed") if counts[k]]
+            if parts:
+                lines.append(f"{kind}: " + ", ".join(parts))
+        return lines
+
 
 class _RecordInserter:
     """New records through one prepared INSERT and the driver's executemany: peewee's insert_many

@@ -194,4 +194,4 @@ def school_detail(code: str) -> tuple[SchoolSummary | None, list[MergeLogEntry],
         .tuples()
     ):
         counts[kind] = n
-    return summary, log, dict(counts)
+    return summary, log, dict(sorted(counts.items()))
