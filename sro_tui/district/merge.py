@@ -283,14 +283,20 @@ def _already_merged(bundle: Bundle, path: Path) -> MergeResult | None:
     if earlier is None:
         return None
     bundle.verify_files()  # a damaged copy of a merged bundle is still refused, not "the same"
+    return _result(manifest, path, earlier.merged_at, already_merged=True)
+
+
+def _result(
+    manifest: BundleManifest, path: Path, merged_at: datetime, *, already_merged: bool = False
+) -> MergeResult:
     return MergeResult(
         path,
         manifest.school_code,
         manifest.school.get("name", ""),
         manifest.school_year,
         manifest.bundle_hash,
-        already_merged=True,
-        merged_at=earlier.merged_at,
+        already_merged=already_merged,
+        merged_at=merged_at,
     )
 
 
@@ -326,14 +332,7 @@ def _merge_once(
     db: Database, bundle: Bundle, path: Path, merged_by: str, now: datetime
 ) -> MergeResult:
     manifest = bundle.manifest
-    result = MergeResult(
-        path,
-        manifest.school_code,
-        manifest.school.get("name", ""),
-        manifest.school_year,
-        manifest.bundle_hash,
-        merged_at=now,
-    )
+    result = _result(manifest, path, now)
     with db.atomic():
         school = _bind_school(manifest, now)
         # The merge row first: a second copy of this bundle merging at the same moment waits on

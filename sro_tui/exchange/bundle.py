@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sro_tui.exchange.csvfiles import ExchangeError
-from sro_tui.paths import ensure_private_dir
+from sro_tui.paths import ensure_private_dir, write_private_file_atomically
 
 BUNDLE_FORMAT = "sro-tui district bundle"
 BUNDLE_FORMAT_VERSION = 1
@@ -224,11 +224,7 @@ def write_bundle(
         }
         manifest["manifest_sha256"] = manifest_checksum(manifest)
         data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-        fd = os.open(tmp / MANIFEST_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_private_file_atomically(tmp / MANIFEST_NAME, data)
         os.chmod(tmp, 0o700)
         os.rename(tmp, target)
     except BaseException as exc:

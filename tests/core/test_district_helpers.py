@@ -53,6 +53,19 @@ def copy_school(template: Path, target: Path) -> Path:
     return target
 
 
+def other_school(
+    template: Path, target: Path, code: str = "BMS", name: str = "Blue Heron Middle School"
+) -> Path:
+    """A copy of the demo school's database as another school: its own code, name and identity."""
+    copy_school(template, target)
+    db = open_database(target)
+    try:
+        School.update(code=code, name=name, record_id=code.lower()).execute()
+    finally:
+        db.close()
+    return target
+
+
 def send_from(school_db: Path, out: Path, now: datetime | None = None, **kw) -> SentBundle:
     """Open the school's database, send its bundle into `out`, close it."""
     db = open_database(school_db)

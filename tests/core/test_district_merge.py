@@ -24,7 +24,12 @@ from sro_tui.presentation import (
     undo_last_check_in,
 )
 from sro_tui.records import current_year, get_school
-from tests.core.test_district_helpers import build_demo_school, copy_school, send_from
+from tests.core.test_district_helpers import (
+    build_demo_school,
+    copy_school,
+    other_school,
+    send_from,
+)
 
 
 @pytest.fixture(scope="module")
@@ -198,10 +203,7 @@ def test_removals_are_carried_and_an_older_bundle_never_overwrites_newer_data(
 
 def test_district_files_hold_every_building(school_template, tmp_path, district):
     first = copy_school(school_template, tmp_path / "a.sqlite3")
-    second = copy_school(school_template, tmp_path / "b.sqlite3")
-    db = open_database(second)
-    School.update(code="BMS", name="Blue Heron Middle School", record_id="bms").execute()
-    db.close()
+    second = other_school(school_template, tmp_path / "b.sqlite3")
     for school in (first, second):
         merge_bundle(district, send_from(school, tmp_path / "out").path)
     paths = write_merged_csvs(tmp_path / "files")

@@ -8,16 +8,14 @@ import threading
 
 import pytest
 
-from sro_tui.db import open_database
 from sro_tui.district import merge_bundle, open_district_database
 from sro_tui.district.models import BundleMerge, DistrictRecord
 from sro_tui.district.status import district_status
 from sro_tui.exchange.bundle import BundleError
-from sro_tui.models import School
 from tests.core.test_district_helpers import (
     build_demo_school,
-    copy_school,
     drop_district_tables,
+    other_school,
     postgres_server,
     send_from,
 )
@@ -36,10 +34,7 @@ def bundles(tmp_path_factory):
     """Two schools' bundles: PTHS and BMS (the demo school under another code and identity)."""
     work = tmp_path_factory.mktemp("schools")
     template = build_demo_school(work / "pths.sqlite3")
-    bms = copy_school(template, work / "bms.sqlite3")
-    db = open_database(bms)
-    School.update(code="BMS", name="Blue Heron Middle School", record_id="bms").execute()
-    db.close()
+    bms = other_school(template, work / "bms.sqlite3")
     return [send_from(template, work / "out"), send_from(bms, work / "out")]
 
 

@@ -6,14 +6,17 @@ from datetime import timedelta
 
 import pytest
 
-from sro_tui.db import open_database
 from sro_tui.district import merge_bundle, open_district_database
-from sro_tui.models import School, utc_now
+from sro_tui.models import utc_now
 from sro_tui.ui.app import SroApp
 from sro_tui.ui.district import DistrictApp
 from sro_tui.ui.district.screen import SchoolDetailScreen
 from sro_tui.ui.district.send_dialog import SendToDistrictDialog
-from tests.core.test_district_helpers import build_demo_school, copy_school, send_from
+from tests.core.test_district_helpers import (
+    build_demo_school,
+    other_school,
+    send_from,
+)
 from tests.ui.helpers import table_rows, text_of, wait_for_workers
 
 
@@ -22,10 +25,7 @@ def district_file(tmp_path_factory):
     """A district database with two buildings: PTHS sent today, BMS three weeks ago."""
     work = tmp_path_factory.mktemp("district")
     pths = build_demo_school(work / "pths.sqlite3")
-    bms = copy_school(pths, work / "bms.sqlite3")
-    db = open_database(bms)
-    School.update(code="BMS", name="Blue Heron Middle School", record_id="bms").execute()
-    db.close()
+    bms = other_school(pths, work / "bms.sqlite3")
     target = work / "district.sqlite3"
     district = open_district_database(target)
     merge_bundle(district, send_from(pths, work / "out").path)
@@ -64,7 +64,7 @@ async def test_send_to_the_district_from_the_school_app(tmp_path, school_db):
         await pilot.pause()
         assert isinstance(app.screen, SendToDistrictDialog)
         assert "Never sent" in text_of(app, "#send-district-last")
-        folder = app.screen.query_one("#send-district-folder")
+        folder = app.screen.query_one("#backup-folder")
         folder.value = str(tmp_path / "to-district")
         await pilot.press("enter")
         await wait_for_workers(app)

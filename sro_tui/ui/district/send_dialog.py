@@ -8,19 +8,20 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from sro_tui.district import describe_last_send, send_to_district
 from sro_tui.exchange import ExchangeError
 from sro_tui.records import ValidationError
-from sro_tui.ui.widgets.dialogs import YesNoCheckbox
+from sro_tui.ui.widgets.dialogs import BackupDialog, YesNoCheckbox
 
 DEFAULT_FOLDER = Path.home() / "sro-tui-to-district"
 
 
-class SendToDistrictDialog(ModalScreen[tuple[Path, bool] | None]):
-    """Where to write this year's bundle; dismisses with (folder, also a workbook) or None."""
+class SendToDistrictDialog(BackupDialog):
+    """Where to write this year's bundle; dismisses with (folder, also a workbook) or None.
+
+    The backup dialog's folder box and buttons, with what the district needs said above them."""
 
     DIALOG_TITLE = "Send to the district"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,33 +41,17 @@ class SendToDistrictDialog(ModalScreen[tuple[Path, bool] | None]):
                 "Give it to the district office (USB stick, shared drive).",
                 classes="dialog-text",
             )
-            yield Input(str(DEFAULT_FOLDER), id="send-district-folder")
+            yield Input(str(DEFAULT_FOLDER), id="backup-folder")
             with Horizontal(classes="dialog-buttons"):
                 yield Static("Also an Excel workbook (IDs as text)")
                 yield YesNoCheckbox(False, id="send-district-xlsx")
                 yield Button("Send", variant="primary", id="confirm")
                 yield Button("Cancel", id="cancel")
 
-    def on_mount(self) -> None:
-        self.query_one("#send-district-folder", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._finish()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "confirm":
-            self._finish()
-        else:
-            self.dismiss(None)
-
     def _finish(self) -> None:
-        text = self.query_one("#send-district-folder", Input).value.strip().strip("'\"")
+        text = self.query_one("#backup-folder", Input).value.strip().strip("'\"")
         xlsx = self.query_one("#send-district-xlsx", YesNoCheckbox).value
-        self.dismiss((Path(text).expanduser(), xlsx) if text else None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss((Path(text).expanduser(), xlsx) if text else None)  # type: ignore[arg-type]
 
 
 def start_send_to_district(app: App) -> None:
