@@ -76,7 +76,8 @@ def open_district_database(target: str | Path | None = None) -> Database:
         Runner(db, str(MIGRATIONS_DIR), table_name=HISTORY_TABLE).up()
     except Exception as exc:  # a wrong file, a refused connection: one plain line
         db.close()
-        raise DistrictDatabaseError(f"cannot open {describe_target(target)}: {exc}") from exc
+        reason = " ".join(str(exc).split())  # a driver's message can span lines: keep one
+        raise DistrictDatabaseError(f"cannot open {describe_target(target)}: {reason}") from exc
     district_proxy.initialize(db)
     return db
 
