@@ -74,3 +74,29 @@ async def test_send_to_the_district_from_the_school_app(tmp_path, school_db):
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert "Last sent to the district today" in text_of(app, "#send-district-last")
+
+
+async def test_merging_from_the_district_screen(district_file, tmp_path):
+    bundles = district_file.parent / "out"
+    app = DistrictApp(str(tmp_path / "new-district.sqlite3"))
+    async with app.run_test(size=(140, 36)) as pilot:
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert table_rows(app, "#district-table") == []
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#backup-folder").value = str(bundles)
+        await pilot.press("enter")
+        await wait_for_workers(app)
+        await pilot.pause()
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert [r[0] for r in table_rows(app, "#district-table")] == ["BMS", "PTHS"]
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#backup-folder").value = str(bundles)
+        await pilot.press("enter")
+        await wait_for_workers(app)
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert sum("already merged" in m for m in messages) == 2

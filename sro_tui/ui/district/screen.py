@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
+from sro_tui.district import merge_bundles
 from sro_tui.district.status import SchoolSummary, district_status, school_detail
+from sro_tui.exchange.bundle import find_bundles
 from sro_tui.ui.district.bars import percent_bar
+from sro_tui.ui.widgets.dialogs import BackupDialog
 
 COLUMNS = (
     "Code",
@@ -41,6 +45,7 @@ class DistrictScreen(Screen):
     SECTION_TITLE = "District"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_school", "School detail", id="district.open"),
+        Binding("m", "merge", "Merge bundles", id="district.merge"),
         Binding("r", "refresh", "Refresh", id="district.refresh"),
     ]
 
@@ -105,6 +110,30 @@ class DistrictScreen(Screen):
         self.refresh_schools()
         self.notify("Refreshed.", timeout=2)
 
+    def action_merge(self) -> None:
+        """Ask for a bundle or a folder of bundles, merge them in a thread, then refresh."""
+
+        def merge(folder: Path | None) -> None:
+            if folder is not None:
+                self._merge(folder)
+
+        self.app.push_screen(MergeDialog(), merge)
+
+    @work(thread=True, exclusive=True, group="district-merge", exit_on_error=False)
+    def _merge(self, folder: Path) -> None:
+        app = self.app
+        with app.database.connection_context():  # type: ignore[attr-defined]
+            merged, refused = merge_bundles(app.database, find_bundles([folder]))  # type: ignore[attr-defined]
+        for result in merged:
+            app.call_from_thread(app.notify, result.summary(), timeout=10)
+        for problem in refused:
+            app.call_from_thread(
+                app.notify, f"Refused, nothing changed: {problem}", severity="error", timeout=20
+            )
+        if not merged and not refused:
+            app.call_from_thread(app.notify, f"No bundle in {folder}", severity="warning")
+        app.call_from_thread(self.refresh_schools)
+
     def action_open_school(self) -> None:
         table = self.query_one(DataTable)
         if table.row_count == 0:
@@ -117,6 +146,28 @@ class DistrictScreen(Screen):
         event.stop()
         if event.row_key.value:
             self.app.push_screen(SchoolDetailScreen(str(event.row_key.value)))
+
+
+class MergeDialog(BackupDialog):
+    """Which bundle (folder or .zip), or folder of bundles, to merge; dismisses with it or None."""
+
+    DIALOG_TITLE = "Merge school bundles"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="district-merge.cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="district-merge-dialog"):
+            yield Static(self.DIALOG_TITLE, classes="dialog-title")
+            yield Static(
+                "A bundle a school sent, or a folder holding several. Each is checked and merged "
+                "whole or not at all; one merged before changes nothing.",
+                classes="dialog-text",
+            )
+            yield Input(str(Path.home() / "sro-tui-to-district"), id="backup-folder")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Merge", variant="primary", id="confirm")
+                yield Button("Cancel", id="cancel")
 
 
 class SchoolDetailScreen(Screen):
