@@ -24,6 +24,7 @@ class SendToDistrictDialog(BackupDialog):
     The backup dialog's folder box and buttons, with what the district needs said above them."""
 
     DIALOG_TITLE = "Send to the district"
+    CSS_PATH = "district.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="send-district.cancel"),
     ]
@@ -42,9 +43,10 @@ class SendToDistrictDialog(BackupDialog):
                 classes="dialog-text",
             )
             yield Input(str(DEFAULT_FOLDER), id="backup-folder")
-            with Horizontal(classes="dialog-buttons"):
-                yield Static("Also an Excel workbook (IDs as text)")
+            with Horizontal(id="send-district-options"):
+                yield Static("Also an Excel workbook (IDs as text):")
                 yield YesNoCheckbox(False, id="send-district-xlsx")
+            with Horizontal(classes="dialog-buttons"):
                 yield Button("Send", variant="primary", id="confirm")
                 yield Button("Cancel", id="cancel")
 
