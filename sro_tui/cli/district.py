@@ -57,7 +57,7 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from sro_tui.district import merge_bundles
-    from sro_tui.exchange.bundle import find_bundles
+    from sro_tui.exchange import find_bundles
 
     bundles = find_bundles(args.bundles)
     if not bundles:
@@ -85,7 +85,7 @@ def _bar(pct: float | None, width: int = 10) -> str:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from sro_tui.district.status import district_status
+    from sro_tui.district import district_status
 
     db = _district_db(args)
     try:
@@ -118,7 +118,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_files(args: argparse.Namespace) -> int:
-    from sro_tui.district.files import write_district_report, write_merged_csvs
+    from sro_tui.district import write_district_report, write_merged_csvs
     from sro_tui.exchange import ExchangeError
 
     db = _district_db(args)
@@ -135,7 +135,7 @@ def cmd_files(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sro_tui.district.demo import DEMO_BUILDINGS, write_demo_district
+    from sro_tui.district import DEMO_BUILDINGS, write_demo_district
     from sro_tui.paths import ensure_private_dir
 
     out = args.out or default_data_dir() / "demo-bundles"

@@ -9,7 +9,8 @@ named `<school>_district-bundle_<year>_<YYYYmmdd-HHMMSS>` holding every CSV of t
                 "county_district_code"},
      "school_year": "2026-27", "created_at": "2026-09-15T17:05:00.123456Z", "app_version": "0.1.0",
      "files": [{"name": "family-notices.csv", "kind": "family-notices", "rows": 1480,
-                "sha256": "…", "columns": ["record_id", …]}, …]}
+                "sha256": "…", "columns": ["record_id", …]}, …],
+     "manifest_sha256": "…"}
 
 Every file is a *complete* picture of its kind for that school and year at `created_at`: a record
 missing from a newer bundle was removed (or undone) at the school.

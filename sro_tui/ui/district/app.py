@@ -11,8 +11,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from sro_tui.district import describe_target, open_district_database
-from sro_tui.district.status import DEFAULT_STALE_DAYS
+from sro_tui.district import DEFAULT_STALE_DAYS, describe_target, open_district_database
 from sro_tui.ui.district.screen import DistrictScreen
 
 

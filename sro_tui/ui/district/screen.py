@@ -13,9 +13,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
-from sro_tui.district import merge_bundles
-from sro_tui.district.status import SchoolSummary, district_status, school_detail
-from sro_tui.exchange.bundle import find_bundles
+from sro_tui.district import SchoolSummary, district_status, merge_bundles, school_detail
+from sro_tui.exchange import find_bundles
 from sro_tui.ui.district.bars import percent_bar
 from sro_tui.ui.widgets.dialogs import BackupDialog
 
