@@ -47,11 +47,20 @@ from sro_tui.records import (
     current_year,
     ensure_current_year,
     get_school,
+    get_setting,
     snapshot,
 )
 from sro_tui.search import normalize_id
 
 Outcome = Literal["recorded", "already_recorded", "unknown"]
+
+# Set in a check-in station's kit (see `stations`): check-ins recorded there carry the name.
+STATION_NAME_SETTING = "station.name"
+
+
+def station_name() -> str:
+    """The name of this check-in station when the database is a station kit, else ""."""
+    return get_setting(STATION_NAME_SETTING)
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -260,6 +269,7 @@ def _check_in(
         recorded_at=at or utc_now(),
         method=method,
         recorded_by=actor,
+        station=station_name(),
     )
     return CheckInOutcome("recorded", student.sis_id, student, attendance)
 
@@ -319,7 +329,10 @@ def record_scan(
             if student is not None:
                 return _check_in(session, student, method, actor)
             unmatched = UnmatchedScan.create(
-                session=session, scanned_text=scanned[:255], recorded_by=actor
+                session=session,
+                scanned_text=scanned[:255],
+                recorded_by=actor,
+                station=station_name(),
             )
             return CheckInOutcome("unknown", scanned, unmatched=unmatched)
 
