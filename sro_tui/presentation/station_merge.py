@@ -11,16 +11,18 @@ a student (the kit's roster was older) are offered for linking.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from peewee import DateTimeField
+from peewee import DateTimeField, fn
 
 from sro_tui.db import bulk_insert
 from sro_tui.models import (
+    AuditEvent,
     PresentationAttendance,
     PresentationSession,
     StationKit,
@@ -31,7 +33,6 @@ from sro_tui.models import (
 )
 from sro_tui.presentation.checkins import (
     CheckInOutcome,
-    find_student_by_id,
     local_time,
     resolve_unmatched_scan,
 )
@@ -44,6 +45,7 @@ from sro_tui.presentation.stations import (
     station_label,
 )
 from sro_tui.records import audit, current_actor, current_year, get_school
+from sro_tui.search import normalize_id
 
 _datetime = DateTimeField()
 
@@ -194,10 +196,8 @@ def _student_ids(school_id: int, kit_students: dict) -> dict[int, int]:
     a copy). A student the school has never had means the kit is not this school's."""
     by_record: dict[str, int] = {}
     by_sis: dict[str, int] = {}
-    for sid, rid, sis in (
-        Student.select(Student.id, Student.record_id, Student.sis_id)
-        .where(Student.school == school_id)
-        .tuples()
+    for sid, rid, sis in database_proxy.execute_sql(  # 5,000 rows: the driver's tuples
+        'SELECT id, record_id, sis_id FROM "student" WHERE school_id = ?', (school_id,)
     ):
         by_record[rid] = sid
         by_sis[sis] = sid
@@ -212,16 +212,14 @@ def _student_ids(school_id: int, kit_students: dict) -> dict[int, int]:
 def _merge_check_ins(result: MergeResult, rows: list, to_school: dict, actor: str) -> None:
     session = result.session
     station = result.kit.station
+    # record_id -> (id, undone by a person): plain tuples, no dates to parse.
     known = {
-        rid: (aid, undone_at is not None and undone_by != MERGE_ACTOR)
-        for rid, aid, undone_at, undone_by in PresentationAttendance.select(
-            PresentationAttendance.record_id,
-            PresentationAttendance.id,
-            PresentationAttendance.undone_at,
-            PresentationAttendance.undone_by,
+        rid: (aid, bool(person_undid))
+        for rid, aid, person_undid in database_proxy.execute_sql(
+            "SELECT record_id, id, undone_at IS NOT NULL AND undone_by != ? FROM "
+            '"presentation_attendance" WHERE session_id = ?',
+            (MERGE_ACTOR, session.id),
         )
-        .where(PresentationAttendance.session == session)
-        .tuples()
     }
     now = utc_now()
     new, undos, touched = [], [], set()
@@ -261,23 +259,41 @@ def _merge_check_ins(result: MergeResult, rows: list, to_school: dict, actor: st
             undos.append((None, rid, undone, undone_by, reason))
     if new:
         bulk_insert(PresentationAttendance, new)
+    events = []
     for aid, rid, undone, undone_by, reason in undos:
         if aid is not None:
             PresentationAttendance.update(
                 undone_at=undone, undone_by=undone_by, undo_reason=reason, updated_at=now
             ).where(PresentationAttendance.id == aid).execute()
-        audit(
-            "undo",
-            table_name="presentation_attendance",
-            record_id=rid,
-            after={"undone_at": undone.isoformat(), "station": station},
-            reason=f"{reason} (at {station}; merged from its kit by {actor})",
-            actor=undone_by or actor,
+        events.append(
+            _event(
+                "undo",
+                rid,
+                {"undone_at": undone.isoformat(), "station": station},
+                f"{reason} (at {station}; merged from its kit by {actor})",
+                undone_by or actor,
+                now,
+            )
         )
+    bulk_insert(AuditEvent, events)
     result.check_ins_added = len(new)
     result.undos = len(undos)
     if new or undos:
         result.counted_once = _count_once(session, touched, station, actor, now)
+
+
+def _event(action: str, record_id: str, after: dict, reason: str, actor: str, at: datetime):
+    """An audit event of a check-in, as `records.audit` writes it, to write many at once."""
+    return dict(
+        at=at,
+        actor=actor,
+        action=action,
+        table_name="presentation_attendance",
+        record_id=record_id,
+        before="",
+        after=json.dumps(after, ensure_ascii=False, sort_keys=True),
+        reason=reason,
+    )
 
 
 def _count_once(
@@ -288,20 +304,16 @@ def _count_once(
     not counted because another was earlier. Audits each student whose count moved and who was
     checked in at more than one place, naming every station and time."""
     rows_by_student = defaultdict(list)
-    query = PresentationAttendance.select(
-        PresentationAttendance.id,
-        PresentationAttendance.student,
-        PresentationAttendance.recorded_at,
-        PresentationAttendance.undone_at,
-        PresentationAttendance.undone_by,
-        PresentationAttendance.undo_reason,
-        PresentationAttendance.station,
-        PresentationAttendance.record_id,
-    ).where(PresentationAttendance.school_year == session.school_year_id)
-    for row in query.tuples():
-        if row[1] in students and (row[3] is None or row[4] == MERGE_ACTOR):
-            rows_by_student[row[1]].append(row)
-    revive, retire, counted_once = [], [], 0
+    query = database_proxy.execute_sql(
+        "SELECT id, student_id, recorded_at, undone_at, undone_by, undo_reason, station, "
+        'record_id FROM "presentation_attendance" WHERE school_year_id = ? AND '
+        "(undone_at IS NULL OR undone_by = ?)",
+        (session.school_year_id, MERGE_ACTOR),
+    )
+    for row in query:
+        if row[1] in students:  # times parsed here only: the year may hold thousands of rows
+            rows_by_student[row[1]].append((*row[:2], _when(row[2]), *row[3:]))
+    revive, retire, counted_once, events = [], [], 0, []
     for rows in rows_by_student.values():
         rows.sort(key=lambda r: (r[2], r[0]))
         winner, others = rows[0], rows[1:]
@@ -318,19 +330,19 @@ def _count_once(
                 retire.append((other[0], why))
                 moved = True
         if others and moved:
-            audit(
-                "count once",
-                table_name="presentation_attendance",
-                record_id=winner[7],
-                after={
-                    "counted": {"station": station_label(winner[6]), "at": winner[2].isoformat()},
-                    "also": [
-                        {"station": station_label(o[6]), "at": o[2].isoformat()} for o in others
-                    ],
-                },
-                reason="checked in at more than one door: counted once, at the earliest time",
-                actor=actor,
+            counted = {"station": station_label(winner[6]), "at": winner[2].isoformat()}
+            also = [{"station": station_label(o[6]), "at": o[2].isoformat()} for o in others]
+            events.append(
+                _event(
+                    "count once",
+                    winner[7],
+                    {"counted": counted, "also": also},
+                    "checked in at more than one door: counted once, at the earliest time",
+                    actor,
+                    now,
+                )
             )
+    bulk_insert(AuditEvent, events)
     stamp = now.isoformat(sep=" ")
     if retire:
         database_proxy.cursor().executemany(
@@ -439,9 +451,22 @@ def linkable_scans(
         query = query.where(PresentationSession.school_year == current_year())
     if station is not None:
         query = query.where(UnmatchedScan.station == station)
+    scans = list(query.order_by(UnmatchedScan.scanned_at, UnmatchedScan.id))
+    if not scans:
+        return []
+    # One query for every scan (as `find_student_by_id` matches: exactly, else ignoring case).
+    wanted = list({normalize_id(s.scanned_text) for s in scans})
+    students = Student.select().where(
+        (Student.school == scans[0].session.school_id) & fn.UPPER(Student.sis_id).in_(wanted)
+    )
+    exact, by_case = {}, {}
+    for student in students:
+        exact[student.sis_id] = student
+        by_case.setdefault(normalize_id(student.sis_id), student)
     found = []
-    for scan in query.order_by(UnmatchedScan.scanned_at, UnmatchedScan.id):
-        student = find_student_by_id(scan.session.school, scan.scanned_text)
+    for scan in scans:
+        text = scan.scanned_text.strip()
+        student = exact.get(text) or by_case.get(normalize_id(text))
         if student is not None:
             found.append(LinkableScan(scan, student))
     return found
