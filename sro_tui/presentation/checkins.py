@@ -246,8 +246,10 @@ def _check_in(
     method: str,
     actor: str,
     at: datetime | None = None,
+    station: str | None = None,
 ) -> CheckInOutcome:
-    """Record one student inside the caller's transaction (no commit here)."""
+    """Record one student inside the caller's transaction (no commit here), at this computer's
+    station unless another `station` is given (a station's scan linked in the office)."""
     earlier = (
         PresentationAttendance.select(PresentationAttendance, PresentationSession)
         .join(PresentationSession)
@@ -269,7 +271,7 @@ def _check_in(
         recorded_at=at or utc_now(),
         method=method,
         recorded_by=actor,
-        station=station_name(),
+        station=station_name() if station is None else station,
     )
     return CheckInOutcome("recorded", student.sis_id, student, attendance)
 
@@ -442,7 +444,9 @@ def resolve_unmatched_scan(
             )
             if student is None:
                 raise ValidationError({"student": "no such student at this school"})
-            outcome = _check_in(session, student, "scan", actor, scan.scanned_at)
+            outcome = _check_in(
+                session, student, "scan", actor, scan.scanned_at, scan.station or None
+            )
             scan.resolution = "linked"
             scan.linked_student = student
         else:

@@ -42,6 +42,7 @@ from sro_tui.presentation import (
     undo_last_check_in,
 )
 from sro_tui.records import ValidationError, ensure_current_year, ensure_school
+from sro_tui.reports import full_status
 
 IDS = [f"{800000 + n}" for n in range(12)]
 
@@ -205,6 +206,10 @@ def test_two_kits_merge_once_at_the_earliest_time_in_either_order(
             )
             assert (summary["South door"].counted, summary["South door"].undone) == (1, 1)
             assert "kit merged" in summary["South door"].line
+            # The dashboard's presentation card reads the status: merged rows count there.
+            status = full_status()["presentation"]
+            assert status["presented_students"] == 4
+            assert status["unmatched_scans_to_resolve"] == 2
             states.append(live)
     assert states[0] == states[1]
 

@@ -9,18 +9,24 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from textual.widgets import Input, OptionList
+
 from sro_tui.db import open_database
 from sro_tui.models import PresentationAttendance, Student, UnmatchedScan
 from sro_tui.presentation import (
     make_station_kit,
     merge_station_kit,
+    record_scan,
+    session_for_check_in,
     station_summary,
     todays_session,
 )
+from sro_tui.reports import full_status
 from sro_tui.ui.app import SroApp
+from sro_tui.ui.checkin.card import presentation_card
 
-from .conftest import build_small_school
-from .helpers import text_of
+from .conftest import add_students, build_small_school
+from .helpers import text_of, wait_for_workers
 from .test_checkin import open_checkin, scanner_burst, wait_until
 
 EXTRA = 560  # students 500000 … 500559
@@ -154,3 +160,47 @@ async def test_two_doors_merge_once_in_either_order(tmp_path: Path):
     assert results[north] == results[south] == expected
     total = time.monotonic() - started
     print(f"600 scans through two station screens: {scanning:.1f} s; with merges {total:.1f} s")
+
+
+async def test_the_office_merges_from_the_sessions_dialog_and_links_a_new_students_scan(
+    tmp_path: Path,
+):
+    school_file = tmp_path / "school.sqlite3"
+    with opened(school_file):
+        build_small_school()
+        kit = make_station_kit(tmp_path / "usb", "North door", todays_session())
+        add_students(  # enrolled after the kit was made: the door does not know them
+            Student.get().school, [("600001", "New", "", "Comer", "", "9", "104", True)]
+        )
+    with opened(kit):
+        session = session_for_check_in()
+        for text in ("000123", "000200", "600001"):
+            record_scan(session, text, actor="door staff")
+
+    app = SroApp(school_file, start_section="checkin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_checkin(app, pilot)
+        await pilot.press("f12", "m")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(kit)
+        await pilot.press("enter")
+        await wait_for_workers(app)
+        await pilot.pause()
+        result = text_of(app, "#station-merge-result")
+        assert "North door (" in result and "2 check-in(s) added" in result
+        assert "1 unknown ID(s) now match a student" in result and "New Comer" in result
+        await pilot.press("escape")
+        await pilot.pause()
+        stations = text_of(app, "#sessions-stations")  # the session's detail, per station
+        assert "North door: 2 student(s)" in stations and "kit merged" in stations
+        await pilot.press("escape", "f10")
+        await pilot.pause()
+        listed = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "600001" in listed and "North door" in listed and "now matches New Comer" in listed
+        await pilot.press("m")
+        await pilot.pause()
+        assert "Nothing left to resolve" in text_of(app, "#unmatched-note")
+        assert sorted(live_rows()) == ["000123", "000200", "600001"]
+        assert live_rows()["600001"][1] == "North door"
+        card = presentation_card(full_status())  # the dashboard's card counts all of it
+        assert card is not None and card.lines[0].startswith("3 of 6 students presented")
