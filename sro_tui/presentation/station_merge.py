@@ -121,10 +121,14 @@ class MergeResult:
         name = f"{self.kit.station} ({self.kit.path.name})"
         if not self.changed:
             return f"{name}: already merged into “{self.session.title}”; nothing changed"
+        once = (
+            f" ({self.counted_once} of students already checked in earlier elsewhere: counted once)"
+            if self.counted_once
+            else ""
+        )
         return (
             f"{name} merged into “{self.session.title}”: {self.check_ins_added} check-in(s) "
-            f"added ({self.counted_once} of students already counted, kept once), "
-            f"{self.undos} undo(s), {self.unmatched_added} unknown ID(s) kept"
+            f"added{once}, {self.undos} undo(s), {self.unmatched_added} unknown ID(s) kept"
         )
 
 
