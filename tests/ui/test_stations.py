@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import shutil
 import time
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from textual.widgets import Input, OptionList
 
-from sro_tui.db import open_database
 from sro_tui.models import PresentationAttendance, Student, UnmatchedScan
 from sro_tui.presentation import (
     make_station_kit,
@@ -24,6 +22,7 @@ from sro_tui.presentation import (
 from sro_tui.reports import full_status
 from sro_tui.ui.app import SroApp
 from sro_tui.ui.checkin.card import presentation_card
+from tests.core.test_stations import opened
 
 from .conftest import add_students, build_small_school
 from .helpers import text_of, wait_for_workers
@@ -35,15 +34,6 @@ NORTH_ONLY = [str(500040 + n) for n in range(257)]
 SOUTH_ONLY = [str(500300 + n) for n in range(257)]
 NORTH_UNKNOWN = ["9990001", "LIB-42", "9990003"]
 SOUTH_UNKNOWN = ["9990101", "VISITOR-7", "9990103"]
-
-
-@contextmanager
-def opened(path: Path):
-    database = open_database(path)
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 def live_rows() -> dict[str, tuple[datetime, str]]:
