@@ -14,6 +14,7 @@ from sro_tui.models import PresentationAttendance, Student, UnmatchedScan
 from sro_tui.presentation import (
     make_station_kit,
     merge_station_kit,
+    read_station_kit,
     record_scan,
     session_for_check_in,
     station_summary,
@@ -194,3 +195,24 @@ async def test_the_office_merges_from_the_sessions_dialog_and_links_a_new_studen
         assert live_rows()["600001"][1] == "North door"
         card = presentation_card(full_status())  # the dashboard's card counts all of it
         assert card is not None and card.lines[0].startswith("3 of 6 students presented")
+
+
+async def test_a_kit_is_written_from_the_check_in_screen(tmp_path: Path):
+    school_file = tmp_path / "school.sqlite3"
+    with opened(school_file):
+        build_small_school()
+    app = SroApp(school_file, start_section="checkin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_checkin(app, pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press(*"Gym door", "enter")
+        app.screen.query_one("#station-folder", Input).value = str(tmp_path / "usb")
+        await pilot.press("enter")
+        await wait_for_workers(app)
+        await pilot.pause()
+        kits = list((tmp_path / "usb").glob("*.sqlite3"))
+        assert [k.name.endswith("-gym-door.sqlite3") for k in kits] == [True]
+        assert not app.screen.is_modal  # back on the check-in screen, the kit written
+    info = read_station_kit(kits[0])
+    assert (info.station, info.school_code) == ("Gym door", "PTHS")
