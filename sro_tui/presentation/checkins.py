@@ -106,6 +106,8 @@ def create_session(
     problems: dict[str, str] = {}
     if kind not in SESSION_KINDS:
         problems["kind"] = f"kind must be one of: {', '.join(SESSION_KINDS)}"
+    if station_name():  # its check-ins would never reach the school's record
+        problems["session"] = "a check-in station records into its kit's session only"
     presenter_ids = list(dict.fromkeys(presenter_ids))
     staff = list(SafetyStaff.select().where(SafetyStaff.id.in_(presenter_ids or [0])))
     if len(staff) != len(presenter_ids):

@@ -40,6 +40,7 @@ from sro_tui.presentation.stations import (
     MERGE_ACTOR,
     KitInfo,
     StationKitError,
+    is_station_kit,
     kit_info,
     open_kit,
     station_label,
@@ -174,6 +175,8 @@ def merge_station_kit(path: Path | str, actor: str | None = None) -> MergeResult
     A kit from another school, year or session raises StationKitError and changes nothing.
     """
     actor = actor or current_actor()
+    if is_station_kit():
+        raise StationKitError("this database is itself a station kit: merge kits in the office")
     path = Path(path).expanduser()
     conn = open_kit(path)
     try:

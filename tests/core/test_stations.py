@@ -160,8 +160,13 @@ def test_a_kit_is_never_overwritten_nor_named_twice_nor_made_at_a_station(
     with pytest.raises(StationKitError, match="already exists"):
         kit_for(school_file, tmp_path / "usb", "North-door")  # another name, the same file
     assert kit.read_bytes() == before
-    with opened(kit), pytest.raises(StationKitError, match="itself a station kit"):
-        make_station_kit(tmp_path / "more", "East door")
+    with opened(kit):
+        with pytest.raises(StationKitError, match="itself a station kit"):
+            make_station_kit(tmp_path / "more", "East door")
+        with pytest.raises(StationKitError, match="itself a station kit"):
+            merge_station_kit(kit)
+        with pytest.raises(ValidationError, match="kit's session only"):
+            create_session(date(2026, 12, 1))
 
 
 def test_two_kits_merge_once_at_the_earliest_time_in_either_order(
