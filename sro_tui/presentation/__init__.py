@@ -35,23 +35,22 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "undo_last_check_in",
             "unmatched_scans",
         ],
-        "station_merge": [
+        "station_merge": ["MergeResult", "merge_station_kit"],
+        "station_review": [
             "LinkableScan",
-            "MergeResult",
+            "StationSummary",
             "link_matching_scans",
             "linkable_scans",
-            "merge_station_kit",
+            "station_summary",
         ],
         "stations": [
             "KitInfo",
             "StationKitError",
-            "StationSummary",
             "is_station_kit",
             "make_station_kit",
             "read_station_kit",
             "session_for_check_in",
             "station_label",
-            "station_summary",
         ],
     },
 )

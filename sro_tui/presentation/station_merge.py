@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from peewee import DateTimeField, fn
+from peewee import DateTimeField
 
 from sro_tui.db import bulk_insert
 from sro_tui.models import (
@@ -26,16 +26,14 @@ from sro_tui.models import (
     PresentationAttendance,
     PresentationSession,
     StationKit,
-    Student,
     UnmatchedScan,
     database_proxy,
     utc_now,
 )
 from sro_tui.presentation.checkins import (
-    CheckInOutcome,
     local_time,
-    resolve_unmatched_scan,
 )
+from sro_tui.presentation.station_review import LinkableScan, linkable_scans
 from sro_tui.presentation.stations import (
     MERGE_ACTOR,
     KitInfo,
@@ -46,7 +44,6 @@ from sro_tui.presentation.stations import (
     station_label,
 )
 from sro_tui.records import audit, current_actor, current_year, get_school
-from sro_tui.search import normalize_id
 
 _datetime = DateTimeField()
 
@@ -81,23 +78,6 @@ def _school_session_for(info: KitInfo) -> PresentationSession:
 
 
 # --- merging ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LinkableScan:
-    """An unknown ID kept at a station that now matches a student (the roster grew since)."""
-
-    scan: UnmatchedScan
-    student: Student
-
-    @property
-    def line(self) -> str:
-        s = self.student
-        return (
-            f"{self.scan.scanned_text} ({station_label(self.scan.station)}, "
-            f"{local_time(self.scan.scanned_at):%H:%M:%S}) now matches {s.display_name}, "
-            f"grade {s.grade or '?'}, homeroom {s.homeroom or '?'}"
-        )
 
 
 @dataclass
@@ -440,53 +420,3 @@ def _record_kit(result: MergeResult, actor: str) -> None:
         },
         actor=actor,
     )
-
-
-# --- unknown IDs that now match, and the session's stations ----------------------------------
-
-
-def linkable_scans(
-    session: PresentationSession | None = None, *, station: str | None = None
-) -> list[LinkableScan]:
-    """Open unmatched scans (of a session, else of the current year; of one station when given)
-    whose text now matches one of the school's students: a kit's roster was older."""
-    query = UnmatchedScan.select(UnmatchedScan, PresentationSession).join(PresentationSession)
-    query = query.where(UnmatchedScan.resolved_at.is_null())
-    if session is not None:
-        query = query.where(UnmatchedScan.session == session)
-    else:
-        query = query.where(PresentationSession.school_year == current_year())
-    if station is not None:
-        query = query.where(UnmatchedScan.station == station)
-    scans = list(query.order_by(UnmatchedScan.scanned_at, UnmatchedScan.id))
-    if not scans:
-        return []
-    # One query for every scan (as `find_student_by_id` matches: exactly, else ignoring case).
-    wanted = list({normalize_id(s.scanned_text) for s in scans})
-    students = Student.select().where(
-        (Student.school == scans[0].session.school_id) & fn.UPPER(Student.sis_id).in_(wanted)
-    )
-    exact, by_case = {}, {}
-    for student in students:
-        exact[student.sis_id] = student
-        by_case.setdefault(normalize_id(student.sis_id), student)
-    found = []
-    for scan in scans:
-        text = scan.scanned_text.strip()
-        student = exact.get(text) or by_case.get(normalize_id(text))
-        if student is not None:
-            found.append(LinkableScan(scan, student))
-    return found
-
-
-def link_matching_scans(
-    session: PresentationSession | None = None, actor: str | None = None
-) -> list[tuple[LinkableScan, CheckInOutcome]]:
-    """Link every open unmatched scan whose ID now matches a student (each checked in at the
-    time of its scan, audited); returns what each did."""
-    done = []
-    for item in linkable_scans(session):
-        outcome = resolve_unmatched_scan(item.scan, student_id=item.student.id, actor=actor)
-        assert outcome is not None
-        done.append((item, outcome))
-    return done

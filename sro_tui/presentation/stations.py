@@ -13,23 +13,19 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from peewee import SqliteDatabase, fn
 
 from sro_tui.db import SCHEMA_VERSION, bulk_insert, migrate
 from sro_tui.models import (
-    PresentationAttendance,
     PresentationSession,
     School,
     SchoolYear,
     Setting,
     StationKit,
     Student,
-    UnmatchedScan,
     database_proxy,
     utc_now,
 )
@@ -37,7 +33,6 @@ from sro_tui.paths import ensure_private_dir
 from sro_tui.presentation.checkins import (
     STATION_NAME_SETTING,
     get_session,
-    local_time,
     todays_session,
 )
 from sro_tui.records import (
@@ -302,75 +297,3 @@ def read_station_kit(path: Path | str) -> KitInfo:
         return kit_info(path, conn)
     finally:
         conn.close()
-
-
-@dataclass(frozen=True)
-class StationSummary:
-    """One station of a session (or the office): students it recorded that count, its rows
-    counted once because the student was checked in earlier elsewhere, its undos, its unknown
-    IDs still open, and when its kit was made and merged."""
-
-    station: str
-    counted: int = 0
-    counted_elsewhere: int = 0
-    undone: int = 0
-    unmatched: int = 0
-    made_at: datetime | None = None
-    merged_at: datetime | None = None
-    last_merged_at: datetime | None = None
-
-    @property
-    def label(self) -> str:
-        return station_label(self.station)
-
-    @property
-    def line(self) -> str:
-        """ "North door: 312 students · 40 counted at another door · 1 undone · merged 09:40"."""
-        parts = [f"{self.counted} student(s)"]
-        if self.counted_elsewhere:
-            parts.append(f"{self.counted_elsewhere} counted at another door")
-        if self.undone:
-            parts.append(f"{self.undone} undone")
-        if self.unmatched:
-            parts.append(f"{self.unmatched} unknown ID(s) open")
-        if self.merged_at is not None:
-            parts.append(f"kit merged {local_time(self.merged_at):%Y-%m-%d %H:%M}")
-            if self.last_merged_at and self.last_merged_at != self.merged_at:
-                parts.append(f"again {local_time(self.last_merged_at):%Y-%m-%d %H:%M}")
-        elif self.made_at is not None:
-            parts.append(f"kit made {local_time(self.made_at):%Y-%m-%d %H:%M}, not merged yet")
-        return f"{self.label}: " + " · ".join(parts)
-
-
-def station_summary(session: PresentationSession) -> list[StationSummary]:
-    """The session's stations, the office first (when it recorded anything), then by name."""
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    query = PresentationAttendance.select(
-        PresentationAttendance.station,
-        PresentationAttendance.undone_at,
-        PresentationAttendance.undone_by,
-    ).where(PresentationAttendance.session == session)
-    for station, undone_at, undone_by in query.tuples():
-        key = "counted" if undone_at is None else "undone"
-        counts[station]["counted_elsewhere" if undone_by == MERGE_ACTOR else key] += 1
-    for station, n in (
-        UnmatchedScan.select(UnmatchedScan.station, fn.COUNT(UnmatchedScan.id))
-        .where((UnmatchedScan.session == session) & UnmatchedScan.resolved_at.is_null())
-        .group_by(UnmatchedScan.station)
-        .tuples()
-    ):
-        counts[station]["unmatched"] += n
-    kits = {k.station: k for k in StationKit.select().where(StationKit.session == session)}
-    summaries = []
-    for station in sorted(set(counts) | set(kits), key=lambda s: (s != "", s.lower())):
-        kit = kits.get(station)
-        summaries.append(
-            StationSummary(
-                station,
-                **counts.get(station, {}),
-                made_at=kit.made_at if kit else None,
-                merged_at=kit.merged_at if kit else None,
-                last_merged_at=kit.last_merged_at if kit else None,
-            )
-        )
-    return summaries
