@@ -54,13 +54,6 @@ class SroApp(App):
         Binding(HELP_KEY, "app.show_help", "Help", id="help", priority=True),
         *_section_bindings(),
         Binding("ctrl+b", "app.backup", "Back up", id="backup", priority=True, show=False),
-        Binding(
-            "ctrl+t",
-            "app.send_to_district",
-            "Send to the district",
-            id="send-to-district",
-            show=False,
-        ),
         Binding("ctrl+q", "app.quit", "Quit", id="quit", priority=True),
     ]
 

@@ -111,7 +111,7 @@ class SectionCommands(Provider):
         )
         yield PaletteCommand(
             "Send to the district",
-            "Every file of the year in one bundle, and when it last went · key ctrl+t",
+            "Every file of the year in one bundle, and when it last went · key s on the dashboard",
             partial(app.run_action, "app.send_to_district"),
         )
         yield PaletteCommand(

@@ -60,7 +60,7 @@ async def test_send_to_the_district_from_the_school_app(tmp_path, school_db):
     app = SroApp(school_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+t")
+        await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SendToDistrictDialog)
         assert "Never sent" in text_of(app, "#send-district-last")
@@ -71,7 +71,7 @@ async def test_send_to_the_district_from_the_school_app(tmp_path, school_db):
         await pilot.pause()
         bundles = list((tmp_path / "to-district").iterdir())
         assert len(bundles) == 1 and (bundles[0] / "manifest.json").exists()
-        await pilot.press("ctrl+t")
+        await pilot.press("s")
         await pilot.pause()
         assert "Last sent to the district today" in text_of(app, "#send-district-last")
 
