@@ -21,6 +21,7 @@ from sro_tui.interventions.query import (
     HistoryEntry,
     RequestFilter,
     RequestRow,
+    get_request,
     intervention_counts,
     list_requests,
     open_restraint_deadlines,
@@ -38,9 +39,14 @@ from sro_tui.interventions.requests import (
     submit_request,
 )
 
+# The request record and its status words, for the screens (which never query the ORM).
+from sro_tui.models import REQUEST_STATUSES, InterventionRequest
+
 __all__ = [
     "DATETIME_FORMAT_HINT",
+    "REQUEST_STATUSES",
     "HistoryEntry",
+    "InterventionRequest",
     "InvolvedStudent",
     "RequestFilter",
     "RequestForm",
@@ -50,6 +56,7 @@ __all__ = [
     "check_form",
     "export_requests",
     "form_from_request",
+    "get_request",
     "intervention_counts",
     "list_requests",
     "open_restraint_deadlines",

@@ -256,6 +256,11 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
     ]
 
 
+def get_request(request_id: int) -> InterventionRequest | None:
+    """One request by its database id (None when it is gone), for the detail pane and the form."""
+    return InterventionRequest.get_or_none(InterventionRequest.id == request_id)
+
+
 def request_history(request: InterventionRequest) -> list[HistoryEntry]:
     """Every recorded step of the request, oldest first. The entry for "submit" holds the
     original as submitted; each "amend" entry holds its reason and the fields it changed."""

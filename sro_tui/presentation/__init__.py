@@ -2,6 +2,7 @@
 progress, and the list of students still to present.
 """
 
+from sro_tui.models import PresentationSession  # the session record, for the screens
 from sro_tui.presentation.checkins import (
     CheckInOutcome,
     CheckInRow,
@@ -30,6 +31,7 @@ from sro_tui.presentation.checkins import (
 )
 
 __all__ = [
+    "PresentationSession",
     "CheckInOutcome",
     "CheckInRow",
     "PresentationProgress",

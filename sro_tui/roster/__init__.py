@@ -9,6 +9,12 @@ from sro_tui.roster.csvread import (
     RosterImportError,
     SchoolChoiceNeeded,
 )
+from sro_tui.roster.detail import (
+    GuardianContact,
+    HouseholdLine,
+    StudentDetail,
+    student_detail,
+)
 from sro_tui.roster.households import (
     GuardianFacts,
     address_key,
@@ -23,7 +29,10 @@ from sro_tui.roster.importer import (
 )
 
 __all__ = [
+    "GuardianContact",
     "GuardianFacts",
+    "HouseholdLine",
+    "StudentDetail",
     "RosterImportError",
     "SchoolChoiceNeeded",
     "address_key",
@@ -33,4 +42,5 @@ __all__ = [
     "prepare_import",
     "rebuild_households",
     "schools_in_roster",
+    "student_detail",
 ]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import deque
 from datetime import date, datetime
-from pathlib import Path
 from typing import ClassVar
 
 from rich.markup import escape
@@ -26,11 +25,11 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from sro_tui.models import PresentationSession
 from sro_tui.presentation import (
     CheckInOutcome,
     CheckInRow,
     PresentationProgress,
+    PresentationSession,
     check_in_student,
     get_session,
     last_check_ins,
@@ -46,6 +45,7 @@ from sro_tui.presentation import (
 from sro_tui.records import ValidationError, current_actor
 from sro_tui.search import EXACT_ID, Match, StudentIndex, fold
 from sro_tui.ui.checkin.scan_input import ScanInput
+from sro_tui.ui.widgets.work import error_words
 
 CANDIDATES_SHOWN = 6
 CANDIDATE_DELAY = 0.08  # seconds of quiet typing before candidates are drawn (a scan never waits)
@@ -390,6 +390,16 @@ class CheckInScreen(Screen):
             self.app.bell()
             self.show_feedback(f"✖ {escape(str(exc))}", "error")
             return None
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app, never lost
+            # On the main thread on purpose: committed, in scan order, before the screen says so.
+            self.app.bell()
+            self.app.report_failure(  # type: ignore[attr-defined]
+                "Recording the check-in", exc, "The student was not recorded."
+            )
+            self.show_feedback(
+                f"✖ Not recorded: {escape(error_words(exc))}. Scan the student again.", "error"
+            )
+            return None
         self.show_outcome(outcome)
         return outcome
 
@@ -449,7 +459,13 @@ class CheckInScreen(Screen):
         """Undo the last check-in of this session (kept and audited, not deleted)."""
         if self.session is None:
             return
-        undone = undo_last_check_in(self.session, self.actor, "undone at check-in (F9)")
+        try:
+            undone = undo_last_check_in(self.session, self.actor, "undone at check-in (F9)")
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+            self.app.report_failure(  # type: ignore[attr-defined]
+                "Undoing the last check-in", exc, "Nothing was undone."
+            )
+            return
         if undone is None:
             self.show_feedback("Nothing to undo in this session.", "info")
         else:
@@ -501,7 +517,7 @@ class CheckInScreen(Screen):
         from sro_tui.ui.checkin.dialogs import NotPresentedDialog
 
         if self.session is not None:
-            export_dir = Path(getattr(self.app, "db_path", Path.cwd())).parent / "exports"
+            export_dir = self.app.export_folder  # type: ignore[attr-defined]
             self.app.push_screen(
                 NotPresentedDialog(self.session, export_dir), lambda _result: self.after_dialog()
             )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.markup import escape
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -19,24 +19,29 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, 
 from sro_tui import policy
 from sro_tui.exchange import ExchangeError
 from sro_tui.interventions import (
+    REQUEST_STATUSES,
+    InterventionRequest,
     RequestFilter,
     RequestRefused,
     RequestRow,
     export_requests,
     form_from_request,
+    get_request,
     list_requests,
     record_discipline_outcome,
     request_history,
     review_request,
     stored_findings,
 )
-from sro_tui.models import REQUEST_STATUSES, InterventionRequest
 from sro_tui.records import ValidationError, list_staff, parse_date
 from sro_tui.ui.interventions.dialogs import ExportDialog, HistoryScreen, TextPromptDialog
 from sro_tui.ui.interventions.form import InterventionForm
 from sro_tui.ui.interventions.sections import SEVERITY_MARK
 from sro_tui.ui.widgets.dialogs import ChoiceDialog
 from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
+from sro_tui.ui.widgets.work import error_words, run_in_thread
+
+EXPORT_FAILED_AFTER = "Files already written are complete; the others were not written."
 
 CRITERION_FILTER = [(c.label, c.id) for c in policy.CRITERIA.values()] + [
     ("Staff-initiated emergency", policy.STAFF_INITIATED_EMERGENCY)
@@ -184,7 +189,20 @@ class InterventionsScreen(Screen):
         table = self.query_one(DataTable)
         keep = select_id if select_id is not None else self.selected_id()
         # A table of thousands of rows is slow to draw and no one reads it: narrow the filters.
-        self.rows = list_requests(self.current_filter(), limit=MAX_ROWS + 1)
+        # SQL-side and a few ms, so on the main thread as the filters change.
+        try:
+            self.rows = list_requests(self.current_filter(), limit=MAX_ROWS + 1)
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app, never lost
+            self.app.report_failure("Reading the intervention requests", exc)  # type: ignore[attr-defined]
+            self.rows = []
+            self._table_rows = []
+            self._draw_rows()
+            self.query_one("#interventions-summary", Static).update(
+                f"The requests could not be read: {escape(error_words(exc))}. "
+                "Change a filter to try again."
+            )
+            self.query_one("#request-detail-text", Static).update("")
+            return
         more = len(self.rows) > MAX_ROWS
         self.rows = self.rows[:MAX_ROWS]
         self._table_rows = [
@@ -249,11 +267,7 @@ class InterventionsScreen(Screen):
 
     def selected_request(self) -> InterventionRequest | None:
         request_id = self.selected_id()
-        return (
-            InterventionRequest.get_or_none(InterventionRequest.id == request_id)
-            if request_id is not None
-            else None
-        )
+        return get_request(request_id) if request_id is not None else None
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
@@ -317,6 +331,11 @@ class InterventionsScreen(Screen):
             except ValidationError as exc:
                 self.notify(str(exc), title="Not recorded", severity="error", timeout=10)
                 return
+            except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+                self.app.report_failure(  # type: ignore[attr-defined]
+                    "Recording the discipline outcome", exc, "Nothing was recorded."
+                )
+                return
             self.notify(f"Student discipline followed: {DISCIPLINE_WORDS[answer]}.")
             self.reload(select_id=request.id)
 
@@ -352,6 +371,11 @@ class InterventionsScreen(Screen):
             except (RequestRefused, ValidationError) as exc:
                 self.notify(str(exc), title="Not reviewed", severity="error", timeout=10)
                 return
+            except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+                self.app.report_failure(  # type: ignore[attr-defined]
+                    "Saving the review", exc, "The request was not marked reviewed."
+                )
+                return
             self.notify("Reviewed.")
             self.reload(select_id=request.id)
 
@@ -366,7 +390,7 @@ class InterventionsScreen(Screen):
         )
 
     def action_export(self) -> None:
-        folder = Path.cwd() / "exports"
+        folder = self.app.export_folder  # type: ignore[attr-defined]
 
         def chosen(result: tuple[Path, bool] | None) -> None:
             if result is not None:
@@ -374,19 +398,29 @@ class InterventionsScreen(Screen):
 
         self.app.push_screen(ExportDialog(folder), chosen)
 
-    @work(thread=True, exclusive=True, group="interventions-export", exit_on_error=False)
     def run_export(self, folder: Path, deidentified: bool) -> None:
-        with self.app.database.connection_context():  # type: ignore[attr-defined]
+        """Write the four files in a thread; bad data or an unwritable folder is said in words."""
+
+        def export() -> list[Path] | str:
             try:
-                paths = export_requests(folder, deidentified=deidentified)
+                return export_requests(folder, deidentified=deidentified)
             except (ExchangeError, ValidationError) as exc:
-                self.app.call_from_thread(
-                    self.notify, str(exc), title="Export failed", severity="error", timeout=12
-                )
+                return str(exc)
+
+        def done(result: list[Path] | str) -> None:
+            if isinstance(result, str):
+                self.notify(result, title="Export failed", severity="error", timeout=12)
                 return
-        names = "\n".join(p.name for p in paths)
-        self.app.call_from_thread(
-            self.notify, f"Wrote to {folder}:\n{names}", title="Exported", timeout=10
+            names = "\n".join(p.name for p in result)
+            self.notify(f"Wrote to {folder}:\n{names}", title="Exported", timeout=10)
+
+        run_in_thread(
+            self,
+            export,
+            what="The intervention requests export",
+            after=EXPORT_FAILED_AFTER,
+            group="interventions-export",
+            done=done,
         )
 
     def action_focus_filters(self) -> None:

@@ -1,0 +1,54 @@
+"""The reads the screens used to run themselves, now core functions: a student's guardians and
+households (roster), one request by id (interventions)."""
+
+from __future__ import annotations
+
+from sro_tui.interventions import RequestForm, get_request, save_draft
+from sro_tui.models import Student
+from sro_tui.roster import student_detail
+from tests.ui.conftest import build_small_school
+
+
+def test_student_detail_lists_guardians_and_households(db):
+    build_small_school()
+    jose = Student.get(Student.sis_id == "000123")
+    detail = student_detail(jose.id)
+    assert detail is not None
+    assert detail.legal_name == "José Luis Núñez"
+    assert detail.preferred_name == "Pepe"
+    assert (detail.sis_id, detail.grade, detail.homeroom, detail.active) == (
+        "000123",
+        "9",
+        "104",
+        True,
+    )
+    # By last name, then first name; each with how to reach them.
+    assert [g.name for g in detail.guardians] == ["Carlos Núñez", "María Núñez"]
+    maria = detail.guardians[1]
+    assert (maria.relationship, maria.phone, maria.email) == (
+        "Mother",
+        "360-555-0101",
+        "maria.nunez@example.org",
+    )
+    assert maria.preferred_language == "Spanish" and maria.receives_notices
+    assert "12 Water St" in maria.mailing_address
+    # The parents live at two addresses: two households, each with its own notice.
+    assert sorted(h.address.split(",")[0] for h in detail.households) == [
+        "12 Water St",
+        "800 Lawrence St",
+    ]
+
+
+def test_student_detail_of_a_student_without_guardians_or_gone(db):
+    build_small_school()
+    liam = Student.get(Student.sis_id == "000201")
+    detail = student_detail(liam.id)
+    assert detail is not None and detail.guardians == [] and detail.households == []
+    assert student_detail(99999) is None
+
+
+def test_get_request_by_id(school):
+    draft = save_draft(RequestForm(location="Gym"))
+    found = get_request(draft.id)
+    assert found is not None and found.id == draft.id and found.location == "Gym"
+    assert get_request(draft.id + 1000) is None
