@@ -1,5 +1,5 @@
-"""The export folder on the dashboard: shown, changed with e, kept after a restart, and offered
-by the screens that export."""
+"""The export folder on the dashboard: shown, changed with e, kept after a restart. (The screens
+that export offer it: tests/ui/test_checkin.py and test_failures.py.)"""
 
 from __future__ import annotations
 
@@ -10,13 +10,7 @@ from sro_tui.records import export_folder
 from sro_tui.ui.app import SroApp
 from sro_tui.ui.widgets.card import CardView
 
-from .helpers import wait_for_workers
-
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await wait_for_workers(app)
-    await pilot.pause()
+from .helpers import settle
 
 
 def card_text(app: SroApp) -> str:
@@ -61,13 +55,3 @@ async def test_a_file_is_refused_with_a_word_and_nothing_changes(school_db, tmp_
         said = "\n".join(str(n.message) for n in app._notifications)
         assert "is a file, not a folder. The export folder was not changed." in said
         assert app.export_folder == default
-
-
-async def test_check_in_not_presented_export_offers_the_folder(school_db, tmp_path):
-    folder = tmp_path / "district"
-    app = SroApp(school_db, start_section="checkin", export_folder=folder)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert app.screen.export_dir == folder  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from sro_tui.paths import LOG_FILENAME
 from sro_tui.ui.app import SroApp
 from sro_tui.ui.dashboard.screen import DashboardScreen
 
-from .helpers import text_of, wait_for_workers
+from .helpers import settle, text_of
 
 ROSTER = (
     "Student ID,Last Name,First Name,Grade,Homeroom\n"
@@ -40,12 +40,6 @@ def assert_logged(db_path: Path, words: str) -> None:
     assert words in text
     assert "Traceback (most recent call last)" in text and "OperationalError" in text
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
-
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await wait_for_workers(app)
-    await pilot.pause()
 
 
 async def test_dashboard_counts_that_fail_are_said_on_every_card(school_db, monkeypatch):

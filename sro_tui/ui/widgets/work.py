@@ -67,6 +67,28 @@ def _database(node: DOMNode) -> Any:
     return node.app.database  # type: ignore[attr-defined]
 
 
+def _start(
+    node: DOMNode,
+    work: Any,
+    *,
+    group: str,
+    description: str,
+    exclusive: bool = True,
+    thread: bool = False,
+) -> Worker:
+    # On the App, not the screen: Worker.StateChanged does not bubble, and the App's one handler
+    # must see every failure. exit_on_error=False: the handler reports it, the app keeps running.
+    return node.app.run_worker(
+        work,
+        name=group,
+        group=group,
+        description=description,
+        exclusive=exclusive,
+        thread=thread,
+        exit_on_error=False,
+    )
+
+
 def run_in_thread(
     node: DOMNode,
     function: Callable[..., Any],
@@ -91,14 +113,8 @@ def run_in_thread(
             app.call_from_thread(done, result)
         return result
 
-    worker = app.run_worker(
-        work,
-        name=group,
-        group=group,
-        description=describe(what, after),
-        exclusive=exclusive,
-        thread=True,
-        exit_on_error=False,
+    worker = _start(
+        node, work, group=group, description=describe(what, after), exclusive=exclusive, thread=True
     )
     if failed is not None:
         _IF_FAILED[worker] = failed
@@ -114,14 +130,7 @@ def run_flow(
     group: str,
 ) -> Worker:
     """Run an async flow (dialogs awaited with `push_screen_wait`, steps with `in_thread`)."""
-    return node.app.run_worker(
-        flow,
-        name=group,
-        group=group,
-        description=describe(what, after),
-        exclusive=True,
-        exit_on_error=False,
-    )
+    return _start(node, flow, group=group, description=describe(what, after))
 
 
 async def in_thread(node: DOMNode, function: Callable[..., Any], *args: Any) -> Any:
@@ -133,8 +142,8 @@ async def in_thread(node: DOMNode, function: Callable[..., Any], *args: Any) -> 
         with database.connection_context():
             return function(*args)
 
-    worker: Worker = node.app.run_worker(
-        work, group="flow-step", description=AWAITED_STEP, thread=True, exit_on_error=False
+    worker = _start(
+        node, work, group="flow-step", description=AWAITED_STEP, exclusive=False, thread=True
     )
     try:
         return await worker.wait()
