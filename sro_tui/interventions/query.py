@@ -13,7 +13,8 @@ from typing import Any
 from peewee import JOIN, fn
 
 from sro_tui import policy
-from sro_tui.models import (
+from sro_tui.models import (  # the package re-exports the first two for the screens
+    REQUEST_STATUSES,  # noqa: F401 - the status words, for the screens
     AuditEvent,
     InterventionRequest,
     InterventionStaff,
