@@ -202,3 +202,34 @@ async def test_check_in_that_fails_says_the_student_was_not_recorded(school_db, 
         assert recorded == ["000124"]
     finally:
         database.close()
+
+
+async def test_check_in_session_that_cannot_be_opened_is_said_and_the_app_stays(
+    school_db, monkeypatch
+):
+    monkeypatch.setattr("sro_tui.ui.checkin.screen.todays_session", locked)
+    app = SroApp(school_db, start_section="checkin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert "Cannot check in: database is locked." in text_of(app, "#checkin-feedback")
+        assert app.screen.query_one("#checkin-box").disabled
+        sentence = "Opening the check-in session failed: database is locked. Nothing was changed."
+        assert sentence in messages(app)
+        await pilot.press("f2")  # the app is still running
+        await pilot.pause()
+        assert app.current_mode == "dashboard"
+    assert_logged(school_db, sentence)
+
+
+async def test_check_in_counts_that_fail_are_said_and_scans_still_record(school_db, monkeypatch):
+    monkeypatch.setattr("sro_tui.ui.checkin.screen.presentation_progress", locked)
+    app = SroApp(school_db, start_section="checkin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert "The counts could not be read: database is locked." in text_of(
+            app, "#checkin-feedback"
+        )
+        assert "Reading the check-in counts failed: database is locked." in messages(app)
+        await pilot.press(*"000123", "enter")
+        await pilot.pause()
+        assert "✔" in text_of(app, "#checkin-feedback")

@@ -186,11 +186,31 @@ class CheckInScreen(Screen):
             self.show_feedback(f"Cannot check in yet: {exc}", "error")
             self.query_one("#checkin-box", ScanInput).disabled = True
             return
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+            self.session = None
+            self.app.report_failure("Opening the check-in session", exc)  # type: ignore[attr-defined]
+            self.show_feedback(
+                f"Cannot check in: {escape(error_words(exc))}. F12 chooses a session (retry).",
+                "error",
+            )
+            self.query_one("#checkin-box", ScanInput).disabled = True
+            return
         self.query_one("#checkin-box", ScanInput).disabled = False
         self.reload_counts()
 
     def reload_counts(self) -> None:
         """Read the session's counts, progress, last check-ins and unmatched scans again."""
+        try:
+            self._read_counts()
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+            self.app.report_failure("Reading the check-in counts", exc)  # type: ignore[attr-defined]
+            self.show_feedback(
+                f"The counts could not be read: {escape(error_words(exc))}. "
+                "Check-ins already recorded are kept.",
+                "error",
+            )
+
+    def _read_counts(self) -> None:
         session = self.session
         assert session is not None
         self.session_count = session_check_in_count(session)

@@ -128,7 +128,7 @@ class InterventionsScreen(Screen):
             yield Input(placeholder="From date", id="flt-from", compact=True)
             yield Input(placeholder="To date", id="flt-to", compact=True)
             yield Select(
-                [(s.display_name, s.id) for s in list_staff(include_inactive=True)],
+                self._staff_choices(),
                 prompt="Any staff",
                 id="flt-staff",
                 compact=True,
@@ -147,6 +147,13 @@ class InterventionsScreen(Screen):
             with VerticalScroll(id="request-detail"):
                 yield Static("", id="request-detail-text")
         yield Footer(compact=True)
+
+    def _staff_choices(self) -> list[tuple[str, int]]:
+        try:
+            return [(s.display_name, s.id) for s in list_staff(include_inactive=True)]
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app; the list still opens
+            self.app.report_failure("Reading the safety staff for the filter", exc)  # type: ignore[attr-defined]
+            return []
 
     def on_mount(self) -> None:
         self.query_one("#request-detail").border_title = "Request"
