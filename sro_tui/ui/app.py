@@ -21,8 +21,8 @@ from textual.binding import Binding, BindingType
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from sro_tui.db import open_database
-from sro_tui.paths import append_private_text, log_path
+from sro_tui.db import backup_database, open_database
+from sro_tui.paths import append_private_text, ensure_private_dir, log_path
 from sro_tui.records import current_year, export_folder, get_school, load_student_index
 from sro_tui.search import StudentIndex
 from sro_tui.ui.commands import SectionCommands
@@ -180,7 +180,13 @@ class SroApp(App):
             where = f"Details are in {log}."
         except OSError as exc:
             where = f"The log could not be written either ({exc.strerror or exc})."
-        self.notify(f"{message}\n{where}", title="Something failed", severity="error", timeout=30)
+        self.notify(
+            f"{message}\n{where}",
+            title="Something failed",
+            severity="error",
+            timeout=30,
+            markup=False,  # an error or a path may hold [brackets]
+        )
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -221,18 +227,19 @@ class SroApp(App):
         from sro_tui.ui.widgets.dialogs import BackupDialog
 
         def write(folder: Path | None) -> None:
-            if folder is None:
-                return
-            from sro_tui.db import backup_database
-            from sro_tui.paths import ensure_private_dir
-
-            try:
-                ensure_private_dir(folder)
-                written = backup_database(self.database, folder)
-            except OSError as exc:
-                self.notify(f"Not backed up: {exc.strerror or exc}", severity="error")
-                return
-            self.notify(f"Backed up to {written}", title="Backup written", timeout=10)
+            if folder is not None:
+                run_in_thread(
+                    self,
+                    _back_up,
+                    self.database,
+                    folder,
+                    what="The backup",
+                    after="No copy was written.",
+                    group="backup",
+                    done=lambda written: self.notify(
+                        f"Backed up to {written}", title="Backup written", timeout=10, markup=False
+                    ),
+                )
 
         self.push_screen(BackupDialog(), write)
 
@@ -242,6 +249,12 @@ class SroApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+
+def _back_up(database, folder: Path) -> Path:
+    """A consistent copy of the open database into `folder` (made 0700 when missing)."""
+    ensure_private_dir(folder)
+    return backup_database(database, folder)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -233,3 +233,24 @@ async def test_check_in_counts_that_fail_are_said_and_scans_still_record(school_
         await pilot.press(*"000123", "enter")
         await pilot.pause()
         assert "✔" in text_of(app, "#checkin-feedback")
+
+
+async def test_backup_that_fails_says_no_copy_was_written(school_db, tmp_path, monkeypatch):
+    def denied(_database, folder):
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr("sro_tui.ui.app.backup_database", denied)
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        app.screen.query_one("#backup-folder", Input).value = str(tmp_path / "[usb]")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        sentence = (
+            f"The backup failed: Permission denied: {tmp_path / '[usb]'}. No copy was written."
+        )
+        assert sentence in messages(app)
+    log = (school_db.parent / LOG_FILENAME).read_text(encoding="utf-8")
+    assert sentence in log and "PermissionError" in log

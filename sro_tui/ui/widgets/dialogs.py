@@ -174,8 +174,8 @@ class ExportFolderDialog(FolderDialog):
     DIALOG_TITLE = "Export folder"
     EXPLANATION = (
         "Every export (notices, letters, requests, agreements, complaints, the annual report) "
-        "is written here, and `sro-tui` commands use it when --out is not given. Choose a "
-        "place the district allows student records."
+        "is written here, and so is every sro-tui command's when --out is not given. Choose "
+        "a place the district allows student records."
     )
     CONFIRM_LABEL = "Use this folder"
     INPUT_ID = "export-folder-setting"
