@@ -39,12 +39,14 @@ __getattr__, __dir__, __all__ = lazy.exports(
         "requests": [
             "RequestRefused",
             "amend_request",
+            "has_discipline_outcome",
             "record_discipline_outcome",
             "record_refusal",
             "record_restraint_step",
             "review_request",
             "save_draft",
             "submit_request",
+            "why_not_reviewable",
         ],
     },
 )

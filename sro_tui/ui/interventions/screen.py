@@ -27,11 +27,13 @@ from sro_tui.interventions import (
     export_requests,
     form_from_request,
     get_request,
+    has_discipline_outcome,
     list_requests,
     record_discipline_outcome,
     request_history,
     review_request,
     stored_findings,
+    why_not_reviewable,
 )
 from sro_tui.records import ValidationError, list_staff, parse_date
 from sro_tui.ui.interventions.dialogs import ExportDialog, HistoryScreen, TextPromptDialog
@@ -320,7 +322,7 @@ class InterventionsScreen(Screen):
         if request is None:
             self.notify("Choose a request first.", severity="warning")
             return
-        if request.status not in ("submitted", "reviewed"):
+        if not has_discipline_outcome(request):
             self.notify(
                 "A discipline outcome is recorded once a request is submitted.", severity="warning"
             )
@@ -363,11 +365,9 @@ class InterventionsScreen(Screen):
         request = self.selected_request()
         if request is None:
             return
-        if request.status != "submitted":
-            self.notify(
-                f"Only a submitted request is reviewed (this one: {request.status}).",
-                severity="warning",
-            )
+        refused = why_not_reviewable(request)
+        if refused:
+            self.notify(f"{refused[0].upper()}{refused[1:]}.", severity="warning")
             return
 
         def done(note: str | None) -> None:
@@ -472,7 +472,7 @@ def detail_markup(request: InterventionRequest) -> str:
         lines.append(f"[b]{kind}[/]: attorney: {access}")
     if request.review_note:
         lines.append(f"Review: {escape(request.review_note)} ({escape(request.reviewed_by)})")
-    if request.status in ("submitted", "reviewed"):
+    if has_discipline_outcome(request):
         lines.append(
             f"Student discipline followed: {DISCIPLINE_WORDS[request.resulted_in_discipline]}"
             + (" (d to record)" if request.resulted_in_discipline is None else "")

@@ -1,10 +1,22 @@
-"""The reads the screens used to run themselves, now core functions: a student's guardians and
-households (roster), one request by id (interventions)."""
+"""What the screens used to query or decide themselves, now core functions: a student's guardians
+and households (roster), one request by id, and which requests can be reviewed or get a
+discipline outcome (interventions)."""
 
 from __future__ import annotations
 
-from sro_tui.interventions import RequestForm, get_request, save_draft
-from sro_tui.models import Student
+import pytest
+
+from sro_tui.interventions import (
+    RequestForm,
+    get_request,
+    has_discipline_outcome,
+    record_discipline_outcome,
+    review_request,
+    save_draft,
+    why_not_reviewable,
+)
+from sro_tui.models import InterventionRequest, Student
+from sro_tui.records import ValidationError
 from sro_tui.roster import student_detail
 from tests.ui.conftest import build_small_school
 
@@ -52,3 +64,25 @@ def test_get_request_by_id(school):
     found = get_request(draft.id)
     assert found is not None and found.id == draft.id and found.location == "Gym"
     assert get_request(draft.id + 1000) is None
+
+
+@pytest.mark.parametrize(
+    ("status", "reviewable", "discipline"),
+    [("draft", False, False), ("submitted", True, True), ("reviewed", False, True)],
+)
+def test_what_a_request_in_each_status_allows(status, reviewable, discipline):
+    request = InterventionRequest(status=status)
+    assert (why_not_reviewable(request) is None) is reviewable
+    assert has_discipline_outcome(request) is discipline
+
+
+def test_the_screen_and_the_core_refuse_a_draft_in_the_same_words(school):
+    draft = save_draft(RequestForm(location="Gym"))
+    reason = why_not_reviewable(draft)
+    assert reason == "only a submitted request is reviewed (this one is draft)"
+    with pytest.raises(ValidationError) as refused:
+        review_request(draft, "looked at it")
+    assert refused.value.problems == {"status": reason}
+    with pytest.raises(ValidationError):
+        record_discipline_outcome(draft, True)
+    assert get_request(draft.id).status == "draft"
