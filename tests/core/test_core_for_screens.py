@@ -18,6 +18,7 @@ from sro_tui.interventions import (
 from sro_tui.models import InterventionRequest, Student
 from sro_tui.records import ValidationError
 from sro_tui.roster import student_detail
+from sro_tui.search import build_index
 from tests.ui.conftest import build_small_school
 
 
@@ -86,3 +87,16 @@ def test_the_screen_and_the_core_refuse_a_draft_in_the_same_words(school):
     with pytest.raises(ValidationError):
         record_discipline_outcome(draft, True)
     assert get_request(draft.id).status == "draft"
+
+
+def test_roster_order_puts_active_students_first_by_name():
+    index = build_index(
+        [
+            (1, "3", "Núñez", "José", "", "9", "", True),
+            (2, "1", "Adams", "Zed", "", "9", "", False),
+            (3, "2", "Adams", "Ann", "", "9", "", True),
+            (4, "4", "Ocampo", "Bo", "", "9", "", True),
+        ]
+    )
+    assert [s.sis_id for s in index.in_roster_order()] == ["2", "3", "4"]
+    assert [s.sis_id for s in index.in_roster_order(active_only=False)] == ["2", "3", "4", "1"]

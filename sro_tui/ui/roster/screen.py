@@ -164,9 +164,7 @@ class RosterScreen(Screen):
             return []
         active_only = not self.show_inactive
         if not query.strip():
-            students = [s for s in self.index.students if s.active or not active_only]
-            students.sort(key=lambda s: (not s.active, s.sort_key))
-            return students
+            return self.index.in_roster_order(active_only)
         matches = self.index.search(query, limit=len(self.index), active_only=active_only)
         return [m.student for m in matches]
 
