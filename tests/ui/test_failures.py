@@ -17,6 +17,7 @@ from sro_tui.ui.app import SroApp
 from sro_tui.ui.dashboard.screen import DashboardScreen
 
 from .helpers import settle, text_of
+from .test_interventions import _submitted_request
 
 ROSTER = (
     "Student ID,Last Name,First Name,Grade,Homeroom\n"
@@ -254,3 +255,30 @@ async def test_backup_that_fails_says_no_copy_was_written(school_db, tmp_path, m
         assert sentence in messages(app)
     log = (school_db.parent / LOG_FILENAME).read_text(encoding="utf-8")
     assert sentence in log and "PermissionError" in log
+
+
+async def test_review_and_discipline_writes_that_fail_say_nothing_was_saved(school_db, monkeypatch):
+    _submitted_request(school_db)
+    monkeypatch.setattr("sro_tui.ui.interventions.screen.review_request", locked)
+    monkeypatch.setattr("sro_tui.ui.interventions.screen.record_discipline_outcome", locked)
+    app = SroApp(school_db, start_section="interventions")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "Criterion met"
+        await pilot.press("enter")
+        await pilot.pause()
+        said = messages(app)
+        assert (
+            "Saving the review failed: database is locked. The request was not marked reviewed."
+        ) in said
+        assert "Reviewed." not in said
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (
+            "Recording the discipline outcome failed: database is locked. Nothing was recorded."
+        ) in messages(app)
+    assert_logged(school_db, "Saving the review failed")
