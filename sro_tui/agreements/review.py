@@ -471,6 +471,11 @@ def withdraw_adoption(agreement: Agreement, reason: str) -> Agreement:
     return agreement
 
 
+def get_agreement(agreement_id: int) -> Agreement | None:
+    """The agreement with this id, or None."""
+    return Agreement.get_or_none(Agreement.id == agreement_id)
+
+
 def agreements_for_year(
     year: SchoolYear | None = None, school: School | None = None
 ) -> list[Agreement]:

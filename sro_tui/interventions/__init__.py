@@ -22,6 +22,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "form_from_request",
             "parse_local_datetime",
             "stored_findings",
+            "student_labels",
         ],
         "query": [
             "REQUEST_STATUSES",

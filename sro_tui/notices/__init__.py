@@ -11,11 +11,14 @@ __getattr__, __dir__, __all__ = lazy.exports(
     __name__,
     {
         "household_notices": [
+            "DELIVERY_STATUSES",
             "FAMILY_NOTICE_COLUMNS",
             "HOUSEHOLD_STATUSES",
             "HouseholdNotices",
+            "NOTICE_METHODS",
             "change_delivery_status",
             "export_family_notice_list",
+            "filter_choices",
             "filter_households",
             "load_households",
             "notice_counts",
@@ -23,6 +26,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "record_notice",
             "record_notices",
             "record_paper_notices_for_session",
+            "validate_notice",
         ],
         "language": [
             "BUILTIN_TEMPLATES",

@@ -13,6 +13,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "CheckInRow",
             "PresentationProgress",
             "PresentationSession",
+            "SESSION_KINDS",
             "check_in_student",
             "class_groups",
             "class_list",
