@@ -69,6 +69,13 @@ class SroApp(App):
         Binding(HELP_KEY, "app.show_help", "Help", id="help", priority=True),
         *_section_bindings(),
         Binding("ctrl+b", "app.backup", "Back up", id="backup", priority=True, show=False),
+        Binding(
+            "ctrl+t",
+            "app.send_to_district",
+            "Send to the district",
+            id="send-to-district",
+            show=False,
+        ),
         Binding("ctrl+q", "app.quit", "Quit", id="quit", priority=True),
     ]
 
@@ -242,6 +249,12 @@ class SroApp(App):
                 )
 
         self.push_screen(BackupDialog(), write)
+
+    def action_send_to_district(self) -> None:
+        """Write this year's bundle for the district office (`sro-tui district send`)."""
+        from sro_tui.ui.district.send_dialog import start_send_to_district
+
+        start_send_to_district(self)
 
     def action_show_help(self) -> None:
         """Every key, grouped by screen."""
