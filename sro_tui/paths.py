@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_data_path, user_documents_path
 
 APP_NAME = "sro-tui"
 DB_ENV_VAR = "SRO_TUI_DB"
 DB_FILENAME = "sro-tui.sqlite3"
+LOG_FILENAME = "sro-tui.log"
+EXPORT_FOLDER_NAME = "sro-tui exports"
 
 
 def default_data_dir() -> Path:
@@ -28,6 +30,27 @@ def default_db_path(environ: dict[str, str] | None = None) -> Path:
     if chosen:
         return Path(chosen).expanduser()
     return default_data_dir() / DB_FILENAME
+
+
+def default_export_dir() -> Path:
+    """Where files for the district go unless the school chose a folder (the setting) or a
+    command names one (--out): one folder in the user's documents, "sro-tui exports"."""
+    return user_documents_path() / EXPORT_FOLDER_NAME
+
+
+def log_path(db_path: Path) -> Path:
+    """The error log beside a database: what failed, when, with its traceback."""
+    return Path(db_path).parent / LOG_FILENAME
+
+
+def append_private_text(path: Path, text: str) -> None:
+    """Append `text` to a file readable only by its owner (0600), creating it when missing."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
 
 
 def ensure_private_dir(path: Path) -> None:

@@ -7,6 +7,7 @@ import getpass
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from peewee import Model, fn
@@ -46,6 +47,38 @@ def get_setting(key: str, default: str = "") -> str:
 
 def set_setting(key: str, value: str) -> None:
     Setting.insert(key=key, value=value).on_conflict_replace().execute()
+
+
+EXPORT_FOLDER_SETTING = "export_folder"
+
+
+def export_folder(default: Path) -> Path:
+    """The folder where every export goes unless a command names another (--out): the school's
+    setting, else `default` (the caller's, e.g. `paths.default_export_dir()` from the CLI)."""
+    chosen = get_setting(EXPORT_FOLDER_SETTING).strip()
+    return Path(chosen) if chosen else Path(default)
+
+
+def set_export_folder(folder: Path | str) -> Path:
+    """Keep `folder` as the export folder (absolute, `~` expanded) and return it. The folder is
+    created by the first export, not here; a path that names a file is refused."""
+    text = str(folder).strip().strip("'\"")
+    if not text:
+        raise ValidationError({"export_folder": "give a folder"})
+    path = Path(text).expanduser().absolute()
+    if path.exists() and not path.is_dir():
+        raise ValidationError({"export_folder": f"{path} is a file, not a folder"})
+    with database_proxy.atomic():
+        before = get_setting(EXPORT_FOLDER_SETTING)
+        set_setting(EXPORT_FOLDER_SETTING, str(path))
+        audit(
+            "update",
+            table_name="setting",
+            record_id=EXPORT_FOLDER_SETTING,
+            before={"value": before} if before else None,
+            after={"value": str(path)},
+        )
+    return path
 
 
 def current_actor() -> str:

@@ -184,6 +184,13 @@ class StudentIndex:
     def __len__(self) -> int:
         return len(self.students)
 
+    def in_roster_order(self, active_only: bool = True) -> list[IndexedStudent]:
+        """Every student (or every active one) as the roster lists them with no search typed:
+        active students first, each group by last name, first name."""
+        students = [s for s in self.students if s.active or not active_only]
+        students.sort(key=lambda s: (not s.active, s.sort_key))
+        return students
+
     def by_id(self, sis_id: str) -> IndexedStudent | None:
         """The student whose ID is exactly `sis_id` (case and surrounding spaces ignored)."""
         return self._by_id.get(normalize_id(sis_id))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sro_tui.cli.common import CommandFailed, open_db
+from sro_tui.paths import default_export_dir
 
 
 def _year(name: str | None):
@@ -22,15 +23,21 @@ def _year(name: str | None):
 
 
 Written = Path | tuple[Path, ...]
+OUT_HELP = (
+    "the folder to write into (created 0700 when missing; default: the export folder, "
+    "see `sro-tui settings export-folder`)"
+)
 
 
 def _write(args: argparse.Namespace, what: str, write: Callable[[], Written]) -> int:
     from sro_tui.exchange import ExchangeError
     from sro_tui.notices import LetterError
-    from sro_tui.records import ValidationError
+    from sro_tui.records import ValidationError, export_folder
 
     db = open_db(args, create=False)
     try:
+        # --out wins; else the school's export folder (the setting), else the documents folder's.
+        args.out = args.out or export_folder(default_export_dir())
         written = write()
     except (ExchangeError, LetterError, ValidationError, OSError) as exc:
         raise CommandFailed(str(exc)) from exc
@@ -119,9 +126,8 @@ def register(sub: argparse._SubParsersAction, db_option: Callable) -> None:
         parser.add_argument(
             "--out",
             type=Path,
-            required=True,
             metavar="DIR",
-            help="the folder to write into (created 0700 when missing)",
+            help=OUT_HELP,
         )
         parser.add_argument(
             "--year",
@@ -140,7 +146,7 @@ def register(sub: argparse._SubParsersAction, db_option: Callable) -> None:
         description="Write the family notice list for the district office.",
     )
     db_option(p)
-    p.add_argument("--out", type=Path, required=True, metavar="DIR")
+    p.add_argument("--out", type=Path, metavar="DIR", help=OUT_HELP)
     p.add_argument(
         "--pending", action="store_true", help="only households not yet notified this year"
     )
@@ -152,7 +158,7 @@ def register(sub: argparse._SubParsersAction, db_option: Callable) -> None:
         "not yet notified, one file per language, ready to print.",
     )
     db_option(p)
-    p.add_argument("--out", type=Path, required=True, metavar="DIR")
+    p.add_argument("--out", type=Path, metavar="DIR", help=OUT_HELP)
     p.add_argument("--html", action="store_true", help="HTML instead of plain text")
     p.set_defaults(handler=cmd_notices_letters)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sro_tui import __version__
-from sro_tui.cli import district, exports, station
+from sro_tui.cli import district, exports, settings, station
 from sro_tui.cli.common import (
     EXIT_BAD_DATA,
     EXIT_OK,
@@ -22,7 +22,7 @@ from sro_tui.cli.common import (
     db_option,
     open_db,
 )
-from sro_tui.paths import default_db_path
+from sro_tui.paths import default_db_path, default_export_dir
 
 # --- commands ---------------------------------------------------------------------------------
 
@@ -35,12 +35,21 @@ def cmd_open_app(args: argparse.Namespace) -> int:
         try:
             demo_db = workdir / "demo.sqlite3"
             _write_demo(demo_db)
-            SroApp(demo_db, title_note="DEMO — a throwaway school; nothing is kept").run()
+            SroApp(
+                demo_db,
+                title_note="DEMO — a throwaway school; nothing is kept",
+                # Apart from the school's own files, so no demo file is sent to the district.
+                export_folder=default_export_dir() / "demo",
+            ).run()
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         return EXIT_OK
     db_path = args.db or default_db_path()
-    SroApp(db_path, start_section=getattr(args, "start_section", "dashboard")).run()
+    SroApp(
+        db_path,
+        start_section=getattr(args, "start_section", "dashboard"),
+        export_folder=default_export_dir(),
+    ).run()
     return EXIT_OK
 
 
@@ -63,7 +72,10 @@ def cmd_check_in(args: argparse.Namespace) -> int:
 
     open_db(args).close()  # a bad or newer database is a one-line error, not a traceback
     SroApp(
-        args.db or default_db_path(), start_section="checkin", checkin_session_id=args.session
+        args.db or default_db_path(),
+        start_section="checkin",
+        checkin_session_id=args.session,
+        export_folder=default_export_dir(),
     ).run()
     return EXIT_OK
 
@@ -80,7 +92,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     db = open_db(args, create=False)
     try:
-        status = full_status()
+        status = full_status(default_export_dir())
     finally:
         db.close()
     if args.json:
@@ -320,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction, Callable], None]]:
-    return [exports.register, district.register, station.register]
+    return [exports.register, district.register, settings.register, station.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,9 +25,12 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "student_labels",
         ],
         "query": [
+            "REQUEST_STATUSES",
             "HistoryEntry",
+            "InterventionRequest",
             "RequestFilter",
             "RequestRow",
+            "get_request",
             "intervention_counts",
             "list_requests",
             "open_restraint_deadlines",
@@ -37,12 +40,14 @@ __getattr__, __dir__, __all__ = lazy.exports(
         "requests": [
             "RequestRefused",
             "amend_request",
+            "has_discipline_outcome",
             "record_discipline_outcome",
             "record_refusal",
             "record_restraint_step",
             "review_request",
             "save_draft",
             "submit_request",
+            "why_not_reviewable",
         ],
     },
 )

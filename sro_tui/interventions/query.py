@@ -13,7 +13,8 @@ from typing import Any
 from peewee import JOIN, fn
 
 from sro_tui import policy
-from sro_tui.models import (
+from sro_tui.models import (  # the package re-exports the first two for the screens
+    REQUEST_STATUSES,  # noqa: F401 - the status words, for the screens
     AuditEvent,
     InterventionRequest,
     InterventionStaff,
@@ -254,6 +255,11 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
         for name in names
         if before.get(name) != after.get(name)
     ]
+
+
+def get_request(request_id: int) -> InterventionRequest | None:
+    """One request by its database id (None when it is gone), for the detail pane and the form."""
+    return InterventionRequest.get_or_none(InterventionRequest.id == request_id)
 
 
 def request_history(request: InterventionRequest) -> list[HistoryEntry]:

@@ -333,14 +333,25 @@ def amend_request(
     return amendment
 
 
+def why_not_reviewable(request: InterventionRequest) -> str | None:
+    """Why this request cannot be reviewed (only a submitted one is), or None when it can."""
+    if request.status != "submitted":
+        return f"only a submitted request is reviewed (this one is {request.status})"
+    return None
+
+
+def has_discipline_outcome(request: InterventionRequest) -> bool:
+    """Whether "did discipline follow?" applies: once a request is submitted (or reviewed)."""
+    return request.status in ("submitted", "reviewed")
+
+
 def review_request(
     request: InterventionRequest, note: str, *, actor: str | None = None
 ) -> InterventionRequest:
     """The principal's review of a submitted request, with a note (required)."""
-    if request.status != "submitted":
-        raise ValidationError(
-            {"status": f"only a submitted request is reviewed (this one is {request.status})"}
-        )
+    refused = why_not_reviewable(request)
+    if refused:
+        raise ValidationError({"status": refused})
     if not note.strip():
         raise ValidationError({"review_note": "write a review note"})
     _refuse_forbidden_text(note, "review note")
@@ -369,7 +380,7 @@ def record_discipline_outcome(
     """Record whether student discipline followed the incident (True / False; None: not known
     yet). Discipline is the principal's decision, made after the fact and recorded in the SIS; this
     keeps only the yes or no the annual report needs (RCW 28A.320.1241(1)(c)). Audited."""
-    if request.status not in ("submitted", "reviewed"):
+    if not has_discipline_outcome(request):
         raise ValidationError(
             {
                 "resulted_in_discipline": "a discipline outcome is recorded on a submitted or "

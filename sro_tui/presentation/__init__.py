@@ -12,6 +12,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "CheckInOutcome",
             "CheckInRow",
             "PresentationProgress",
+            "PresentationSession",
             "SESSION_KINDS",
             "check_in_student",
             "class_groups",

@@ -3,14 +3,18 @@ and the dashboard. Each feature adds its own counts here."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sro_tui.records import current_year, get_school, school_status
+from sro_tui.records import current_year, export_folder, get_school, school_status
 
 
-def full_status() -> dict[str, Any]:
-    """Counts for the current school and school year, JSON-ready."""
+def full_status(default_export_folder: Path | None = None) -> dict[str, Any]:
+    """Counts for the current school and school year, JSON-ready. With the caller's default export
+    folder, also where exports go (`export_folder`: the school's setting, else that default)."""
     status = school_status().as_dict()
+    if default_export_folder is not None:
+        status["export_folder"] = str(export_folder(default_export_folder))
     if get_school() is None or current_year() is None:
         return status
     from sro_tui.agreements import agreements_status

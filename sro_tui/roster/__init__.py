@@ -15,6 +15,12 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "RosterImportError",
             "SchoolChoiceNeeded",
         ],
+        "detail": [
+            "GuardianContact",
+            "HouseholdLine",
+            "StudentDetail",
+            "student_detail",
+        ],
         "households": [
             "GuardianFacts",
             "address_key",

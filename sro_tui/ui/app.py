@@ -1,25 +1,40 @@
 """The sro-tui application shell: sections as modes, F-key navigation, help and command palette.
 
-`SroApp(db_path)` opens the school's database on start (fast, on the main thread) and closes it
-on exit. The screens are thin: every read and write goes through the core (`records`, `roster`,
-`search`, `status`).
+`SroApp(db_path, export_folder=...)` opens the school's database on start (fast, on the main
+thread) and closes it on exit. The screens are thin: every read and write goes through the core
+packages. Slow work runs in workers started by `ui.widgets.work`, all on the App, so the one
+`Worker.StateChanged` handler here tells the person about every failure and logs it beside the
+database (`sro-tui.log`).
 """
 
 from __future__ import annotations
 
 import sys
+import traceback
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from textual import work
+from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
-from sro_tui.db import open_database
+from sro_tui.db import backup_database, open_database
+from sro_tui.paths import append_private_text, ensure_private_dir, log_path
+from sro_tui.records import current_year, export_folder, get_school, load_student_index
 from sro_tui.search import StudentIndex
 from sro_tui.ui.commands import SectionCommands
 from sro_tui.ui.navigation import HELP_KEY, SECTIONS, section
+from sro_tui.ui.widgets.work import (
+    NOTHING_CHANGED,
+    failure_message,
+    if_failed,
+    is_reported,
+    run_in_thread,
+    split_description,
+)
 
 APP_TITLE = "sro-tui · school safety & security records"
 
@@ -64,8 +79,14 @@ class SroApp(App):
         start_section: str = "dashboard",
         title_note: str = "",
         checkin_session_id: int | None = None,
+        export_folder: Path | None = None,
     ):
         super().__init__()
+        # The export folder when the school has not chosen one: the CLI passes the platform's
+        # (documents folder); without it, a folder beside the database.
+        self.default_export_folder = (
+            Path(export_folder) if export_folder else Path(db_path).parent / "sro-tui exports"
+        )
         # The check-in screen opens this session (`sro-tui check-in --session ID`), else today's.
         self.checkin_session_id = checkin_session_id
         self.db_path = Path(db_path)
@@ -96,8 +117,6 @@ class SroApp(App):
 
     def refresh_school_title(self) -> None:
         """Show the current school and school year in the header (after an import, say)."""
-        from sro_tui.records import current_year, get_school
-
         school, year = get_school(), current_year()
         parts = [school.name if school else "no school yet — import a roster"]
         if year is not None:
@@ -108,15 +127,15 @@ class SroApp(App):
 
     # --- the student index, shared by every screen that looks students up -----------------------
 
-    @work(thread=True, exclusive=True, group="student-index", exit_on_error=False)
-    def reload_students(self) -> StudentIndex:
+    def reload_students(self) -> Worker:
         """Rebuild the in-memory student index from the database (in a thread)."""
-        from sro_tui.records import load_student_index
-
-        with self.database.connection_context():
-            index = load_student_index()
-        self.call_from_thread(self._students_loaded, index)
-        return index
+        return run_in_thread(
+            self,
+            load_student_index,
+            what="Reading the students for search",
+            group="student-index",
+            done=self._students_loaded,
+        )
 
     def request_students(self) -> None:
         """Build the student index for a screen that looks students up, once: the dashboard does
@@ -129,6 +148,45 @@ class SroApp(App):
     def _students_loaded(self, index: StudentIndex) -> None:
         self.student_index = index
         self.students_changed.publish(index)
+
+    # --- settings -------------------------------------------------------------------------------
+
+    @property
+    def export_folder(self) -> Path:
+        """Where every screen's export goes: the school's setting, else the default."""
+        return export_folder(self.default_export_folder)
+
+    # --- failures: one handler for every worker ---------------------------------------------------
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is WorkerState.ERROR and worker.error is not None and is_reported(worker):
+            what, after = split_description(worker.description)
+            self.report_failure(what, worker.error, after)
+            then = if_failed(worker)
+            if then is not None:
+                then(worker.error)
+
+    def report_failure(self, what: str, error: BaseException, after: str = NOTHING_CHANGED) -> None:
+        """Tell the person what failed and what was (not) written; log it with its traceback.
+        Workers reach it through the handler above; the few quick calls kept on the main thread
+        (a check-in, committed before the screen confirms it) call it themselves."""
+        message = failure_message(what, error, after)
+        log = log_path(self.db_path)
+        trace = "".join(traceback.format_exception(error))
+        try:
+            append_private_text(log, f"{datetime.now():%Y-%m-%d %H:%M:%S} {message}\n{trace}\n")
+            where = f"Details are in {log}."
+        except OSError as exc:
+            where = f"The log could not be written either ({exc.strerror or exc})."
+        self.notify(
+            f"{message}\n{where}",
+            title="Something failed",
+            severity="error",
+            timeout=30,
+            markup=False,  # an error or a path may hold [brackets]
+        )
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -169,18 +227,19 @@ class SroApp(App):
         from sro_tui.ui.widgets.dialogs import BackupDialog
 
         def write(folder: Path | None) -> None:
-            if folder is None:
-                return
-            from sro_tui.db import backup_database
-            from sro_tui.paths import ensure_private_dir
-
-            try:
-                ensure_private_dir(folder)
-                written = backup_database(self.database, folder)
-            except OSError as exc:
-                self.notify(f"Not backed up: {exc.strerror or exc}", severity="error")
-                return
-            self.notify(f"Backed up to {written}", title="Backup written", timeout=10)
+            if folder is not None:
+                run_in_thread(
+                    self,
+                    _back_up,
+                    self.database,
+                    folder,
+                    what="The backup",
+                    after="No copy was written.",
+                    group="backup",
+                    done=lambda written: self.notify(
+                        f"Backed up to {written}", title="Backup written", timeout=10, markup=False
+                    ),
+                )
 
         self.push_screen(BackupDialog(), write)
 
@@ -196,6 +255,12 @@ class SroApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+
+def _back_up(database, folder: Path) -> Path:
+    """A consistent copy of the open database into `folder` (made 0700 when missing)."""
+    ensure_private_dir(folder)
+    return backup_database(database, folder)
 
 
 def main(argv: list[str] | None = None) -> int:

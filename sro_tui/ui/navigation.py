@@ -99,3 +99,4 @@ def section(section_id: str) -> Section:
 # Keys named in hints on other screens (the dashboard says how to import a roster).
 IMPORT_ROSTER_KEY = "ctrl+o"
 ADD_STAFF_KEY = "a"
+EXPORT_FOLDER_KEY = "e"  # on the dashboard: where every export goes

@@ -28,3 +28,10 @@ def table_rows(app: App, selector: str = "DataTable") -> list[list[str]]:
 async def wait_for_workers(app: App) -> None:
     """Let running workers (the student index, an import) finish."""
     await app.workers.wait_for_complete()
+
+
+async def settle(app: App, pilot) -> None:
+    """Let the screen draw, its workers finish, and what they bring be drawn."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

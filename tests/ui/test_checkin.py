@@ -227,8 +227,10 @@ async def test_class_list_marks_a_homeroom(school_db):
         assert screen.progress.presented == 2
 
 
-async def test_not_presented_list_exports_csv(school_db):
-    app = SroApp(school_db, start_section="checkin")
+async def test_not_presented_list_exports_csv(school_db, tmp_path):
+    # Into the app's one export folder (the CLI passes the documents folder's).
+    folder = tmp_path / "district files"
+    app = SroApp(school_db, start_section="checkin", export_folder=folder)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_checkin(app, pilot)
         await pilot.press(*"000123", "enter", "ctrl+n")
@@ -236,7 +238,7 @@ async def test_not_presented_list_exports_csv(school_db):
         assert "4 students" in text_of(app, "#not-presented-summary")  # 5 active, 1 presented
         await pilot.press("e")
         await pilot.pause()
-        exported = list((school_db.parent / "exports").glob("PTHS_not-presented_*.csv"))
+        exported = list(folder.glob("PTHS_not-presented_*.csv"))
         assert len(exported) == 1
         text = exported[0].read_text(encoding="utf-8-sig")
         assert "Adams" in text and "Núñez,José" not in text.replace('"', "")

@@ -98,7 +98,9 @@ async def test_backup_from_the_app_writes_a_private_copy(school_db, tmp_path):
         await pilot.pause()
         app.screen.query_one("#backup-folder", Input).value = str(tmp_path / "backups")
         await pilot.press("enter")
+        await app.workers.wait_for_complete()  # written in a thread
         await pilot.pause()
+        assert "Backed up to" in " ".join(str(n.message) for n in app._notifications)
     [copy] = (tmp_path / "backups").iterdir()
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     con = sqlite3.connect(copy)

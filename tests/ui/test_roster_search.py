@@ -18,6 +18,8 @@ async def open_roster(app, pilot):
     await wait_for_workers(app)  # the student index is built after the first paint
     await pilot.press("f8")
     await pilot.pause()
+    await wait_for_workers(app)  # the roster asks for the index on first need: let it arrive
+    await pilot.pause()
 
 
 async def search(pilot, text: str):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import deque
 from datetime import date, datetime
-from pathlib import Path
 from typing import ClassVar
 
 from rich.markup import escape
@@ -26,11 +25,11 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from sro_tui.models import PresentationSession
 from sro_tui.presentation import (
     CheckInOutcome,
     CheckInRow,
     PresentationProgress,
+    PresentationSession,
     check_in_student,
     last_check_ins,
     local_time,
@@ -46,6 +45,7 @@ from sro_tui.presentation import (
 from sro_tui.records import ValidationError, current_actor
 from sro_tui.search import EXACT_ID, Match, StudentIndex, fold
 from sro_tui.ui.checkin.scan_input import ScanInput
+from sro_tui.ui.widgets.work import error_words
 
 CANDIDATES_SHOWN = 6
 CANDIDATE_DELAY = 0.08  # seconds of quiet typing before candidates are drawn (a scan never waits)
@@ -190,11 +190,31 @@ class CheckInScreen(Screen):
             self.show_feedback(f"Cannot check in yet: {exc}", "error")
             self.query_one("#checkin-box", ScanInput).disabled = True
             return
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+            self.session = None
+            self.app.report_failure("Opening the check-in session", exc)  # type: ignore[attr-defined]
+            self.show_feedback(
+                f"Cannot check in: {escape(error_words(exc))}. F12 chooses a session (retry).",
+                "error",
+            )
+            self.query_one("#checkin-box", ScanInput).disabled = True
+            return
         self.query_one("#checkin-box", ScanInput).disabled = False
         self.reload_counts()
 
     def reload_counts(self) -> None:
         """Read the session's counts, progress, last check-ins and unmatched scans again."""
+        try:
+            self._read_counts()
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+            self.app.report_failure("Reading the check-in counts", exc)  # type: ignore[attr-defined]
+            self.show_feedback(
+                f"The counts could not be read: {escape(error_words(exc))}. "
+                "Check-ins already recorded are kept.",
+                "error",
+            )
+
+    def _read_counts(self) -> None:
         session = self.session
         assert session is not None
         self.session_count = session_check_in_count(session)
@@ -394,6 +414,16 @@ class CheckInScreen(Screen):
             self.app.bell()
             self.show_feedback(f"✖ {escape(str(exc))}", "error")
             return None
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app, never lost
+            # On the main thread on purpose: committed, in scan order, before the screen says so.
+            self.app.bell()
+            self.app.report_failure(  # type: ignore[attr-defined]
+                "Recording the check-in", exc, "The student was not recorded."
+            )
+            self.show_feedback(
+                f"✖ Not recorded: {escape(error_words(exc))}. Scan the student again.", "error"
+            )
+            return None
         self.show_outcome(outcome)
         return outcome
 
@@ -453,7 +483,13 @@ class CheckInScreen(Screen):
         """Undo the last check-in of this session (kept and audited, not deleted)."""
         if self.session is None:
             return
-        undone = undo_last_check_in(self.session, self.actor, "undone at check-in (F9)")
+        try:
+            undone = undo_last_check_in(self.session, self.actor, "undone at check-in (F9)")
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+            self.app.report_failure(  # type: ignore[attr-defined]
+                "Undoing the last check-in", exc, "Nothing was undone."
+            )
+            return
         if undone is None:
             self.show_feedback("Nothing to undo in this session.", "info")
         else:
@@ -506,7 +542,7 @@ class CheckInScreen(Screen):
         from sro_tui.ui.checkin.station_dialogs import StationKitDialog
 
         if self.session is not None:
-            folder = Path(getattr(self.app, "db_path", Path.cwd())).parent / "stations"
+            folder = self.app.export_folder / "station kits"  # the one export folder
             self.app.push_screen(
                 StationKitDialog(self.session, folder), lambda _path: self.after_dialog()
             )
@@ -515,7 +551,7 @@ class CheckInScreen(Screen):
         from sro_tui.ui.checkin.dialogs import NotPresentedDialog
 
         if self.session is not None:
-            export_dir = Path(getattr(self.app, "db_path", Path.cwd())).parent / "exports"
+            export_dir = self.app.export_folder  # type: ignore[attr-defined]
             self.app.push_screen(
                 NotPresentedDialog(self.session, export_dir), lambda _result: self.after_dialog()
             )

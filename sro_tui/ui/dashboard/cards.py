@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sro_tui.models import STAFF_KINDS
+from sro_tui.policy import STAFF_KINDS
 from sro_tui.ui.agreements.card import agreements_card, complaints_card
 from sro_tui.ui.checkin.card import presentation_card
 from sro_tui.ui.interventions.card import intervention_card
-from sro_tui.ui.navigation import ADD_STAFF_KEY, IMPORT_ROSTER_KEY, section
+from sro_tui.ui.navigation import ADD_STAFF_KEY, EXPORT_FOLDER_KEY, IMPORT_ROSTER_KEY, section
 from sro_tui.ui.widgets.card import CardContent, CardView, DashboardCard
 
 __all__ = ["CARDS", "CardView"]
@@ -86,6 +86,15 @@ def _notices_card(status: dict[str, Any]) -> CardContent | None:
     return CardContent(lines, progress=(done, total), hint=hint, warning=done < total)
 
 
+def _exports_card(status: dict[str, Any]) -> CardContent | None:
+    folder = status.get("export_folder")
+    if not folder:
+        return None
+    return CardContent(
+        [folder], hint=f"Every export goes here. Change it: press {EXPORT_FOLDER_KEY}."
+    )
+
+
 CARDS: list[DashboardCard] = [
     DashboardCard("school", "School", _school_card),
     DashboardCard("students", "Students", _students_card),
@@ -96,4 +105,5 @@ CARDS: list[DashboardCard] = [
     DashboardCard("interventions", "Intervention requests", intervention_card),
     DashboardCard("agreements", "Agreements & training", agreements_card),
     DashboardCard("complaints", "Family complaints", complaints_card),
+    DashboardCard("exports", "Export folder", _exports_card),
 ]

@@ -1,19 +1,25 @@
-"""Dashboard: the school, its year and what is on record, as cards (see widgets/dashboard_cards)."""
+"""Dashboard: the school, its year and what is on record, as cards (see dashboard/cards.py), and
+the export folder every screen writes to (e changes it)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
-from textual import work
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from sro_tui.records import ValidationError, set_export_folder
 from sro_tui.reports import full_status
 from sro_tui.ui.dashboard.cards import CARDS, CardView
+from sro_tui.ui.navigation import EXPORT_FOLDER_KEY
+from sro_tui.ui.widgets.card import CardContent
 from sro_tui.ui.widgets.section_bar import SectionBar
+from sro_tui.ui.widgets.work import error_words, run_in_thread
 
 
 class DashboardScreen(Screen):
@@ -22,6 +28,9 @@ class DashboardScreen(Screen):
     SECTION_TITLE = "Dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh_counts", "Refresh", id="dashboard.refresh"),
+        Binding(
+            EXPORT_FOLDER_KEY, "change_export_folder", "Export folder", id="dashboard.export_folder"
+        ),
         # On the dashboard, where the school sees what it owes; the palette has it everywhere.
         Binding("s", "app.send_to_district", "Send to district", id="dashboard.send"),
     ]
@@ -45,11 +54,16 @@ class DashboardScreen(Screen):
         5,000-student school) so the screen draws at once and fills in when they arrive."""
         self._read_counts()
 
-    @work(thread=True, exclusive=True, group="dashboard-counts", exit_on_error=False)
     def _read_counts(self) -> None:
-        with self.app.database.connection_context():
-            status = full_status()
-        self.app.call_from_thread(self._show_counts, status)
+        run_in_thread(
+            self,
+            full_status,
+            self.app.default_export_folder,  # type: ignore[attr-defined]
+            what="Reading the dashboard counts",
+            group="dashboard-counts",
+            done=self._show_counts,
+            failed=self._counts_failed,
+        )
 
     def _show_counts(self, status: dict) -> None:
         for view in self.query(CardView):
@@ -57,6 +71,47 @@ class DashboardScreen(Screen):
             view.display = content is not None
             if content is not None:
                 view.show(content)
+
+    def _counts_failed(self, error: BaseException) -> None:
+        # Never an empty card: each says it could not be read, and how to try again.
+        content = CardContent(
+            [f"Not read: {error_words(error)}."], hint="Press r to try again.", warning=True
+        )
+        for view in self.query(CardView):
+            view.display = True
+            view.show(content)
+
+    def action_change_export_folder(self) -> None:
+        """Choose the folder every export goes to (kept in the database, for every screen and
+        for `sro-tui` commands without --out)."""
+        # Imported on first use: the dashboard is the first screen, its imports are start-up time.
+        from sro_tui.ui.widgets.dialogs import ExportFolderDialog
+
+        self.app.push_screen(
+            ExportFolderDialog(self.app.export_folder),  # type: ignore[attr-defined]
+            self._export_folder_chosen,
+        )
+
+    def _export_folder_chosen(self, folder: Path | None) -> None:
+        if folder is None:
+            return
+        try:
+            saved = set_export_folder(folder)
+        except ValidationError as exc:
+            self.notify(
+                f"{exc.problems['export_folder']}. The export folder was not changed.",
+                title="Not changed",
+                severity="error",
+                timeout=10,
+            )
+            return
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+            self.app.report_failure(  # type: ignore[attr-defined]
+                "Saving the export folder", exc, "The export folder was not changed."
+            )
+            return
+        self.notify(f"Exports now go to {escape(str(saved))}.", title="Export folder")
+        self.refresh_counts()
 
     def action_refresh_counts(self) -> None:
         self.refresh_counts()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.markup import escape
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -19,24 +19,31 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, 
 from sro_tui import policy
 from sro_tui.exchange import ExchangeError
 from sro_tui.interventions import (
+    REQUEST_STATUSES,
+    InterventionRequest,
     RequestFilter,
     RequestRefused,
     RequestRow,
     export_requests,
     form_from_request,
+    get_request,
+    has_discipline_outcome,
     list_requests,
     record_discipline_outcome,
     request_history,
     review_request,
     stored_findings,
+    why_not_reviewable,
 )
-from sro_tui.models import REQUEST_STATUSES, InterventionRequest
 from sro_tui.records import ValidationError, list_staff, parse_date
 from sro_tui.ui.interventions.dialogs import ExportDialog, HistoryScreen, TextPromptDialog
 from sro_tui.ui.interventions.form import InterventionForm
 from sro_tui.ui.interventions.sections import SEVERITY_MARK
 from sro_tui.ui.widgets.dialogs import ChoiceDialog
 from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
+from sro_tui.ui.widgets.work import error_words, run_in_thread
+
+EXPORT_FAILED_AFTER = "Files already written are complete; the others were not written."
 
 CRITERION_FILTER = [(c.label, c.id) for c in policy.CRITERIA.values()] + [
     ("Staff-initiated emergency", policy.STAFF_INITIATED_EMERGENCY)
@@ -123,7 +130,7 @@ class InterventionsScreen(Screen):
             yield Input(placeholder="From date", id="flt-from", compact=True)
             yield Input(placeholder="To date", id="flt-to", compact=True)
             yield Select(
-                [(s.display_name, s.id) for s in list_staff(include_inactive=True)],
+                self._staff_choices(),
                 prompt="Any staff",
                 id="flt-staff",
                 compact=True,
@@ -142,6 +149,13 @@ class InterventionsScreen(Screen):
             with VerticalScroll(id="request-detail"):
                 yield Static("", id="request-detail-text")
         yield Footer(compact=True)
+
+    def _staff_choices(self) -> list[tuple[str, int]]:
+        try:
+            return [(s.display_name, s.id) for s in list_staff(include_inactive=True)]
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app; the list still opens
+            self.app.report_failure("Reading the safety staff for the filter", exc)  # type: ignore[attr-defined]
+            return []
 
     def on_mount(self) -> None:
         self.query_one("#request-detail").border_title = "Request"
@@ -184,7 +198,20 @@ class InterventionsScreen(Screen):
         table = self.query_one(DataTable)
         keep = select_id if select_id is not None else self.selected_id()
         # A table of thousands of rows is slow to draw and no one reads it: narrow the filters.
-        self.rows = list_requests(self.current_filter(), limit=MAX_ROWS + 1)
+        # SQL-side and a few ms, so on the main thread as the filters change.
+        try:
+            self.rows = list_requests(self.current_filter(), limit=MAX_ROWS + 1)
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app, never lost
+            self.app.report_failure("Reading the intervention requests", exc)  # type: ignore[attr-defined]
+            self.rows = []
+            self._table_rows = []
+            self._draw_rows()
+            self.query_one("#interventions-summary", Static).update(
+                f"The requests could not be read: {escape(error_words(exc))}. "
+                "Change a filter to try again."
+            )
+            self.query_one("#request-detail-text", Static).update("")
+            return
         more = len(self.rows) > MAX_ROWS
         self.rows = self.rows[:MAX_ROWS]
         self._table_rows = [
@@ -249,11 +276,7 @@ class InterventionsScreen(Screen):
 
     def selected_request(self) -> InterventionRequest | None:
         request_id = self.selected_id()
-        return (
-            InterventionRequest.get_or_none(InterventionRequest.id == request_id)
-            if request_id is not None
-            else None
-        )
+        return get_request(request_id) if request_id is not None else None
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
@@ -299,7 +322,7 @@ class InterventionsScreen(Screen):
         if request is None:
             self.notify("Choose a request first.", severity="warning")
             return
-        if request.status not in ("submitted", "reviewed"):
+        if not has_discipline_outcome(request):
             self.notify(
                 "A discipline outcome is recorded once a request is submitted.", severity="warning"
             )
@@ -316,6 +339,11 @@ class InterventionsScreen(Screen):
                 record_discipline_outcome(request, answer)  # type: ignore[arg-type]
             except ValidationError as exc:
                 self.notify(str(exc), title="Not recorded", severity="error", timeout=10)
+                return
+            except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+                self.app.report_failure(  # type: ignore[attr-defined]
+                    "Recording the discipline outcome", exc, "Nothing was recorded."
+                )
                 return
             self.notify(f"Student discipline followed: {DISCIPLINE_WORDS[answer]}.")
             self.reload(select_id=request.id)
@@ -337,11 +365,9 @@ class InterventionsScreen(Screen):
         request = self.selected_request()
         if request is None:
             return
-        if request.status != "submitted":
-            self.notify(
-                f"Only a submitted request is reviewed (this one: {request.status}).",
-                severity="warning",
-            )
+        refused = why_not_reviewable(request)
+        if refused:
+            self.notify(f"{refused[0].upper()}{refused[1:]}.", severity="warning")
             return
 
         def done(note: str | None) -> None:
@@ -351,6 +377,11 @@ class InterventionsScreen(Screen):
                 review_request(request, note)
             except (RequestRefused, ValidationError) as exc:
                 self.notify(str(exc), title="Not reviewed", severity="error", timeout=10)
+                return
+            except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+                self.app.report_failure(  # type: ignore[attr-defined]
+                    "Saving the review", exc, "The request was not marked reviewed."
+                )
                 return
             self.notify("Reviewed.")
             self.reload(select_id=request.id)
@@ -366,7 +397,7 @@ class InterventionsScreen(Screen):
         )
 
     def action_export(self) -> None:
-        folder = Path.cwd() / "exports"
+        folder = self.app.export_folder  # type: ignore[attr-defined]
 
         def chosen(result: tuple[Path, bool] | None) -> None:
             if result is not None:
@@ -374,19 +405,29 @@ class InterventionsScreen(Screen):
 
         self.app.push_screen(ExportDialog(folder), chosen)
 
-    @work(thread=True, exclusive=True, group="interventions-export", exit_on_error=False)
     def run_export(self, folder: Path, deidentified: bool) -> None:
-        with self.app.database.connection_context():  # type: ignore[attr-defined]
+        """Write the four files in a thread; bad data or an unwritable folder is said in words."""
+
+        def export() -> list[Path] | str:
             try:
-                paths = export_requests(folder, deidentified=deidentified)
+                return export_requests(folder, deidentified=deidentified)
             except (ExchangeError, ValidationError) as exc:
-                self.app.call_from_thread(
-                    self.notify, str(exc), title="Export failed", severity="error", timeout=12
-                )
+                return str(exc)
+
+        def done(result: list[Path] | str) -> None:
+            if isinstance(result, str):
+                self.notify(result, title="Export failed", severity="error", timeout=12)
                 return
-        names = "\n".join(p.name for p in paths)
-        self.app.call_from_thread(
-            self.notify, f"Wrote to {folder}:\n{names}", title="Exported", timeout=10
+            names = "\n".join(p.name for p in result)
+            self.notify(f"Wrote to {folder}:\n{names}", title="Exported", timeout=10)
+
+        run_in_thread(
+            self,
+            export,
+            what="The intervention requests export",
+            after=EXPORT_FAILED_AFTER,
+            group="interventions-export",
+            done=done,
         )
 
     def action_focus_filters(self) -> None:
@@ -431,7 +472,7 @@ def detail_markup(request: InterventionRequest) -> str:
         lines.append(f"[b]{kind}[/]: attorney: {access}")
     if request.review_note:
         lines.append(f"Review: {escape(request.review_note)} ({escape(request.reviewed_by)})")
-    if request.status in ("submitted", "reviewed"):
+    if has_discipline_outcome(request):
         lines.append(
             f"Student discipline followed: {DISCIPLINE_WORDS[request.resulted_in_discipline]}"
             + (" (d to record)" if request.resulted_in_discipline is None else "")

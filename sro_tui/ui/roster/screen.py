@@ -5,17 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from peewee import JOIN
 from rich.markup import escape
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Static
-from textual.worker import Worker, WorkerFailed
 
-from sro_tui.models import Guardian, Household, Student, StudentGuardian
+from sro_tui.records import get_school
+from sro_tui.roster import (
+    RosterImportError,
+    StudentDetail,
+    apply_import,
+    prepare_import,
+    schools_in_roster,
+    student_detail,
+)
 from sro_tui.search import IndexedStudent, StudentIndex
 from sro_tui.ui.navigation import IMPORT_ROSTER_KEY
 from sro_tui.ui.roster.import_dialogs import (
@@ -25,6 +30,7 @@ from sro_tui.ui.roster.import_dialogs import (
     ImportProblemsDialog,
     SchoolCodeDialog,
 )
+from sro_tui.ui.widgets.work import NOTHING_CHANGED, error_words, in_thread, run_flow
 
 MAX_ROWS = 200  # rows drawn at once: more is slow to draw and nobody scrolls that far
 
@@ -36,53 +42,36 @@ def student_row(s: IndexedStudent) -> tuple[str, ...]:
     return (name, s.sis_id, s.grade, s.homeroom, "" if s.active else "inactive")
 
 
-def student_detail(student_id: int) -> str:
-    """The detail pane for one student (markup): who, where, guardians, households.
-
-    Demographics are left out on purpose: the roster screen shows what the office needs to
-    reach a family, nothing more (minimum necessary).
-    """
-    student = Student.get_or_none(Student.id == student_id)
-    if student is None:
+def student_detail_markup(detail: StudentDetail | None) -> str:
+    """The detail pane for one student (markup): who, where, guardians, households."""
+    if detail is None:
         return "This student is no longer in the database."
     e = escape
-    lines = [f"[b]{e(student.display_name)}[/b]", ""]
-    legal = " ".join(p for p in (student.first_name, student.middle_name, student.last_name) if p)
-    lines.append(f"Legal name: {e(legal)}")
-    if student.preferred_name:
-        lines.append(f"Preferred name: {e(student.preferred_name)}")
-    lines.append(f"Student ID: {e(student.sis_id)}")
-    lines.append(f"Grade: {e(student.grade or '—')} · Homeroom: {e(student.homeroom or '—')}")
-    lines.append("Status: " + ("active" if student.active else "[b]inactive[/b] (left the school)"))
-    links = list(
-        StudentGuardian.select(StudentGuardian, Guardian, Household)
-        .join(Guardian)
-        .join(Household, JOIN.LEFT_OUTER, on=(Guardian.household == Household.id))
-        .where(StudentGuardian.student == student)
-        .order_by(Guardian.last_name, Guardian.first_name)
-    )
-    lines += ["", f"[b]Guardians[/b] ({len(links)})"]
-    if not links:
+    lines = [f"[b]{e(detail.display_name)}[/b]", ""]
+    lines.append(f"Legal name: {e(detail.legal_name)}")
+    if detail.preferred_name:
+        lines.append(f"Preferred name: {e(detail.preferred_name)}")
+    lines.append(f"Student ID: {e(detail.sis_id)}")
+    lines.append(f"Grade: {e(detail.grade or '—')} · Homeroom: {e(detail.homeroom or '—')}")
+    lines.append("Status: " + ("active" if detail.active else "[b]inactive[/b] (left the school)"))
+    lines += ["", f"[b]Guardians[/b] ({len(detail.guardians)})"]
+    if not detail.guardians:
         lines.append("  none on file — no family notice can reach this student's home")
-    households: dict[int, Household] = {}
-    for link in links:
-        g = link.guardian
-        relationship = f" — {e(link.relationship)}" if link.relationship else ""
+    for g in detail.guardians:
+        relationship = f" — {e(g.relationship)}" if g.relationship else ""
         inactive = " (inactive)" if not g.active else ""
-        lines.append(f"  [b]{e(g.display_name or '(no name)')}[/b]{relationship}{inactive}")
+        lines.append(f"  [b]{e(g.name or '(no name)')}[/b]{relationship}{inactive}")
         contact = " · ".join(e(p) for p in (g.phone, g.email) if p)
         lines.append(f"    {contact or 'no phone or e-mail on file'}")
         language = f"Language: {e(g.preferred_language)}" if g.preferred_language else ""
-        notices = "receives notices" if link.receives_notices else "does not receive notices"
+        notices = "receives notices" if g.receives_notices else "does not receive notices"
         lines.append("    " + " · ".join(p for p in (language, notices) if p))
         lines.append(f"    {e(g.mailing_address or 'no mailing address on file')}")
-        household = g.household if g.household_id else None
-        if household is not None:
-            households[household.id] = household
+    households = detail.households
     lines += ["", f"[b]Household{'s' if len(households) != 1 else ''}[/b] ({len(households)})"]
     if not households:
         lines.append("  none")
-    for household in households.values():
+    for household in households:
         where = f" — {e(household.address)}" if household.address else ""
         lines.append(f"  {e(household.label)}{where}")
     if len(households) > 1:
@@ -175,9 +164,7 @@ class RosterScreen(Screen):
             return []
         active_only = not self.show_inactive
         if not query.strip():
-            students = [s for s in self.index.students if s.active or not active_only]
-            students.sort(key=lambda s: (not s.active, s.sort_key))
-            return students
+            return self.index.in_roster_order(active_only)
         matches = self.index.search(query, limit=len(self.index), active_only=active_only)
         return [m.student for m in matches]
 
@@ -216,7 +203,18 @@ class RosterScreen(Screen):
             self.show_student(self._row_ids[event.cursor_row])
 
     def show_student(self, student_id: int) -> None:
-        self.query_one("#student-detail", Static).update(student_detail(student_id))
+        # One student's row and links: a few ms, so on the main thread as the cursor moves.
+        try:
+            detail = student_detail(student_id)
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app, never lost
+            self.app.report_failure(  # type: ignore[attr-defined]
+                "Reading the student's guardians and households", exc
+            )
+            self.query_one("#student-detail", Static).update(
+                f"Could not read this student: {escape(error_words(exc))}."
+            )
+            return
+        self.query_one("#student-detail", Static).update(student_detail_markup(detail))
 
     def action_focus_search(self) -> None:
         self.query_one("#roster-search", Input).focus()
@@ -242,23 +240,28 @@ class RosterScreen(Screen):
         if self._importing:
             self.notify("An import is already running.", severity="warning")
             return
-        self.import_roster()
-
-    @work(exclusive=True, group="roster-import", exit_on_error=False)
-    async def import_roster(self) -> None:
-        """Path → school (when the file holds several) → preview → confirm → apply with progress."""
-        from sro_tui.records import get_school
-        from sro_tui.roster import RosterImportError
-
         self._importing = True
+        run_flow(
+            self,
+            self.import_roster(),
+            what="The roster import",
+            after="Nothing was imported.",
+            group="roster-import",
+        )
+
+    async def import_roster(self) -> None:
+        """Path → school (when the file holds several) → preview → confirm → apply with progress.
+
+        Bad data is shown in the problems dialog; any other failure (database locked, disk full,
+        a corrupt zip) fails the flow and the app says so. An import is all or nothing."""
         try:
             path = await self.app.push_screen_wait(ImportPathDialog(self._last_import_path))
             if path is None:
                 return
             self._last_import_path = str(path)
             try:
-                schools = await self._in_thread(_schools_in_roster, path)
-                current = get_school()
+                schools = await in_thread(self, _schools_in_roster, path)
+                current = await in_thread(self, get_school)
                 school_choice: str | None = None
                 if len(schools) > 1:
                     chosen = await self.app.push_screen_wait(
@@ -271,14 +274,14 @@ class RosterScreen(Screen):
                     school_choice = await self.app.push_screen_wait(SchoolCodeDialog())
                     if school_choice is None:
                         return
-                plan = await self._in_thread(_prepare_import, path, school_choice)
+                plan = await in_thread(self, _prepare_import, path, school_choice)
             except RosterImportError as exc:
                 await self.app.push_screen_wait(
                     ImportProblemsDialog(exc.problems, getattr(exc, "more", 0), str(exc))
                 )
                 return
             if not await self.app.push_screen_wait(ImportPreviewDialog(plan, path)):
-                self.notify("Import cancelled; nothing was changed.")
+                self.notify(f"Import cancelled. {NOTHING_CHANGED}")
                 return
             result = await self._apply_with_progress(plan)
         finally:
@@ -287,22 +290,7 @@ class RosterScreen(Screen):
         self.app.reload_students()  # type: ignore[attr-defined]
         self.notify(f"Roster imported: {_result_text(result)}.", title="Import finished")
 
-    async def _in_thread(self, function: Any, *args: Any) -> Any:
-        """Run core work in a thread worker (its own database connection); re-raise its error."""
-        worker: Worker = self.run_worker(
-            _with_connection(self.app.database, function, *args),  # type: ignore[attr-defined]
-            thread=True,
-            group="roster-import-step",
-            exit_on_error=False,
-        )
-        try:
-            return await worker.wait()
-        except WorkerFailed as failed:
-            raise failed.error from None
-
     async def _apply_with_progress(self, plan: Any) -> Any:
-        from sro_tui.roster import apply_import
-
         panel = self.query_one("#import-progress")
         bar = self.query_one("#import-progress-bar", ProgressBar)
         bar.update(total=None, progress=0)
@@ -313,29 +301,16 @@ class RosterScreen(Screen):
             self.app.call_from_thread(bar.update, total=max(total, 1), progress=done)
 
         try:
-            return await self._in_thread(lambda: apply_import(plan, progress=progress))
+            return await in_thread(self, lambda: apply_import(plan, progress=progress))
         finally:
             panel.display = False
 
 
-def _with_connection(database: Any, function: Any, *args: Any) -> Any:
-    # peewee connections are per thread: open one for the worker and close it when it is done.
-    def run() -> Any:
-        with database.connection_context():
-            return function(*args)
-
-    return run
-
-
 def _schools_in_roster(path: Path) -> list[Any]:
-    from sro_tui.roster import schools_in_roster
-
     return list(schools_in_roster(path))
 
 
 def _prepare_import(path: Path, school: Any) -> Any:
-    from sro_tui.roster import prepare_import
-
     return prepare_import(path, school=school)
 
 

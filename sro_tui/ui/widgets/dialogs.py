@@ -108,29 +108,32 @@ class YesNoCheckbox(Checkbox):
         self.label = "yes" if self.value else "no"
 
 
-class BackupDialog(ModalScreen[Path | None]):
-    """Where to write a copy of the database; dismisses with the folder, or None."""
+class FolderDialog(ModalScreen[Path | None]):
+    """Ask for a folder; dismisses with it (`~` expanded), or None."""
 
-    DIALOG_TITLE = "Back up the database"
+    DIALOG_TITLE = ""
+    EXPLANATION = ""
+    CONFIRM_LABEL = "OK"
+    INPUT_ID = "folder"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="backup.cancel"),
+        Binding("escape", "cancel", "Cancel", id="folder.cancel"),
     ]
 
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = folder
+
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="backup-dialog"):
+        with Vertical(classes="dialog", id=f"{self.INPUT_ID}-dialog"):
             yield Static(self.DIALOG_TITLE, classes="dialog-title")
-            yield Static(
-                "A consistent copy, safe while the app is open, readable only by you. Keep it "
-                "where the district allows student records (a USB stick locked away, say).",
-                classes="dialog-text",
-            )
-            yield Input(str(Path.home() / "sro-tui-backups"), id="backup-folder")
+            yield Static(self.EXPLANATION, classes="dialog-text")
+            yield Input(str(self.folder), id=self.INPUT_ID)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Back up", variant="primary", id="confirm")
+                yield Button(self.CONFIRM_LABEL, variant="primary", id="confirm")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#backup-folder", Input).focus()
+        self.query_one(f"#{self.INPUT_ID}", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -143,8 +146,36 @@ class BackupDialog(ModalScreen[Path | None]):
             self.dismiss(None)
 
     def _finish(self) -> None:
-        text = self.query_one("#backup-folder", Input).value.strip().strip("'\"")
+        text = self.query_one(f"#{self.INPUT_ID}", Input).value.strip().strip("'\"")
         self.dismiss(Path(text).expanduser() if text else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class BackupDialog(FolderDialog):
+    """Where to write a copy of the database; dismisses with the folder, or None."""
+
+    DIALOG_TITLE = "Back up the database"
+    EXPLANATION = (
+        "A consistent copy, safe while the app is open, readable only by you. Keep it "
+        "where the district allows student records (a USB stick locked away, say)."
+    )
+    CONFIRM_LABEL = "Back up"
+    INPUT_ID = "backup-folder"
+
+    def __init__(self, folder: Path | None = None):
+        super().__init__(folder or Path.home() / "sro-tui-backups")
+
+
+class ExportFolderDialog(FolderDialog):
+    """The folder every export goes to (files for the district); dismisses with it, or None."""
+
+    DIALOG_TITLE = "Export folder"
+    EXPLANATION = (
+        "Every export (notices, letters, requests, agreements, complaints, the annual report) "
+        "is written here, and so is every sro-tui command's when --out is not given. Choose "
+        "a place the district allows student records."
+    )
+    CONFIRM_LABEL = "Use this folder"
+    INPUT_ID = "export-folder-setting"
