@@ -65,6 +65,7 @@ async def test_send_to_the_district_from_the_school_app(tmp_path, school_db):
         assert isinstance(app.screen, SendToDistrictDialog)
         assert "Never sent" in text_of(app, "#send-district-last")
         folder = app.screen.query_one("#backup-folder")
+        assert folder.value == str(app.export_folder / "to the district")  # the one export folder
         folder.value = str(tmp_path / "to-district")
         await pilot.press("enter")
         await wait_for_workers(app)

@@ -14,8 +14,7 @@ from sro_tui.district import describe_last_send, send_to_district
 from sro_tui.exchange import ExchangeError
 from sro_tui.records import ValidationError
 from sro_tui.ui.widgets.dialogs import BackupDialog, YesNoCheckbox
-
-DEFAULT_FOLDER = Path.home() / "sro-tui-to-district"
+from sro_tui.ui.widgets.work import run_in_thread
 
 
 class SendToDistrictDialog(BackupDialog):
@@ -29,9 +28,10 @@ class SendToDistrictDialog(BackupDialog):
         Binding("escape", "cancel", "Cancel", id="send-district.cancel"),
     ]
 
-    def __init__(self, last_send: str):
+    def __init__(self, last_send: str, folder: Path):
         super().__init__()
         self.last_send = last_send
+        self.folder = folder
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="send-district-dialog"):
@@ -42,7 +42,7 @@ class SendToDistrictDialog(BackupDialog):
                 "Give it to the district office (USB stick, shared drive).",
                 classes="dialog-text",
             )
-            yield Input(str(DEFAULT_FOLDER), id="backup-folder")
+            yield Input(str(self.folder), id="backup-folder")
             with Horizontal(id="send-district-options"):
                 yield Static("Also an Excel workbook (IDs as text):")
                 yield YesNoCheckbox(False, id="send-district-xlsx")
@@ -57,31 +57,39 @@ class SendToDistrictDialog(BackupDialog):
 
 
 def start_send_to_district(app: App) -> None:
-    """Ask where, then write the bundle in a thread and say where it went (or why not)."""
+    """Ask where (the school's export folder by default), then write the bundle in a thread and
+    say where it went; a refusal is one line, any other failure goes to the App's handler."""
     database = app.database  # type: ignore[attr-defined]
 
     def write(choice: tuple[Path, bool] | None) -> None:
         if choice is not None:
-            app.run_worker(
-                lambda: _send(choice), thread=True, exclusive=True, group="send-to-district"
+            run_in_thread(
+                app,
+                lambda: _send(choice),
+                what="Sending to the district",
+                after="No bundle was written.",
+                group="send-to-district",
+                done=_said,
             )
 
-    def _send(choice: tuple[Path, bool]) -> None:
+    def _send(choice: tuple[Path, bool]) -> str:
         folder, xlsx = choice
         try:
-            with database.connection_context():
-                sent = send_to_district(folder, xlsx=xlsx)
-        except (ExchangeError, ValidationError, OSError) as exc:
-            app.call_from_thread(app.notify, f"Not sent: {exc}", severity="error", timeout=10)
-            return
-        rows = sum(sent.rows.values())
-        app.call_from_thread(
-            app.notify,
-            f"{rows} rows in {sent.path}",
-            title="Bundle written for the district",
+            sent = send_to_district(folder, xlsx=xlsx)
+        except (ExchangeError, ValidationError) as exc:
+            return f"Not sent: {exc}"
+        return f"{sum(sent.rows.values())} rows in {sent.path}"
+
+    def _said(message: str) -> None:
+        refused = message.startswith("Not sent:")
+        app.notify(
+            message,
+            title="" if refused else "Bundle written for the district",
+            severity="error" if refused else "information",
             timeout=10,
         )
 
     with database.connection_context():
         last = describe_last_send()
-    app.push_screen(SendToDistrictDialog(last), write)
+    folder = app.export_folder / "to the district"  # type: ignore[attr-defined]
+    app.push_screen(SendToDistrictDialog(last, folder), write)
