@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.signal import Signal
 
 from sro_tui.db import open_database
+from sro_tui.safekeeping import BackupError, hold_database_lock, restore_backup
 from sro_tui.search import StudentIndex
 from sro_tui.ui.commands import SectionCommands
 from sro_tui.ui.navigation import HELP_KEY, SECTIONS, section
@@ -54,6 +55,7 @@ class SroApp(App):
         Binding(HELP_KEY, "app.show_help", "Help", id="help", priority=True),
         *_section_bindings(),
         Binding("ctrl+b", "app.backup", "Back up", id="backup", priority=True, show=False),
+        Binding("ctrl+r", "app.restore", "Restore", id="restore", priority=True, show=False),
         Binding("ctrl+q", "app.quit", "Quit", id="quit", priority=True),
     ]
 
@@ -72,6 +74,8 @@ class SroApp(App):
         self.start_section = start_section
         self.title_note = title_note
         self.database = open_database(self.db_path)
+        # Held while the app runs: `sro-tui restore` refuses to swap the file under us.
+        self._db_lock = hold_database_lock(self.db_path)
         self.student_index: StudentIndex | None = None
         # Published with the new index whenever the students were (re)loaded (after an import).
         self.students_changed: Signal[StudentIndex] = Signal(self, "students-changed")
@@ -93,6 +97,8 @@ class SroApp(App):
     def on_unmount(self) -> None:
         self.workers.cancel_all()
         self.database.close()
+        if self._db_lock is not None:
+            self._db_lock.close()
 
     def refresh_school_title(self) -> None:
         """Show the current school and school year in the header (after an import, say)."""
@@ -171,18 +177,58 @@ class SroApp(App):
         def write(folder: Path | None) -> None:
             if folder is None:
                 return
-            from sro_tui.db import backup_database
-            from sro_tui.paths import ensure_private_dir
+            from sro_tui.safekeeping import backup_database
 
             try:
-                ensure_private_dir(folder)
-                written = backup_database(self.database, folder)
-            except OSError as exc:
-                self.notify(f"Not backed up: {exc.strerror or exc}", severity="error")
+                written = backup_database(self.database, f"{folder}/")
+            except (BackupError, OSError) as exc:
+                self.notify(f"Not backed up: {exc}", severity="error")
                 return
             self.notify(f"Backed up to {written}", title="Backup written", timeout=10)
 
         self.push_screen(BackupDialog(), write)
+
+    def action_restore(self) -> None:
+        """Put a backup back in place of the database (`sro-tui restore`)."""
+        from sro_tui.ui.restore import RestoreDialog
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.run_worker(self._restore(path), exclusive=True, group="restore")
+
+        self.push_screen(RestoreDialog(), chosen)
+
+    async def _restore(self, backup: Path) -> None:
+        self.workers.cancel_group(self, "student-index")
+        self.database.close()
+        if self._db_lock is not None:
+            self._db_lock.close()
+        try:
+            result = restore_backup(backup, self.db_path)
+        except (BackupError, OSError) as exc:
+            self.notify(f"Not restored: {exc}", severity="error", timeout=15)
+            result = None
+        self.database = open_database(self.db_path)
+        self._db_lock = hold_database_lock(self.db_path)
+        if result is None:
+            return
+        # Every section starts again on the restored records.
+        current = self.current_mode
+        spare = next(s.id for s in SECTIONS if s.id != current)
+        for s in SECTIONS:
+            if s.id not in (current, spare):
+                await self.remove_mode(s.id)
+                self.add_mode(s.id, s.screen)
+        await self.remove_mode(spare)
+        self.add_mode(spare, section(spare).screen)
+        await self.switch_mode(spare)
+        await self.remove_mode(current)
+        self.add_mode(current, section(current).screen)
+        await self.switch_mode(current)
+        self.student_index = None
+        self.refresh_school_title()
+        self.call_after_refresh(self._show_section_bar)
+        self.notify("\n".join(result.lines()), title="Backup restored", timeout=15)
 
     def action_show_help(self) -> None:
         """Every key, grouped by screen."""

@@ -110,6 +110,11 @@ class SectionCommands(Provider):
             partial(app.run_action, "app.backup"),
         )
         yield PaletteCommand(
+            "Restore a backup",
+            "Checked; the current database kept as a dated copy · key ctrl+r",
+            partial(app.run_action, "app.restore"),
+        )
+        yield PaletteCommand(
             "Help: every key",
             "Keys grouped by screen · key F1",
             partial(app.run_action, "app.show_help"),
