@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import secrets
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -76,8 +77,9 @@ def fsync_dir(folder: Path) -> None:
 
 
 def temp_name_for(target: Path) -> Path:
-    """The hidden temporary name a private file is written under before its rename."""
-    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    """The hidden temporary name a private file is written under before its rename: the process
+    id (so a later run can tell a killed run's leftovers) and a token (threads of one process)."""
+    return target.with_name(f".{target.name}.{os.getpid()}.t{secrets.token_hex(4)}.tmp")
 
 
 def _write_private_temp(target: Path, data: bytes) -> Path:
@@ -95,6 +97,10 @@ def _write_private_temp(target: Path, data: bytes) -> Path:
     return tmp
 
 
+# What a file system without hard links answers (FAT, exFAT, some network shares).
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS}
+
+
 def publish_exclusively(tmp: Path, target: Path) -> None:
     """Give the finished file `tmp` the name `target`, never replacing a file already there.
 
@@ -105,10 +111,16 @@ def publish_exclusively(tmp: Path, target: Path) -> None:
         os.link(tmp, target)
     except FileExistsError:
         raise
-    except OSError:
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            os.unlink(target)  # our own empty reservation
+            raise
         return
     os.unlink(tmp)
 
@@ -136,7 +148,7 @@ def write_private_file_exclusively(target: Path, data: bytes) -> Path:
     return candidate
 
 
-_OUR_TEMP = re.compile(r"^\..+\.(\d+)\.tmp(-journal|-wal|-shm)?$")
+_OUR_TEMP = re.compile(r"^\..+\.(\d+)(\.t[0-9a-f]+)?\.tmp(-journal|-wal|-shm)?$")
 
 
 def _process_alive(pid: int) -> bool:

@@ -287,7 +287,7 @@ def restore_backup(backup: Path | str, db_path: Path | str) -> RestoreResult:
         raise BackupError("the backup is the database itself; nothing was changed")
     ensure_private_dir(db_path.parent)
     remove_stale_temp_files(db_path.parent)
-    staged = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    staged = temp_name_for(db_path)
     lock = _take_exclusive_lock(db_path)
     holder: sqlite3.Connection | None = None
     try:

@@ -17,6 +17,8 @@ from textual.binding import Binding, BindingType
 from textual.signal import Signal
 
 from sro_tui.db import open_database
+from sro_tui.exchange import finish_interrupted_exports
+from sro_tui.paths import remove_stale_temp_files
 from sro_tui.safekeeping import BackupError, hold_database_lock, restore_backup
 from sro_tui.search import StudentIndex
 from sro_tui.ui.commands import SectionCommands
@@ -85,6 +87,9 @@ class SroApp(App):
     # --- lifecycle ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # Finish or drop what a killed export or backup left beside the database.
+        remove_stale_temp_files(self.db_path.parent)
+        finish_interrupted_exports(self.db_path.parent / "exports")
         self.refresh_school_title()
         try:
             section(self.start_section)
