@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerFailed
 
+from sro_tui.db import StorageError, storage_errors
 from sro_tui.models import Guardian, Household, Student, StudentGuardian
 from sro_tui.search import IndexedStudent, StudentIndex
 from sro_tui.ui.navigation import IMPORT_ROSTER_KEY
@@ -272,6 +273,9 @@ class RosterScreen(Screen):
                     if school_choice is None:
                         return
                 plan = await self._in_thread(_prepare_import, path, school_choice)
+            except StorageError as exc:
+                self.notify(f"Cannot import: {exc}.", severity="error", timeout=15)
+                return
             except RosterImportError as exc:
                 await self.app.push_screen_wait(
                     ImportProblemsDialog(exc.problems, getattr(exc, "more", 0), str(exc))
@@ -280,7 +284,16 @@ class RosterScreen(Screen):
             if not await self.app.push_screen_wait(ImportPreviewDialog(plan, path)):
                 self.notify("Import cancelled; nothing was changed.")
                 return
-            result = await self._apply_with_progress(plan)
+            try:
+                result = await self._apply_with_progress(plan)
+            except StorageError as exc:
+                self.notify(
+                    f"Not imported: {exc}. Nothing was changed; nothing confirmed was lost.",
+                    title="Import stopped",
+                    severity="error",
+                    timeout=15,
+                )
+                return
         finally:
             self._importing = False
         self.app.refresh_school_title()  # type: ignore[attr-defined]
@@ -321,7 +334,7 @@ class RosterScreen(Screen):
 def _with_connection(database: Any, function: Any, *args: Any) -> Any:
     # peewee connections are per thread: open one for the worker and close it when it is done.
     def run() -> Any:
-        with database.connection_context():
+        with database.connection_context(), storage_errors():  # a full disk: StorageError
             return function(*args)
 
     return run
