@@ -155,7 +155,10 @@ def backup_database(db: SqliteDatabase, destination: Path | str, *, force: bool 
         ) from exc
     finally:
         for leftover in (tmp, *(Path(f"{tmp}{s}") for s in COMPANIONS)):
-            leftover.unlink(missing_ok=True)
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError:
+                pass  # a read-only folder answers EROFS even for a file that is not there
     return target
 
 
