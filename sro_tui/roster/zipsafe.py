@@ -29,11 +29,27 @@ CHUNK = 1024 * 1024
 NESTED_ARCHIVES = (".zip", ".gz", ".tgz", ".7z", ".rar", ".tar", ".bz2", ".xz")
 
 
+# What zipfile raises on a damaged or unusual archive (found by tests/core/test_import_fuzz.py):
+# RuntimeError for an encrypted member, NotImplementedError for an unknown version or method.
+ZIP_FAILURES = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    IndexError,
+)
+
+
 class ZipRefused(Exception):
     """The zip cannot be read safely; the message is one line naming the member and the reason."""
 
 
 def _unsafe_name(name: str) -> str | None:
+    if not name:
+        return "has an empty name"
     if "\x00" in name:
         return "has a NUL character in its name"
     if "\\" in name:
@@ -53,7 +69,7 @@ def open_roster_zip(path: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
         members = archive.infolist()
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+    except ZIP_FAILURES as exc:
         raise ZipRefused(f"cannot be opened as a zip file ({exc})") from exc
     try:
         check_members(members)
@@ -110,8 +126,6 @@ def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
                         "a zip bomb"
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+    except ZIP_FAILURES as exc:
         raise ZipRefused(f"{member.filename} is damaged in the zip ({exc})") from exc
-    except RuntimeError as exc:  # an encrypted member without its password
-        raise ZipRefused(f"{member.filename} cannot be read ({exc})") from exc
     return b"".join(chunks)
