@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO
-from urllib.parse import quote
 
 from peewee import SqliteDatabase
 
@@ -189,6 +188,11 @@ class RestoreResult:
         return out
 
 
+def _uri_path(path: Path) -> str:
+    """The path as SQLite's file: URI wants it (%, ? and # escaped)."""
+    return str(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+
+
 def check_backup(path: Path) -> int:
     """Check that `path` is an intact sro-tui database this program can open; return its schema.
 
@@ -198,7 +202,7 @@ def check_backup(path: Path) -> int:
         raise BackupError(f"no backup file at {path}")
     try:
         # immutable: no lock, no -shm/-wal beside the backup; the file is read exactly as it is.
-        uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+        uri = f"file:{_uri_path(path.resolve())}?mode=ro&immutable=1"
         conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
         raise BackupError(f"{path} cannot be opened: {exc}") from exc
