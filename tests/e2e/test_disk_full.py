@@ -161,7 +161,7 @@ async def test_check_in_start_up_on_a_full_disk_says_so(small_disk):
         await wait_for_workers(app)
         assert isinstance(app.screen, CheckInScreen)
         feedback = text_of(app, "#checkin-feedback")
-        assert "disk is full" in feedback and "nothing confirmed was lost" in feedback
+        assert "disk is full" in feedback and "Nothing confirmed was lost" in feedback
     assert app.return_code in (None, 0)
     filler.unlink()
     holder.close()
@@ -181,7 +181,8 @@ async def test_the_first_scan_after_the_disk_fills_waits_and_is_recorded_later(s
         await pilot.press(*"500003", "enter", *"500007", "enter")
         await wait_until(pilot, lambda: len(screen.waiting) == 2, timeout=20)
         feedback = text_of(app, "#checkin-feedback")
-        assert "disk is full" in feedback and "confirmed before is safe" in feedback
+        assert "The disk is full: 2 waiting" in feedback
+        assert "Nothing confirmed is lost" in feedback
         assert "2 waiting" in text_of(app, "#checkin-count")
         filler.unlink()  # someone frees space
         await wait_until(pilot, lambda: not screen.waiting, timeout=20)

@@ -215,7 +215,7 @@ class CheckInScreen(Screen):
         except (ValidationError, StorageError) as exc:
             self.session = None
             more = (
-                "; nothing confirmed was lost — free some space, then open a session (F12)"
+                ". Nothing confirmed was lost; free space, then F12"
                 if isinstance(exc, StorageError)
                 else ""
             )
@@ -451,9 +451,9 @@ class CheckInScreen(Screen):
             return True, None
         except StorageError as exc:
             self._waiting_reason = (
-                "The database is busy: another program is writing to it"
+                "Database busy (another program)"
                 if isinstance(exc, DatabaseBusy)
-                else f"Cannot write: {exc}"
+                else f"{str(exc)[:1].upper()}{str(exc)[1:]}"
             )
             return False, None
 
@@ -476,8 +476,8 @@ class CheckInScreen(Screen):
             self._retry_timer = None
         self.show_counts()
         self.show_feedback(
-            f"✔ The database takes writes again: the {recorded} waiting check-in(s) are "
-            "recorded, in the order scanned.",
+            f"✔ Database free again: {recorded} waiting check-in(s) recorded, in the order "
+            "scanned.",
             "ok",
         )
 
@@ -485,9 +485,8 @@ class CheckInScreen(Screen):
         """Say why check-ins wait and how many (the count at the top shows them too)."""
         self.show_counts()
         self.show_feedback(
-            f"⏳ {escape(self._waiting_reason)}. {len(self.waiting)} scan(s) waiting, kept in "
-            "order, recorded as soon as it frees. Keep scanning; every check-in confirmed "
-            "before is safe.",
+            f"⏳ {escape(self._waiting_reason)}: {len(self.waiting)} waiting in order, written "
+            "when it frees. Nothing confirmed is lost.",
             "info",
         )
 
