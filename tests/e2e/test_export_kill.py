@@ -24,7 +24,7 @@ from sro_tui.reports import write_annual_report
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL")
 
-KILLS_PER_EXPORT = 25
+KILLS_PER_EXPORT = int(os.environ.get("SRO_EXPORT_KILLS", "25"))  # per kind of export
 
 
 # kind of export -> the file kinds of one set (by name: SCHOOL_KIND_YEAR_STAMP[-N].ext)
