@@ -151,7 +151,8 @@ def write_private_file_exclusively(target: Path, data: bytes) -> Path:
 _OUR_TEMP = re.compile(r"^\..+\.(\d+)(\.t[0-9a-f]+)?\.tmp(-journal|-wal|-shm)?$")
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` still runs (our own pid counts as running)."""
     if pid == os.getpid():
         return True
     try:
@@ -175,7 +176,7 @@ def remove_stale_temp_files(folder: Path) -> list[Path]:
         return removed
     for entry in entries:
         match = _OUR_TEMP.match(entry.name)
-        if match and entry.is_file() and not _process_alive(int(match.group(1))):
+        if match and entry.is_file() and not process_alive(int(match.group(1))):
             try:
                 entry.unlink()
                 removed.append(entry)

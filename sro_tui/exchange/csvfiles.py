@@ -66,6 +66,7 @@ from typing import Any, Literal
 from sro_tui.paths import (
     ensure_private_dir,
     fsync_dir,
+    process_alive,
     publish_exclusively,
     remove_stale_temp_files,
     write_private_file_exclusively,
@@ -299,18 +300,6 @@ def _staging_pid(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def finish_interrupted_exports(out_dir: Path | str) -> list[Path]:
     """Complete or drop the sets a killed export left in `out_dir`; return the files published.
 
@@ -327,7 +316,7 @@ def finish_interrupted_exports(out_dir: Path | str) -> list[Path]:
         return published
     for staging in entries:
         pid = _staging_pid(staging.name)
-        if not staging.is_dir() or pid is None or _alive(pid):
+        if not staging.is_dir() or pid is None or process_alive(pid):
             continue
         try:
             names = json.loads((staging / SET_LIST).read_text(encoding="utf-8"))["names"]

@@ -42,30 +42,27 @@ def _mount(path: Path, *options: str) -> None:
         pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip() or 'not root'})")
 
 
+def _tmpfs(path: Path, *options: str) -> Iterator[Path]:
+    _mount(path, *options)
+    yield path
+    subprocess.run(["umount", "-l", str(path)], check=False)
+
+
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 3 MB file system of its own (a small school and its log fit; a big import does not)."""
-    disk = tmp_path / "disk"
-    _mount(disk, "size=3m")
-    yield disk
-    subprocess.run(["umount", "-l", str(disk)], check=False)
+    yield from _tmpfs(tmp_path / "disk", "size=3m")
 
 
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """256 KB: less than a school's database."""
-    disk = tmp_path / "tiny"
-    _mount(disk, "size=256k")
-    yield disk
-    subprocess.run(["umount", "-l", str(disk)], check=False)
+    yield from _tmpfs(tmp_path / "tiny", "size=256k")
 
 
 @pytest.fixture
 def read_only_folder(tmp_path: Path) -> Iterator[Path]:
-    folder = tmp_path / "ro"
-    _mount(folder, "size=1m", "ro")
-    yield folder
-    subprocess.run(["umount", "-l", str(folder)], check=False)
+    yield from _tmpfs(tmp_path / "ro", "size=1m", "ro")
 
 
 def fill(disk: Path) -> Path:
