@@ -58,3 +58,25 @@ async def test_scans_wait_in_order_while_another_program_holds_the_write_lock(sc
         assert screen.session_count == len(ids)
         assert "waiting" not in text_of(app, "#checkin-count")
         assert "in the order scanned" in text_of(app, "#checkin-feedback")
+
+
+async def test_the_header_recounts_after_an_import_beside_the_screen(school_file, monkeypatch):
+    monkeypatch.setattr(checkin_screen, "OTHERS_CHECKED_EVERY", 0.2)
+    app = SroApp(school_file, start_section="checkin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_checkin(app, pilot)
+        enrolled = screen.progress.enrolled
+        assert f"/ {enrolled:,}" in text_of(app, "#checkin-count")
+        other = sqlite3.connect(school_file, isolation_level=None)  # `sro-tui roster import`
+        school_id = other.execute("SELECT id FROM school").fetchone()[0]
+        for n in range(3):
+            other.execute(
+                "INSERT INTO student (record_id, created_at, updated_at, school_id, sis_id,"
+                " source_id, first_name, middle_name, last_name, preferred_name, grade, homeroom,"
+                " active, race_ethnicity, sex, home_language, search_key) VALUES (?, '2026-09-01',"
+                " '2026-09-01', ?, ?, '', 'New', '', 'Kid', '', '9', '', 1, '', '', '', '')",
+                (f"new-{n}", school_id, f"77000{n}"),
+            )
+        other.close()
+        await wait_until(pilot, lambda: screen.progress.enrolled == enrolled + 3, timeout=10)
+        assert f"/ {enrolled + 3:,}" in text_of(app, "#checkin-count")
