@@ -6,9 +6,11 @@ so a record the screen has confirmed survives a killed process or a pulled power
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,81 @@ PRAGMAS = {
 
 class DatabaseError(Exception):
     """The database cannot be opened or upgraded; the message says why in plain words."""
+
+
+class StorageError(DatabaseError):
+    """A write could not reach the disk (busy, full, read-only): nothing of it was committed."""
+
+
+class DatabaseBusy(StorageError):
+    """Another program holds the database's write lock longer than we wait."""
+
+
+class DiskFull(StorageError):
+    """The disk (or the folder's file system) has no room left."""
+
+
+_STORAGE_PROBLEMS: tuple[tuple[str, type[StorageError], str], ...] = (
+    ("locked", DatabaseBusy, "the database is busy: another program is writing to it"),
+    ("busy", DatabaseBusy, "the database is busy: another program is writing to it"),
+    ("disk is full", DiskFull, "the disk is full"),
+    ("readonly", StorageError, "the database's folder or file is read-only"),
+    ("read-only", StorageError, "the database's folder or file is read-only"),
+    ("disk i/o error", StorageError, "the disk reported an input/output error"),
+    ("unable to open", StorageError, "the database file cannot be opened"),
+)
+
+
+def storage_problem(exc: BaseException) -> StorageError | None:
+    """The plain-words StorageError for a SQLite or OS failure to write, else None.
+
+    Walks the exception chain: peewee wraps sqlite3's error, which may wrap an OSError.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, StorageError):
+            return seen
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return DiskFull("the disk is full")
+        if isinstance(seen, OSError) and seen.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return StorageError(f"{seen.filename or 'the folder'} is read-only or not ours")
+        if isinstance(seen, sqlite3.Error | PeeweeDatabaseError):
+            text = str(seen).lower()
+            for needle, kind, message in _STORAGE_PROBLEMS:
+                if needle in text:
+                    return kind(message)
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+@contextmanager
+def storage_errors(wait_seconds: float | None = None) -> Iterator[None]:
+    """Turn SQLite's busy/full/read-only failures inside the block into a StorageError.
+
+    With `wait_seconds`, this thread's connection waits at most that long for a busy database
+    (the check-in screen must not freeze for the usual ten seconds), then goes back to normal.
+    """
+    db = database_proxy.obj
+    if wait_seconds is not None:
+        db.execute_sql(f"PRAGMA busy_timeout = {int(wait_seconds * 1000)}")
+    try:
+        yield
+    except (sqlite3.Error, PeeweeDatabaseError, OSError) as exc:
+        problem = storage_problem(exc)
+        if problem is None:
+            raise
+        raise problem from exc
+    finally:
+        if wait_seconds is not None:
+            try:
+                db.execute_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+            except (sqlite3.Error, PeeweeDatabaseError):
+                pass
+
+
+def data_version() -> int:
+    """A number that changes whenever another connection commits (PRAGMA data_version)."""
+    return database_proxy.execute_sql("PRAGMA data_version").fetchone()[0]
 
 
 # --- migrations -------------------------------------------------------------------------------
@@ -264,9 +341,15 @@ def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
         if not path.exists():
             if not create:
                 raise DatabaseError(f"no database at {path}")
-            ensure_private_dir(path.parent)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            os.close(fd)
+            try:
+                ensure_private_dir(path.parent)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                os.close(fd)
+            except OSError as exc:
+                problem = storage_problem(exc)
+                raise DatabaseError(
+                    f"cannot create {path}: {problem or exc.strerror or exc}"
+                ) from exc
     db = SqliteDatabase(
         str(path), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_SECONDS
     )
@@ -316,31 +399,3 @@ def bulk_insert(model: type[Model], rows: list[dict[str, Any]], *, into: Any = N
         )
 
     (into or database.cursor()).executemany(sql, [values(row) for row in rows])
-
-
-def backup_database(db: SqliteDatabase, destination: Path | str) -> Path:
-    """Copy the live database to `destination` with SQLite's online backup (safe while in use).
-
-    Written to a temporary name and renamed, readable only by its owner.
-    """
-    destination = Path(destination).expanduser()
-    if destination.is_dir():
-        from datetime import datetime
-
-        destination = destination / f"sro-tui-backup-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
-    tmp = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
-    try:
-        target = sqlite3.connect(tmp)
-        try:
-            db.connection().backup(target)
-            target.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            target.close()
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, destination)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return destination

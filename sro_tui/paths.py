@@ -6,7 +6,10 @@ pass a temporary folder.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import secrets
 from pathlib import Path
 
 from platformdirs import user_data_path, user_documents_path
@@ -56,12 +59,153 @@ def append_private_text(path: Path, text: str) -> None:
 def ensure_private_dir(path: Path) -> None:
     """Create a folder readable only by its owner (0700) when it does not exist yet.
 
-    An existing folder chosen by the user (say, a USB stick) is left as it is: we do not change the
-    permissions of folders we did not create.
+    Every level created (parents too) is 0700 whatever the umask. An existing folder chosen by the
+    user (say, a USB stick) is left as it is: we do not change the permissions of folders we did
+    not create. A symbolic link to nothing is named as such, not reported as "File exists".
     """
-    if not path.exists():
-        path.mkdir(parents=True, mode=0o700)
-        os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
+    path = Path(path)
+    missing: list[Path] = []
+    level = path
+    while not level.exists():
+        if level.is_symlink():
+            raise FileNotFoundError(
+                errno.ENOENT, f"{level} is a link to {os.readlink(level)}, which does not exist"
+            )
+        missing.append(level)
+        if level.parent == level:
+            break
+        level = level.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue  # made by another process meanwhile: not ours to change
+        os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new name in `folder` durable (no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems (network, FAT on some systems) refuse fsync on a folder
+    finally:
+        os.close(fd)
+
+
+def temp_name_for(target: Path) -> Path:
+    """The hidden temporary name a private file is written under before its rename: the process
+    id (so a later run can tell a killed run's leftovers) and a token (threads of one process)."""
+    return target.with_name(f".{target.name}.{os.getpid()}.t{secrets.token_hex(4)}.tmp")
+
+
+def _write_private_temp(target: Path, data: bytes) -> Path:
+    tmp = temp_name_for(target)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+# What a file system without hard links answers (FAT, exFAT, some network shares).
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS}
+
+
+def publish_exclusively(tmp: Path, target: Path) -> None:
+    """Give the finished file `tmp` the name `target`, never replacing a file already there.
+
+    A hard link is atomic and fails when the name is taken (FileExistsError). On file systems
+    without hard links (FAT USB sticks) the name is first reserved with O_EXCL, then replaced.
+    """
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            os.unlink(target)  # our own empty reservation
+            raise
+        return
+    os.unlink(tmp)
+
+
+def write_private_file_exclusively(target: Path, data: bytes) -> Path:
+    """Write a new private (0600) file at `target`, or `stem-2.ext`, `stem-3.ext`… when taken.
+
+    Never overwrites an existing file, even one created by another process in the same second;
+    a crash leaves no half-written file under a final name. Returns the name used.
+    """
+    target = Path(target)
+    tmp = _write_private_temp(target, data)
+    try:
+        candidate, counter = target, 2
+        while True:
+            try:
+                publish_exclusively(tmp, candidate)
+                break
+            except FileExistsError:
+                candidate = target.with_name(f"{target.stem}-{counter}{target.suffix}")
+                counter += 1
+        fsync_dir(candidate.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return candidate
+
+
+_OUR_TEMP = re.compile(r"^\..+\.(\d+)(\.t[0-9a-f]+)?\.tmp(-journal|-wal|-shm)?$")
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` still runs (our own pid counts as running)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Delete the hidden `.NAME.PID.tmp` files that a killed sro-tui left in `folder`.
+
+    Only files of our own pattern whose process is gone are removed; returns them.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _OUR_TEMP.match(entry.name)
+        if match and entry.is_file() and not process_alive(int(match.group(1))):
+            try:
+                entry.unlink()
+                removed.append(entry)
+            except OSError:
+                pass
+    return removed
 
 
 def write_private_file_atomically(target: Path, data: bytes) -> None:
@@ -71,18 +215,10 @@ def write_private_file_atomically(target: Path, data: bytes) -> None:
     new one.
     """
     target = Path(target)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp = _write_private_temp(target, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
         os.replace(tmp, target)
+        fsync_dir(target.parent)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise

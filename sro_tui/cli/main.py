@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sro_tui import __version__
-from sro_tui.cli import district, exports, settings, station
+from sro_tui.cli import district, exports, restore, settings, station
 from sro_tui.cli.common import (
     EXIT_BAD_DATA,
     EXIT_OK,
@@ -35,22 +35,29 @@ def cmd_open_app(args: argparse.Namespace) -> int:
         try:
             demo_db = workdir / "demo.sqlite3"
             _write_demo(demo_db)
-            SroApp(
+            app = SroApp(
                 demo_db,
                 title_note="DEMO — a throwaway school; nothing is kept",
                 # Apart from the school's own files, so no demo file is sent to the district.
                 export_folder=default_export_dir() / "demo",
-            ).run()
+            )
+            app.run()
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        return EXIT_OK
+        return _app_exit_code(app)
     db_path = args.db or default_db_path()
-    SroApp(
+    app = SroApp(
         db_path,
         start_section=getattr(args, "start_section", "dashboard"),
         export_folder=default_export_dir(),
-    ).run()
-    return EXIT_OK
+    )
+    app.run()
+    return _app_exit_code(app)
+
+
+def _app_exit_code(app) -> int:
+    """Non-zero after any crash of the app (Textual sets 1 on an unhandled error)."""
+    return app.return_code or EXIT_OK
 
 
 def _write_demo(db_path: Path) -> None:
@@ -71,13 +78,14 @@ def cmd_check_in(args: argparse.Namespace) -> int:
     from sro_tui.ui.app import SroApp
 
     open_db(args).close()  # a bad or newer database is a one-line error, not a traceback
-    SroApp(
+    app = SroApp(
         args.db or default_db_path(),
         start_section="checkin",
         checkin_session_id=args.session,
         export_folder=default_export_dir(),
-    ).run()
-    return EXIT_OK
+    )
+    app.run()
+    return _app_exit_code(app)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -211,11 +219,11 @@ def cmd_roster_schools(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from sro_tui.db import backup_database
+    from sro_tui.safekeeping import backup_database
 
     db = open_db(args, create=False)
     try:
-        written = backup_database(db, args.destination)
+        written = backup_database(db, args.destination, force=args.force)
     finally:
         db.close()
     print(f"backup written to {written}")
@@ -323,7 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write a consistent copy of the database (0600).",
     )
     db_option(backup)
-    backup.add_argument("destination", type=Path, help="a file name, or a folder for a dated file")
+    backup.add_argument(
+        "destination",
+        help="a file name, or a folder (existing, or ending in /) for a dated file",
+    )
+    backup.add_argument(
+        "--force", action="store_true", help="replace the file named if it already exists"
+    )
     backup.set_defaults(handler=cmd_backup)
 
     for register in _extra_commands():
@@ -332,13 +346,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction, Callable], None]]:
-    return [exports.register, district.register, settings.register, station.register]
+    return [
+        exports.register,
+        district.register,
+        restore.register,
+        settings.register,
+        station.register,
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from sro_tui.db import DatabaseError
+    from sro_tui.db import DatabaseError, storage_problem
 
     try:
         return args.handler(args)
@@ -347,6 +367,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_DATA
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a full disk or a read-only folder deep inside a command
+        problem = storage_problem(exc)
+        if problem is None:
+            raise
+        print(
+            f"sro-tui: stopped: {problem}; nothing was written, nothing confirmed was lost",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_DATA
 
 
 if __name__ == "__main__":

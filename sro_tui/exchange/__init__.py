@@ -7,13 +7,6 @@ from sro_tui import lazy
 __getattr__, __dir__, __all__ = lazy.exports(
     __name__,
     {
-        "csvfiles": [
-            "ExchangeError",
-            "ExportColumn",
-            "MERGE_COLUMNS",
-            "read_exchange_csv",
-            "write_exchange_csv",
-        ],
         "bundle": [
             "Bundle",
             "BundleError",
@@ -23,6 +16,17 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "open_bundle",
             "restore_cell",
             "write_bundle",
+        ],
+        "csvfiles": [
+            "ExchangeError",
+            "ExportColumn",
+            "MERGE_COLUMNS",
+            "exchange_csv_bytes",
+            "exchange_file_name",
+            "finish_interrupted_exports",
+            "read_exchange_csv",
+            "write_exchange_csv",
+            "write_export_set",
         ],
     },
 )

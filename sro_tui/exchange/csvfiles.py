@@ -35,23 +35,42 @@ Every export (family notice lists, check-ins, interventions, agreements …) goe
   digits and phone punctuation becomes what is inside; anything else is kept as is. A text value
   that itself looked like `="…"` was guarded with `'` when written, so the two rules never collide.
   Given the column kinds, dates, datetimes and ints come back typed.
-* **Files**: written to a temporary name in the target folder, fsynced and renamed, readable only
-  by the owner (0600); an existing export is never overwritten. A failing folder or disk raises
-  `ExchangeError` with the reason and leaves no partial file behind.
+* **Files**: written to a temporary name in the target folder, fsynced and given its final name
+  exclusively (a hard link, which fails when the name is taken), readable only by the owner (0600):
+  an existing export is never overwritten, even by another export in the same second (it gets
+  `-2`, `-3`…). A failing folder or disk raises `ExchangeError` with the reason and leaves no
+  partial file behind.
+* **Sets** (`write_export_set`: the four intervention files, the annual report's CSV and text):
+  written whole into a hidden staging folder, then a `SET` list is written last; only then are the
+  files published under their final names. A kill before `SET` leaves nothing published; a kill
+  after it is finished by the next export into that folder (or the next start of the app), so a
+  reader never meets part of a set without the staging folder beside it that marks it unfinished.
+  Temporary files of killed runs are removed at the next start.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 import re
+import secrets
+import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sro_tui.paths import ensure_private_dir, write_private_file_atomically
+from sro_tui.paths import (
+    ensure_private_dir,
+    fsync_dir,
+    process_alive,
+    publish_exclusively,
+    remove_stale_temp_files,
+    write_private_file_exclusively,
+)
 
 ColumnKind = Literal["text", "id", "date", "datetime", "phone", "int"]
 COLUMN_KINDS: tuple[str, ...] = ("text", "id", "date", "datetime", "phone", "int")
@@ -237,24 +256,146 @@ def write_exchange_csv(
     (`family-notices`, `check-ins`, …). The folder is created (0700) when missing. All or nothing:
     on any failure, `ExchangeError` says why and no file, partial or temporary, is left.
     """
-    text = render_exchange_csv(rows, columns, school_code=school_code, school_year=school_year)
-    data = text.encode("utf-8-sig")
+    data = exchange_csv_bytes(rows, columns, school_code=school_code, school_year=school_year)
     out_dir = Path(out_dir).expanduser()
     try:
-        ensure_private_dir(out_dir)
-        if not out_dir.is_dir():
-            raise NotADirectoryError(f"{out_dir} is not a folder")
-        stamp = now or datetime.now()
-        name = exchange_file_name(school_code, kind, school_year, stamp)
-        target, counter = out_dir / name, 2
-        while target.exists():  # two exports in one second: never overwrite the first
-            target = out_dir / f"{name.removesuffix('.csv')}-{counter}.csv"
-            counter += 1
-        write_private_file_atomically(target, data)
+        prepare_export_folder(out_dir)
+        name = exchange_file_name(school_code, kind, school_year, now or datetime.now())
+        target = write_private_file_exclusively(out_dir / name, data)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ExchangeError(f"cannot write the export to {out_dir}: {reason}") from exc
     return target
+
+
+def exchange_csv_bytes(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[ExportColumn],
+    *,
+    school_code: str,
+    school_year: str,
+) -> bytes:
+    """The bytes of an exchange file (UTF-8 with its BOM), for `write_export_set`."""
+    text = render_exchange_csv(rows, columns, school_code=school_code, school_year=school_year)
+    return text.encode("utf-8-sig")
+
+
+# --- sets of files, all or nothing ------------------------------------------------------------
+
+STAGING_PREFIX = ".sro-tui-export-"
+SET_LIST = "SET"
+
+
+def prepare_export_folder(out_dir: Path) -> None:
+    """Create the folder (0700) when missing; finish sets and remove temporary files that a killed
+    export left in it. Raises OSError (NotADirectoryError when `out_dir` is a file)."""
+    ensure_private_dir(out_dir)
+    if not out_dir.is_dir():
+        raise NotADirectoryError(f"{out_dir} is not a folder")
+    finish_interrupted_exports(out_dir)
+
+
+def _staging_pid(name: str) -> int | None:
+    match = re.match(rf"^{re.escape(STAGING_PREFIX)}(\d+)-", name)
+    return int(match.group(1)) if match else None
+
+
+def finish_interrupted_exports(out_dir: Path | str) -> list[Path]:
+    """Complete or drop the sets a killed export left in `out_dir`; return the files published.
+
+    A staging folder with its `SET` list had every file written: the files not yet published
+    are published now. One without the list is removed: none of its files was published.
+    Also removes the hidden temporary files of killed runs.
+    """
+    out_dir = Path(out_dir)
+    published: list[Path] = []
+    remove_stale_temp_files(out_dir)
+    try:
+        entries = [e for e in out_dir.iterdir() if e.name.startswith(STAGING_PREFIX)]
+    except OSError:
+        return published
+    for staging in entries:
+        pid = _staging_pid(staging.name)
+        if not staging.is_dir() or pid is None or process_alive(pid):
+            continue
+        try:
+            names = json.loads((staging / SET_LIST).read_text(encoding="utf-8"))["names"]
+        except (OSError, ValueError, KeyError, TypeError):
+            names = []  # the list is written last: without it nothing was published
+        for staged_name, final_name in names:
+            staged, final = staging / staged_name, out_dir / final_name
+            if not staged.exists():
+                continue
+            if not final.exists() or (final.stat().st_size == 0 < staged.stat().st_size):
+                os.replace(staged, final)  # a name reserved but never filled, or not published
+                published.append(final)
+        shutil.rmtree(staging, ignore_errors=True)
+        fsync_dir(out_dir)
+    return published
+
+
+def _numbered(name: str, counter: int) -> str:
+    if counter == 1:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}-{counter}.{suffix}" if dot else f"{name}-{counter}"
+
+
+def write_export_set(out_dir: Path | str, files: Sequence[tuple[str, bytes]]) -> list[Path]:
+    """Write several files that belong together (name, data) into `out_dir`, all or nothing.
+
+    Every name gets the same counter (`-2`, `-3`…) when any of them is taken, so a set is never
+    mixed with another. See the module docstring for what a kill leaves. 0600 each; the folder
+    is fsynced after the files get their names. Raises ExchangeError with the reason.
+    """
+    out_dir = Path(out_dir).expanduser()
+    staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    published: list[Path] = []
+    try:
+        prepare_export_folder(out_dir)
+        staging.mkdir(mode=0o700)
+        staged_names = [f"{n}.part{i}" for i, (n, _d) in enumerate(files)]
+        for staged_name, (_name, data) in zip(staged_names, files, strict=True):
+            fd = os.open(staging / staged_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        counter = 1
+        while True:
+            finals = [_numbered(name, counter) for name, _d in files]
+            if any((out_dir / f).exists() for f in finals):
+                counter += 1
+                continue
+            listing = json.dumps({"names": list(zip(staged_names, finals, strict=True))})
+            fd = os.open(staging / SET_LIST, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(listing)
+                handle.flush()
+                os.fsync(handle.fileno())
+            fsync_dir(staging)
+            published = []
+            try:
+                for staged_name, final in zip(staged_names, finals, strict=True):
+                    publish_exclusively(staging / staged_name, out_dir / final)
+                    published.append(out_dir / final)
+            except FileExistsError:  # another export took a name meanwhile: next counter
+                for path, staged_name in zip(published, staged_names, strict=False):
+                    os.replace(path, staging / staged_name)
+                published = []
+                counter += 1
+                continue
+            break
+        fsync_dir(out_dir)
+    except OSError as exc:
+        for path in published:  # all or nothing: take back what was already published
+            path.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ExchangeError(
+            f"cannot write the export to {out_dir}: {exc.strerror or exc}; nothing was written"
+        ) from exc
+    shutil.rmtree(staging, ignore_errors=True)
+    return published
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -28,7 +28,13 @@ from typing import Any
 from peewee import JOIN
 
 from sro_tui import policy
-from sro_tui.exchange import MERGE_COLUMNS, ExportColumn, write_exchange_csv
+from sro_tui.exchange import (
+    MERGE_COLUMNS,
+    ExportColumn,
+    exchange_csv_bytes,
+    exchange_file_name,
+    write_export_set,
+)
 from sro_tui.models import (
     InterventionRequest,
     InterventionStaff,
@@ -180,7 +186,7 @@ def export_requests(
 ) -> list[Path]:
     """Write the four intervention files for the school year into `out_dir`; return their paths.
 
-    Each file is written to a temporary name and renamed, mode 0600 (`write_exchange_csv`).
+    The four are written as one set, all or nothing even under a kill (`write_export_set`), 0600.
     Raises ValidationError when there is no school or year, ExchangeError when the folder cannot
     be written."""
     school = get_school()
@@ -359,28 +365,24 @@ def export_requests(
 
     suffix = "-deidentified" if deidentified else ""
     stamp = now or datetime.now()
-    written: list[Path] = []
-    try:
-        for kind, rows, columns in (
-            ("interventions", request_rows, REQUEST_COLUMNS),
-            ("intervention-students", student_rows, STUDENT_COLUMNS),
-            ("intervention-law-enforcement", le_rows, LAW_ENFORCEMENT_COLUMNS),
-            ("intervention-restraint-isolation", restraint_rows, RESTRAINT_COLUMNS),
-        ):
-            written.append(
-                write_exchange_csv(
+    # All four or none (a set missing one file would mislead the district merge).
+    return write_export_set(
+        out_dir,
+        [
+            (
+                exchange_file_name(school.code, kind + suffix, year.name, stamp),
+                exchange_csv_bytes(
                     rows,
                     _keep(columns, deidentified),
-                    out_dir,
                     school_code=school.code,
-                    kind=kind + suffix,
                     school_year=year.name,
-                    now=stamp,
-                )
+                ),
             )
-    except BaseException:
-        # All or nothing: a set missing one file would mislead the district merge.
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-    return written
+            for kind, rows, columns in (
+                ("interventions", request_rows, REQUEST_COLUMNS),
+                ("intervention-students", student_rows, STUDENT_COLUMNS),
+                ("intervention-law-enforcement", le_rows, LAW_ENFORCEMENT_COLUMNS),
+                ("intervention-restraint-isolation", restraint_rows, RESTRAINT_COLUMNS),
+            )
+        ],
+    )

@@ -26,7 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from sro_tui.agreements import agreements_for_year, complaints_for_year
-from sro_tui.exchange import MERGE_COLUMNS, ExchangeError, ExportColumn, write_exchange_csv
+from sro_tui.exchange import (
+    MERGE_COLUMNS,
+    ExportColumn,
+    exchange_csv_bytes,
+    exchange_file_name,
+    write_export_set,
+)
 from sro_tui.models import (
     COMPLAINT_CATEGORIES,
     EMPLOYER_TYPES,
@@ -37,7 +43,6 @@ from sro_tui.models import (
     SchoolYear,
     utc_now,
 )
-from sro_tui.paths import ensure_private_dir, write_private_file_atomically
 from sro_tui.records import ValidationError, current_year, get_school
 
 NOT_RECORDED = "intervention requests: not recorded in this app yet"
@@ -337,27 +342,26 @@ def write_annual_report(
     incident_notes: NoteSource | None = None,
     now: datetime | None = None,
 ) -> tuple[Path, Path]:
-    """Write the text report and the district CSV into `out_dir` (both 0600, written to a
-    temporary name and renamed). Returns (text path, csv path)."""
+    """Write the text report and the district CSV into `out_dir` as one set (both or neither,
+    even under a kill; 0600; `write_export_set`). Returns (text path, csv path)."""
     report = build_annual_report(
         year, school=school, incidents=incidents, incident_notes=incident_notes, now=now
     )
     stamp = datetime.now()
-    out_dir = Path(out_dir).expanduser()
-    csv_path = write_exchange_csv(
-        annual_report_rows(report),
-        ANNUAL_REPORT_COLUMNS,
+    name = exchange_file_name(report.school.code, "annual-report", report.year.name, stamp)
+    csv_path, text_path = write_export_set(
         out_dir,
-        school_code=report.school.code,
-        kind="annual-report",
-        school_year=report.year.name,
-        now=stamp,
+        [
+            (
+                name,
+                exchange_csv_bytes(
+                    annual_report_rows(report),
+                    ANNUAL_REPORT_COLUMNS,
+                    school_code=report.school.code,
+                    school_year=report.year.name,
+                ),
+            ),
+            (name.removesuffix(".csv") + ".txt", render_annual_report_text(report).encode("utf-8")),
+        ],
     )
-    text_path = csv_path.with_suffix(".txt")
-    try:
-        ensure_private_dir(out_dir)
-        write_private_file_atomically(text_path, render_annual_report_text(report).encode("utf-8"))
-    except OSError as exc:
-        csv_path.unlink(missing_ok=True)  # all or nothing
-        raise ExchangeError(f"cannot write the report to {out_dir}: {exc.strerror or exc}") from exc
     return text_path, csv_path

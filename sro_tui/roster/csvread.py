@@ -63,6 +63,9 @@ class RosterProblem:
         return f"{', '.join(where)}: {self.reason}"
 
 
+SUMMARY_LIMIT = 400  # characters of the one-line summary (problems themselves stay whole)
+
+
 class RosterImportError(Exception):
     """The roster cannot be imported; nothing was written. `problems` lists every problem found
     (up to MAX_PROBLEMS); str() is a one-line summary naming the first."""
@@ -78,6 +81,10 @@ class RosterImportError(Exception):
                 if total <= 1
                 else (f"{total} problems in the roster, nothing imported; first: {first}")
             )
+        # One line, whatever the file held (a stray quote can make a whole file one header cell).
+        summary = " ".join(summary.split())
+        if len(summary) > SUMMARY_LIMIT:
+            summary = summary[: SUMMARY_LIMIT - 1] + "…"
         self.summary = summary
         super().__init__(summary)
 

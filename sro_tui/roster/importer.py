@@ -234,8 +234,8 @@ def _is_spreadsheet(path: Path) -> bool:
             with zipfile.ZipFile(path) as bundle:
                 names = bundle.namelist()
             return any(n.startswith("xl/") or n == "content.xml" for n in names)
-    except (OSError, zipfile.BadZipFile):
-        return False
+    except (OSError, zipfile.BadZipFile, NotImplementedError, ValueError, EOFError):
+        return False  # a damaged zip: the OneRoster reader refuses it with its reason
     return False
 
 

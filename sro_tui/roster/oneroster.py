@@ -30,6 +30,7 @@ from sro_tui.roster.csvread import (
     parse_flag,
     read_table,
 )
+from sro_tui.roster.zipsafe import ZipRefused, open_roster_zip, read_member
 from sro_tui.search import normalize_id
 
 GUARDIAN_ROLES = {"parent": "Parent", "guardian": "Guardian", "relative": "Relative"}
@@ -530,9 +531,16 @@ def _bundle_files(path: Path, log: ProblemLog) -> dict[str, object]:
                 found = {p.name.lower(): p for p in nested[0].parent.iterdir() if p.is_file()}
         return {name: (lambda p=p: p.read_bytes()) for name, p in found.items()}
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise log.fail(path.name, None, None, f"cannot be opened as a zip file ({exc})") from exc
+        archive = open_roster_zip(path)  # corrupt zips, bombs and strange names refused here
+    except ZipRefused as exc:
+        raise log.fail(path.name, None, None, str(exc)) from exc
+
+    def read(member: zipfile.ZipInfo) -> bytes:
+        try:
+            return read_member(archive, member)
+        except ZipRefused as exc:
+            raise log.fail(path.name, None, None, str(exc)) from exc
+
     members = [m for m in archive.infolist() if not m.is_dir() and "__MACOSX" not in m.filename]
     users = sorted(
         (m for m in members if Path(m.filename).name.lower() == "users.csv"),
@@ -545,5 +553,5 @@ def _bundle_files(path: Path, log: ProblemLog) -> dict[str, object]:
             continue
         if member.file_size > MAX_FILE_BYTES:
             raise log.fail(member.filename, None, None, "is too large for a roster file")
-        files[Path(member.filename).name.lower()] = lambda m=member: archive.read(m)
+        files[Path(member.filename).name.lower()] = lambda m=member: read(m)
     return files

@@ -21,9 +21,11 @@ from textual.binding import Binding, BindingType
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from sro_tui.db import backup_database, open_database
-from sro_tui.paths import append_private_text, ensure_private_dir, log_path
+from sro_tui.db import open_database
+from sro_tui.exchange import finish_interrupted_exports
+from sro_tui.paths import append_private_text, log_path, remove_stale_temp_files
 from sro_tui.records import current_year, export_folder, get_school, load_student_index
+from sro_tui.safekeeping import BackupError, backup_database, hold_database_lock, restore_backup
 from sro_tui.search import StudentIndex
 from sro_tui.ui.commands import SectionCommands
 from sro_tui.ui.navigation import HELP_KEY, SECTIONS, section
@@ -32,6 +34,7 @@ from sro_tui.ui.widgets.work import (
     failure_message,
     if_failed,
     is_reported,
+    run_flow,
     run_in_thread,
     split_description,
 )
@@ -69,6 +72,7 @@ class SroApp(App):
         Binding(HELP_KEY, "app.show_help", "Help", id="help", priority=True),
         *_section_bindings(),
         Binding("ctrl+b", "app.backup", "Back up", id="backup", priority=True, show=False),
+        Binding("ctrl+r", "app.restore", "Restore", id="restore", priority=True, show=False),
         Binding("ctrl+q", "app.quit", "Quit", id="quit", priority=True),
     ]
 
@@ -93,6 +97,8 @@ class SroApp(App):
         self.start_section = start_section
         self.title_note = title_note
         self.database = open_database(self.db_path)
+        # Held while the app runs: `sro-tui restore` refuses to swap the file under us.
+        self._db_lock = hold_database_lock(self.db_path)
         self.student_index: StudentIndex | None = None
         # Published with the new index whenever the students were (re)loaded (after an import).
         self.students_changed: Signal[StudentIndex] = Signal(self, "students-changed")
@@ -102,6 +108,9 @@ class SroApp(App):
     # --- lifecycle ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # Finish or drop what a killed export or backup left beside the database.
+        remove_stale_temp_files(self.db_path.parent)
+        finish_interrupted_exports(self.db_path.parent / "exports")
         self.refresh_school_title()
         try:
             section(self.start_section)
@@ -114,6 +123,8 @@ class SroApp(App):
     def on_unmount(self) -> None:
         self.workers.cancel_all()
         self.database.close()
+        if self._db_lock is not None:
+            self._db_lock.close()
 
     def refresh_school_title(self) -> None:
         """Show the current school and school year in the header (after an import, say)."""
@@ -249,6 +260,54 @@ class SroApp(App):
 
         start_send_to_district(self)
 
+    def action_restore(self) -> None:
+        """Put a backup back in place of the database (`sro-tui restore`)."""
+        from sro_tui.ui.restore import RestoreDialog  # a rare dialog: not loaded at start-up
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                run_flow(
+                    self,
+                    self._restore(path),
+                    what="The restore",
+                    after="The database in use was not replaced.",
+                    group="restore",
+                )
+
+        self.push_screen(RestoreDialog(), chosen)
+
+    async def _restore(self, backup: Path) -> None:
+        self.workers.cancel_group(self, "student-index")
+        self.database.close()
+        if self._db_lock is not None:
+            self._db_lock.close()
+        try:
+            result = restore_backup(backup, self.db_path)
+        except (BackupError, OSError) as exc:
+            self.notify(f"Not restored: {exc}", severity="error", timeout=15)
+            result = None
+        self.database = open_database(self.db_path)
+        self._db_lock = hold_database_lock(self.db_path)
+        if result is None:
+            return
+        # Every section starts again on the restored records.
+        current = self.current_mode
+        spare = next(s.id for s in SECTIONS if s.id != current)
+        for s in SECTIONS:
+            if s.id not in (current, spare):
+                await self.remove_mode(s.id)
+                self.add_mode(s.id, s.screen)
+        await self.remove_mode(spare)
+        self.add_mode(spare, section(spare).screen)
+        await self.switch_mode(spare)
+        await self.remove_mode(current)
+        self.add_mode(current, section(current).screen)
+        await self.switch_mode(current)
+        self.student_index = None
+        self.refresh_school_title()
+        self.call_after_refresh(self._show_section_bar)
+        self.notify("\n".join(result.lines()), title="Backup restored", timeout=15)
+
     def action_show_help(self) -> None:
         """Every key, grouped by screen."""
         from sro_tui.ui.help import HelpScreen
@@ -259,8 +318,7 @@ class SroApp(App):
 
 def _back_up(database, folder: Path) -> Path:
     """A consistent copy of the open database into `folder` (made 0700 when missing)."""
-    ensure_private_dir(folder)
-    return backup_database(database, folder)
+    return backup_database(database, f"{folder}/")
 
 
 def main(argv: list[str] | None = None) -> int:

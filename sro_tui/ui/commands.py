@@ -113,6 +113,9 @@ class SectionCommands(Provider):
             "Send to the district",
             "Every file of the year in one bundle, and when it last went · key s on the dashboard",
             partial(app.run_action, "app.send_to_district"),
+            "Restore a backup",
+            "Checked; the current database kept as a dated copy · key ctrl+r",
+            partial(app.run_action, "app.restore"),
         )
         yield PaletteCommand(
             "Help: every key",

@@ -11,9 +11,10 @@ from peewee import SqliteDatabase
 
 from sro_tui import db as dbmod
 from sro_tui import models
-from sro_tui.db import SCHEMA_VERSION, DatabaseError, backup_database, open_database, schema_version
+from sro_tui.db import SCHEMA_VERSION, DatabaseError, open_database, schema_version
 from sro_tui.models import Student
 from sro_tui.records import ensure_school
+from sro_tui.safekeeping import backup_database
 from sro_tui.search import student_search_key
 
 

@@ -163,6 +163,7 @@ def test_failing_folder_leaves_nothing(tmp_path, monkeypatch):
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr("sro_tui.paths.os.replace", broken_rename)
+    monkeypatch.setattr("sro_tui.paths.os.link", broken_rename)  # the exclusive publish
     with pytest.raises(ExchangeError, match="Input/output error"):
         write_exchange_csv(_rows(), COLUMNS, out, school_code="P", kind="k", school_year="2026-27")
     assert list(out.iterdir()) == []

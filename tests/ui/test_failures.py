@@ -7,7 +7,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from peewee import OperationalError
+from peewee import IntegrityError, OperationalError
 from textual.widgets import Input
 
 from sro_tui.db import open_database
@@ -30,16 +30,24 @@ def locked(*_args, **_kwargs):
     raise OperationalError("database is locked")
 
 
+# How every screen says a locked database: the core's plain words, not SQLite's.
+BUSY = "the database is busy: another program is writing to it"
+
+
+def damaged(*_args, **_kwargs):
+    raise IntegrityError("CHECK constraint failed: method")
+
+
 def messages(app: SroApp) -> str:
     return "\n".join(str(n.message) for n in app._notifications)
 
 
-def assert_logged(db_path: Path, words: str) -> None:
+def assert_logged(db_path: Path, words: str, error: str = "OperationalError") -> None:
     """The log beside the database has the sentence and the traceback; only its owner reads it."""
     log = db_path.parent / LOG_FILENAME
     text = log.read_text(encoding="utf-8")
     assert words in text
-    assert "Traceback (most recent call last)" in text and "OperationalError" in text
+    assert "Traceback (most recent call last)" in text and error in text
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
 
 
@@ -48,10 +56,10 @@ async def test_dashboard_counts_that_fail_are_said_on_every_card(school_db, monk
     app = SroApp(school_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
-        sentence = "Reading the dashboard counts failed: database is locked. Nothing was changed."
+        sentence = f"Reading the dashboard counts failed: {BUSY}. Nothing was changed."
         assert sentence in messages(app)
         assert isinstance(app.screen, DashboardScreen)
-        assert "Not read: database is locked." in text_of_card(app, "school")
+        assert f"Not read: {BUSY}." in text_of_card(app, "school")
         assert "Press r to try again." in text_of_card(app, "students")
     assert_logged(school_db, sentence)
 
@@ -89,7 +97,7 @@ async def test_roster_import_that_fails_writing_says_nothing_was_imported(
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "RosterScreen"
-        sentence = "The roster import failed: database is locked. Nothing was imported."
+        sentence = f"The roster import failed: {BUSY}. Nothing was imported."
         assert sentence in messages(app)
         assert "Roster imported" not in messages(app)
         assert not app.screen.query_one("#import-progress").display
@@ -130,10 +138,8 @@ async def test_student_detail_that_fails_is_said_in_the_pane(school_db, monkeypa
     app = SroApp(school_db, start_section="roster")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
-        assert "Could not read this student: database is locked." in text_of(app, "#student-detail")
-        assert "Reading the student's guardians and households failed: database is locked." in (
-            messages(app)
-        )
+        assert f"Could not read this student: {BUSY}." in text_of(app, "#student-detail")
+        assert f"Reading the student's guardians and households failed: {BUSY}." in (messages(app))
     assert_logged(school_db, "Reading the student's guardians and households failed")
 
 
@@ -142,10 +148,8 @@ async def test_interventions_list_that_fails_is_said(school_db, monkeypatch):
     app = SroApp(school_db, start_section="interventions")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
-        assert "The requests could not be read: database is locked." in text_of(
-            app, "#interventions-summary"
-        )
-        sentence = "Reading the intervention requests failed: database is locked."
+        assert f"The requests could not be read: {BUSY}." in text_of(app, "#interventions-summary")
+        sentence = f"Reading the intervention requests failed: {BUSY}."
         assert sentence in messages(app)
     assert_logged(school_db, sentence)
 
@@ -165,7 +169,7 @@ async def test_interventions_export_that_fails_says_what_was_written(
         await pilot.click("#confirm")
         await settle(app, pilot)
         sentence = (
-            "The intervention requests export failed: database is locked. "
+            f"The intervention requests export failed: {BUSY}. "
             "Files already written are complete; the others were not written."
         )
         assert sentence in messages(app)
@@ -173,17 +177,18 @@ async def test_interventions_export_that_fails_says_what_was_written(
 
 
 async def test_check_in_that_fails_says_the_student_was_not_recorded(school_db, monkeypatch):
-    monkeypatch.setattr("sro_tui.ui.checkin.screen.record_scan", locked)
+    monkeypatch.setattr("sro_tui.ui.checkin.screen.record_scan", damaged)
     app = SroApp(school_db, start_section="checkin")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         await pilot.press(*"000123", "enter")
         await pilot.pause()
-        assert "Not recorded: database is locked. Scan the student again." in text_of(
+        assert "Not recorded: CHECK constraint failed: method. Scan the student again." in text_of(
             app, "#checkin-feedback"
         )
         sentence = (
-            "Recording the check-in failed: database is locked. The student was not recorded."
+            "Recording the check-in failed: CHECK constraint failed: method. "
+            "The student was not recorded."
         )
         assert sentence in messages(app)
         # The app is still running and the next scan is recorded.
@@ -191,7 +196,7 @@ async def test_check_in_that_fails_says_the_student_was_not_recorded(school_db, 
         await pilot.press(*"000124", "enter")
         await pilot.pause()
         assert "#1" in text_of(app, "#checkin-feedback")
-    assert_logged(school_db, sentence)
+    assert_logged(school_db, sentence, "IntegrityError")
     database = open_database(school_db)
     try:
         recorded = [
@@ -212,9 +217,9 @@ async def test_check_in_session_that_cannot_be_opened_is_said_and_the_app_stays(
     app = SroApp(school_db, start_section="checkin")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
-        assert "Cannot check in: database is locked." in text_of(app, "#checkin-feedback")
+        assert f"Cannot check in: {BUSY}." in text_of(app, "#checkin-feedback")
         assert app.screen.query_one("#checkin-box").disabled
-        sentence = "Opening the check-in session failed: database is locked. Nothing was changed."
+        sentence = f"Opening the check-in session failed: {BUSY}. Nothing was changed."
         assert sentence in messages(app)
         await pilot.press("f2")  # the app is still running
         await pilot.pause()
@@ -227,10 +232,8 @@ async def test_check_in_counts_that_fail_are_said_and_scans_still_record(school_
     app = SroApp(school_db, start_section="checkin")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
-        assert "The counts could not be read: database is locked." in text_of(
-            app, "#checkin-feedback"
-        )
-        assert "Reading the check-in counts failed: database is locked." in messages(app)
+        assert f"The counts could not be read: {BUSY}." in text_of(app, "#checkin-feedback")
+        assert f"Reading the check-in counts failed: {BUSY}." in messages(app)
         await pilot.press(*"000123", "enter")
         await pilot.pause()
         assert "✔" in text_of(app, "#checkin-feedback")
@@ -238,7 +241,7 @@ async def test_check_in_counts_that_fail_are_said_and_scans_still_record(school_
 
 async def test_backup_that_fails_says_no_copy_was_written(school_db, tmp_path, monkeypatch):
     def denied(_database, folder):
-        raise PermissionError(13, "Permission denied", str(folder))
+        raise PermissionError(13, "Permission denied", str(folder))  # as the OS says it
 
     monkeypatch.setattr("sro_tui.ui.app.backup_database", denied)
     app = SroApp(school_db)
@@ -249,9 +252,8 @@ async def test_backup_that_fails_says_no_copy_was_written(school_db, tmp_path, m
         app.screen.query_one("#backup-folder", Input).value = str(tmp_path / "[usb]")
         await pilot.press("enter")
         await settle(app, pilot)
-        sentence = (
-            f"The backup failed: Permission denied: {tmp_path / '[usb]'}. No copy was written."
-        )
+        usb = tmp_path / "[usb]"
+        sentence = f"The backup failed: {usb}/ is read-only or not ours. No copy was written."
         assert sentence in messages(app)
     log = (school_db.parent / LOG_FILENAME).read_text(encoding="utf-8")
     assert sentence in log and "PermissionError" in log
@@ -270,15 +272,13 @@ async def test_review_and_discipline_writes_that_fail_say_nothing_was_saved(scho
         await pilot.press("enter")
         await pilot.pause()
         said = messages(app)
-        assert (
-            "Saving the review failed: database is locked. The request was not marked reviewed."
-        ) in said
+        assert (f"Saving the review failed: {BUSY}. The request was not marked reviewed.") in said
         assert "Reviewed." not in said
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert (
-            "Recording the discipline outcome failed: database is locked. Nothing was recorded."
+            f"Recording the discipline outcome failed: {BUSY}. Nothing was recorded."
         ) in messages(app)
     assert_logged(school_db, "Saving the review failed")

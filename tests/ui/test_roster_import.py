@@ -155,3 +155,28 @@ async def test_a_file_that_would_empty_the_school_warns_and_enter_cancels(tmp_pa
         assert Student.select().where(Student.active == True).count() == active  # noqa: E712
     finally:
         database.close()
+
+
+async def test_a_damaged_zip_is_refused_in_the_dialog_with_its_reason(school_db, tmp_path):
+    import zipfile
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "roster" / "oneroster11"
+    good = tmp_path / "good.zip"
+    with zipfile.ZipFile(good, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(fixture.iterdir()):
+            archive.writestr(path.name, path.read_bytes())
+    data = bytearray(good.read_bytes())
+    at = data.find(b"users.csv") + 40  # inside users.csv's compressed stream
+    data[at : at + 50] = bytes(50)
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(data))
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_import(app, pilot, damaged)
+        for _ in range(100):  # the import worker waits on the dialog: poll for it
+            if type(app.screen).__name__ == "ImportProblemsDialog":
+                break
+            await pilot.pause(0.05)
+        assert type(app.screen).__name__ == "ImportProblemsDialog"
+        shown = " ".join(str(s.render()) for s in app.screen.query(".problem"))
+        assert "users.csv is damaged in the zip" in shown

@@ -13,6 +13,7 @@ check-in it is meant to undo.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -25,6 +26,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from sro_tui.db import DatabaseBusy, StorageError, data_version, storage_errors
 from sro_tui.presentation import (
     CheckInOutcome,
     CheckInRow,
@@ -51,6 +53,14 @@ CANDIDATES_SHOWN = 6
 CANDIDATE_DELAY = 0.08  # seconds of quiet typing before candidates are drawn (a scan never waits)
 LAST_SHOWN = 10
 HOW_SHORT = {"scan": "scan", "search": "name", "list": "list"}  # fits the narrow column
+# A busy database (another program writing) must not freeze the box: a check-in waits this long,
+# then joins the scans waiting on screen, which are retried in order until it frees.
+BUSY_WAIT = 0.25
+RETRY_WAIT = 0.1
+RETRY_EVERY = 0.5
+OTHERS_CHECKED_EVERY = 3.0  # seconds between looks for another program's writes (an import)
+
+Write = Callable[[PresentationSession], CheckInOutcome]
 
 
 def candidates_for(index: StudentIndex, text: str, limit: int = CANDIDATES_SHOWN) -> list[Match]:
@@ -111,6 +121,10 @@ class CheckInScreen(Screen):
         self._candidate_timer: Timer | None = None
         self._pending_text = ""
         self.actor = ""
+        # Check-ins not yet written because the database was busy or the disk full, in scan order.
+        self.waiting: deque[Write] = deque()
+        self._waiting_reason = ""
+        self._retry_timer: Timer | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -155,6 +169,8 @@ class CheckInScreen(Screen):
         else:
             self.app.request_students()  # type: ignore[attr-defined]
         self.focus_box()
+        self._data_version = data_version()
+        self.set_interval(OTHERS_CHECKED_EVERY, self._check_for_other_writers)
 
     def on_screen_resume(self) -> None:
         # Back from a dialog or another section: counts may have changed; the box gets focus.
@@ -174,7 +190,21 @@ class CheckInScreen(Screen):
             self.focus_box()
 
     def students_loaded(self, index: StudentIndex) -> None:
+        reloaded = self.index is not None  # an import ran beside the screen: enrolment changed
         self.index = index
+        if reloaded and self.session is not None and not self.waiting:
+            self.reload_counts()
+
+    def _check_for_other_writers(self) -> None:
+        """Another program (`sro-tui roster import`, a second window) committed: count again."""
+        try:
+            version = data_version()
+        except Exception:  # noqa: BLE001 - a look, never a crash; the next tick tries again
+            return
+        if version != self._data_version:
+            self._data_version = version
+            if self.session is not None and not self.waiting and self.is_current:
+                self.reload_counts()
 
     # --- session and counts -------------------------------------------------------------------
 
@@ -182,19 +212,21 @@ class CheckInScreen(Screen):
         """Check students in to this session (a station kit's own, else today's "Assembly
         <date>", when None)."""
         try:
-            self.session = session_for_check_in(session_id)
+            with storage_errors():
+                self.session = session_for_check_in(session_id)
             station = station_name()  # a door's laptop says which door it is
             self.title = f"Check-in station: {station}" if station else None
-        except ValidationError as exc:
+        except ValidationError as exc:  # a refusal in the school's words (no school yet, say)
             self.session = None
-            self.show_feedback(f"Cannot check in yet: {exc}", "error")
+            self.show_feedback(f"Cannot check in yet: {escape(str(exc))}", "error")
             self.query_one("#checkin-box", ScanInput).disabled = True
             return
-        except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+        except Exception as exc:  # noqa: BLE001 - a busy or full disk included: shown and logged
             self.session = None
             self.app.report_failure("Opening the check-in session", exc)  # type: ignore[attr-defined]
             self.show_feedback(
-                f"Cannot check in: {escape(error_words(exc))}. F12 chooses a session (retry).",
+                f"Cannot check in: {escape(error_words(exc))}. Nothing confirmed was lost; "
+                "F12 chooses a session (retry).",
                 "error",
             )
             self.query_one("#checkin-box", ScanInput).disabled = True
@@ -257,8 +289,9 @@ class CheckInScreen(Screen):
         return "".join(c if c.isalnum() else "_" for c in grade) or "none"
 
     def show_counts(self) -> None:
+        waiting = f"  ·  [b]{len(self.waiting)} waiting[/b]" if self.waiting else ""
         self.query_one("#checkin-count", Static).update(
-            f"This session: [b]{self.session_count:,}[/b]  ·  "
+            f"This session: [b]{self.session_count:,}[/b]{waiting}  ·  "
             f"presented {self.progress.presented:,} / {self.progress.enrolled:,}"
         )
         self.show_progress()
@@ -405,15 +438,44 @@ class CheckInScreen(Screen):
         if not box.value:  # give the typed name back to correct it
             box.value = text
 
-    def record(self, write) -> CheckInOutcome | None:
-        """Run one committed check-in and show the outcome (the write returns before we say so)."""
+    def record(self, write: Write) -> CheckInOutcome | None:
+        """Run one committed check-in and show the outcome (the write returns before we say so).
+
+        While the database is busy or the disk full the check-in waits on screen, behind any
+        that already wait, and is written in order once the database takes writes again.
+        """
+        assert self.session is not None
+        if self.waiting:  # never overtake a scan that is already waiting
+            self.waiting.append(write)
+            self.show_waiting()
+            return None
+        done, outcome = self._write(write, BUSY_WAIT)
+        if not done:
+            self.waiting.append(write)
+            self.show_waiting()
+            self._retry_timer = self.set_interval(RETRY_EVERY, self._retry_waiting)
+            return None
+        if outcome is not None:
+            self.show_outcome(outcome)
+        return outcome
+
+    def _write(self, write: Write, wait: float) -> tuple[bool, CheckInOutcome | None]:
+        """(written or refused for good, outcome): False when the database cannot take it now."""
         assert self.session is not None
         try:
-            outcome: CheckInOutcome = write(self.session)
+            with storage_errors(wait):
+                return True, write(self.session)
         except ValidationError as exc:
             self.app.bell()
             self.show_feedback(f"✖ {escape(str(exc))}", "error")
-            return None
+            return True, None
+        except StorageError as exc:
+            self._waiting_reason = (
+                "Database busy (another program)"
+                if isinstance(exc, DatabaseBusy)
+                else f"{str(exc)[:1].upper()}{str(exc)[1:]}"
+            )
+            return False, None
         except Exception as exc:  # noqa: BLE001 - shown and logged by the app, never lost
             # On the main thread on purpose: committed, in scan order, before the screen says so.
             self.app.bell()
@@ -423,9 +485,40 @@ class CheckInScreen(Screen):
             self.show_feedback(
                 f"✖ Not recorded: {escape(error_words(exc))}. Scan the student again.", "error"
             )
-            return None
-        self.show_outcome(outcome)
-        return outcome
+            return True, None
+
+    def _retry_waiting(self) -> None:
+        recorded = 0
+        while self.waiting:
+            write = self.waiting[0]
+            done, outcome = self._write(write, RETRY_WAIT)
+            if not done:
+                if recorded:
+                    self.show_counts()
+                self.show_waiting()
+                return
+            self.waiting.popleft()
+            if outcome is not None:
+                self.show_outcome(outcome)
+                recorded += 1
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
+        self.show_counts()
+        self.show_feedback(
+            f"✔ Database free again: {recorded} waiting check-in(s) recorded, in the order "
+            "scanned.",
+            "ok",
+        )
+
+    def show_waiting(self) -> None:
+        """Say why check-ins wait and how many (the count at the top shows them too)."""
+        self.show_counts()
+        self.show_feedback(
+            f"⏳ {escape(self._waiting_reason)}: {len(self.waiting)} waiting in order, written "
+            "when it frees. Nothing confirmed is lost.",
+            "info",
+        )
 
     def show_outcome(self, outcome: CheckInOutcome) -> None:
         if outcome.status == "recorded":
@@ -483,8 +576,18 @@ class CheckInScreen(Screen):
         """Undo the last check-in of this session (kept and audited, not deleted)."""
         if self.session is None:
             return
+        if self.waiting:
+            self.show_feedback(
+                f"Undo waits: {len(self.waiting)} scan(s) are still waiting for the database.",
+                "info",
+            )
+            return
         try:
-            undone = undo_last_check_in(self.session, self.actor, "undone at check-in (F9)")
+            with storage_errors(BUSY_WAIT):
+                undone = undo_last_check_in(self.session, self.actor, "undone at check-in (F9)")
+        except StorageError as exc:
+            self.show_feedback(f"Not undone: {escape(str(exc))}. Try again in a moment.", "error")
+            return
         except Exception as exc:  # noqa: BLE001 - shown and logged by the app
             self.app.report_failure(  # type: ignore[attr-defined]
                 "Undoing the last check-in", exc, "Nothing was undone."

@@ -283,7 +283,7 @@ class RosterScreen(Screen):
             if not await self.app.push_screen_wait(ImportPreviewDialog(plan, path)):
                 self.notify(f"Import cancelled. {NOTHING_CHANGED}")
                 return
-            result = await self._apply_with_progress(plan)
+            result = await self._apply_with_progress(plan)  # a failure: the App says and logs it
         finally:
             self._importing = False
         self.app.refresh_school_title()  # type: ignore[attr-defined]

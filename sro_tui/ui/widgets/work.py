@@ -18,6 +18,8 @@ from weakref import WeakKeyDictionary
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerFailed
 
+from sro_tui.db import storage_errors, storage_problem
+
 NOTHING_CHANGED = "Nothing was changed."
 _SEPARATOR = " | "
 # A step awaited by an async flow: the flow re-raises its error and reports it once, itself.
@@ -30,7 +32,11 @@ def describe(what: str, after: str = NOTHING_CHANGED) -> str:
 
 
 def error_words(error: BaseException) -> str:
-    """An error in a few words: the OS's reason and file, or the exception's own message."""
+    """An error in a few words: a storage problem as the core says it ("the disk is full", "the
+    database is busy: …"), else the OS's reason and file, or the exception's own message."""
+    problem = storage_problem(error)
+    if problem is not None:
+        return str(problem).strip().rstrip(".")
     if isinstance(error, OSError) and error.strerror:
         return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
     text = str(error).strip().rstrip(".")
@@ -107,7 +113,7 @@ def run_in_thread(
     database = _database(node)
 
     def work() -> Any:
-        with database.connection_context():
+        with database.connection_context(), storage_errors():  # a full disk: one line
             result = function(*args)
         if done is not None:
             app.call_from_thread(done, result)
@@ -139,7 +145,7 @@ async def in_thread(node: DOMNode, function: Callable[..., Any], *args: Any) -> 
     database = _database(node)
 
     def work() -> Any:
-        with database.connection_context():
+        with database.connection_context(), storage_errors():  # a full disk: one line
             return function(*args)
 
     worker = _start(
@@ -148,4 +154,6 @@ async def in_thread(node: DOMNode, function: Callable[..., Any], *args: Any) -> 
     try:
         return await worker.wait()
     except WorkerFailed as failed:
-        raise failed.error from None
+        error = failed.error
+        # Keep the error's own cause (the SQLite error under a StorageError) for the log.
+        raise error from error.__cause__
