@@ -347,6 +347,7 @@ def test_status_counts_training_agreements_and_open_complaints(school):
     )
     status = agreements_status(TODAY)
     assert status == {
+        "training_due_soon_days": 30,
         "training_overdue": 1,
         "training_due_soon": 1,
         "training_no_plan": 0,
