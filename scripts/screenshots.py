@@ -16,9 +16,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import time_machine
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from sro_tui.db import open_database
+from sro_tui.demo import create_demo_school
+from sro_tui.presentation import students_not_presented
 from sro_tui.ui.app import SroApp
 from sro_tui.ui.navigation import HELP_KEY, SECTIONS
 
@@ -28,8 +30,6 @@ DEMO_MOMENT = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)  # 8:00 in Washington
 
 
 def write_demo_school(db_path: Path) -> None:
-    from sro_tui.demo import create_demo_school
-
     database = open_database(db_path)
     try:
         create_demo_school(today=DEMO_DAY)
@@ -40,16 +40,17 @@ def write_demo_school(db_path: Path) -> None:
 async def settle(app: SroApp, pilot) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
-    for box in app.screen.query(Input):
-        box.cursor_blink = False
+    for screen in app.screen_stack:
+        for box in screen.query(Input):
+            box.cursor_blink = False
+        for area in screen.query(TextArea):
+            area.cursor_blink = False
     app.clear_notifications()
     await pilot.pause()
 
 
 async def checkin_in_progress(app: SroApp, pilot, out_dir: Path) -> Path:
     """The check-in screen mid-assembly: a few scans, an unknown card, a name being typed."""
-    from sro_tui.presentation import students_not_presented
-
     await pilot.press("f3")
     await settle(app, pilot)
     for student in students_not_presented()[:6]:

@@ -147,7 +147,7 @@ class NewSessionDialog(RecordForm):
                 FormField("kind", "Kind", "select", SESSION_KINDS, "assembly"),
                 FormField("place", "Place", placeholder="Gym, room 104…"),
                 FormField("title", "Title", placeholder="“Assembly <date>” when empty"),
-                FormField("presenter_ids", "Presenters (space picks)", "choices", presenters),
+                FormField("presenter_ids", "Presenters (space)", "choices", presenters),
                 FormField("notes", "Notes", "narrative"),
             ],
             self._create,

@@ -146,9 +146,12 @@ class FamiliesScreen(Screen):
         yield Static("", id="families-summary", classes="screen-summary")
         yield ProgressBar(show_eta=False, id="families-progress")
         with Horizontal(id="families-filters"):
-            yield Select(STATUS_FILTERS, value="all", allow_blank=False, id="filter-status")
-            yield Select([], prompt="Any language", id="filter-language")
-            yield Select([], prompt="Any grade", id="filter-grade")
+            # One line each: on an 80x24 terminal the households keep the rows.
+            yield Select(
+                STATUS_FILTERS, value="all", allow_blank=False, id="filter-status", compact=True
+            )
+            yield Select([], prompt="Any language", id="filter-language", compact=True)
+            yield Select([], prompt="Any grade", id="filter-grade", compact=True)
         with Horizontal(id="families-body"):
             yield DataTable(id="families-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="families-detail"):

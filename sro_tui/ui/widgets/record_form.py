@@ -72,6 +72,7 @@ class NarrativeArea(TextArea):
         kwargs.setdefault("compact", True)
         kwargs.setdefault("soft_wrap", True)
         kwargs.setdefault("tab_behavior", "focus")
+        kwargs.setdefault("highlight_cursor_line", False)  # reads as a box inside the box
         super().__init__(text, **kwargs)
 
 
