@@ -198,6 +198,14 @@ ALTER TABLE "intervention_request" ADD COLUMN "resulted_in_discipline" INTEGER;
 """
 
 
+# The school's state codes and the student's state ID (issue 11).
+_SCHOOL_IDENTITY = """
+ALTER TABLE "school" ADD COLUMN "building_code" VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE "school" ADD COLUMN "county_district_code" VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE "student" ADD COLUMN "ssid" VARCHAR(255) NOT NULL DEFAULT '';
+"""
+
+
 MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V1_PEOPLE),  # 1
     _v2,  # 2
@@ -206,6 +214,7 @@ MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_INTERVENTIONS),  # intervention requests
     _run_script(_AGREEMENTS_AND_COMPLAINTS),  # agreements and complaints
     _run_script(_DISCIPLINE_OUTCOME),  # discipline outcome of an intervention request
+    _run_script(_SCHOOL_IDENTITY),  # issue 11: school building/district codes, student SSID
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

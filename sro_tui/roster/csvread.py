@@ -409,6 +409,7 @@ class RosterStudent:
     section_504: bool | None = None
     english_learner: bool | None = None
     home_language: str | None = None
+    ssid: str | None = None
 
 
 @dataclass
@@ -438,3 +439,6 @@ class ParsedRoster:
     warnings: list[RosterProblem] = field(default_factory=list)
     encoding_note: str = ""
     delta: bool = False  # a OneRoster delta: students absent from the file are left as they are
+    columns_used: list[tuple[str, str]] = field(default_factory=list)  # (header, used for)
+    columns_ignored: list[str] = field(default_factory=list)  # headers read for nothing
+    families_missing: bool = False  # the file names no guardian: students come without families

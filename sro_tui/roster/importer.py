@@ -78,6 +78,7 @@ STUDENT_FIELDS = (
     "section_504",
     "english_learner",
     "home_language",
+    "ssid",
     "source_id",
     "active",
 )
