@@ -12,6 +12,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+import charset_normalizer
+
 from sro_tui.search import fold
 
 MAX_PROBLEMS = 100  # errors reported in full; past this the message says how many more there are
@@ -151,8 +153,9 @@ def header_key(name: str) -> str:
 def decode_text(data: bytes, file: str, log: ProblemLog) -> tuple[str, str]:
     """Text of a roster file and a note on how it was read ('' for plain UTF-8).
 
-    UTF-8 (with or without BOM) first; UTF-16 when it has a BOM (Excel's "Unicode text"); else
-    Windows-1252, which is what Excel on Windows writes for "CSV (Comma delimited)".
+    UTF-8 (with or without BOM) first; UTF-16 when it has a BOM (Excel's "Unicode text"); else the
+    code page charset-normalizer detects (Excel on Windows writes Windows-1252 for "CSV (Comma
+    delimited)").
     """
     if data.startswith(b"\xef\xbb\xbf"):
         try:
@@ -170,12 +173,29 @@ def decode_text(data: bytes, file: str, log: ProblemLog) -> tuple[str, str]:
         return data.decode("utf-8"), ""
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), f"{file} read as Windows-1252"
-    except UnicodeDecodeError as exc:
+    # Not UTF-8: let charset-normalizer tell which code page it is, among those spreadsheet
+    # programs write for "CSV" (Windows-1252 in the US, Mac Roman, the old DOS pages). Left free
+    # it names Baltic or Cyrillic pages for short Western files; the list keeps it to the real ones.
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(_CODE_PAGES)).best()
+    if best is None or best.encoding not in _CODE_PAGES:
         raise log.fail(
-            file, None, None, "is neither UTF-8 nor Windows-1252 text; save it again as CSV UTF-8"
-        ) from exc
+            file,
+            None,
+            None,
+            "is not UTF-8 text, nor text in a code page Excel writes; save it again as CSV UTF-8",
+        )
+    return str(best), (
+        f"{file} is not UTF-8: read as {_CODE_PAGES[best.encoding]} (detected); check that "
+        "accented names look right"
+    )
+
+
+_CODE_PAGES = {
+    "cp1252": "Windows-1252",
+    "mac_roman": "Mac Roman",
+    "cp850": "DOS code page 850",
+    "cp437": "DOS code page 437",
+}
 
 
 @dataclass

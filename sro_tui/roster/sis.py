@@ -184,6 +184,9 @@ class SisCsv:
                     purposes[index] = f"family {group} address: {part.replace('_', ' ')}"
         if self.clever_id is not None:
             purposes[self.clever_id] = "student: Clever ID"
+        language = self.columns["home_language"]
+        if language is not None and self.family.has_people:
+            purposes[language] = "student: home language (also the guardians', unless their own)"
         purposes.update(self.family.purposes)
         used = [(self.table.header[i], purposes[i]) for i in sorted(purposes)]
         ignored = [h for i, h in enumerate(self.table.header) if h and i not in purposes]

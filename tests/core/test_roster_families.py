@@ -104,3 +104,55 @@ def test_columns_used_and_ignored_are_listed(school):
     assert used["Mother_Email"] == "mother: email"
     assert plan.roster.columns_ignored == ["DOB"]
     assert not plan.roster.families_missing
+
+
+def test_office_spreadsheet_in_windows_1252(school, db_path):
+    plan = prepare_import(FIXTURES / "office_cp1252.csv")
+    assert "Windows-1252" in plan.encoding_note
+    assert dict(plan.roster.columns_used)["Parent/Guardian Name"] == "parent: name"
+    assert plan.roster.columns_ignored == ["Notes"]  # the empty trailing column is no column
+    import_roster(FIXTURES / "office_cp1252.csv")
+    open_database(db_path)
+    ana = guardian("Ana", "Núñez")
+    assert (ana.email, ana.phone, ana.preferred_language) == (
+        "ana.n@example.org",
+        "(360) 555-0301",
+        "Spanish",
+    )
+    # the one-cell address is split into its parts
+    assert (ana.street, ana.city, ana.state, ana.postal_code) == (
+        "12 Water St",
+        "Port Townsend",
+        "WA",
+        "98368",
+    )
+    assert ana.student_links.count() == 2
+    assert guardian("Jürgen", "Müller").city == "Port Hadlock"
+    assert guardian("Hélène", "Garçon").street == "PO Box 7"  # not an address to split: whole
+    assert Student.get(Student.sis_id == "2203").first_name == "Zoë"
+    labels = {h.label for h in Household.select()}
+    assert "Unnamed household" not in labels and "Müller household" in labels
+
+
+def test_office_spreadsheet_with_two_numbered_guardians(school):
+    import_roster(FIXTURES / "office_two_guardians.csv")
+    hoa, tuan = guardian("Hoa", "Nguyễn"), guardian("Tuan", "Nguyễn")
+    assert (hoa.email, hoa.phone, tuan.phone) == ("hoa@example.org", "360-555-0401", "360-555-0402")
+    assert hoa.household_id == tuan.household_id
+    assert guardian("Rosa", "García López").postal_code == "98368"
+    assert Guardian.select().count() == 3  # row 4 has only a phone, no guardian's name
+
+
+def test_damaged_names_are_a_warning_naming_the_rows(school, tmp_path):
+    path = tmp_path / "saved-from-excel.csv"
+    path.write_bytes(
+        "Student ID,Last Name,First Name,Guardian Name\r\n"
+        "1,Nguy?n,Lan,Ng?c Nguy?n\r\n"
+        "2,Lee,Ann,Grace Lee\r\n"
+        "3,Pérez,JosÃ©,Ana Pérez\r\n".encode("cp1252")
+    )
+    plan = prepare_import(path, school="PTHS")
+    text = "\n".join(str(w) for w in plan.warnings)
+    assert "'?' where a letter was (rows 2)" in text
+    assert "Windows-1252" in text and "(rows 4)" in text
+    assert len(plan.to_add) == 3  # a warning: the import can go ahead
