@@ -128,6 +128,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
             for problem in getattr(exc, "problems", [])[1:]:
                 print(f"  {problem}", file=sys.stderr)
             raise CommandFailed(str(exc)) from exc
+        _print_columns(plan)
         for warning in plan.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         if plan.encoding_note:
@@ -184,6 +185,19 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     finally:
         db.close()
     return EXIT_OK
+
+
+def _print_columns(plan: object) -> None:
+    """Which columns the import read, for what, and which it ignored: nothing dropped silently."""
+    used = getattr(plan, "columns_used", [])
+    if used:
+        print("columns read:", file=sys.stderr)
+        width = max(len(h) for h, _p in used)
+        for header, purpose in used:
+            print(f"  {header:<{width}}  → {purpose}", file=sys.stderr)
+    ignored = getattr(plan, "columns_ignored", [])
+    if ignored:
+        print(f"columns ignored: {', '.join(ignored)}", file=sys.stderr)
 
 
 def cmd_roster_schools(args: argparse.Namespace) -> int:

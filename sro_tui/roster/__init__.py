@@ -5,6 +5,7 @@ all or nothing, and grouping guardians into households.
 `importer` plans and applies; `households` holds the household rule.
 """
 
+from sro_tui.roster.coverage import FamilyCoverage, family_coverage
 from sro_tui.roster.csvread import (
     RosterImportError,
     SchoolChoiceNeeded,
@@ -23,6 +24,8 @@ from sro_tui.roster.importer import (
 )
 
 __all__ = [
+    "FamilyCoverage",
+    "family_coverage",
     "GuardianFacts",
     "RosterImportError",
     "SchoolChoiceNeeded",

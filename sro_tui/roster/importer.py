@@ -137,6 +137,9 @@ class RosterPlan:
     school_choice: str | None = None
     guardian_link_changes: list[str] = field(default_factory=list)  # for students on record
     active_before: int = 0  # enrolled students on record before the import
+    columns_used: list[tuple[str, str]] = field(default_factory=list)  # (header, used for)
+    columns_ignored: list[str] = field(default_factory=list)
+    families_missing: bool = False  # no guardian in the file: students come without families
     missing: int = 0  # of them, how many the file does not list (they would be marked inactive)
     roster: ParsedRoster | None = field(default=None, repr=False)
     comparison: Any = field(default=None, repr=False)  # reused by apply_import if still current
@@ -375,6 +378,18 @@ def prepare_import(path: Path | str, school: str | None = None) -> RosterPlan:
     )
     chosen = _choose(source.schools(), school, path.name, db_school, log, sis_number_ok)
     roster = source.parse(chosen)  # type: ignore[arg-type]
+    roster.families_missing = roster.families_missing or (
+        bool(roster.students) and not roster.guardians and not roster.delta
+    )
+    if roster.families_missing:
+        log.warn(
+            path.name,
+            None,
+            None,
+            "no guardian is named in this file (no guardian name column, or none filled in): "
+            "the students are imported without families, so family notices have no one to go "
+            "to; import a file with guardians (or --contacts) to add them",
+        )
     roster.warnings = list(log.warnings)
     if log.more_warnings:
         roster.warnings.append(
@@ -403,6 +418,9 @@ def prepare_import(path: Path | str, school: str | None = None) -> RosterPlan:
         guardian_link_changes=diff.link_changes,
         active_before=diff.active_before,
         missing=len(diff.student_deactivations),
+        columns_used=roster.columns_used,
+        columns_ignored=roster.columns_ignored,
+        families_missing=roster.families_missing,
         roster=roster,
         comparison=diff,
     )
@@ -710,7 +728,12 @@ def apply_import(
             "import",
             table_name="student",
             record_id=school.record_id,
-            after={"file": file, "format": plan.format, **counts},
+            after={
+                "file": file,
+                "format": plan.format,
+                "families_missing": plan.families_missing,
+                **counts,
+            },
             reason=f"roster import from {file}",
         )
     return result

@@ -181,7 +181,9 @@ class SisCsv:
         for group, found in zip(("mailing", "home"), self.address_columns, strict=True):
             for part, index in found.items():
                 if index is not None and index not in purposes:
-                    purposes[index] = f"family {group} address: {part.replace('_', ' ')}"
+                    whole = part == "street" and found["city"] is None
+                    what = "whole, in one cell" if whole else part.replace("_", " ")
+                    purposes[index] = f"family {group} address: {what}"
         if self.clever_id is not None:
             purposes[self.clever_id] = "student: Clever ID"
         language = self.columns["home_language"]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from sro_tui.cli import main
 from sro_tui.db import open_database
 from sro_tui.models import Guardian, Household, Student
-from sro_tui.roster import import_roster, prepare_import
+from sro_tui.roster import family_coverage, import_roster, prepare_import
 from sro_tui.roster.names import damage_in, split_full_name
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "roster"
@@ -156,3 +157,35 @@ def test_damaged_names_are_a_warning_naming_the_rows(school, tmp_path):
     assert "'?' where a letter was (rows 2)" in text
     assert "Windows-1252" in text and "(rows 4)" in text
     assert len(plan.to_add) == 3  # a warning: the import can go ahead
+
+
+def test_a_file_without_guardians_imports_students_and_says_families_are_missing(school, tmp_path):
+    path = tmp_path / "names-only.csv"
+    path.write_text("Student ID,Last Name,First Name,Grade,Notes\n1,Ames,Ann,9,x\n2,Bo,Cy,10,\n")
+    plan = prepare_import(path)
+    assert plan.families_missing
+    assert any("without families" in str(w) for w in plan.warnings)
+    assert family_coverage(school).families_missing is False  # nothing imported yet
+    import_roster(path)
+    assert Student.select().count() == 2
+    coverage = family_coverage(school)
+    assert (coverage.enrolled, coverage.without_guardian) == (2, 2)
+    assert coverage.families_missing and "2 of 2 enrolled students" in coverage.message()
+
+
+def test_family_coverage_is_complete_after_a_file_with_guardians(school):
+    import_roster(FIXTURES / "office_cp1252.csv")
+    coverage = family_coverage(school)
+    assert not coverage.families_missing and coverage.message() == ""
+
+
+def test_cli_lists_columns_read_and_ignored(tmp_path, capsys):
+    db = tmp_path / "school.sqlite3"
+    code = main(
+        ["roster", "import", str(FIXTURES / "office_cp1252.csv"), "--db", str(db)]
+        + ["--school", "PTHS"]
+    )
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "Parent/Guardian Name  → parent: name" in err
+    assert "columns ignored: Notes" in err

@@ -250,6 +250,9 @@ class ImportPreviewDialog(ModalScreen[bool]):
                 for title, items in changes:
                     if _count(items):
                         yield Static(_listing(title, items, _count(items)), classes="change-list")
+                columns = _columns_text(plan)
+                if columns:
+                    yield Static(columns, id="import-columns", classes="change-list")
                 warnings = [str(w) for w in plan.warnings]
                 if plan.encoding_note:
                     warnings.insert(0, plan.encoding_note)
@@ -288,6 +291,20 @@ class ImportPreviewDialog(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+def _columns_text(plan: Any) -> str:
+    """The columns read (and for what) and the columns ignored, for the preview."""
+    used = getattr(plan, "columns_used", None) or []
+    ignored = getattr(plan, "columns_ignored", None) or []
+    if not used and not ignored:
+        return ""
+    lines = ["[b]Columns read from the file[/b]"]
+    lines += [f"  {escape(h)} → {escape(p)}" for h, p in used]
+    if ignored:
+        lines.append("[b]Columns ignored[/b] (nothing in them is imported)")
+        lines.append("  " + escape(", ".join(ignored)))
+    return "\n".join(lines)
 
 
 class ImportProblemsDialog(ModalScreen[None]):
