@@ -117,13 +117,15 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
 
     if not args.path.exists():
         raise CommandFailed(f"{args.path}: no such file or folder")
+    if args.contacts is not None and not args.contacts.is_file():
+        raise CommandFailed(f"{args.contacts}: no such file")
     db_path = args.db or default_db_path()
     # A dry run writes nothing, not even a new empty database: with no database yet it compares
     # the file against an empty one in memory.
     db = open_database(":memory:" if args.dry_run and not db_path.exists() else db_path)
     try:
         try:
-            plan = prepare_import(args.path, school=args.school)
+            plan = prepare_import(args.path, school=args.school, contacts=args.contacts)
         except RosterImportError as exc:
             for problem in getattr(exc, "problems", [])[1:]:
                 print(f"  {problem}", file=sys.stderr)
@@ -275,6 +277,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--school",
         help="which school of a district-wide file (identifier, "
         "sourcedId or name; `roster schools PATH` lists them)",
+    )
+    imp.add_argument(
+        "--contacts",
+        type=Path,
+        metavar="CONTACTS.csv",
+        help="a PowerSchool contacts export (one row per contact, with the student number): "
+        "its parents and guardians are joined to the students file",
     )
     imp.add_argument(
         "--dry-run",

@@ -31,6 +31,7 @@ from sro_tui.models import (
     utc_now,
 )
 from sro_tui.records import audit, ensure_current_year, ensure_school, get_school
+from sro_tui.roster.contacts import ContactsCsv
 from sro_tui.roster.csvread import (
     BundleSchool,
     ParsedRoster,
@@ -353,11 +354,35 @@ def _target(roster: ParsedRoster, choice: str | None, file: str) -> tuple[School
     return None, {"code": code, "name": school.name or code, "source_id": school.sourced_id}
 
 
+def _open_contacts(path: Path, source: object, log: ProblemLog) -> ContactsCsv:
+    if not isinstance(source, SisCsv):
+        raise log.fail(
+            path.name,
+            None,
+            None,
+            "a contacts file goes with a students export (CSV); a OneRoster or SDS bundle "
+            "carries its guardians itself",
+        )
+    if not path.is_file():
+        raise log.fail(path.name, None, None, f"no such file: {path}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise log.fail(path.name, None, None, f"cannot be read ({exc.strerror or exc})") from exc
+    contacts = ContactsCsv(read_table(data, path.name, log), log)
+    source.read_guardians = False
+    return contacts
+
+
 @_bulk_work()
-def prepare_import(path: Path | str, school: str | None = None) -> RosterPlan:
+def prepare_import(
+    path: Path | str, school: str | None = None, contacts: Path | str | None = None
+) -> RosterPlan:
     """Read and check the roster and compare it with the open database; writes nothing.
 
-    `school` picks one school of a district file (identifier, sourcedId or name). Raises
+    `school` picks one school of a district file (identifier, sourcedId or name). `contacts` is
+    a PowerSchool contacts export whose guardians replace the students file's guardian columns,
+    joined by student number. Raises
     RosterImportError naming file, row, column and reason for every problem found (capped), or
     SchoolChoiceNeeded listing the schools when a choice is needed.
     """
@@ -376,8 +401,11 @@ def prepare_import(path: Path | str, school: str | None = None) -> RosterPlan:
             )
         )
     )
+    contacts_file = _open_contacts(Path(contacts), source, log) if contacts else None
     chosen = _choose(source.schools(), school, path.name, db_school, log, sis_number_ok)
     roster = source.parse(chosen)  # type: ignore[arg-type]
+    if contacts_file is not None:
+        contacts_file.join(roster, source.addresses)  # type: ignore[union-attr]
     roster.families_missing = roster.families_missing or (
         bool(roster.students) and not roster.guardians and not roster.delta
     )
@@ -814,10 +842,13 @@ def _write_links(school: School, diff: _Diff, now: datetime) -> None:
 
 
 def import_roster(
-    path: Path | str, school: str | None = None, dry_run: bool = False
+    path: Path | str,
+    school: str | None = None,
+    dry_run: bool = False,
+    contacts: Path | str | None = None,
 ) -> ImportResult:
     """Prepare and (unless dry_run) apply an import; a dry run returns the counts it would have."""
-    plan = prepare_import(path, school)
+    plan = prepare_import(path, school, contacts=contacts)
     if not dry_run:
         return apply_import(plan)
     return ImportResult(

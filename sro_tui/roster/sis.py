@@ -6,6 +6,7 @@ docs/roster-import.md for the full list.
 
 from __future__ import annotations
 
+from sro_tui.roster.contacts import looks_like_contacts
 from sro_tui.roster.csvread import (
     BundleSchool,
     CsvTable,
@@ -146,6 +147,18 @@ class SisCsv:
     def __init__(self, table: CsvTable, log: ProblemLog):
         self.table = table
         self.log = log
+        if looks_like_contacts(table):
+            raise log.fail(
+                table.file,
+                None,
+                None,
+                "is a contacts export (one row per contact: contact ID, relationship, "
+                "custodial / lives-with), not a students export: import the students export "
+                "and give this file as its contacts (sro-tui roster import students.csv "
+                "--contacts contacts.csv; in the app, the Contacts file field)",
+            )
+        self.read_guardians = True  # False when a contacts export gives the guardians
+        self.addresses: dict[str, dict[str, str]] = {}  # student sis_id -> home address
         self.columns = {f: table.find(*aliases) for f, aliases in STUDENT_COLUMNS.items()}
         if self.columns["school_code"] == self.columns["school_name"]:
             self.columns["school_name"] = None  # one 'School' column: code and name at once
@@ -189,7 +202,8 @@ class SisCsv:
         language = self.columns["home_language"]
         if language is not None and self.family.has_people:
             purposes[language] = "student: home language (also the guardians', unless their own)"
-        purposes.update(self.family.purposes)
+        if self.read_guardians:
+            purposes.update(self.family.purposes)
         used = [(self.table.header[i], purposes[i]) for i in sorted(purposes)]
         ignored = [h for i, h in enumerate(self.table.header) if h and i not in purposes]
         return used, ignored
@@ -255,7 +269,9 @@ class SisCsv:
                 family_ident=self._cell(cells, "family_ident") or "",
                 home_language=student.home_language or "",
             )
-            guardians.add_row(cells, facts)
+            self.addresses.setdefault(student.sis_id, facts.address)
+            if self.read_guardians:
+                guardians.add_row(cells, facts)
         log.raise_if_errors()
         self._damaged_names(rows)
         found, links = guardians.finish()
@@ -269,7 +285,7 @@ class SisCsv:
             encoding_note=table.note,
             columns_used=used,
             columns_ignored=ignored,
-            families_missing=not self.family.has_people,
+            families_missing=self.read_guardians and not self.family.has_people,
         )
 
     def _damaged_names(self, rows: list[tuple[int, list[str]]]) -> None:

@@ -6,6 +6,7 @@ They only ask and show; the roster screen runs the core (`sro_tui.roster`) in th
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,17 +22,31 @@ from textual.widgets.option_list import Option
 PREVIEW_NAMES = 60  # names listed per kind of change; the counts are always complete
 
 
-class ImportPathDialog(ModalScreen[Path | None]):
-    """Ask for the roster: a CSV file, a OneRoster folder or a zip."""
+@dataclass(frozen=True)
+class ImportFiles:
+    """The roster chosen, and the contacts export that goes with it (or None)."""
+
+    path: Path
+    contacts: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+class ImportPathDialog(ModalScreen[ImportFiles | None]):
+    """Ask for the roster (a CSV file, a OneRoster/SDS folder or a zip) and, optionally, the
+    contacts export that goes with a students CSV."""
 
     DIALOG_TITLE = "Import: choose the file"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="import_path.cancel"),
     ]
 
-    def __init__(self, initial: str = ""):
+    def __init__(self, initial: str = "", contacts: str = ""):
         super().__init__()
         self.initial = initial
+        self.contacts = contacts
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="import-path-dialog"):
@@ -42,6 +57,12 @@ class ImportPathDialog(ModalScreen[Path | None]):
                 classes="dialog-text",
             )
             yield Input(self.initial, placeholder="/media/usb/roster.csv", id="import-path")
+            yield Static(
+                "Contacts file (optional): a PowerSchool contacts export, one row per contact "
+                "with the student number; its parents and guardians join the students.",
+                classes="dialog-text",
+            )
+            yield Input(self.contacts, placeholder="/media/usb/contacts.csv", id="import-contacts")
             yield Static("", id="import-path-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Preview", variant="primary", id="preview")
@@ -49,21 +70,26 @@ class ImportPathDialog(ModalScreen[Path | None]):
 
     def on_mount(self) -> None:
         self.query_one("#import-path-error").display = False
-        self.query_one(Input).focus()
+        self.query_one("#import-path", Input).focus()
 
     def _submit(self) -> None:
-        text = self.query_one(Input).value.strip().strip("'\"")  # drag-and-drop adds quotes
+        text = self.query_one("#import-path", Input).value.strip().strip("'\"")  # drag-and-drop
+        extra = self.query_one("#import-contacts", Input).value.strip().strip("'\"")
         error = self.query_one("#import-path-error", Static)
         path = Path(text).expanduser() if text else None
-        if path is None or not path.exists():
-            error.update(
-                "Type the path of a roster file or folder."
-                if path is None
-                else f"There is no file or folder at {escape(str(path))}."
-            )
+        contacts = Path(extra).expanduser() if extra else None
+        problem = ""
+        if path is None:
+            problem = "Type the path of a roster file or folder."
+        elif not path.exists():
+            problem = f"There is no file or folder at {escape(str(path))}."
+        elif contacts is not None and not contacts.is_file():
+            problem = f"There is no contacts file at {escape(str(contacts))}."
+        if problem or path is None:
+            error.update(problem)
             error.display = True
             return
-        self.dismiss(path)
+        self.dismiss(ImportFiles(path, contacts))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -120,6 +120,7 @@ class RosterScreen(Screen):
         self.show_inactive = False
         self._row_ids: list[int] = []
         self._last_import_path = ""
+        self._last_contacts_path = ""
         self._importing = False
 
     def compose(self) -> ComposeResult:
@@ -252,10 +253,14 @@ class RosterScreen(Screen):
 
         self._importing = True
         try:
-            path = await self.app.push_screen_wait(ImportPathDialog(self._last_import_path))
-            if path is None:
+            files = await self.app.push_screen_wait(
+                ImportPathDialog(self._last_import_path, self._last_contacts_path)
+            )
+            if files is None:
                 return
+            path = files.path
             self._last_import_path = str(path)
+            self._last_contacts_path = str(files.contacts or "")
             try:
                 schools = await self._in_thread(_schools_in_roster, path)
                 current = get_school()
@@ -271,7 +276,7 @@ class RosterScreen(Screen):
                     school_choice = await self.app.push_screen_wait(SchoolCodeDialog())
                     if school_choice is None:
                         return
-                plan = await self._in_thread(_prepare_import, path, school_choice)
+                plan = await self._in_thread(_prepare_import, path, school_choice, files.contacts)
             except RosterImportError as exc:
                 await self.app.push_screen_wait(
                     ImportProblemsDialog(exc.problems, getattr(exc, "more", 0), str(exc))
@@ -333,10 +338,10 @@ def _schools_in_roster(path: Path) -> list[Any]:
     return list(schools_in_roster(path))
 
 
-def _prepare_import(path: Path, school: Any) -> Any:
+def _prepare_import(path: Path, school: Any, contacts: Path | None = None) -> Any:
     from sro_tui.roster import prepare_import
 
-    return prepare_import(path, school=school)
+    return prepare_import(path, school=school, contacts=contacts)
 
 
 def _result_text(result: Any) -> str:
