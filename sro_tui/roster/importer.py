@@ -48,6 +48,7 @@ from sro_tui.roster.households import (
     save_households,
 )
 from sro_tui.roster.oneroster import OneRosterBundle
+from sro_tui.roster.sds import open_bundle
 from sro_tui.roster.sis import SisCsv
 from sro_tui.search import fold, normalize_id, student_search_key
 
@@ -215,7 +216,7 @@ def _open_roster(path: Path, log: ProblemLog) -> SisCsv | OneRosterBundle:
         )
     try:
         if path.is_dir() or zipfile.is_zipfile(path):
-            return OneRosterBundle(path, log)
+            return open_bundle(path, log)
         data = path.read_bytes()
     except OSError as exc:
         raise log.fail(path.name, None, None, f"cannot be read ({exc.strerror or exc})") from exc

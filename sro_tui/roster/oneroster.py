@@ -99,10 +99,12 @@ def _split_ids(cell: str) -> list[str]:
 class OneRosterBundle:
     """A OneRoster bundle, read and ready to list its schools or be parsed for one of them."""
 
-    def __init__(self, path: Path, log: ProblemLog):
+    LABEL = "OneRoster"
+
+    def __init__(self, path: Path, log: ProblemLog, files: dict[str, object] | None = None):
         self.path = path
         self.log = log
-        self._files = _bundle_files(path, log)
+        self._files = files if files is not None else _bundle_files(path, log)
         self.users = self._table("users.csv", required=True)
         self.orgs = self._table("orgs.csv", required=True)
         self.roles = self._table("roles.csv")
@@ -125,7 +127,10 @@ class OneRosterBundle:
         if data is None:
             if required:
                 raise self.log.fail(
-                    name, None, None, f"a OneRoster bundle needs {name}; {self.path.name} has none"
+                    name,
+                    None,
+                    None,
+                    f"a {self.LABEL} bundle needs {name}; {self.path.name} has none",
                 )
             return None
         table = read_table(data(), name, self.log)
@@ -173,7 +178,7 @@ class OneRosterBundle:
         missing = [COLUMNS[f][0] for f in fields if table.find(*COLUMNS[f]) is None]
         if missing:
             raise self.log.fail(
-                table.file, 1, None, f"no {', '.join(missing)} column (required by OneRoster)"
+                table.file, 1, None, f"no {', '.join(missing)} column (required by {self.LABEL})"
             )
 
     def col(self, table: CsvTable, field_name: str) -> int | None:
@@ -445,9 +450,10 @@ class OneRosterBundle:
         t = self.demographics
         if t is None:
             return {}
-        i = self.col(t, "sourced_id")
+        # The standard says sourcedId; some vendors (and SDS) write userSourcedId.
+        i = t.find("sourcedid", "usersourcedid")
         if i is None:
-            raise self.log.fail(t.file, 1, None, "no sourcedId column (required by OneRoster)")
+            raise self.log.fail(t.file, 1, None, f"no sourcedId column (required by {self.LABEL})")
         sex = self.col(t, "sex")
         races = [(t.find(key), label) for key, label in RACE_FLAGS]
         races = [(col, label) for col, label in races if col is not None]
