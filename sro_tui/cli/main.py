@@ -154,6 +154,13 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
                 "notice status",
                 file=sys.stderr,
             )
+        if plan.many_deactivations:
+            print(
+                f"warning: {plan.missing} of the {plan.active_before} students enrolled here are "
+                "not in this file and would be marked inactive (more than a tenth): is it the "
+                "whole roster?",
+                file=sys.stderr,
+            )
         if plan.mass_deactivation and not args.dry_run and not args.confirm_deactivations:
             raise CommandFailed(
                 f"{args.path.name} leaves out {plan.missing} of the {plan.active_before} "

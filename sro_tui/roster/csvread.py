@@ -261,10 +261,16 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
     rows: list[tuple[int, list[str]]] = []
     spill_rows: list[int] = []
     start = reader.line_num + 1 + line_offset
+    delimiter = reader.dialect.delimiter
+    named = len(header) - next((i for i, h in enumerate(reversed(header)) if h.strip()), 0)
+    usual = last_length = 0  # cells in the row before the last, and in the last
     try:
         for cells in reader:
             row_number = start
             start = reader.line_num + 1 + line_offset
+            if start - row_number > 1:
+                _swallowed_rows(cells, header, row_number, delimiter, file, log)
+            usual, last_length = (last_length or usual), len(cells)
             cells = [c.strip() for c in cells]
             if not any(cells):
                 continue  # blank line, or a row of empty cells that Excel leaves behind
@@ -281,6 +287,8 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
             rows.append((row_number, cells))
     except csv.Error as exc:
         raise log.fail(file, start, None, f"this row cannot be read as CSV ({exc})") from exc
+    if rows:
+        _damaged_end(text, rows[-1], header, min(usual or named, named), last_length, file, log)
     if spill_rows:
         log.warn(
             file,
@@ -299,6 +307,70 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
             "status are never stored (RCW 10.93.160)",
         )
     return CsvTable(file=file, header=header, keys=keys, rows=rows, note=note)
+
+
+def _swallowed_rows(
+    cells: list[str], header: list[str], row: int, delimiter: str, file: str, log: ProblemLog
+) -> None:
+    """A cell running over several lines whose lines look like rows of their own: a stray quote
+    opened the cell and the rows after it were read into it. Refused, naming row and column."""
+    need = max(1, len(header) - 1)
+    for i, cell in enumerate(cells):
+        lines = cell.splitlines()
+        rowlike = [line for line in lines[1:] if line.count(delimiter) >= need]
+        if rowlike:
+            column = header[i] if i < len(header) else f"#{i + 1}"
+            raise log.fail(
+                file,
+                row,
+                column,
+                f'a quote (") opens this cell and is not closed where the row ends, so the '
+                f"{len(lines) - 1} line(s) after it were read into this cell; fix the quotes "
+                "in this row and export again",
+            )
+
+
+def _ends_inside_quotes(text: str) -> bool:
+    # An odd number of quotes can be an inch mark in a note (5'10"); only a strict read that
+    # reaches the end of the file inside a quoted cell is a damaged file. Rare, so read twice.
+    try:
+        for _cells in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        return "end of data" in str(exc)
+    return False
+
+
+def _damaged_end(
+    text: str,
+    last: tuple[int, list[str]],
+    header: list[str],
+    usual: int,
+    length: int,
+    file: str,
+    log: ProblemLog,
+) -> None:
+    """An unclosed quote at the end of the file, or a last row cut short (fewer cells than the
+    rows before it and the named columns, and no line end after it: the copy stopped mid-row)."""
+    row, cells = last
+    if text.count('"') % 2 and _ends_inside_quotes(text):
+        index = next((i for i, c in enumerate(cells) if "\n" in c or "\r" in c), len(cells) - 1)
+        column = header[index] if index < len(header) else None
+        raise log.fail(
+            file,
+            row,
+            column,
+            'a quote (") in this row is never closed: the file ends inside it; fix the '
+            "quotes and export again",
+        )
+    if not text.endswith(("\n", "\r")) and length < usual:
+        raise log.fail(
+            file,
+            row,
+            header[max(length - 1, 0)],
+            f"the last row has {length} of {usual} columns and the file ends without a line "
+            "end: it looks cut off; copy or export the file again",
+        )
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -385,10 +457,20 @@ def normalize_sex(raw: str) -> str:
 _EXCEL_NUMBER = re.compile(r"^\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
 
 
+MAX_ID_LENGTH = 64
+
+
 def id_problem(value: str) -> str:
-    """Why an ID cell cannot be used ('' when it can)."""
+    """Why an ID cell cannot be used ('' when it can): empty, a line break or a comma inside (a
+    stray quote joined two cells or rows), longer than 64 characters, or turned into a number."""
     if not value:
         return "the student ID is empty"
+    if "\n" in value or "\r" in value:
+        return "the ID holds a line break (a stray quote joined rows?)"
+    if "," in value or ";" in value:
+        return f"the ID {value[:40]!r} holds a comma (a stray quote joined cells?)"
+    if len(value) > MAX_ID_LENGTH:
+        return f"the ID is {len(value)} characters long; an ID has at most {MAX_ID_LENGTH}"
     if _EXCEL_NUMBER.match(value):
         return (
             f"{value!r} looks like an ID that a spreadsheet turned into a number; export "

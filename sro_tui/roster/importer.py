@@ -154,6 +154,12 @@ class RosterPlan:
         return self.missing >= MASS_DEACTIVATION_MIN and self.missing * 2 > self.active_before
 
     @property
+    def many_deactivations(self) -> bool:
+        """The file would mark more than a tenth of the enrolled students inactive: worth a look
+        before importing (the preview and the CLI say so; only mass_deactivation is refused)."""
+        return self.missing > 0 and self.missing * 10 > self.active_before
+
+    @property
     def guardians_replaced(self) -> bool:
         """Most guardians on record are not in the file as they were (another export layout,
         changed e-mails): they would be replaced by new records. The UI and the CLI warn."""

@@ -24,6 +24,7 @@ from sro_tui.roster.csvread import (
     ProblemLog,
     RosterGuardian,
     RosterStudent,
+    id_problem,
     is_iso_date,
     normalize_grade,
     normalize_sex,
@@ -321,6 +322,9 @@ class OneRosterBundle:
             n, cells = rows[uid]
             value = {f: (cells[i] if i is not None else None) for f, i in c.items()}
             sis_id = value["identifier"] or uid
+            problem = id_problem(sis_id)
+            if problem:
+                log.error(t.file, n, "identifier" if value["identifier"] else "sourcedId", problem)
             key = normalize_id(sis_id)
             if key in seen_ids:
                 log.error(

@@ -246,6 +246,14 @@ class ImportPreviewDialog(ModalScreen[bool]):
                     id="import-mass-warning",
                     classes="field-error",
                 )
+            elif getattr(plan, "many_deactivations", False):
+                yield Static(
+                    f"[b]{plan.missing:,} of the {plan.active_before:,} students enrolled here "
+                    "are not in this file[/b] and would be marked inactive (kept on record): "
+                    "more than a tenth of the school. Check it is the whole roster.",
+                    id="import-many-warning",
+                    classes="field-error",
+                )
             with VerticalScroll(id="import-changes"):
                 changes = (
                     ("Will be added", plan.to_add),
