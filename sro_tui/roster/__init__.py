@@ -16,6 +16,12 @@ from sro_tui.roster.households import (
     group_guardians,
     rebuild_households,
 )
+from sro_tui.roster.identity import (
+    SchoolIdentity,
+    SchoolIdentityError,
+    identity_problems,
+    set_school_identity,
+)
 from sro_tui.roster.importer import (
     apply_import,
     import_roster,
@@ -29,6 +35,10 @@ __all__ = [
     "GuardianFacts",
     "RosterImportError",
     "SchoolChoiceNeeded",
+    "SchoolIdentity",
+    "SchoolIdentityError",
+    "identity_problems",
+    "set_school_identity",
     "address_key",
     "apply_import",
     "group_guardians",

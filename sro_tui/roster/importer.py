@@ -47,6 +47,7 @@ from sro_tui.roster.households import (
     rebuild_households,
     save_households,
 )
+from sro_tui.roster.identity import SchoolIdentity, identity_problems, set_school_identity
 from sro_tui.roster.oneroster import OneRosterBundle
 from sro_tui.roster.sds import open_bundle
 from sro_tui.roster.sis import SisCsv
@@ -137,6 +138,9 @@ class RosterPlan:
     encoding_note: str
     delta: bool
     school_choice: str | None = None
+    identity: SchoolIdentity | None = None
+    building_code: str = ""  # OSPI building code of the school (as it is or will be)
+    district_code: str = ""  # county-district code
     guardian_link_changes: list[str] = field(default_factory=list)  # for students on record
     active_before: int = 0  # enrolled students on record before the import
     columns_used: list[tuple[str, str]] = field(default_factory=list)  # (header, used for)
@@ -321,9 +325,26 @@ def _refuse(file: str, db_school: School, other: object) -> RosterImportError:
     return RosterImportError([RosterProblem(file, None, None, reason)])
 
 
-def _target(roster: ParsedRoster, choice: str | None, file: str) -> tuple[School | None, dict]:
-    """The database's school when it is the file's school, else what to create; refuses a file
-    for another school (FERPA: a school keeps only its own students)."""
+def _target(
+    roster: ParsedRoster,
+    choice: str | None,
+    file: str,
+    identity: SchoolIdentity | None = None,
+) -> tuple[School | None, dict]:
+    """The database's school when it is the file's school, else what to create (with the name
+    and codes the person gave, which win over the file's); refuses a file for another school
+    (FERPA: a school keeps only its own students)."""
+    first = identity.code if identity is not None and get_school() is None else None
+    db_school, create = _target_school(roster, choice or first, file)
+    if db_school is None and identity is not None:
+        given = identity.given()
+        create = {**create, **given}
+    return db_school, create
+
+
+def _target_school(
+    roster: ParsedRoster, choice: str | None, file: str
+) -> tuple[School | None, dict]:
     db_school = get_school()
     school = roster.school
     if school is None:  # an SIS CSV without a school column
@@ -334,7 +355,15 @@ def _target(roster: ParsedRoster, choice: str | None, file: str) -> tuple[School
         if choice:
             return None, {"code": choice, "name": choice, "source_id": ""}
         raise RosterImportError(
-            [RosterProblem(file, None, None, "this file does not say which school; pass --school")]
+            [
+                RosterProblem(
+                    file,
+                    None,
+                    None,
+                    "this file does not say which school: give the school's name and short "
+                    "code (--school-name, --school-code; in the app, the school form)",
+                )
+            ]
         )
     if db_school is not None:
         if _same_school(db_school, school):
@@ -383,18 +412,27 @@ def _open_contacts(path: Path, source: object, log: ProblemLog) -> ContactsCsv:
 
 @_bulk_work()
 def prepare_import(
-    path: Path | str, school: str | None = None, contacts: Path | str | None = None
+    path: Path | str,
+    school: str | None = None,
+    contacts: Path | str | None = None,
+    identity: SchoolIdentity | None = None,
 ) -> RosterPlan:
     """Read and check the roster and compare it with the open database; writes nothing.
 
     `school` picks one school of a district file (identifier, sourcedId or name). `contacts` is
     a PowerSchool contacts export whose guardians replace the students file's guardian columns,
-    joined by student number. Raises
+    joined by student number. `identity` names a school this import creates (name, short code,
+    OSPI building and county-district codes); an existing school is changed only by
+    set_school_identity. Raises
     RosterImportError naming file, row, column and reason for every problem found (capped), or
     SchoolChoiceNeeded listing the schools when a choice is needed.
     """
     path = Path(path)
     log = ProblemLog()
+    if identity is not None:
+        problems = identity_problems(identity)
+        if problems:
+            raise RosterImportError([RosterProblem(path.name, None, None, problems[0])])
     source = _open_roster(path, log)
     db_school = get_school()
     sis_number_ok = (
@@ -430,7 +468,20 @@ def prepare_import(
         roster.warnings.append(
             RosterProblem(path.name, None, None, f"… and {log.more_warnings} more warnings")
         )
-    db_school, create = _target(roster, school, path.name)
+    db_school, create = _target(roster, school, path.name, identity)
+    if db_school is not None and identity is not None:
+        differs = [c for c, v in identity.given().items() if str(getattr(db_school, c, "")) != v]
+        if differs:
+            roster.warnings.append(
+                RosterProblem(
+                    path.name,
+                    None,
+                    None,
+                    f"this database already keeps {db_school.name} ({db_school.code}); an import "
+                    "does not change its name or codes: use the School form or `sro-tui school "
+                    "set`",
+                )
+            )
     diff = _Diff(roster, db_school, _snapshot(db_school))
     return RosterPlan(
         source=path,
@@ -450,6 +501,11 @@ def prepare_import(
         encoding_note=roster.encoding_note,
         delta=roster.delta,
         school_choice=school,
+        identity=identity,
+        building_code=db_school.building_code if db_school else create.get("building_code", ""),
+        district_code=(
+            db_school.county_district_code if db_school else create.get("county_district_code", "")
+        ),
         guardian_link_changes=diff.link_changes,
         active_before=diff.active_before,
         missing=len(diff.student_deactivations),
@@ -709,13 +765,24 @@ def apply_import(
         raise ValueError("this plan holds no roster; make it with prepare_import")
     file = plan.source.name
     with database_proxy.atomic():
-        db_school, create = _target(roster, plan.school_choice, file)
+        db_school, create = _target(roster, plan.school_choice, file, plan.identity)
         if db_school is not None and create.get("source_id"):
             db_school.source_id = create["source_id"]  # the SIS's number for this school
             db_school.save()
         school = db_school or ensure_school(
             create["code"], create["name"], source_id=create["source_id"]
         )
+        if db_school is None:
+            codes = {c: create[c] for c in ("building_code", "county_district_code") if c in create}
+            if codes:
+                set_school_identity(
+                    school,
+                    SchoolIdentity(
+                        building_code=codes.get("building_code"),
+                        district_code=codes.get("county_district_code"),
+                    ),
+                    reason=f"school codes given with the first roster import ({file})",
+                )
         ensure_current_year()
         snapshot = _snapshot(school)
         diff = plan.comparison
@@ -853,9 +920,10 @@ def import_roster(
     school: str | None = None,
     dry_run: bool = False,
     contacts: Path | str | None = None,
+    identity: SchoolIdentity | None = None,
 ) -> ImportResult:
     """Prepare and (unless dry_run) apply an import; a dry run returns the counts it would have."""
-    plan = prepare_import(path, school, contacts=contacts)
+    plan = prepare_import(path, school, contacts=contacts, identity=identity)
     if not dry_run:
         return apply_import(plan)
     return ImportResult(

@@ -82,7 +82,7 @@ def test_contacts_reimport_keeps_the_same_guardians(school):
 def test_cli_takes_the_contacts_file(tmp_path, capsys):
     db = tmp_path / "school.sqlite3"
     args = ["roster", "import", str(STUDENTS), "--contacts", str(CONTACTS), "--db", str(db)]
-    assert main([*args, "--school", "PTHS"]) == 0
+    assert main([*args, "--school-code", "PTHS", "--school-name", "Port Townsend HS"]) == 0
     out = capsys.readouterr()
     assert "4 students added" in out.out and "4 guardians" in out.out
     assert "ps_contacts.csv: Contact ID" in out.err

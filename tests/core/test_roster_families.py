@@ -183,7 +183,7 @@ def test_cli_lists_columns_read_and_ignored(tmp_path, capsys):
     db = tmp_path / "school.sqlite3"
     code = main(
         ["roster", "import", str(FIXTURES / "office_cp1252.csv"), "--db", str(db)]
-        + ["--school", "PTHS"]
+        + ["--school-code", "PTHS", "--school-name", "Port Townsend High School"]
     )
     err = capsys.readouterr().err
     assert code == 0

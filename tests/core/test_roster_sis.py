@@ -118,7 +118,9 @@ def test_clever_file_with_two_schools_needs_a_choice_and_imports_only_that_one(d
 
 
 def test_sis_csv_without_school_column_needs_school_for_a_new_database(db, tmp_path):
-    with pytest.raises(RosterImportError, match="does not say which school; pass --school"):
+    with pytest.raises(
+        RosterImportError, match="does not say which school: give the school.s name and short code"
+    ):
         prepare_import(GENERIC)
     import_roster(GENERIC, school="Port Townsend High School")
     assert School.get().name == "Port Townsend High School"

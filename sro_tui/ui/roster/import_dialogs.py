@@ -19,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sro_tui.ui.roster.school_form import SchoolForm
+
 PREVIEW_NAMES = 60  # names listed per kind of change; the counts are always complete
 
 
@@ -145,47 +147,17 @@ class ChooseSchoolDialog(ModalScreen[Any]):
         self.dismiss(None)
 
 
-class SchoolCodeDialog(ModalScreen[str | None]):
-    """The file does not say which school it is for, and this database has no school yet."""
+class SchoolCodeDialog(SchoolForm):
+    """The first import: this database has no school yet. Asks its name and codes (prefilled
+    with what the file says, when it names the school)."""
 
     DIALOG_TITLE = "Import: name the school"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="school_code.cancel"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="school-code-dialog"):
-            yield Static("Which school is this roster for?", classes="dialog-title")
-            yield Static(
-                "The file has no school column. Type the school's building code "
-                "(as the district writes it); it names this school in every export.",
-                classes="dialog-text",
-            )
-            yield Input(placeholder="e.g. PTHS", id="school-code")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Continue", variant="primary", id="continue")
-                yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def _submit(self) -> None:
-        code = self.query_one(Input).value.strip()
-        if code:
-            self.dismiss(code)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "continue":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    TITLE_TEXT = "Which school is this roster for?"
+    INTRO = (
+        "This is the first import. Give the school's name and its own short code: they name "
+        "the school in every export (the OSPI codes are for the state reports; they can be "
+        "added later with the School form)."
+    )
 
 
 def describe_student(item: Any) -> str:

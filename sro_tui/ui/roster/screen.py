@@ -25,6 +25,7 @@ from sro_tui.ui.roster.import_dialogs import (
     ImportProblemsDialog,
     SchoolCodeDialog,
 )
+from sro_tui.ui.roster.school_form import SchoolForm
 
 MAX_ROWS = 200  # rows drawn at once: more is slow to draw and nobody scrolls that far
 
@@ -105,6 +106,13 @@ class RosterScreen(Screen):
         Binding(IMPORT_ROSTER_KEY, "import_roster", "Import roster", id="roster.import"),
         Binding("ctrl+f", "focus_search", "Find", id="roster.find", show=False),
         Binding("escape", "clear_search", "Clear search", id="roster.clear", show=False),
+        Binding(
+            "ctrl+n",
+            "edit_school",
+            "School",
+            id="roster.school",
+            tooltip="The school's name, short code, OSPI building and county-district codes",
+        ),
         Binding(
             "ctrl+t",
             "toggle_inactive",
@@ -237,6 +245,38 @@ class RosterScreen(Screen):
             timeout=2,
         )
 
+    # --- the school's name and codes -----------------------------------------------------------
+
+    def action_edit_school(self) -> None:
+        self.edit_school()
+
+    @work(exclusive=True, group="school-form", exit_on_error=False)
+    async def edit_school(self) -> None:
+        """School form → save (audited) in a worker → title and notice."""
+        from sro_tui.records import get_school
+        from sro_tui.roster import SchoolIdentity, SchoolIdentityError
+
+        school = get_school()
+        if school is None:
+            self.notify("No school yet: import a roster first.", severity="warning")
+            return
+        current = SchoolIdentity(
+            name=school.name,
+            code=school.code,
+            building_code=school.building_code,
+            district_code=school.county_district_code,
+        )
+        identity = await self.app.push_screen_wait(SchoolForm(current))
+        if identity is None:
+            return
+        try:
+            await self._in_thread(_set_identity, identity)
+        except (SchoolIdentityError, LookupError) as exc:
+            self.notify(str(exc), severity="error", title="School not saved")
+            return
+        self.app.refresh_school_title()  # type: ignore[attr-defined]
+        self.notify(f"School saved: {identity.name} ({identity.code}).")
+
     # --- import ---------------------------------------------------------------------------------
 
     def action_import_roster(self) -> None:
@@ -265,6 +305,7 @@ class RosterScreen(Screen):
                 schools = await self._in_thread(_schools_in_roster, path)
                 current = get_school()
                 school_choice: str | None = None
+                chosen = schools[0] if len(schools) == 1 else None
                 if len(schools) > 1:
                     chosen = await self.app.push_screen_wait(
                         ChooseSchoolDialog(schools, current.code if current else "")
@@ -272,11 +313,16 @@ class RosterScreen(Screen):
                     if chosen is None:
                         return
                     school_choice = chosen.identifier or chosen.sourced_id or chosen.name
-                elif not schools and current is None:
-                    school_choice = await self.app.push_screen_wait(SchoolCodeDialog())
-                    if school_choice is None:
+                identity = None
+                if current is None:  # the first import: ask the school's name and codes
+                    identity = await self.app.push_screen_wait(
+                        SchoolCodeDialog(_identity_from_file(chosen))
+                    )
+                    if identity is None:
                         return
-                plan = await self._in_thread(_prepare_import, path, school_choice, files.contacts)
+                plan = await self._in_thread(
+                    _prepare_import, path, school_choice, files.contacts, identity
+                )
             except RosterImportError as exc:
                 await self.app.push_screen_wait(
                     ImportProblemsDialog(exc.problems, getattr(exc, "more", 0), str(exc))
@@ -338,10 +384,33 @@ def _schools_in_roster(path: Path) -> list[Any]:
     return list(schools_in_roster(path))
 
 
-def _prepare_import(path: Path, school: Any, contacts: Path | None = None) -> Any:
+def _prepare_import(
+    path: Path, school: Any, contacts: Path | None = None, identity: Any = None
+) -> Any:
     from sro_tui.roster import prepare_import
 
-    return prepare_import(path, school=school, contacts=contacts)
+    return prepare_import(path, school=school, contacts=contacts, identity=identity)
+
+
+def _identity_from_file(school: Any) -> Any:
+    """The school as the file names it, to prefill the first import's form."""
+    from sro_tui.roster import SchoolIdentity
+
+    if school is None:
+        return SchoolIdentity()
+    code = getattr(school, "identifier", "") or ""
+    name = getattr(school, "name", "") or ""
+    return SchoolIdentity(name=name if name != code else "", code=code if " " not in code else "")
+
+
+def _set_identity(identity: Any) -> Any:
+    from sro_tui.records import get_school
+    from sro_tui.roster import set_school_identity
+
+    school = get_school()
+    if school is None:
+        raise LookupError("no school yet: import a roster first")
+    return set_school_identity(school, identity, reason="changed in the School form")
 
 
 def _result_text(result: Any) -> str:
