@@ -66,7 +66,7 @@ class FamilyLayout:
     """Which columns of a file describe guardians: per person ('mother', 'guardian1', 'parent'),
     and for the whole family."""
 
-    people: dict[str, dict[str, int]]  # slot -> attribute -> column index
+    people: dict[str, dict[str, list[int]]]  # slot -> attribute -> column indexes, preferred first
     family: dict[str, list[int]]  # 'email' / 'phone' -> column indexes, first non-empty wins
     purposes: dict[int, str] = field(default_factory=dict)  # column index -> what it is used for
 
@@ -84,7 +84,7 @@ def _slot_label(slot: str) -> str:
 
 def family_layout(table: CsvTable) -> FamilyLayout:
     """Find the guardian columns of a one-row-per-student file."""
-    slots: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    slots: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     powerschool = "mother" in table.keys or "father" in table.keys
     family: dict[str, list[int]] = {"email": [], "phone": []}
     purposes: dict[int, str] = {}
@@ -106,20 +106,20 @@ def family_layout(table: CsvTable) -> FamilyLayout:
         if attribute is None:
             continue
         slot = f"{_SLOT_SYNONYMS.get(prefix, prefix)}{number or trailing}"
-        rank = _ATTRIBUTE_RANK[attribute_key]
-        if attribute not in slots[slot] or rank < slots[slot][attribute][1]:
-            slots[slot][attribute] = (index, rank)
-    people: dict[str, dict[str, int]] = {}
+        slots[slot][attribute].append((_ATTRIBUTE_RANK[attribute_key], index))
+    people: dict[str, dict[str, list[int]]] = {}
     for slot, attrs in slots.items():
-        found = {a: i for a, (i, _r) in attrs.items()}
+        # Several columns for one thing (Mother_Home_Phone, Mother_Day_Phone): the first filled
+        # in, in order of preference.
+        found = {a: [i for _r, i in sorted(ranked)] for a, ranked in attrs.items()}
         if _PEOPLE & found.keys():
             people[slot] = found
-            for attr, i in found.items():
-                purposes[i] = f"{_slot_label(slot)}: {attr.replace('_', ' ')}"
+            for attr, indexes in found.items():
+                for i in indexes:
+                    purposes[i] = f"{_slot_label(slot)}: {attr.replace('_', ' ')}"
         else:  # e-mail or phone with no name beside it: the family's
             for kind in ("email", "phone"):
-                if kind in found:
-                    family[kind].append(found[kind])
+                family[kind].extend(found.get(kind, []))
     for kind, indexes in family.items():
         for i in indexes:
             purposes[i] = f"family {'e-mail' if kind == 'email' else 'phone'} (the household's)"
@@ -157,7 +157,10 @@ class GuardianBook:
         family_phone = next((cells[i] for i in self.layout.family["phone"] if cells[i]), "")
         people = []
         for slot, attrs in self.layout.people.items():
-            values = {attr: cells[i] for attr, i in attrs.items()}
+            values = {
+                attr: next((cells[i] for i in indexes if cells[i]), "")
+                for attr, indexes in attrs.items()
+            }
             first, last = values.get("first_name", ""), values.get("last_name", "")
             if not (first or last) and values.get("name"):
                 first, last = split_full_name(values["name"], (facts.student_last,))

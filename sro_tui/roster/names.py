@@ -9,7 +9,8 @@ The rules (also in docs/roster-import.md):
    student "Nguyễn Thị"), the family name is first, as in Vietnamese, Chinese or Korean order.
 3. Surname particles (van, der, de, la, del, da, von, bin, al…) stay with the surname: a split
    never leaves them at the end of the first name.
-4. Otherwise two words are first + last ("Ana Núñez"), and one word, or three and more words none
+4. A suffix (Jr., Sr., II, III, IV) stays at the end of the last name.
+5. Otherwise two words are first + last ("Ana Núñez"), and one word, or three and more words none
    of which is the student's family name, are kept whole (as the last name, so the household's
    label still reads right): "Ana María García López" could be cut in two places, so it is not cut.
 """
@@ -55,6 +56,9 @@ PARTICLES = frozenset(
 )
 
 
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
 def _words(text: str) -> list[str]:
     return text.split()
 
@@ -73,6 +77,12 @@ def split_full_name(full: str, family_names: tuple[str, ...] = ()) -> tuple[str,
         last, _, first = full.partition(",")
         return first.strip(), last.strip()
     words = _words(full)
+    suffix: list[str] = []
+    while len(words) > 2 and fold(words[-1]).strip(".") in SUFFIXES:
+        suffix.insert(0, words.pop())  # "Robert Whitehorse Sr.": the suffix stays with the surname
+    if suffix:
+        first, last = split_full_name(" ".join(words), family_names)
+        return first, " ".join([last, *suffix])
     folded = _folded(words)
     for family in sorted({f for f in family_names if f.strip()}, key=len, reverse=True):
         fam = _folded(_words(family))

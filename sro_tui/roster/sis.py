@@ -295,8 +295,9 @@ class SisCsv:
         columns += [
             i
             for attrs in self.family.people.values()
-            for a, i in attrs.items()
+            for a, indexes in attrs.items()
             if a in ("name", "first_name", "last_name")
+            for i in indexes
         ]
         damaged: dict[str, list[int]] = {}
         for row, cells in rows:

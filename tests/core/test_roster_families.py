@@ -33,6 +33,7 @@ def guardian(first: str, last: str) -> Guardian:
         ("Ana Núñez", "Lee", ("Ana", "Núñez")),
         ("Ana María García López", "Lee", ("", "Ana María García López")),  # kept whole
         ("Leilani", "Moana", ("", "Leilani")),
+        ("Robert Whitehorse Sr.", "Whitehorse", ("Robert", "Whitehorse Sr.")),
         ("  Ana   Núñez ", "Núñez", ("Ana", "Núñez")),
     ],
 )
@@ -189,3 +190,18 @@ def test_cli_lists_columns_read_and_ignored(tmp_path, capsys):
     assert code == 0
     assert "Parent/Guardian Name  → parent: name" in err
     assert "columns ignored: Notes" in err
+
+
+def test_several_phone_columns_of_one_person_take_the_first_filled_in(school, tmp_path):
+    path = tmp_path / "ps.csv"
+    path.write_text(
+        "Student_Number,First_Name,Last_Name,Home_Phone,Mother,Mother_Home_Phone,"
+        "Mother_Day_Phone\n"
+        "1,Ann,Ames,360-555-0900,Bea Ames,,360-555-0901\n"
+        "2,Cy,Bell,360-555-0910,Dee Bell,360-555-0911,360-555-0912\n"
+    )
+    plan = prepare_import(path, school="PTHS")
+    assert dict(plan.columns_used)["Mother_Day_Phone"] == "mother: phone"
+    import_roster(path, school="PTHS")
+    assert guardian("Bea", "Ames").phone == "360-555-0901"  # her own day phone, not the home's
+    assert guardian("Dee", "Bell").phone == "360-555-0911"  # home phone preferred when both
