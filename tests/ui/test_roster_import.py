@@ -196,3 +196,37 @@ async def test_school_form_changes_the_code_and_keeps_the_records(school_db):
         assert {s.sis_id: s.record_id for s in Student.select()} == before
     finally:
         database.close()
+
+
+async def test_import_dialog_takes_a_contacts_file(school_db, tmp_path):
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "roster"
+    students = tmp_path / "students.csv"  # without the SchoolID column (310 is not tied yet)
+    lines = (fixtures / "ps_students_for_contacts.csv").read_text().splitlines()
+    students.write_text("\n".join(",".join(x.split(",")[:1] + x.split(",")[2:]) for x in lines))
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await wait_for_workers(app)
+        await pilot.press("f8", "ctrl+o")
+        await pilot.pause()
+        await type_into(pilot, "#import-path", str(students))
+        await type_into(pilot, "#import-contacts", str(fixtures / "ps_contacts.csv"))
+        await pilot.press("enter")
+        for _ in range(40):  # the preview comes once the worker has read both files
+            await pilot.pause(0.1)
+            if type(app.screen).__name__ == "ImportPreviewDialog":
+                break
+        assert type(app.screen).__name__ == "ImportPreviewDialog"
+        assert "ps_contacts.csv: Contact ID → contact: contact id" in text_of(
+            app, "#import-columns"
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        await wait_for_workers(app)
+        await pilot.pause()
+    database = open_database(school_db)
+    try:
+        nadia = Guardian.get(Guardian.source_key == "contact:C-100")
+        assert (nadia.first_name, nadia.phone) == ("Nadia", "360-555-0501")
+    finally:
+        database.close()
