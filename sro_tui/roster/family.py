@@ -158,7 +158,9 @@ class GuardianBook:
         people = []
         for slot, attrs in self.layout.people.items():
             values = {
-                attr: next((cells[i] for i in indexes if cells[i]), "")
+                attr: cells[indexes[0]]
+                if len(indexes) == 1
+                else next((cells[i] for i in indexes if cells[i]), "")
                 for attr, indexes in attrs.items()
             }
             first, last = values.get("first_name", ""), values.get("last_name", "")

@@ -125,6 +125,8 @@ _MOJIBAKE = re.compile(
 def damage_in(text: str) -> str:
     """Why a name looks damaged ('' when it does not): letters replaced by '?' or U+FFFD, or
     UTF-8 read as another code page. Such damage cannot be repaired safely, only named."""
+    if "?" not in text and text.isascii():
+        return ""  # the common case, without a regular expression
     if "\ufffd" in text:
         return "holds the replacement character \ufffd where a letter was"
     if _QUESTION_IN_WORD.search(text):
