@@ -54,8 +54,9 @@ class ImportPathDialog(ModalScreen[ImportFiles | None]):
         with Vertical(classes="dialog", id="import-path-dialog"):
             yield Static("Import a roster", classes="dialog-title")
             yield Static(
-                "The student information system's CSV export, or a OneRoster folder or "
-                ".zip. Nothing is written until you have seen the changes and confirmed.",
+                "The student information system's CSV export, or a OneRoster or School Data "
+                "Sync folder or .zip. Nothing is written until you have seen the changes and "
+                "confirmed.",
                 classes="dialog-text",
             )
             yield Input(self.initial, placeholder="/media/usb/roster.csv", id="import-path")
@@ -256,9 +257,6 @@ class ImportPreviewDialog(ModalScreen[bool]):
                 for title, items in changes:
                     if _count(items):
                         yield Static(_listing(title, items, _count(items)), classes="change-list")
-                columns = _columns_text(plan)
-                if columns:
-                    yield Static(columns, id="import-columns", classes="change-list")
                 warnings = [str(w) for w in plan.warnings]
                 if plan.encoding_note:
                     warnings.insert(0, plan.encoding_note)
@@ -273,6 +271,9 @@ class ImportPreviewDialog(ModalScreen[bool]):
                         + "\n".join(f"  {escape(w)}" for w in warnings),
                         classes="change-list warnings",
                     )
+                columns = _columns_text(plan)  # last: what each column was read for
+                if columns:
+                    yield Static(columns, id="import-columns", classes="change-list")
             with Horizontal(classes="dialog-buttons"):
                 mass = plan.mass_deactivation
                 yield Button(
