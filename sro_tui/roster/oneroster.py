@@ -368,7 +368,58 @@ class OneRosterBundle:
                 for x in (t, self.orgs, self.roles, self.demographics)
                 if x is not None and x.note
             ),
+            columns_used=(use := self.column_use())[0],
+            columns_ignored=use[1],
         )
+
+    # Columns read from each file, by header key: for the list of columns used and ignored.
+    READ: dict[str, tuple[str, ...]] = {
+        "users.csv": (
+            "sourcedid",
+            "status",
+            "role",
+            "orgsourcedids",
+            "orgs",
+            "givenname",
+            "familyname",
+            "middlename",
+            "preferredgivenname",
+            "prefferedgivenname",
+            "identifier",
+            "email",
+            "phone",
+            "sms",
+            "agentsourcedids",
+            "agents",
+            "grades",
+            "grade",
+        ),
+        "roles.csv": ("usersourcedid", "role", "orgsourcedid", "status", "grade"),
+        "demographics.csv": (
+            "sourcedid",
+            "usersourcedid",
+            "sex",
+            *(key for key, _label in RACE_FLAGS),
+            *(a for names in EXTRA_FLAGS.values() for a in _flag_aliases(names)),
+        ),
+    }
+
+    def column_use(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """(file: header, 'read') for the people files' columns read, and those ignored."""
+        used: list[tuple[str, str]] = []
+        ignored: list[str] = []
+        for table in (self.users, self.roles, self.demographics):
+            if table is None:
+                continue
+            wanted = set(self.READ.get(table.file.lower(), ()))
+            for header, key in zip(table.header, table.keys, strict=True):
+                if not header:
+                    continue
+                if key in wanted:
+                    used.append((f"{table.file}: {header}", "read"))
+                else:
+                    ignored.append(f"{table.file}: {header}")
+        return used, ignored
 
     def _grade(self, raw: str | None, row: int, column: int | None) -> str | None:
         if raw is None:

@@ -52,6 +52,8 @@ def test_sds_birth_place_columns_are_never_read(school):
     assert any("birthCity, birthState, birthCountry were not read" in str(w) for w in plan.warnings)
     text = repr(plan.roster)
     assert "Zetaville" not in text
+    assert "demographics.csv: birthCity" in plan.columns_ignored
+    assert ("users.csv: givenName", "read") in plan.columns_used
 
 
 def test_sds_without_roles_is_refused_as_sds_not_oneroster(school, tmp_path):
