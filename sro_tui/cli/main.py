@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sro_tui import __version__
-from sro_tui.cli import exports
+from sro_tui.cli import district, exports, station
 from sro_tui.cli import school as school_commands
 from sro_tui.cli.common import (
     EXIT_BAD_DATA,
@@ -398,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction, Callable], None]]:
-    return [exports.register, school_commands.register]
+    return [exports.register, district.register, station.register, school_commands.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

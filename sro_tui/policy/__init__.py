@@ -5,74 +5,49 @@
 the detector that keeps immigration, citizenship and birth-place content out of every record.
 """
 
-from sro_tui.policy.checks import (
-    check_request,
-)
-from sro_tui.policy.deadlines import (
-    Deadline,
-    add_business_days,
-    is_business_day,
-    restraint_deadlines,
-)
-from sro_tui.policy.immigration import (
-    IMMIGRATION_CITATION,
-    IMMIGRATION_POLICY_WORDS,
-    ImmigrationMatch,
-    find_immigration_content,
-    forbidden_field_names,
-    immigration_message,
-)
-from sro_tui.policy.rules import (
-    ACTIONS,
-    ATTORNEY_ACCESS_ANSWERS,
-    ATTORNEY_EXCEPTIONS,
-    CRITERIA,
-    DISCIPLINARY_ACTIONS,
-    LAW_ENFORCEMENT_ACTIVITIES,
-    REQUESTER_ROLES,
-    STAFF_INITIATED_EMERGENCY,
-    STAFF_KINDS,
-    Criterion,
-    Finding,
-    LawEnforcementActivity,
-    LawEnforcementActivityKind,
-    RequestFacts,
-    RestraintIsolation,
-    Severity,
-    StaffDisciplinaryAction,
-    can_save,
-    unresolved,
-)
+from sro_tui import lazy
 
-__all__ = [
-    "ACTIONS",
-    "ATTORNEY_ACCESS_ANSWERS",
-    "ATTORNEY_EXCEPTIONS",
-    "CRITERIA",
-    "Criterion",
-    "DISCIPLINARY_ACTIONS",
-    "Deadline",
-    "Finding",
-    "IMMIGRATION_CITATION",
-    "IMMIGRATION_POLICY_WORDS",
-    "ImmigrationMatch",
-    "LAW_ENFORCEMENT_ACTIVITIES",
-    "LawEnforcementActivity",
-    "LawEnforcementActivityKind",
-    "REQUESTER_ROLES",
-    "RequestFacts",
-    "RestraintIsolation",
-    "STAFF_INITIATED_EMERGENCY",
-    "STAFF_KINDS",
-    "Severity",
-    "StaffDisciplinaryAction",
-    "add_business_days",
-    "can_save",
-    "check_request",
-    "find_immigration_content",
-    "forbidden_field_names",
-    "immigration_message",
-    "is_business_day",
-    "restraint_deadlines",
-    "unresolved",
-]
+# Each module and the names it offers; a module is imported the first time one is used.
+__getattr__, __dir__, __all__ = lazy.exports(
+    __name__,
+    {
+        "checks": [
+            "check_request",
+        ],
+        "deadlines": [
+            "Deadline",
+            "add_business_days",
+            "is_business_day",
+            "restraint_deadlines",
+        ],
+        "immigration": [
+            "IMMIGRATION_CITATION",
+            "IMMIGRATION_POLICY_WORDS",
+            "ImmigrationMatch",
+            "find_immigration_content",
+            "forbidden_field_names",
+            "immigration_message",
+        ],
+        "rules": [
+            "ACTIONS",
+            "ATTORNEY_ACCESS_ANSWERS",
+            "ATTORNEY_EXCEPTIONS",
+            "CRITERIA",
+            "Criterion",
+            "DISCIPLINARY_ACTIONS",
+            "Finding",
+            "LAW_ENFORCEMENT_ACTIVITIES",
+            "LawEnforcementActivity",
+            "LawEnforcementActivityKind",
+            "REQUESTER_ROLES",
+            "RequestFacts",
+            "RestraintIsolation",
+            "STAFF_INITIATED_EMERGENCY",
+            "STAFF_KINDS",
+            "Severity",
+            "StaffDisciplinaryAction",
+            "can_save",
+            "unresolved",
+        ],
+    },
+)

@@ -1,49 +1,43 @@
-"""The roster: reading school files (SIS CSV, OneRoster bundles), planning an import, applying it
-all or nothing, and grouping guardians into households.
+"""The roster: reading school files (SIS CSV, PowerSchool contacts, OneRoster and SDS bundles),
+planning an import, applying it all or nothing, grouping guardians into households, and the
+school's identity.
 
-`csvread` reads CSV as schools export it; `sis` and `oneroster` turn a file into rows;
-`importer` plans and applies; `households` holds the household rule.
+`csvread` reads CSV as schools export it; `sis`, `family`, `contacts`, `oneroster` and `sds` turn
+files into rows; `importer` plans and applies; `households` holds the household rule; `identity`
+the school's name and codes; `coverage` whether families are on record.
 """
 
-from sro_tui.roster.coverage import FamilyCoverage, family_coverage
-from sro_tui.roster.csvread import (
-    RosterImportError,
-    SchoolChoiceNeeded,
-)
-from sro_tui.roster.households import (
-    GuardianFacts,
-    address_key,
-    group_guardians,
-    rebuild_households,
-)
-from sro_tui.roster.identity import (
-    SchoolIdentity,
-    SchoolIdentityError,
-    identity_problems,
-    set_school_identity,
-)
-from sro_tui.roster.importer import (
-    apply_import,
-    import_roster,
-    prepare_import,
-    schools_in_roster,
-)
+from sro_tui import lazy
 
-__all__ = [
-    "FamilyCoverage",
-    "family_coverage",
-    "GuardianFacts",
-    "RosterImportError",
-    "SchoolChoiceNeeded",
-    "SchoolIdentity",
-    "SchoolIdentityError",
-    "identity_problems",
-    "set_school_identity",
-    "address_key",
-    "apply_import",
-    "group_guardians",
-    "import_roster",
-    "prepare_import",
-    "rebuild_households",
-    "schools_in_roster",
-]
+# Each module and the names it offers; a module is imported the first time one is used.
+__getattr__, __dir__, __all__ = lazy.exports(
+    __name__,
+    {
+        "coverage": [
+            "FamilyCoverage",
+            "family_coverage",
+        ],
+        "csvread": [
+            "RosterImportError",
+            "SchoolChoiceNeeded",
+        ],
+        "households": [
+            "GuardianFacts",
+            "address_key",
+            "group_guardians",
+            "rebuild_households",
+        ],
+        "identity": [
+            "SchoolIdentity",
+            "SchoolIdentityError",
+            "identity_problems",
+            "set_school_identity",
+        ],
+        "importer": [
+            "apply_import",
+            "import_roster",
+            "prepare_import",
+            "schools_in_roster",
+        ],
+    },
+)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -19,7 +19,6 @@ from textual.widgets import (
     Button,
     DataTable,
     Input,
-    Label,
     OptionList,
     Select,
     SelectionList,
@@ -29,23 +28,27 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from sro_tui.exchange import ExchangeError
-from sro_tui.models import SESSION_KINDS, PresentationSession, UnmatchedScan
 from sro_tui.presentation import (
+    SESSION_KINDS,
     CheckInOutcome,
     class_groups,
     class_list,
     create_session,
     export_not_presented_csv,
+    linkable_scans,
     list_sessions,
     local_time,
     mark_present,
     resolve_unmatched_scan,
     session_check_in_count,
+    station_label,
+    station_summary,
     students_not_presented,
     unmatched_scans,
 )
-from sro_tui.records import ValidationError, list_staff
+from sro_tui.records import STAFF_KINDS, ValidationError, list_staff
 from sro_tui.search import Match
+from sro_tui.ui.widgets.record_form import FormField, RecordForm
 
 
 def _problems(exc: ValidationError) -> str:
@@ -56,29 +59,33 @@ def _problems(exc: ValidationError) -> str:
 
 
 class SessionsDialog(ModalScreen[int | None]):
-    """Choose the session to check students in to, or create one (n)."""
+    """Choose the session to check students in to, or create one (n); merge station kits (m)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_session", "New session", id="sessions.new"),
+        Binding("m", "merge_kits", "Merge station kits", id="sessions.merge_kits"),
         Binding("escape", "cancel", "Close", id="sessions.close"),
     ]
 
-    def __init__(self, current: PresentationSession | None):
+    def __init__(self, current: Any):
         super().__init__()
         self.current = current
-        self.sessions: list[PresentationSession] = []
+        self.sessions: list[Any] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog checkin-dialog"):
             yield Static(
-                "[b]Presentation sessions this year[/b] · Enter opens · n new · Esc",
+                "[b]Presentation sessions this year[/b] · Enter opens · n new · "
+                "m merge station kits · Esc",
                 classes="dialog-title",
             )
             yield OptionList(id="sessions-list")
+            yield Static("", id="sessions-stations")
 
     def on_mount(self) -> None:
         self.sessions = list_sessions(self.current.school_year if self.current else None)
         options = self.query_one(OptionList)
+        options.clear_options()
         for s in self.sessions:
             mark = "▶ " if self.current and s.id == self.current.id else "  "
             place = f" · {s.place}" if s.place else ""
@@ -97,6 +104,23 @@ class SessionsDialog(ModalScreen[int | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))
 
+    def _highlighted(self) -> Any:
+        index = self.query_one(OptionList).highlighted
+        return self.sessions[index] if index is not None and index < len(self.sessions) else None
+
+    def on_option_list_option_highlighted(self) -> None:
+        """Under the list: the highlighted session's stations (issue 17)."""
+        session = self._highlighted()
+        lines = [escape(s.line) for s in station_summary(session)] if session else []
+        self.query_one("#sessions-stations", Static).update("\n".join(lines))
+
+    def action_merge_kits(self) -> None:
+        from sro_tui.ui.checkin.station_dialogs import StationMergeDialog
+
+        session = self._highlighted()
+        if session is not None:
+            self.app.push_screen(StationMergeDialog(session), lambda _c: self.on_mount())
+
     def action_new_session(self) -> None:
         self.app.push_screen(NewSessionDialog(), self._created)
 
@@ -108,77 +132,38 @@ class SessionsDialog(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class NewSessionDialog(ModalScreen[int | None]):
-    """Date, kind, place, presenters (from the safety staff roster) and notes."""
+class NewSessionDialog(RecordForm):
+    """Date, kind, place, presenters (from the safety staff roster) and notes; dismisses with
+    the new session's id."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="new_session.cancel"),
-        Binding("ctrl+s", "save", "Save session", id="new_session.save", priority=True),
-    ]
+    def __init__(self) -> None:
+        presenters = {
+            s.id: f"{s.display_name} — {STAFF_KINDS.get(s.kind, s.kind)}" for s in list_staff()
+        }
+        super().__init__(
+            "New presentation session",
+            [
+                FormField("held_on", "Date", "date", value=date.today(), required=True),
+                FormField("kind", "Kind", "select", SESSION_KINDS, "assembly"),
+                FormField("place", "Place", placeholder="Gym, room 104…"),
+                FormField("title", "Title", placeholder="“Assembly <date>” when empty"),
+                FormField("presenter_ids", "Presenters (space picks)", "choices", presenters),
+                FormField("notes", "Notes", "narrative"),
+            ],
+            self._create,
+        )
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog checkin-dialog"):
-            yield Static(
-                "[b]New presentation session[/b] · ctrl+s saves · Esc cancels",
-                classes="dialog-title",
-            )
-            yield Label("Date (YYYY-MM-DD)")
-            yield Input(date.today().isoformat(), id="session-date")
-            yield Label("Kind")
-            yield Select(
-                [(label, key) for key, label in SESSION_KINDS.items()],
-                value="assembly",
-                allow_blank=False,
-                id="session-kind",
-            )
-            yield Label("Place")
-            yield Input(placeholder="Gym, room 104…", id="session-place")
-            yield Label("Title (optional: “Assembly <date>” when empty)")
-            yield Input(id="session-title")
-            yield Label("Presenters (space to pick)")
-            yield SelectionList[int](
-                *[
-                    Selection(f"{s.display_name} — {s.kind.replace('_', ' ')}", s.id)
-                    for s in list_staff()
-                ],
-                id="session-presenters",
-            )
-            yield Label("Notes")
-            yield Input(id="session-notes")
-            yield Static("", id="session-problems", classes="dialog-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
-
-    def action_save(self) -> None:
-        problems = self.query_one("#session-problems", Static)
-        try:
-            held_on = date.fromisoformat(self.query_one("#session-date", Input).value.strip())
-        except ValueError:
-            problems.update("Date: write it as YYYY-MM-DD, e.g. 2026-09-02.")
-            return
-        try:
-            session = create_session(
-                held_on,
-                kind=str(self.query_one("#session-kind", Select).value),
-                place=self.query_one("#session-place", Input).value,
-                title=self.query_one("#session-title", Input).value,
-                notes=self.query_one("#session-notes", Input).value,
-                presenter_ids=self.query_one("#session-presenters", SelectionList).selected,
-            )
-        except ValidationError as exc:
-            problems.update(escape(_problems(exc)))
-            return
-        self.dismiss(session.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    @staticmethod
+    def _create(values: dict[str, Any]) -> int:
+        session = create_session(
+            values["held_on"],
+            kind=str(values["kind"]),
+            place=values["place"],
+            title=values["title"],
+            notes=values["notes"],
+            presenter_ids=values["presenter_ids"],
+        )
+        return session.id
 
 
 # --- unmatched scans --------------------------------------------------------------------------
@@ -189,20 +174,23 @@ class UnmatchedScansDialog(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "link", "Link to a student", id="unmatched.link"),
+        Binding("m", "link_match", "Link to the student it now matches", id="unmatched.match"),
         Binding("d", "dismiss_scan", "Dismiss with a reason", id="unmatched.dismiss"),
         Binding("escape", "close", "Close", id="unmatched.close"),
     ]
 
-    def __init__(self, session: PresentationSession, actor: str):
+    def __init__(self, session: Any, actor: str):
         super().__init__()
         self.session = session
         self.actor = actor
-        self.scans: list[UnmatchedScan] = []
+        self.scans: list[Any] = []
+        self.matches: dict[int, Any] = {}  # scan id -> the student its ID now matches
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog checkin-dialog"):
             yield Static(
-                "[b]Unmatched scans[/b] · l link to a student · d dismiss · Esc",
+                "[b]Unmatched scans[/b] · l link to a student · m link to the match · "
+                "d dismiss · Esc",
                 classes="dialog-title",
             )
             yield OptionList(id="unmatched-list")
@@ -214,12 +202,20 @@ class UnmatchedScansDialog(ModalScreen[None]):
 
     def reload(self) -> None:
         self.scans = unmatched_scans(year=self.session.school_year)
+        # A station kit's roster may be older than the school's: its unknown IDs may match now.
+        self.matches = {item.scan.id: item.student for item in linkable_scans()}
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options(
             Option(
                 f"{escape(s.scanned_text):<16} {local_time(s.scanned_at):%Y-%m-%d %H:%M:%S} · "
-                f"{escape(s.session.title)}",
+                f"{escape(s.session.title)}"
+                + (f" · {escape(station_label(s.station))}" if s.station else "")
+                + (
+                    f" · [b]now matches {escape(self.matches[s.id].display_name)}[/b] (m)"
+                    if s.id in self.matches
+                    else ""
+                ),
                 id=str(s.id),
             )
             for s in self.scans
@@ -229,7 +225,7 @@ class UnmatchedScansDialog(ModalScreen[None]):
         else:
             self.query_one("#unmatched-note", Static).update("Nothing left to resolve.")
 
-    def _selected(self) -> UnmatchedScan | None:
+    def _selected(self) -> Any:
         index = self.query_one(OptionList).highlighted
         return self.scans[index] if index is not None and index < len(self.scans) else None
 
@@ -241,7 +237,7 @@ class UnmatchedScansDialog(ModalScreen[None]):
                 lambda student_id: self._link(scan, student_id),
             )
 
-    def _link(self, scan: UnmatchedScan, student_id: int | None) -> None:
+    def _link(self, scan: Any, student_id: int | None) -> None:
         if student_id is None:
             return
         try:
@@ -254,6 +250,13 @@ class UnmatchedScansDialog(ModalScreen[None]):
             self.notify(f"{outcome.student_line}: {verb}.")
         self.reload()
 
+    def action_link_match(self) -> None:
+        scan = self._selected()
+        if scan is None or scan.id not in self.matches:
+            self.notify("This ID matches no student: link it by name (l) or dismiss it (d).")
+            return
+        self._link(scan, self.matches[scan.id].id)
+
     def action_dismiss_scan(self) -> None:
         scan = self._selected()
         if scan is not None:
@@ -262,7 +265,7 @@ class UnmatchedScansDialog(ModalScreen[None]):
                 lambda reason: self._dismiss_scan(scan, reason),
             )
 
-    def _dismiss_scan(self, scan: UnmatchedScan, reason: str | None) -> None:
+    def _dismiss_scan(self, scan: Any, reason: str | None) -> None:
         if not reason:
             return
         try:
@@ -365,7 +368,7 @@ class ClassListDialog(ModalScreen[list[CheckInOutcome] | None]):
         Binding("escape", "cancel", "Cancel", id="class_list.cancel"),
     ]
 
-    def __init__(self, session: PresentationSession, actor: str):
+    def __init__(self, session: Any, actor: str):
         super().__init__()
         self.session = session
         self.actor = actor
@@ -449,7 +452,7 @@ class NotPresentedDialog(ModalScreen[None]):
         Binding("escape", "close", "Close", id="not_presented.close"),
     ]
 
-    def __init__(self, session: PresentationSession, export_dir: Path):
+    def __init__(self, session: Any, export_dir: Path):
         super().__init__()
         self.session = session
         self.export_dir = export_dir
