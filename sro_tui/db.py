@@ -211,7 +211,7 @@ CREATE INDEX "station_kit_session_id" ON "station_kit" ("session_id");
 
 # The school's state codes and the student's state ID (issue 11).
 _SCHOOL_IDENTITY = """
-ALTER TABLE "school" ADD COLUMN "building_code" VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE "school" ADD COLUMN "ospi_building_code" VARCHAR(255) NOT NULL DEFAULT '';
 ALTER TABLE "school" ADD COLUMN "county_district_code" VARCHAR(255) NOT NULL DEFAULT '';
 ALTER TABLE "student" ADD COLUMN "ssid" VARCHAR(255) NOT NULL DEFAULT '';
 """

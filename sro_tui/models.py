@@ -71,7 +71,7 @@ class School(BaseModel):
     name = CharField()
     district = CharField(default="")
     source_id = CharField(default="")  # OneRoster org sourcedId when imported from a bundle
-    building_code = CharField(default="")  # OSPI building (location) code, e.g. "3021"
+    ospi_building_code = CharField(default="")  # OSPI building (location) code, e.g. "3021"
     county_district_code = CharField(default="")  # OSPI county-district code, five digits
 
 

@@ -16,7 +16,7 @@ def _show(school: object) -> None:
     for label, attr in (
         ("name", "name"),
         ("code", "code"),
-        ("OSPI building code", "building_code"),
+        ("OSPI building code", "ospi_building_code"),
         ("county-district code", "county_district_code"),
     ):
         print(f"{label}: {getattr(school, attr) or '(not set)'}")

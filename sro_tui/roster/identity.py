@@ -17,7 +17,7 @@ _DISTRICT = re.compile(r"^\d{5}$")
 FIELDS = {
     "name": "name",
     "code": "code",
-    "building_code": "building_code",
+    "building_code": "ospi_building_code",
     "district_code": "county_district_code",
 }
 
@@ -61,7 +61,7 @@ def identity_problems(identity: SchoolIdentity) -> list[str]:
             f"the school code {code!r} is not a short code: letters and digits (and . _ -), "
             "at most 16, no spaces; e.g. PTHS"
         )
-    building = given.get("building_code")
+    building = given.get("ospi_building_code")
     if building is not None and not _BUILDING.match(building):
         problems.append(f"the OSPI building code {building!r} is not 4 or 5 digits")
     district = given.get("county_district_code")

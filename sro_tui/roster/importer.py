@@ -502,7 +502,9 @@ def prepare_import(
         delta=roster.delta,
         school_choice=school,
         identity=identity,
-        building_code=db_school.building_code if db_school else create.get("building_code", ""),
+        building_code=(
+            db_school.ospi_building_code if db_school else create.get("ospi_building_code", "")
+        ),
         district_code=(
             db_school.county_district_code if db_school else create.get("county_district_code", "")
         ),
@@ -773,12 +775,14 @@ def apply_import(
             create["code"], create["name"], source_id=create["source_id"]
         )
         if db_school is None:
-            codes = {c: create[c] for c in ("building_code", "county_district_code") if c in create}
+            codes = {
+                c: create[c] for c in ("ospi_building_code", "county_district_code") if c in create
+            }
             if codes:
                 set_school_identity(
                     school,
                     SchoolIdentity(
-                        building_code=codes.get("building_code"),
+                        building_code=codes.get("ospi_building_code"),
                         district_code=codes.get("county_district_code"),
                     ),
                     reason=f"school codes given with the first roster import ({file})",

@@ -30,7 +30,7 @@ def test_first_import_takes_the_name_and_codes_given(db, db_path):
     import_roster(PS, identity=identity)  # the file's school column holds SIS number 310
     open_database(db_path)
     school = School.get()
-    assert (school.name, school.code, school.building_code, school.county_district_code) == (
+    assert (school.name, school.code, school.ospi_building_code, school.county_district_code) == (
         "Port Townsend High School",
         "PTHS",
         "3021",

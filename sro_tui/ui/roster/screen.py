@@ -263,7 +263,7 @@ class RosterScreen(Screen):
         current = SchoolIdentity(
             name=school.name,
             code=school.code,
-            building_code=school.building_code,
+            building_code=school.ospi_building_code,
             district_code=school.county_district_code,
         )
         identity = await self.app.push_screen_wait(SchoolForm(current))
