@@ -82,6 +82,8 @@ GUARDIAN_WORDS = (
     "fosterfather",
 )
 _PHONE_RANK = ("mobile", "cell", "home", "work", "")
+_FLAG_WORDS = {"1": True, "0": False, "true": True, "false": False, "y": True, "n": False}
+_FLAG_WORDS |= {"yes": True, "no": False}
 
 
 def looks_like_contacts(table: CsvTable) -> bool:
@@ -149,9 +151,12 @@ class ContactsCsv:
         return cells[index] if index is not None else ""
 
     def _flag(self, cells: list[str], name: str, row: int) -> bool | None:
-        raw = self._value(cells, name)
-        if self.cols[name] is None or raw == "":
+        index = self.cols[name]
+        if index is None or not (raw := cells[index]):
             return None
+        known = _FLAG_WORDS.get(raw.lower())
+        if known is not None:  # the usual spellings, without parse_flag's work
+            return known
         try:
             return parse_flag(raw)
         except ValueError as exc:
@@ -174,27 +179,35 @@ class ContactsCsv:
         by_student = {normalize_id(s.sis_id): s for s in roster.students}
         contacts: dict[str, _Contact] = {}
         strangers: list[int] = []
-        student_col = table.header[self.cols["student"]]  # type: ignore[index]
+        student_index = self.cols["student"]
+        student_col = table.header[student_index]  # type: ignore[index]
+        seen: dict[str, object] = {}  # student number as written -> student (or None)
+        verdicts: dict[tuple, bool] = {}  # (relationship, custodial, lives with) -> guardian
         for row, cells in table.rows:
-            sis = self._value(cells, "student")
-            problem = id_problem(sis)
-            if problem:
-                log.error(table.file, row, student_col, problem.replace("student ID", "number"))
-                continue
-            student = by_student.get(normalize_id(sis))
+            sis = cells[student_index]  # type: ignore[index]
+            student = seen.get(sis, False)
+            if student is False:
+                problem = id_problem(sis)
+                if problem:
+                    log.error(table.file, row, student_col, problem.replace("student ID", "number"))
+                    continue
+                student = seen[sis] = by_student.get(normalize_id(sis))
             if student is None:
                 strangers.append(row)
                 continue
-            contact = self._contact(contacts, cells, row, student.last_name)
+            contact = self._contact(contacts, cells, row, student.last_name)  # type: ignore[attr-defined]
             if contact is None:
                 continue
             relationship = self._value(cells, "relationship")
-            guardian = self._is_guardian(
+            facts = (
                 relationship,
                 self._flag(cells, "custodial", row),
                 self._flag(cells, "lives_with", row),
             )
-            key = student.sis_id
+            guardian = verdicts.get(facts)
+            if guardian is None:
+                guardian = verdicts[facts] = self._is_guardian(*facts)
+            key = student.sis_id  # type: ignore[attr-defined]
             old = contact.students.get(key)
             # Several rows for the same pair (one per phone): a guardian on any of them counts.
             contact.students[key] = (
@@ -263,12 +276,15 @@ class ContactsCsv:
                 self.log.warn(self.table.file, row, None, "a contact without a name; skipped")
             return None
         if contact_id:
-            problem = id_problem(contact_id)
-            if problem:
-                column = self.table.header[self.cols["contact_id"]]  # type: ignore[index]
-                self.log.error(self.table.file, row, column, problem.replace("student", "contact"))
-                return None
             key = f"contact:{contact_id}"
+            if key not in contacts:  # checked once per contact, not on each of their rows
+                problem = id_problem(contact_id)
+                if problem:
+                    column = self.table.header[self.cols["contact_id"]]  # type: ignore[index]
+                    self.log.error(
+                        self.table.file, row, column, problem.replace("student", "contact")
+                    )
+                    return None
         else:  # no ID: the same name with the same e-mail (or none) is the same person
             identity = f"{fold(first + ' ' + last)}|{email.lower()}"
             key = "contact:" + hashlib.sha256(identity.encode()).hexdigest()[:24]
