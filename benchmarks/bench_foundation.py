@@ -52,8 +52,9 @@ def _peak_rss_mb() -> float:
 # --- measurements (each runs in its own process) ----------------------------------------------
 
 
-def measure_import(source: Path, db_path: Path) -> dict:
-    """Time `sro_tui.roster.import_roster` into an empty database."""
+def measure_import(source: Path, db_path: Path, contacts: Path | None = None) -> dict:
+    """Time `sro_tui.roster.import_roster` into an empty database (with a contacts file when
+    given: the PowerSchool students + contacts pair)."""
     try:
         from sro_tui.roster import import_roster
     except ImportError as exc:
@@ -65,7 +66,7 @@ def measure_import(source: Path, db_path: Path) -> dict:
         old.unlink()
     db = open_database(db_path)
     start = time.perf_counter()
-    result = import_roster(source, school=SCHOOL_CODE)
+    result = import_roster(source, school=SCHOOL_CODE, contacts=contacts)
     seconds = time.perf_counter() - start
     db.close()
     return {
@@ -226,6 +227,7 @@ def prepare(work: Path) -> dict:
         generate_families,
         write_database,
         write_oneroster,
+        write_powerschool_pair,
         write_sis_csv,
     )
 
@@ -233,6 +235,7 @@ def prepare(work: Path) -> dict:
     families = generate_families()
     write_sis_csv(families, work / "sis_students.csv")
     write_oneroster(families, work / "oneroster11")
+    write_powerschool_pair(families, work / "ps_students.csv", work / "ps_contacts.csv")
     write_database(families, work / "school.sqlite3").close()
     return {
         "students": sum(len(f.children) for f in families),
@@ -249,6 +252,10 @@ def _child(args: argparse.Namespace) -> None:
         result = measure_import(work / "sis_students.csv", work / "import-sis.sqlite3")
     elif args.measure == "import-oneroster":
         result = measure_import(work / "oneroster11", work / "import-oneroster.sqlite3")
+    elif args.measure == "import-contacts":
+        result = measure_import(
+            work / "ps_students.csv", work / "import-contacts.sqlite3", work / "ps_contacts.csv"
+        )
     elif args.measure == "search":
         result = measure_search(work / "school.sqlite3")
     else:
@@ -306,6 +313,7 @@ def main() -> int:
         for label, measure in (
             ("roster import, SIS CSV", "import-sis"),
             ("roster import, OneRoster 1.1", "import-oneroster"),
+            ("roster import, PowerSchool students + contacts", "import-contacts"),
         ):
             runs = [_run(measure, workdir) for _ in range(IMPORT_RUNS)]
             done = [r for r in runs if r.get("available")]

@@ -130,6 +130,45 @@ def write_sis_csv(families: list[DemoFamily], path: Path) -> Path:
     return path
 
 
+# --- PowerSchool students export + contacts export ----------------------------------------------
+
+
+def write_powerschool_pair(families: list[DemoFamily], students: Path, contacts: Path) -> Path:
+    """A PowerSchool students export (no guardian columns) and its contacts export: one row per
+    contact × student × phone (home and mobile), as PowerSchool flattens its contact tables."""
+    students.parent.mkdir(parents=True, exist_ok=True)
+    with students.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            ["Student_Number", "First_Name", "Last_Name", "Grade_Level", "Enroll_Status", "Gender"]
+            + ["Street", "City", "State", "Zip", "State_StudentNumber"]
+        )
+        for s, guardians in _students(families):
+            home = next((g for g in guardians if g.street), None)
+            address = [home.street, home.city, home.state, home.postal_code] if home else [""] * 4
+            grade = {"K": "0", "PK": "-1"}.get(s.grade, s.grade)
+            writer.writerow(
+                [s.sis_id, s.first_name, s.last_name, grade, "0", s.sex[:1], *address]
+                + [f"9{s.sis_id[-9:]:0>9}"]
+            )
+    with contacts.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            ["Student_Number", "Contact ID", "First Name", "Last Name", "Relationship"]
+            + ["Is Custodial", "Lives With", "Email Address", "Phone Type", "Phone Number"]
+            + ["Is Preferred", "Street", "City", "State", "Postal Code"]
+        )
+        for s, guardians in _students(families):
+            for g in guardians:
+                for kind, preferred in (("Home", "0"), ("Mobile", "1")):
+                    writer.writerow(
+                        [s.sis_id, g.source_key, g.first_name, g.last_name, g.relationship]
+                        + ["1", "1" if g.street else "0", g.email, kind, g.phone, preferred]
+                        + [g.street, g.city, g.state, g.postal_code]
+                    )
+    return contacts
+
+
 # --- OneRoster 1.1 bundle ---------------------------------------------------------------------
 
 USER_COLUMNS = (

@@ -286,6 +286,14 @@ CREATE INDEX "station_kit_session_id" ON "station_kit" ("session_id");
 """
 
 
+# The school's state codes and the student's state ID (issue 11).
+_SCHOOL_IDENTITY = """
+ALTER TABLE "school" ADD COLUMN "ospi_building_code" VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE "school" ADD COLUMN "county_district_code" VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE "student" ADD COLUMN "ssid" VARCHAR(255) NOT NULL DEFAULT '';
+"""
+
+
 MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V1_PEOPLE),  # 1
     _v2,  # 2
@@ -295,6 +303,7 @@ MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_AGREEMENTS_AND_COMPLAINTS),  # agreements and complaints
     _run_script(_DISCIPLINE_OUTCOME),  # discipline outcome of an intervention request
     _run_script(_STATIONS),  # issue 17: check-in stations and their kits
+    _run_script(_SCHOOL_IDENTITY),  # issue 11: school building/district codes, student SSID
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -71,6 +71,8 @@ class School(BaseModel):
     name = CharField()
     district = CharField(default="")
     source_id = CharField(default="")  # OneRoster org sourcedId when imported from a bundle
+    ospi_building_code = CharField(default="")  # OSPI building (location) code, e.g. "3021"
+    county_district_code = CharField(default="")  # OSPI county-district code, five digits
 
 
 class SchoolYear(BaseModel):
@@ -88,6 +90,7 @@ class Student(BaseModel):
     school = ForeignKeyField(School, backref="students", on_delete="RESTRICT")
     sis_id = CharField()  # text: leading zeros matter
     source_id = CharField(default="")  # OneRoster sourcedId, when the roster came from a bundle
+    ssid = CharField(default="")  # the state student ID (Washington SSID), when the SIS gives it
     first_name = CharField()
     middle_name = CharField(default="")
     last_name = CharField()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sro_tui import __version__
 from sro_tui.cli import district, exports, restore, settings, station
+from sro_tui.cli import school as school_commands
 from sro_tui.cli.common import (
     EXIT_BAD_DATA,
     EXIT_OK,
@@ -133,21 +134,34 @@ def _print_status(status: dict, indent: int = 0) -> None:
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
     from sro_tui.db import open_database
-    from sro_tui.roster import RosterImportError, apply_import, prepare_import
+    from sro_tui.roster import RosterImportError, SchoolIdentity, apply_import, prepare_import
 
     if not args.path.exists():
         raise CommandFailed(f"{args.path}: no such file or folder")
+    if args.contacts is not None and not args.contacts.is_file():
+        raise CommandFailed(f"{args.contacts}: no such file")
     db_path = args.db or default_db_path()
+    identity = SchoolIdentity(
+        name=args.school_name,
+        code=args.school_code,
+        building_code=args.building_code,
+        district_code=args.district_code,
+    )
     # A dry run writes nothing, not even a new empty database: with no database yet it compares
-    # the file against an empty one in memory.
-    db = open_database(":memory:" if args.dry_run and not db_path.exists() else db_path)
+    # the file against an empty one in memory. A refused import leaves no new database behind.
+    new_file = not db_path.exists()
+    db = open_database(":memory:" if args.dry_run and new_file else db_path)
+    done = False
     try:
         try:
-            plan = prepare_import(args.path, school=args.school)
+            plan = prepare_import(
+                args.path, school=args.school, contacts=args.contacts, identity=identity
+            )
         except RosterImportError as exc:
             for problem in getattr(exc, "problems", [])[1:]:
                 print(f"  {problem}", file=sys.stderr)
             raise CommandFailed(str(exc)) from exc
+        _print_columns(plan)
         for warning in plan.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         if plan.encoding_note:
@@ -171,6 +185,21 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
                 "notice status",
                 file=sys.stderr,
             )
+        if plan.many_deactivations:
+            print(
+                f"warning: {plan.missing} of the {plan.active_before} students enrolled here are "
+                "not in this file and would be marked inactive (more than a tenth): is it the "
+                "whole roster?",
+                file=sys.stderr,
+            )
+        if plan.creates_school and not args.dry_run and not args.school_name:
+            if plan.school_name == plan.school_code:
+                raise CommandFailed(
+                    f"this is the first import: give the school's name and its short code "
+                    f'(--school-name "Port Townsend High School" --school-code '
+                    f"{plan.school_code if ' ' not in plan.school_code else 'PTHS'}); "
+                    "nothing was written"
+                )
         if plan.mass_deactivation and not args.dry_run and not args.confirm_deactivations:
             raise CommandFailed(
                 f"{args.path.name} leaves out {plan.missing} of the {plan.active_before} "
@@ -201,9 +230,31 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
                     print(f"  {title}: {row}")
                 if len(rows) > args.show:
                     print(f"  … and {len(rows) - args.show} more to {title}")
+        done = True
     finally:
         db.close()
+        if new_file and not done and not args.dry_run:
+            _remove_database(db_path)
     return EXIT_OK
+
+
+def _remove_database(db_path: Path) -> None:
+    """Remove a database file this command created for an import that was refused."""
+    for leftover in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+        leftover.unlink(missing_ok=True)
+
+
+def _print_columns(plan: object) -> None:
+    """Which columns the import read, for what, and which it ignored: nothing dropped silently."""
+    used = getattr(plan, "columns_used", [])
+    if used:
+        print("columns read:", file=sys.stderr)
+        width = max(len(h) for h, _p in used)
+        for header, purpose in used:
+            print(f"  {header:<{width}}  → {purpose}", file=sys.stderr)
+    ignored = getattr(plan, "columns_ignored", [])
+    if ignored:
+        print(f"columns ignored: {', '.join(ignored)}", file=sys.stderr)
 
 
 def cmd_roster_schools(args: argparse.Namespace) -> int:
@@ -283,6 +334,33 @@ def build_parser() -> argparse.ArgumentParser:
         "sourcedId or name; `roster schools PATH` lists them)",
     )
     imp.add_argument(
+        "--school-name",
+        metavar="NAME",
+        help='the school\'s name, on the first import (e.g. "Port Townsend High School")',
+    )
+    imp.add_argument(
+        "--school-code",
+        metavar="CODE",
+        help="the school's own short code, on the first import (e.g. PTHS); exports carry it",
+    )
+    imp.add_argument(
+        "--building-code",
+        metavar="DIGITS",
+        help="the OSPI building code (4-5 digits), on the first import; optional",
+    )
+    imp.add_argument(
+        "--district-code",
+        metavar="DIGITS",
+        help="the OSPI county-district code (five digits), on the first import; optional",
+    )
+    imp.add_argument(
+        "--contacts",
+        type=Path,
+        metavar="CONTACTS.csv",
+        help="a PowerSchool contacts export (one row per contact, with the student number): "
+        "its parents and guardians are joined to the students file",
+    )
+    imp.add_argument(
         "--dry-run",
         action="store_true",
         help="report what would be added, updated and marked inactive; write nothing",
@@ -352,6 +430,7 @@ def _extra_commands() -> list[Callable[[argparse._SubParsersAction, Callable], N
         restore.register,
         settings.register,
         station.register,
+        school_commands.register,
     ]
 
 

@@ -1,8 +1,10 @@
-"""The roster: reading school files (SIS CSV, OneRoster bundles), planning an import, applying it
-all or nothing, and grouping guardians into households.
+"""The roster: reading school files (SIS CSV, PowerSchool contacts, OneRoster and SDS bundles),
+planning an import, applying it all or nothing, grouping guardians into households, and the
+school's identity.
 
-`csvread` reads CSV as schools export it; `sis` and `oneroster` turn a file into rows;
-`importer` plans and applies; `households` holds the household rule.
+`csvread` reads CSV as schools export it; `sis`, `family`, `contacts`, `oneroster` and `sds` turn
+files into rows; `importer` plans and applies; `households` holds the household rule; `identity`
+the school's name and codes; `coverage` whether families are on record.
 """
 
 from sro_tui import lazy
@@ -11,6 +13,10 @@ from sro_tui import lazy
 __getattr__, __dir__, __all__ = lazy.exports(
     __name__,
     {
+        "coverage": [
+            "FamilyCoverage",
+            "family_coverage",
+        ],
         "csvread": [
             "RosterImportError",
             "SchoolChoiceNeeded",
@@ -26,6 +32,12 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "address_key",
             "group_guardians",
             "rebuild_households",
+        ],
+        "identity": [
+            "SchoolIdentity",
+            "SchoolIdentityError",
+            "identity_problems",
+            "set_school_identity",
         ],
         "importer": [
             "apply_import",

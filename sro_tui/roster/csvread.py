@@ -12,6 +12,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+import charset_normalizer
+
 from sro_tui.search import fold
 
 MAX_PROBLEMS = 100  # errors reported in full; past this the message says how many more there are
@@ -158,8 +160,9 @@ def header_key(name: str) -> str:
 def decode_text(data: bytes, file: str, log: ProblemLog) -> tuple[str, str]:
     """Text of a roster file and a note on how it was read ('' for plain UTF-8).
 
-    UTF-8 (with or without BOM) first; UTF-16 when it has a BOM (Excel's "Unicode text"); else
-    Windows-1252, which is what Excel on Windows writes for "CSV (Comma delimited)".
+    UTF-8 (with or without BOM) first; UTF-16 when it has a BOM (Excel's "Unicode text"); else the
+    code page charset-normalizer detects (Excel on Windows writes Windows-1252 for "CSV (Comma
+    delimited)").
     """
     if data.startswith(b"\xef\xbb\xbf"):
         try:
@@ -177,12 +180,29 @@ def decode_text(data: bytes, file: str, log: ProblemLog) -> tuple[str, str]:
         return data.decode("utf-8"), ""
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), f"{file} read as Windows-1252"
-    except UnicodeDecodeError as exc:
+    # Not UTF-8: let charset-normalizer tell which code page it is, among those spreadsheet
+    # programs write for "CSV" (Windows-1252 in the US, Mac Roman, the old DOS pages). Left free
+    # it names Baltic or Cyrillic pages for short Western files; the list keeps it to the real ones.
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(_CODE_PAGES)).best()
+    if best is None or best.encoding not in _CODE_PAGES:
         raise log.fail(
-            file, None, None, "is neither UTF-8 nor Windows-1252 text; save it again as CSV UTF-8"
-        ) from exc
+            file,
+            None,
+            None,
+            "is not UTF-8 text, nor text in a code page Excel writes; save it again as CSV UTF-8",
+        )
+    return str(best), (
+        f"{file} is not UTF-8: read as {_CODE_PAGES[best.encoding]} (detected); check that "
+        "accented names look right"
+    )
+
+
+_CODE_PAGES = {
+    "cp1252": "Windows-1252",
+    "mac_roman": "Mac Roman",
+    "cp850": "DOS code page 850",
+    "cp437": "DOS code page 437",
+}
 
 
 @dataclass
@@ -248,10 +268,16 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
     rows: list[tuple[int, list[str]]] = []
     spill_rows: list[int] = []
     start = reader.line_num + 1 + line_offset
+    delimiter = reader.dialect.delimiter
+    named = len(header) - next((i for i, h in enumerate(reversed(header)) if h.strip()), 0)
+    usual = last_length = 0  # cells in the row before the last, and in the last
     try:
         for cells in reader:
             row_number = start
             start = reader.line_num + 1 + line_offset
+            if start - row_number > 1:
+                _swallowed_rows(cells, header, row_number, delimiter, file, log)
+            usual, last_length = (last_length or usual), len(cells)
             cells = [c.strip() for c in cells]
             if not any(cells):
                 continue  # blank line, or a row of empty cells that Excel leaves behind
@@ -268,6 +294,8 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
             rows.append((row_number, cells))
     except csv.Error as exc:
         raise log.fail(file, start, None, f"this row cannot be read as CSV ({exc})") from exc
+    if rows:
+        _damaged_end(text, rows[-1], header, min(usual or named, named), last_length, file, log)
     if spill_rows:
         log.warn(
             file,
@@ -286,6 +314,70 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
             "status are never stored (RCW 10.93.160)",
         )
     return CsvTable(file=file, header=header, keys=keys, rows=rows, note=note)
+
+
+def _swallowed_rows(
+    cells: list[str], header: list[str], row: int, delimiter: str, file: str, log: ProblemLog
+) -> None:
+    """A cell running over several lines whose lines look like rows of their own: a stray quote
+    opened the cell and the rows after it were read into it. Refused, naming row and column."""
+    need = max(1, len(header) - 1)
+    for i, cell in enumerate(cells):
+        lines = cell.splitlines()
+        rowlike = [line for line in lines[1:] if line.count(delimiter) >= need]
+        if rowlike:
+            column = header[i] if i < len(header) else f"#{i + 1}"
+            raise log.fail(
+                file,
+                row,
+                column,
+                f'a quote (") opens this cell and is not closed where the row ends, so the '
+                f"{len(lines) - 1} line(s) after it were read into this cell; fix the quotes "
+                "in this row and export again",
+            )
+
+
+def _ends_inside_quotes(text: str) -> bool:
+    # An odd number of quotes can be an inch mark in a note (5'10"); only a strict read that
+    # reaches the end of the file inside a quoted cell is a damaged file. Rare, so read twice.
+    try:
+        for _cells in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        return "end of data" in str(exc)
+    return False
+
+
+def _damaged_end(
+    text: str,
+    last: tuple[int, list[str]],
+    header: list[str],
+    usual: int,
+    length: int,
+    file: str,
+    log: ProblemLog,
+) -> None:
+    """An unclosed quote at the end of the file, or a last row cut short (fewer cells than the
+    rows before it and the named columns, and no line end after it: the copy stopped mid-row)."""
+    row, cells = last
+    if text.count('"') % 2 and _ends_inside_quotes(text):
+        index = next((i for i, c in enumerate(cells) if "\n" in c or "\r" in c), len(cells) - 1)
+        column = header[index] if index < len(header) else None
+        raise log.fail(
+            file,
+            row,
+            column,
+            'a quote (") in this row is never closed: the file ends inside it; fix the '
+            "quotes and export again",
+        )
+    if not text.endswith(("\n", "\r")) and length < usual:
+        raise log.fail(
+            file,
+            row,
+            header[max(length - 1, 0)],
+            f"the last row has {length} of {usual} columns and the file ends without a line "
+            "end: it looks cut off; copy or export the file again",
+        )
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -372,10 +464,20 @@ def normalize_sex(raw: str) -> str:
 _EXCEL_NUMBER = re.compile(r"^\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
 
 
+MAX_ID_LENGTH = 64
+
+
 def id_problem(value: str) -> str:
-    """Why an ID cell cannot be used ('' when it can)."""
+    """Why an ID cell cannot be used ('' when it can): empty, a line break or a comma inside (a
+    stray quote joined two cells or rows), longer than 64 characters, or turned into a number."""
     if not value:
         return "the student ID is empty"
+    if "\n" in value or "\r" in value:
+        return "the ID holds a line break (a stray quote joined rows?)"
+    if "," in value or ";" in value:
+        return f"the ID {value[:40]!r} holds a comma (a stray quote joined cells?)"
+    if len(value) > MAX_ID_LENGTH:
+        return f"the ID is {len(value)} characters long; an ID has at most {MAX_ID_LENGTH}"
     if _EXCEL_NUMBER.match(value):
         return (
             f"{value!r} looks like an ID that a spreadsheet turned into a number; export "
@@ -416,6 +518,7 @@ class RosterStudent:
     section_504: bool | None = None
     english_learner: bool | None = None
     home_language: str | None = None
+    ssid: str | None = None
 
 
 @dataclass
@@ -445,3 +548,6 @@ class ParsedRoster:
     warnings: list[RosterProblem] = field(default_factory=list)
     encoding_note: str = ""
     delta: bool = False  # a OneRoster delta: students absent from the file are left as they are
+    columns_used: list[tuple[str, str]] = field(default_factory=list)  # (header, used for)
+    columns_ignored: list[str] = field(default_factory=list)  # headers read for nothing
+    families_missing: bool = False  # the file names no guardian: students come without families

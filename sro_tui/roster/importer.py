@@ -31,6 +31,7 @@ from sro_tui.models import (
     utc_now,
 )
 from sro_tui.records import audit, ensure_current_year, ensure_school, get_school
+from sro_tui.roster.contacts import ContactsCsv
 from sro_tui.roster.csvread import (
     BundleSchool,
     ParsedRoster,
@@ -46,7 +47,9 @@ from sro_tui.roster.households import (
     rebuild_households,
     save_households,
 )
+from sro_tui.roster.identity import SchoolIdentity, identity_problems, set_school_identity
 from sro_tui.roster.oneroster import OneRosterBundle
+from sro_tui.roster.sds import open_bundle
 from sro_tui.roster.sis import SisCsv
 from sro_tui.search import fold, normalize_id, student_search_key
 
@@ -78,6 +81,7 @@ STUDENT_FIELDS = (
     "section_504",
     "english_learner",
     "home_language",
+    "ssid",
     "source_id",
     "active",
 )
@@ -134,8 +138,14 @@ class RosterPlan:
     encoding_note: str
     delta: bool
     school_choice: str | None = None
+    identity: SchoolIdentity | None = None
+    building_code: str = ""  # OSPI building code of the school (as it is or will be)
+    district_code: str = ""  # county-district code
     guardian_link_changes: list[str] = field(default_factory=list)  # for students on record
     active_before: int = 0  # enrolled students on record before the import
+    columns_used: list[tuple[str, str]] = field(default_factory=list)  # (header, used for)
+    columns_ignored: list[str] = field(default_factory=list)
+    families_missing: bool = False  # no guardian in the file: students come without families
     missing: int = 0  # of them, how many the file does not list (they would be marked inactive)
     roster: ParsedRoster | None = field(default=None, repr=False)
     comparison: Any = field(default=None, repr=False)  # reused by apply_import if still current
@@ -146,6 +156,12 @@ class RosterPlan:
         most likely not the whole roster. The CLI refuses it without --confirm-deactivations;
         the UI warns and puts the focus on Cancel."""
         return self.missing >= MASS_DEACTIVATION_MIN and self.missing * 2 > self.active_before
+
+    @property
+    def many_deactivations(self) -> bool:
+        """The file would mark more than a tenth of the enrolled students inactive: worth a look
+        before importing (the preview and the CLI say so; only mass_deactivation is refused)."""
+        return self.missing > 0 and self.missing * 10 > self.active_before
 
     @property
     def guardians_replaced(self) -> bool:
@@ -210,7 +226,7 @@ def _open_roster(path: Path, log: ProblemLog) -> SisCsv | OneRosterBundle:
         )
     try:
         if path.is_dir() or zipfile.is_zipfile(path):
-            return OneRosterBundle(path, log)
+            return open_bundle(path, log)
         data = path.read_bytes()
     except OSError as exc:
         raise log.fail(path.name, None, None, f"cannot be read ({exc.strerror or exc})") from exc
@@ -309,9 +325,26 @@ def _refuse(file: str, db_school: School, other: object) -> RosterImportError:
     return RosterImportError([RosterProblem(file, None, None, reason)])
 
 
-def _target(roster: ParsedRoster, choice: str | None, file: str) -> tuple[School | None, dict]:
-    """The database's school when it is the file's school, else what to create; refuses a file
-    for another school (FERPA: a school keeps only its own students)."""
+def _target(
+    roster: ParsedRoster,
+    choice: str | None,
+    file: str,
+    identity: SchoolIdentity | None = None,
+) -> tuple[School | None, dict]:
+    """The database's school when it is the file's school, else what to create (with the name
+    and codes the person gave, which win over the file's); refuses a file for another school
+    (FERPA: a school keeps only its own students)."""
+    first = identity.code if identity is not None and get_school() is None else None
+    db_school, create = _target_school(roster, choice or first, file)
+    if db_school is None and identity is not None:
+        given = identity.given()
+        create = {**create, **given}
+    return db_school, create
+
+
+def _target_school(
+    roster: ParsedRoster, choice: str | None, file: str
+) -> tuple[School | None, dict]:
     db_school = get_school()
     school = roster.school
     if school is None:  # an SIS CSV without a school column
@@ -322,7 +355,15 @@ def _target(roster: ParsedRoster, choice: str | None, file: str) -> tuple[School
         if choice:
             return None, {"code": choice, "name": choice, "source_id": ""}
         raise RosterImportError(
-            [RosterProblem(file, None, None, "this file does not say which school; pass --school")]
+            [
+                RosterProblem(
+                    file,
+                    None,
+                    None,
+                    "this file does not say which school: give the school's name and short "
+                    "code (--school-name, --school-code; in the app, the school form)",
+                )
+            ]
         )
     if db_school is not None:
         if _same_school(db_school, school):
@@ -349,16 +390,49 @@ def _target(roster: ParsedRoster, choice: str | None, file: str) -> tuple[School
     return None, {"code": code, "name": school.name or code, "source_id": school.sourced_id}
 
 
+def _open_contacts(path: Path, source: object, log: ProblemLog) -> ContactsCsv:
+    if not isinstance(source, SisCsv):
+        raise log.fail(
+            path.name,
+            None,
+            None,
+            "a contacts file goes with a students export (CSV); a OneRoster or SDS bundle "
+            "carries its guardians itself",
+        )
+    if not path.is_file():
+        raise log.fail(path.name, None, None, f"no such file: {path}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise log.fail(path.name, None, None, f"cannot be read ({exc.strerror or exc})") from exc
+    contacts = ContactsCsv(read_table(data, path.name, log), log)
+    source.read_guardians = False
+    return contacts
+
+
 @_bulk_work()
-def prepare_import(path: Path | str, school: str | None = None) -> RosterPlan:
+def prepare_import(
+    path: Path | str,
+    school: str | None = None,
+    contacts: Path | str | None = None,
+    identity: SchoolIdentity | None = None,
+) -> RosterPlan:
     """Read and check the roster and compare it with the open database; writes nothing.
 
-    `school` picks one school of a district file (identifier, sourcedId or name). Raises
+    `school` picks one school of a district file (identifier, sourcedId or name). `contacts` is
+    a PowerSchool contacts export whose guardians replace the students file's guardian columns,
+    joined by student number. `identity` names a school this import creates (name, short code,
+    OSPI building and county-district codes); an existing school is changed only by
+    set_school_identity. Raises
     RosterImportError naming file, row, column and reason for every problem found (capped), or
     SchoolChoiceNeeded listing the schools when a choice is needed.
     """
     path = Path(path)
     log = ProblemLog()
+    if identity is not None:
+        problems = identity_problems(identity)
+        if problems:
+            raise RosterImportError([RosterProblem(path.name, None, None, problems[0])])
     source = _open_roster(path, log)
     db_school = get_school()
     sis_number_ok = (
@@ -372,14 +446,42 @@ def prepare_import(path: Path | str, school: str | None = None) -> RosterPlan:
             )
         )
     )
+    contacts_file = _open_contacts(Path(contacts), source, log) if contacts else None
     chosen = _choose(source.schools(), school, path.name, db_school, log, sis_number_ok)
     roster = source.parse(chosen)  # type: ignore[arg-type]
+    if contacts_file is not None:
+        contacts_file.join(roster, source.addresses)  # type: ignore[union-attr]
+    roster.families_missing = roster.families_missing or (
+        bool(roster.students) and not roster.guardians and not roster.delta
+    )
+    if roster.families_missing:
+        log.warn(
+            path.name,
+            None,
+            None,
+            "no guardian is named in this file (no guardian name column, or none filled in): "
+            "the students are imported without families, so family notices have no one to go "
+            "to; import a file with guardians (or --contacts) to add them",
+        )
     roster.warnings = list(log.warnings)
     if log.more_warnings:
         roster.warnings.append(
             RosterProblem(path.name, None, None, f"… and {log.more_warnings} more warnings")
         )
-    db_school, create = _target(roster, school, path.name)
+    db_school, create = _target(roster, school, path.name, identity)
+    if db_school is not None and identity is not None:
+        differs = [c for c, v in identity.given().items() if str(getattr(db_school, c, "")) != v]
+        if differs:
+            roster.warnings.append(
+                RosterProblem(
+                    path.name,
+                    None,
+                    None,
+                    f"this database already keeps {db_school.name} ({db_school.code}); an import "
+                    "does not change its name or codes: use the School form or `sro-tui school "
+                    "set`",
+                )
+            )
     diff = _Diff(roster, db_school, _snapshot(db_school))
     return RosterPlan(
         source=path,
@@ -399,9 +501,19 @@ def prepare_import(path: Path | str, school: str | None = None) -> RosterPlan:
         encoding_note=roster.encoding_note,
         delta=roster.delta,
         school_choice=school,
+        identity=identity,
+        building_code=(
+            db_school.ospi_building_code if db_school else create.get("ospi_building_code", "")
+        ),
+        district_code=(
+            db_school.county_district_code if db_school else create.get("county_district_code", "")
+        ),
         guardian_link_changes=diff.link_changes,
         active_before=diff.active_before,
         missing=len(diff.student_deactivations),
+        columns_used=roster.columns_used,
+        columns_ignored=roster.columns_ignored,
+        families_missing=roster.families_missing,
         roster=roster,
         comparison=diff,
     )
@@ -655,13 +767,26 @@ def apply_import(
         raise ValueError("this plan holds no roster; make it with prepare_import")
     file = plan.source.name
     with database_proxy.atomic():
-        db_school, create = _target(roster, plan.school_choice, file)
+        db_school, create = _target(roster, plan.school_choice, file, plan.identity)
         if db_school is not None and create.get("source_id"):
             db_school.source_id = create["source_id"]  # the SIS's number for this school
             db_school.save()
         school = db_school or ensure_school(
             create["code"], create["name"], source_id=create["source_id"]
         )
+        if db_school is None:
+            codes = {
+                c: create[c] for c in ("ospi_building_code", "county_district_code") if c in create
+            }
+            if codes:
+                set_school_identity(
+                    school,
+                    SchoolIdentity(
+                        building_code=codes.get("ospi_building_code"),
+                        district_code=codes.get("county_district_code"),
+                    ),
+                    reason=f"school codes given with the first roster import ({file})",
+                )
         ensure_current_year()
         snapshot = _snapshot(school)
         diff = plan.comparison
@@ -709,7 +834,12 @@ def apply_import(
             "import",
             table_name="student",
             record_id=school.record_id,
-            after={"file": file, "format": plan.format, **counts},
+            after={
+                "file": file,
+                "format": plan.format,
+                "families_missing": plan.families_missing,
+                **counts,
+            },
             reason=f"roster import from {file}",
         )
     return result
@@ -790,10 +920,14 @@ def _write_links(school: School, diff: _Diff, now: datetime) -> None:
 
 
 def import_roster(
-    path: Path | str, school: str | None = None, dry_run: bool = False
+    path: Path | str,
+    school: str | None = None,
+    dry_run: bool = False,
+    contacts: Path | str | None = None,
+    identity: SchoolIdentity | None = None,
 ) -> ImportResult:
     """Prepare and (unless dry_run) apply an import; a dry run returns the counts it would have."""
-    plan = prepare_import(path, school)
+    plan = prepare_import(path, school, contacts=contacts, identity=identity)
     if not dry_run:
         return apply_import(plan)
     return ImportResult(

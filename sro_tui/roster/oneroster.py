@@ -24,6 +24,7 @@ from sro_tui.roster.csvread import (
     ProblemLog,
     RosterGuardian,
     RosterStudent,
+    id_problem,
     is_iso_date,
     normalize_grade,
     normalize_sex,
@@ -100,10 +101,12 @@ def _split_ids(cell: str) -> list[str]:
 class OneRosterBundle:
     """A OneRoster bundle, read and ready to list its schools or be parsed for one of them."""
 
-    def __init__(self, path: Path, log: ProblemLog):
+    LABEL = "OneRoster"
+
+    def __init__(self, path: Path, log: ProblemLog, files: dict[str, object] | None = None):
         self.path = path
         self.log = log
-        self._files = _bundle_files(path, log)
+        self._files = files if files is not None else _bundle_files(path, log)
         self.users = self._table("users.csv", required=True)
         self.orgs = self._table("orgs.csv", required=True)
         self.roles = self._table("roles.csv")
@@ -126,7 +129,10 @@ class OneRosterBundle:
         if data is None:
             if required:
                 raise self.log.fail(
-                    name, None, None, f"a OneRoster bundle needs {name}; {self.path.name} has none"
+                    name,
+                    None,
+                    None,
+                    f"a {self.LABEL} bundle needs {name}; {self.path.name} has none",
                 )
             return None
         table = read_table(data(), name, self.log)
@@ -174,7 +180,7 @@ class OneRosterBundle:
         missing = [COLUMNS[f][0] for f in fields if table.find(*COLUMNS[f]) is None]
         if missing:
             raise self.log.fail(
-                table.file, 1, None, f"no {', '.join(missing)} column (required by OneRoster)"
+                table.file, 1, None, f"no {', '.join(missing)} column (required by {self.LABEL})"
             )
 
     def col(self, table: CsvTable, field_name: str) -> int | None:
@@ -317,6 +323,9 @@ class OneRosterBundle:
             n, cells = rows[uid]
             value = {f: (cells[i] if i is not None else None) for f, i in c.items()}
             sis_id = value["identifier"] or uid
+            problem = id_problem(sis_id)
+            if problem:
+                log.error(t.file, n, "identifier" if value["identifier"] else "sourcedId", problem)
             key = normalize_id(sis_id)
             if key in seen_ids:
                 log.error(
@@ -360,7 +369,58 @@ class OneRosterBundle:
                 for x in (t, self.orgs, self.roles, self.demographics)
                 if x is not None and x.note
             ),
+            columns_used=(use := self.column_use())[0],
+            columns_ignored=use[1],
         )
+
+    # Columns read from each file, by header key: for the list of columns used and ignored.
+    READ: dict[str, tuple[str, ...]] = {
+        "users.csv": (
+            "sourcedid",
+            "status",
+            "role",
+            "orgsourcedids",
+            "orgs",
+            "givenname",
+            "familyname",
+            "middlename",
+            "preferredgivenname",
+            "prefferedgivenname",
+            "identifier",
+            "email",
+            "phone",
+            "sms",
+            "agentsourcedids",
+            "agents",
+            "grades",
+            "grade",
+        ),
+        "roles.csv": ("usersourcedid", "role", "orgsourcedid", "status", "grade"),
+        "demographics.csv": (
+            "sourcedid",
+            "usersourcedid",
+            "sex",
+            *(key for key, _label in RACE_FLAGS),
+            *(a for names in EXTRA_FLAGS.values() for a in _flag_aliases(names)),
+        ),
+    }
+
+    def column_use(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """(file: header, 'read') for the people files' columns read, and those ignored."""
+        used: list[tuple[str, str]] = []
+        ignored: list[str] = []
+        for table in (self.users, self.roles, self.demographics):
+            if table is None:
+                continue
+            wanted = set(self.READ.get(table.file.lower(), ()))
+            for header, key in zip(table.header, table.keys, strict=True):
+                if not header:
+                    continue
+                if key in wanted:
+                    used.append((f"{table.file}: {header}", "read"))
+                else:
+                    ignored.append(f"{table.file}: {header}")
+        return used, ignored
 
     def _grade(self, raw: str | None, row: int, column: int | None) -> str | None:
         if raw is None:
@@ -446,9 +506,10 @@ class OneRosterBundle:
         t = self.demographics
         if t is None:
             return {}
-        i = self.col(t, "sourced_id")
+        # The standard says sourcedId; some vendors (and SDS) write userSourcedId.
+        i = t.find("sourcedid", "usersourcedid")
         if i is None:
-            raise self.log.fail(t.file, 1, None, "no sourcedId column (required by OneRoster)")
+            raise self.log.fail(t.file, 1, None, f"no sourcedId column (required by {self.LABEL})")
         sex = self.col(t, "sex")
         races = [(t.find(key), label) for key, label in RACE_FLAGS]
         races = [(col, label) for col, label in races if col is not None]

@@ -6,26 +6,22 @@ docs/roster-import.md for the full list.
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections import defaultdict
-
+from sro_tui.roster.contacts import looks_like_contacts
 from sro_tui.roster.csvread import (
     BundleSchool,
     CsvTable,
     NotK12Grade,
     ParsedRoster,
     ProblemLog,
-    RosterGuardian,
     RosterStudent,
     id_problem,
     normalize_grade,
     normalize_sex,
     parse_flag,
 )
-from sro_tui.search import fold, normalize_id
-
-_NOT_DIGITS = re.compile(r"\D")
+from sro_tui.roster.family import GuardianBook, RowFamily, family_layout
+from sro_tui.roster.names import damage_in
+from sro_tui.search import normalize_id
 
 # Student columns: field -> header keys in order of preference (see csvread.header_key).
 # The student *number* comes before a student *id*: PowerSchool's Student_Number and Clever's
@@ -72,6 +68,15 @@ STUDENT_COLUMNS: dict[str, tuple[str, ...]] = {
         "language",
     ),
     "enroll_status": ("enrollstatus",),  # PowerSchool: 0 active, anything else not
+    "ssid": (
+        "statestudentnumber",
+        "ssid",
+        "statestudentid",
+        "stateid",
+        "stateidnumber",
+        "statenumber",
+    ),
+    "family_ident": ("familyident", "familyid", "familynumber", "householdid"),
     "status": ("status", "studentstatus", "enrollmentstatus", "active"),
     "school_code": (
         "schoolid",
@@ -104,39 +109,21 @@ ADDRESS_COLUMNS = {
         "postal_code": ("zip", "zipcode", "postalcode", "postcode", "homezip"),
     },
 }
+COLUMN_LABELS = {
+    "sis_id": "student ID",
+    "ssid": "state student ID (SSID)",
+    "family_ident": "family number (one guardian per person across siblings)",
+    "enroll_status": "enrollment status (0 = active)",
+    "status": "enrollment status",
+    "school_code": "school",
+    "school_name": "school name",
+    "race": "race",
+    "ethnicity": "ethnicity",
+    "section_504": "504 plan",
+    "iep": "IEP",
+}
 REQUIRED = {"sis_id": "student ID", "last_name": "last name", "first_name": "first name"}
 
-# Guardian columns: a prefix with an optional number ('Guardian 1', 'Parent2', 'Mother',
-# 'Contact'), then the attribute ('Email', '_home_phone'...).
-_GUARDIAN_HEADER = re.compile(r"^(guardian|parent|contact|mother|father)(\d*)([a-z]*?)(\d*)$")
-GUARDIAN_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "name": ("", "name", "fullname"),
-    "first_name": ("firstname", "first", "givenname"),
-    "last_name": ("lastname", "last", "surname", "familyname"),
-    "email": ("email", "emailaddress", "mail"),
-    "phone": (
-        "phone",
-        "cellphone",
-        "cell",
-        "mobile",
-        "mobilephone",
-        "phonenumber",
-        "homephone",
-        "dayphone",
-        "workphone",
-    ),
-    "language": ("language", "preferredlanguage", "homelanguage", "lang", "languagepreference"),
-    "relationship": ("relationship", "relation", "relationshiptype", "type"),
-    "street": ("address", "street", "streetaddress", "mailingaddress", "mailingstreet", "address1"),
-    "city": ("city", "mailingcity"),
-    "state": ("state", "mailingstate"),
-    "postal_code": ("zip", "zipcode", "postalcode", "mailingzip"),
-    "id": ("id", "sisid", "contactid", "personid", "number"),
-}
-_ATTRIBUTE_OF = {alias: attr for attr, aliases in GUARDIAN_ATTRIBUTES.items() for alias in aliases}
-_ATTRIBUTE_RANK = {
-    alias: rank for aliases in GUARDIAN_ATTRIBUTES.values() for rank, alias in enumerate(aliases)
-}
 _ACTIVE_WORDS = {"active", "a", "enrolled", "current", "yes", "y", "true", "1", ""}
 _INACTIVE_WORDS = {
     "inactive",
@@ -154,34 +141,24 @@ _INACTIVE_WORDS = {
 }
 
 
-def _guardian_columns(table: CsvTable) -> dict[str, dict[str, int]]:
-    """slot ('guardian1', 'mother', 'contact') -> attribute -> column index."""
-    slots: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for index, key in enumerate(table.keys):
-        match = _GUARDIAN_HEADER.match(key)
-        if not match:
-            continue
-        prefix, number, attribute_key, trailing = match.groups()
-        attribute = _ATTRIBUTE_OF.get(attribute_key)
-        if attribute is None:
-            continue
-        slot = f"{prefix}{number or trailing}"
-        rank = _ATTRIBUTE_RANK[attribute_key]
-        if attribute not in slots[slot] or rank < slots[slot][attribute][1]:
-            slots[slot][attribute] = (index, rank)
-    return {
-        slot: {a: i for a, (i, _r) in attrs.items()}
-        for slot, attrs in slots.items()
-        if {"name", "first_name", "last_name", "email", "phone"} & attrs.keys()
-    }
-
-
 class SisCsv:
     """An SIS export, read and ready to list its schools or be parsed for one of them."""
 
     def __init__(self, table: CsvTable, log: ProblemLog):
         self.table = table
         self.log = log
+        if looks_like_contacts(table):
+            raise log.fail(
+                table.file,
+                None,
+                None,
+                "is a contacts export (one row per contact: contact ID, relationship, "
+                "custodial / lives-with), not a students export: import the students export "
+                "and give this file as its contacts (sro-tui roster import students.csv "
+                "--contacts contacts.csv; in the app, the Contacts file field)",
+            )
+        self.read_guardians = True  # False when a contacts export gives the guardians
+        self.addresses: dict[str, dict[str, str]] = {}  # student sis_id -> home address
         self.columns = {f: table.find(*aliases) for f, aliases in STUDENT_COLUMNS.items()}
         if self.columns["school_code"] == self.columns["school_name"]:
             self.columns["school_name"] = None  # one 'School' column: code and name at once
@@ -202,8 +179,34 @@ class SisCsv:
         self.clever_id = table.find("studentid")
         if self.clever_id == self.columns["sis_id"]:
             self.clever_id = None
+        self.family = family_layout(table)
         if self.columns["grade"] is None:
             log.warn(table.file, 1, None, "no grade column: students are imported without grades")
+
+    def column_use(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """(header, what it is used for) for every column read, and the headers of the columns
+        ignored: the preview and the CLI list both, so nothing is dropped silently."""
+        purposes: dict[int, str] = {}
+        for field_name, index in self.columns.items():
+            if index is not None and index not in purposes:
+                label = COLUMN_LABELS.get(field_name, field_name.replace("_", " "))
+                purposes[index] = "student: " + label
+        for group, found in zip(("mailing", "home"), self.address_columns, strict=True):
+            for part, index in found.items():
+                if index is not None and index not in purposes:
+                    whole = part == "street" and found["city"] is None
+                    what = "whole, in one cell" if whole else part.replace("_", " ")
+                    purposes[index] = f"family {group} address: {what}"
+        if self.clever_id is not None:
+            purposes[self.clever_id] = "student: Clever ID"
+        language = self.columns["home_language"]
+        if language is not None and self.family.has_people:
+            purposes[language] = "student: home language (also the guardians', unless their own)"
+        if self.read_guardians:
+            purposes.update(self.family.purposes)
+        used = [(self.table.header[i], purposes[i]) for i in sorted(purposes)]
+        ignored = [h for i, h in enumerate(self.table.header) if h and i not in purposes]
+        return used, ignored
 
     def schools(self) -> list[BundleSchool]:
         """The schools named in the file's school column (empty when it has none)."""
@@ -233,8 +236,7 @@ class SisCsv:
             ]
         students: dict[str, RosterStudent] = {}
         first_row: dict[str, int] = {}
-        guardians = _GuardianBook(table.file)
-        slots = _guardian_columns(table)
+        guardians = GuardianBook(table.file, self.family, log)
         for row_number, cells in rows:
             student = self._student(row_number, cells)
             if student is None:
@@ -259,11 +261,21 @@ class SisCsv:
             else:
                 students[key] = student
                 first_row[key] = row_number
-            home = self._address(cells)
-            for slot, attrs in slots.items():
-                guardians.add(student.sis_id, slot, attrs, cells, home, row_number, log)
+            facts = RowFamily(
+                sis_id=student.sis_id,
+                student_last=student.last_name,
+                row=row_number,
+                address=self._address(cells),
+                family_ident=self._cell(cells, "family_ident") or "",
+                home_language=student.home_language or "",
+            )
+            self.addresses.setdefault(student.sis_id, facts.address)
+            if self.read_guardians:
+                guardians.add_row(cells, facts)
         log.raise_if_errors()
+        self._damaged_names(rows)
         found, links = guardians.finish()
+        used, ignored = self.column_use()
         return ParsedRoster(
             format="sis-csv",
             school=school,
@@ -271,7 +283,40 @@ class SisCsv:
             guardians=found,
             links=links,
             encoding_note=table.note,
+            columns_used=used,
+            columns_ignored=ignored,
+            families_missing=self.read_guardians and not self.family.has_people,
         )
+
+    def _damaged_names(self, rows: list[tuple[int, list[str]]]) -> None:
+        """Warn, naming the rows, about names whose letters were lost before the file reached us
+        ('Nguy?n', U+FFFD, 'JosÃ©'): they cannot be repaired safely, only re-exported."""
+        columns = [self.columns[f] for f in ("first_name", "last_name", "middle_name")]
+        columns += [
+            i
+            for attrs in self.family.people.values()
+            for a, indexes in attrs.items()
+            if a in ("name", "first_name", "last_name")
+            for i in indexes
+        ]
+        damaged: dict[str, list[int]] = {}
+        for row, cells in rows:
+            for i in columns:
+                if i is not None and cells[i] and damage_in(cells[i]):
+                    damaged.setdefault(damage_in(cells[i]), []).append(row)
+        for reason, where in damaged.items():
+            where = sorted(set(where))
+            shown = ", ".join(map(str, where[:12])) + (
+                f" and {len(where) - 12} more" if len(where) > 12 else ""
+            )
+            self.log.warn(
+                self.table.file,
+                where[0],
+                None,
+                f"{len(where)} row(s) have a name that {reason} (rows {shown}): the letters "
+                "were lost before the file reached us; export it again as CSV UTF-8, or correct "
+                "the names in the SIS",
+            )
 
     def _cell(self, cells: list[str], field_name: str) -> str | None:
         index = self.columns[field_name]
@@ -299,6 +344,7 @@ class SisCsv:
         )
         if self.clever_id is not None:
             student.source_id = cells[self.clever_id]  # Clever's Student_id, kept beside the number
+        student.ssid = self._cell(cells, "ssid")
         student.middle_name = self._cell(cells, "middle_name")
         student.preferred_name = self._cell(cells, "preferred_name")
         student.homeroom = self._cell(cells, "homeroom")
@@ -328,16 +374,17 @@ class SisCsv:
     def _active(self, row: int, cells: list[str]) -> bool:
         enroll = self._cell(cells, "enroll_status")
         if enroll is not None and enroll != "":
-            try:
-                return int(enroll) == 0
-            except ValueError:
-                self.log.error(
-                    self.table.file,
-                    row,
-                    self.table.name_of(self.columns["enroll_status"]),
-                    f"{enroll!r} is not an enrollment status (0 = active)",
-                )
-                return False
+            # PowerSchool: -1 pre-registered, 0 active, 1 inactive, 2 transferred, 3 graduated.
+            if enroll.strip() in ("-1", "0", "1", "2", "3"):
+                return enroll.strip() == "0"
+            self.log.error(
+                self.table.file,
+                row,
+                self.table.name_of(self.columns["enroll_status"]),
+                f"{enroll!r} is not a PowerSchool enrollment status (-1 pre-registered, "
+                "0 active, 1 inactive, 2 transferred out, 3 graduated)",
+            )
+            return False
         status = self._cell(cells, "status")
         if status is None:
             return True
@@ -376,138 +423,3 @@ class SisCsv:
             if found["street"] is not None and cells[found["street"]]:
                 return {part: cells[i] if i is not None else "" for part, i in found.items()}
         return {}
-
-
-def _split_name(full: str) -> tuple[str, str]:
-    """'García, Ana' -> ('Ana', 'García'); 'Ana María García' -> ('Ana María', 'García')."""
-    if "," in full:
-        last, _, first = full.partition(",")
-        return first.strip(), last.strip()
-    parts = full.split()
-    if len(parts) < 2:
-        return "", full.strip()
-    return " ".join(parts[:-1]), parts[-1]
-
-
-class _GuardianBook:
-    """Guardians of the file, one per person: the same parent on each sibling's row (same name
-    and the same e-mail, phone or address) is one guardian."""
-
-    def __init__(self, file: str):
-        self.file = file
-        self._people: list[tuple[RosterGuardian, list[tuple[str, str]]]] = []
-        self._links: list[tuple[str, int, str]] = []  # student sis_id, person index, relationship
-        self._by_identity: dict[tuple[str, str], int] = {}
-
-    def add(
-        self,
-        sis_id: str,
-        slot: str,
-        attrs: dict[str, int],
-        cells: list[str],
-        home: dict[str, str],
-        row: int,
-        log: ProblemLog,
-    ) -> None:
-        values = {attr: cells[i] for attr, i in attrs.items()}
-        first, last = values.get("first_name", ""), values.get("last_name", "")
-        if not (first or last) and values.get("name"):
-            first, last = _split_name(values["name"])
-        email, phone = values.get("email", ""), values.get("phone", "")
-        if not (first or last or email or phone):
-            return
-        if email and "@" not in email:
-            log.warn(self.file, row, None, f"guardian e-mail {email!r} is not an e-mail address")
-        address = (
-            {p: values.get(p, "") for p in ("street", "city", "state", "postal_code")}
-            if values.get("street")
-            else home
-        )
-        street, postal_code = address.get("street", ""), address.get("postal_code", "")
-        identities = _identities(
-            first, last, email, phone, street, postal_code, values.get("id", ""), sis_id
-        )
-        person = next((self._by_identity[i] for i in identities if i in self._by_identity), None)
-        facts = {
-            "email": email,
-            "phone": phone,
-            "street": street,
-            "city": address.get("city", ""),
-            "state": address.get("state", ""),
-            "postal_code": postal_code,
-            "preferred_language": values.get("language", ""),
-            "first_name": first,
-            "last_name": last,
-        }
-        if person is None:
-            person = len(self._people)
-            self._people.append((RosterGuardian(source_key="", **facts), identities))
-        else:  # the same person on a sibling's row: fill in what the earlier row left blank
-            guardian, known = self._people[person]
-            for attr, value in facts.items():
-                if value and not getattr(guardian, attr):
-                    setattr(guardian, attr, value)
-            known.extend(i for i in identities if i not in known)
-        for identity in identities:
-            self._by_identity.setdefault(identity, person)
-        relationship = values.get("relationship", "") or _default_relationship(slot)
-        self._links.append((sis_id, person, relationship))
-
-    def finish(self) -> tuple[dict[str, RosterGuardian], list[tuple[str, str, str]]]:
-        """Guardians by a key that does not depend on row order, and the links to them."""
-        guardians: dict[str, RosterGuardian] = {}
-        keys: list[str] = []
-        for guardian, identities in self._people:
-            guardian.source_key = _key(min(identities, key=_identity_rank))
-            guardians.setdefault(guardian.source_key, guardian)
-            keys.append(guardian.source_key)
-        links = list(dict.fromkeys((sis, keys[p], rel) for sis, p, rel in self._links))
-        return guardians, links
-
-
-def _identities(
-    first: str,
-    last: str,
-    email: str,
-    phone: str,
-    street: str,
-    postal_code: str,
-    contact_id: str,
-    sis_id: str,
-) -> list[tuple[str, str]]:
-    if contact_id:
-        return [("id", contact_id)]
-    name = fold(f"{first} {last}")
-    digits = _NOT_DIGITS.sub("", phone)
-    found = [
-        (name, x)
-        for x in (
-            "e:" + email.lower() if email else "",
-            "p:" + digits if digits else "",
-            "a:" + fold(street) + "|" + postal_code[:5] if street else "",
-        )
-        if x
-    ]
-    return found or [(name, "s:" + normalize_id(sis_id))]
-
-
-def _identity_rank(identity: tuple[str, str]) -> tuple[int, str]:
-    # e-mail, then phone, then address, then the student: the most lasting fact names the key.
-    return ("id", "e", "p", "a", "s").index(
-        identity[1][:1] if identity[0] != "id" else "id"
-    ), identity[1]
-
-
-def _key(identity: tuple[str, str]) -> str:
-    """A stable guardian key from who they are, hashed so the key repeats no personal data."""
-    if identity[0] == "id":
-        return f"sis:{identity[1]}"
-    return "sis:" + hashlib.sha256("|".join(identity).encode()).hexdigest()[:24]
-
-
-def _default_relationship(slot: str) -> str:
-    if slot.startswith("mother"):
-        return "Mother"
-    if slot.startswith("father"):
-        return "Father"
-    return "Guardian"

@@ -47,6 +47,10 @@ async def test_first_import_into_an_empty_database(empty_db, tmp_path):
         # The file has no school column and the database no school yet: the app asks.
         assert type(app.screen).__name__ == "SchoolCodeDialog"
         await type_into(pilot, "#school-code", "PTHS")
+        await pilot.press("enter")  # no name yet: the form says so and stays
+        assert "Type the school's name" in text_of(app, "#school-form-error")
+        await type_into(pilot, "#school-name", "Port Townsend High School")
+        await type_into(pilot, "#school-district", "16050")
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert type(app.screen).__name__ == "ImportPreviewDialog"
@@ -56,14 +60,16 @@ async def test_first_import_into_an_empty_database(empty_db, tmp_path):
         await wait_for_workers(app)
         await pilot.pause()
         assert type(app.screen).__name__ == "RosterScreen"
-        assert "PTHS" in app.sub_title
+        assert "Port Townsend High School" in app.sub_title
         await pilot.press(*"kowal")
         await pilot.pause()
         assert table_rows(app, "#roster-results")[0][:2] == ["Kowalski, Zofia", "000777"]
     # What the screen said is on disk after the app closed.
     database = open_database(empty_db)
     try:
-        assert School.get().code == "PTHS"
+        school = School.get()
+        assert (school.code, school.name) == ("PTHS", "Port Townsend High School")
+        assert school.county_district_code == "16050"
         assert sorted(s.sis_id for s in Student.select()) == ["000123", "000777", "000778"]
         assert Guardian.get(Guardian.email == "ewa@example.org").last_name == "Kowalski"
     finally:
@@ -180,3 +186,72 @@ async def test_a_damaged_zip_is_refused_in_the_dialog_with_its_reason(school_db,
         assert type(app.screen).__name__ == "ImportProblemsDialog"
         shown = " ".join(str(s.render()) for s in app.screen.query(".problem"))
         assert "users.csv is damaged in the zip" in shown
+
+
+async def test_school_form_changes_the_code_and_keeps_the_records(school_db):
+    database = open_database(school_db)
+    before = {s.sis_id: s.record_id for s in Student.select()}
+    school_id = School.get().record_id
+    database.close()
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await wait_for_workers(app)
+        await pilot.press("f8", "ctrl+n")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "SchoolForm"
+        await type_into(pilot, "#school-district", "1605")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "not five digits" in text_of(app, "#school-form-error")
+        await type_into(pilot, "#school-district", "16050")
+        await type_into(pilot, "#school-code", "PTHS2")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        await wait_for_workers(app)
+        assert type(app.screen).__name__ == "RosterScreen"
+    database = open_database(school_db)
+    try:
+        school = School.get()
+        assert (school.code, school.county_district_code, school.record_id) == (
+            "PTHS2",
+            "16050",
+            school_id,
+        )
+        assert {s.sis_id: s.record_id for s in Student.select()} == before
+    finally:
+        database.close()
+
+
+async def test_import_dialog_takes_a_contacts_file(school_db, tmp_path):
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "roster"
+    students = tmp_path / "students.csv"  # without the SchoolID column (310 is not tied yet)
+    lines = (fixtures / "ps_students_for_contacts.csv").read_text().splitlines()
+    students.write_text("\n".join(",".join(x.split(",")[:1] + x.split(",")[2:]) for x in lines))
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await wait_for_workers(app)
+        await pilot.press("f8", "ctrl+o")
+        await pilot.pause()
+        await type_into(pilot, "#import-path", str(students))
+        await type_into(pilot, "#import-contacts", str(fixtures / "ps_contacts.csv"))
+        await pilot.press("enter")
+        for _ in range(40):  # the preview comes once the worker has read both files
+            await pilot.pause(0.1)
+            if type(app.screen).__name__ == "ImportPreviewDialog":
+                break
+        assert type(app.screen).__name__ == "ImportPreviewDialog"
+        assert "ps_contacts.csv: Contact ID → contact: contact id" in text_of(
+            app, "#import-columns"
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        await wait_for_workers(app)
+        await pilot.pause()
+    database = open_database(school_db)
+    try:
+        nadia = Guardian.get(Guardian.source_key == "contact:C-100")
+        assert (nadia.first_name, nadia.phone) == ("Nadia", "360-555-0501")
+    finally:
+        database.close()

@@ -6,6 +6,7 @@ They only ask and show; the roster screen runs the core (`sro_tui.roster`) in th
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any, ClassVar
@@ -18,30 +19,53 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sro_tui.ui.roster.school_form import SchoolForm
+
 PREVIEW_NAMES = 60  # names listed per kind of change; the counts are always complete
 
 
-class ImportPathDialog(ModalScreen[Path | None]):
-    """Ask for the roster: a CSV file, a OneRoster folder or a zip."""
+@dataclass(frozen=True)
+class ImportFiles:
+    """The roster chosen, and the contacts export that goes with it (or None)."""
+
+    path: Path
+    contacts: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+class ImportPathDialog(ModalScreen[ImportFiles | None]):
+    """Ask for the roster (a CSV file, a OneRoster/SDS folder or a zip) and, optionally, the
+    contacts export that goes with a students CSV."""
 
     DIALOG_TITLE = "Import: choose the file"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="import_path.cancel"),
     ]
 
-    def __init__(self, initial: str = ""):
+    def __init__(self, initial: str = "", contacts: str = ""):
         super().__init__()
         self.initial = initial
+        self.contacts = contacts
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="import-path-dialog"):
             yield Static("Import a roster", classes="dialog-title")
             yield Static(
-                "The student information system's CSV export, or a OneRoster folder or "
-                ".zip. Nothing is written until you have seen the changes and confirmed.",
+                "The student information system's CSV export, or a OneRoster or School Data "
+                "Sync folder or .zip. Nothing is written until you have seen the changes and "
+                "confirmed.",
                 classes="dialog-text",
             )
             yield Input(self.initial, placeholder="/media/usb/roster.csv", id="import-path")
+            yield Static(
+                "Contacts file (optional): a PowerSchool contacts export, one row per contact "
+                "with the student number; its parents and guardians join the students.",
+                classes="dialog-text",
+            )
+            yield Input(self.contacts, placeholder="/media/usb/contacts.csv", id="import-contacts")
             yield Static("", id="import-path-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Preview", variant="primary", id="preview")
@@ -49,21 +73,26 @@ class ImportPathDialog(ModalScreen[Path | None]):
 
     def on_mount(self) -> None:
         self.query_one("#import-path-error").display = False
-        self.query_one(Input).focus()
+        self.query_one("#import-path", Input).focus()
 
     def _submit(self) -> None:
-        text = self.query_one(Input).value.strip().strip("'\"")  # drag-and-drop adds quotes
+        text = self.query_one("#import-path", Input).value.strip().strip("'\"")  # drag-and-drop
+        extra = self.query_one("#import-contacts", Input).value.strip().strip("'\"")
         error = self.query_one("#import-path-error", Static)
         path = Path(text).expanduser() if text else None
-        if path is None or not path.exists():
-            error.update(
-                "Type the path of a roster file or folder."
-                if path is None
-                else f"There is no file or folder at {escape(str(path))}."
-            )
+        contacts = Path(extra).expanduser() if extra else None
+        problem = ""
+        if path is None:
+            problem = "Type the path of a roster file or folder."
+        elif not path.exists():
+            problem = f"There is no file or folder at {escape(str(path))}."
+        elif contacts is not None and not contacts.is_file():
+            problem = f"There is no contacts file at {escape(str(contacts))}."
+        if problem or path is None:
+            error.update(problem)
             error.display = True
             return
-        self.dismiss(path)
+        self.dismiss(ImportFiles(path, contacts))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -119,47 +148,17 @@ class ChooseSchoolDialog(ModalScreen[Any]):
         self.dismiss(None)
 
 
-class SchoolCodeDialog(ModalScreen[str | None]):
-    """The file does not say which school it is for, and this database has no school yet."""
+class SchoolCodeDialog(SchoolForm):
+    """The first import: this database has no school yet. Asks its name and codes (prefilled
+    with what the file says, when it names the school)."""
 
     DIALOG_TITLE = "Import: name the school"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="school_code.cancel"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="school-code-dialog"):
-            yield Static("Which school is this roster for?", classes="dialog-title")
-            yield Static(
-                "The file has no school column. Type the school's building code "
-                "(as the district writes it); it names this school in every export.",
-                classes="dialog-text",
-            )
-            yield Input(placeholder="e.g. PTHS", id="school-code")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Continue", variant="primary", id="continue")
-                yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def _submit(self) -> None:
-        code = self.query_one(Input).value.strip()
-        if code:
-            self.dismiss(code)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "continue":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    TITLE_TEXT = "Which school is this roster for?"
+    INTRO = (
+        "This is the first import. Give the school's name and its own short code: they name "
+        "the school in every export (the OSPI codes are for the state reports; they can be "
+        "added later with the School form)."
+    )
 
 
 def describe_student(item: Any) -> str:
@@ -220,6 +219,14 @@ class ImportPreviewDialog(ModalScreen[bool]):
                     id="import-mass-warning",
                     classes="field-error",
                 )
+            elif getattr(plan, "many_deactivations", False):
+                yield Static(
+                    f"[b]{plan.missing:,} of the {plan.active_before:,} students enrolled here "
+                    "are not in this file[/b] and would be marked inactive (kept on record): "
+                    "more than a tenth of the school. Check it is the whole roster.",
+                    id="import-many-warning",
+                    classes="field-error",
+                )
             with VerticalScroll(id="import-changes"):
                 changes = (
                     ("Will be added", plan.to_add),
@@ -264,6 +271,9 @@ class ImportPreviewDialog(ModalScreen[bool]):
                         + "\n".join(f"  {escape(w)}" for w in warnings),
                         classes="change-list warnings",
                     )
+                columns = _columns_text(plan)  # last: what each column was read for
+                if columns:
+                    yield Static(columns, id="import-columns", classes="change-list")
             with Horizontal(classes="dialog-buttons"):
                 mass = plan.mass_deactivation
                 yield Button(
@@ -288,6 +298,20 @@ class ImportPreviewDialog(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+def _columns_text(plan: Any) -> str:
+    """The columns read (and for what) and the columns ignored, for the preview."""
+    used = getattr(plan, "columns_used", None) or []
+    ignored = getattr(plan, "columns_ignored", None) or []
+    if not used and not ignored:
+        return ""
+    lines = ["[b]Columns read from the file[/b]"]
+    lines += [f"  {escape(h)} → {escape(p)}" for h, p in used]
+    if ignored:
+        lines.append("[b]Columns ignored[/b] (nothing in them is imported)")
+        lines.append("  " + escape(", ".join(ignored)))
+    return "\n".join(lines)
 
 
 class ImportProblemsDialog(ModalScreen[None]):

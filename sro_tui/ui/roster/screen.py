@@ -15,10 +15,13 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar
 from sro_tui.records import get_school
 from sro_tui.roster import (
     RosterImportError,
+    SchoolIdentity,
+    SchoolIdentityError,
     StudentDetail,
     apply_import,
     prepare_import,
     schools_in_roster,
+    set_school_identity,
     student_detail,
 )
 from sro_tui.search import IndexedStudent, StudentIndex
@@ -30,6 +33,7 @@ from sro_tui.ui.roster.import_dialogs import (
     ImportProblemsDialog,
     SchoolCodeDialog,
 )
+from sro_tui.ui.roster.school_form import SchoolForm
 from sro_tui.ui.widgets.work import NOTHING_CHANGED, error_words, in_thread, run_flow
 
 MAX_ROWS = 200  # rows drawn at once: more is slow to draw and nobody scrolls that far
@@ -95,6 +99,13 @@ class RosterScreen(Screen):
         Binding("ctrl+f", "focus_search", "Find", id="roster.find", show=False),
         Binding("escape", "clear_search", "Clear search", id="roster.clear", show=False),
         Binding(
+            "ctrl+n",
+            "edit_school",
+            "School",
+            id="roster.school",
+            tooltip="The school's name, short code, OSPI building and county-district codes",
+        ),
+        Binding(
             "ctrl+t",
             "toggle_inactive",
             "Inactive",
@@ -109,6 +120,7 @@ class RosterScreen(Screen):
         self.show_inactive = False
         self._row_ids: list[int] = []
         self._last_import_path = ""
+        self._last_contacts_path = ""
         self._importing = False
 
     def compose(self) -> ComposeResult:
@@ -234,6 +246,40 @@ class RosterScreen(Screen):
             timeout=2,
         )
 
+    # --- the school's name and codes -----------------------------------------------------------
+
+    def action_edit_school(self) -> None:
+        run_flow(
+            self,
+            self.edit_school(),
+            what="Saving the school's name and codes",
+            after="The school was not changed.",
+            group="school-form",
+        )
+
+    async def edit_school(self) -> None:
+        """School form → save (audited) in a thread → title and notice."""
+        school = await in_thread(self, get_school)
+        if school is None:
+            self.notify("No school yet: import a roster first.", severity="warning")
+            return
+        current = SchoolIdentity(
+            name=school.name,
+            code=school.code,
+            building_code=school.ospi_building_code,
+            district_code=school.county_district_code,
+        )
+        identity = await self.app.push_screen_wait(SchoolForm(current))
+        if identity is None:
+            return
+        try:
+            await in_thread(self, _set_identity, identity)
+        except (SchoolIdentityError, LookupError) as exc:
+            self.notify(str(exc), severity="error", title="School not saved")
+            return
+        self.app.refresh_school_title()  # type: ignore[attr-defined]
+        self.notify(f"School saved: {identity.name} ({identity.code}).")
+
     # --- import ---------------------------------------------------------------------------------
 
     def action_import_roster(self) -> None:
@@ -255,14 +301,19 @@ class RosterScreen(Screen):
         Bad data is shown in the problems dialog; any other failure (database locked, disk full,
         a corrupt zip) fails the flow and the app says so. An import is all or nothing."""
         try:
-            path = await self.app.push_screen_wait(ImportPathDialog(self._last_import_path))
-            if path is None:
+            files = await self.app.push_screen_wait(
+                ImportPathDialog(self._last_import_path, self._last_contacts_path)
+            )
+            if files is None:
                 return
+            path = files.path
             self._last_import_path = str(path)
+            self._last_contacts_path = str(files.contacts or "")
             try:
                 schools = await in_thread(self, _schools_in_roster, path)
                 current = await in_thread(self, get_school)
                 school_choice: str | None = None
+                chosen = schools[0] if len(schools) == 1 else None
                 if len(schools) > 1:
                     chosen = await self.app.push_screen_wait(
                         ChooseSchoolDialog(schools, current.code if current else "")
@@ -270,11 +321,16 @@ class RosterScreen(Screen):
                     if chosen is None:
                         return
                     school_choice = chosen.identifier or chosen.sourced_id or chosen.name
-                elif not schools and current is None:
-                    school_choice = await self.app.push_screen_wait(SchoolCodeDialog())
-                    if school_choice is None:
+                identity = None
+                if current is None:  # the first import: ask the school's name and codes
+                    identity = await self.app.push_screen_wait(
+                        SchoolCodeDialog(_identity_from_file(chosen))
+                    )
+                    if identity is None:
                         return
-                plan = await in_thread(self, _prepare_import, path, school_choice)
+                plan = await in_thread(
+                    self, _prepare_import, path, school_choice, files.contacts, identity
+                )
             except RosterImportError as exc:
                 await self.app.push_screen_wait(
                     ImportProblemsDialog(exc.problems, getattr(exc, "more", 0), str(exc))
@@ -310,8 +366,26 @@ def _schools_in_roster(path: Path) -> list[Any]:
     return list(schools_in_roster(path))
 
 
-def _prepare_import(path: Path, school: Any) -> Any:
-    return prepare_import(path, school=school)
+def _prepare_import(
+    path: Path, school: Any, contacts: Path | None = None, identity: Any = None
+) -> Any:
+    return prepare_import(path, school=school, contacts=contacts, identity=identity)
+
+
+def _identity_from_file(school: Any) -> Any:
+    """The school as the file names it, to prefill the first import's form."""
+    if school is None:
+        return SchoolIdentity()
+    code = getattr(school, "identifier", "") or ""
+    name = getattr(school, "name", "") or ""
+    return SchoolIdentity(name=name if name != code else "", code=code if " " not in code else "")
+
+
+def _set_identity(identity: Any) -> Any:
+    school = get_school()
+    if school is None:
+        raise LookupError("no school yet: import a roster first")
+    return set_school_identity(school, identity, reason="changed in the School form")
 
 
 def _result_text(result: Any) -> str:

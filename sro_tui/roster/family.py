@@ -1,0 +1,335 @@
+"""Guardians in a one-row-per-student file: which columns describe which person, and one guardian
+per person however many rows and columns name them (see docs/roster-import.md, "Guardians").
+
+A person's own columns (`Mother`, `Mother_Email`, `Guardian 1 First Name`, `Parent Phone`…) attach
+to that person. Family columns (`Home_Phone`, PowerSchool's `GuardianEmail`, a contact column with
+no name beside it) belong to the household: each guardian of the row without an e-mail or phone of
+their own gets the family's. A column block with no name is never a guardian of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sro_tui.roster.csvread import CsvTable, ProblemLog, RosterGuardian
+from sro_tui.roster.names import split_full_name
+from sro_tui.search import fold, normalize_id
+
+_NOT_DIGITS = re.compile(r"\D")
+_SLOT_HEADER = re.compile(
+    r"^(parentguardian|parentorguardian|guardian|parent|contact|mother|father)(\d*)([a-z]*?)(\d*)$"
+)
+_SLOT_SYNONYMS = {"parentguardian": "parent", "parentorguardian": "parent"}
+ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "name": ("", "name", "fullname", "names"),
+    "first_name": ("firstname", "first", "givenname"),
+    "last_name": ("lastname", "last", "surname", "familyname"),
+    "email": ("email", "emailaddress", "mail", "emails"),
+    "phone": (
+        "phone",
+        "cellphone",
+        "cell",
+        "mobile",
+        "mobilephone",
+        "phonenumber",
+        "homephone",
+        "dayphone",
+        "workphone",
+        "phones",
+    ),
+    "language": ("language", "preferredlanguage", "homelanguage", "lang", "languagepreference"),
+    "relationship": ("relationship", "relation", "relationshiptype", "type"),
+    "street": ("address", "street", "streetaddress", "mailingaddress", "mailingstreet", "address1"),
+    "city": ("city", "mailingcity"),
+    "state": ("state", "mailingstate"),
+    "postal_code": ("zip", "zipcode", "postalcode", "mailingzip"),
+    "id": ("id", "sisid", "contactid", "personid", "number"),
+}
+_ATTRIBUTE_OF = {alias: attr for attr, aliases in ATTRIBUTES.items() for alias in aliases}
+_ATTRIBUTE_RANK = {
+    alias: rank for aliases in ATTRIBUTES.values() for rank, alias in enumerate(aliases)
+}
+# Columns for the whole family, not one person.
+FAMILY_COLUMNS = {
+    "email": ("familyemail", "householdemail", "homeemail"),
+    "phone": ("homephone", "familyphone", "householdphone", "homephonenumber", "phonehome"),
+}
+_PEOPLE = {"name", "first_name", "last_name"}
+_CONTACT = {"email", "phone"}
+
+
+@dataclass
+class FamilyLayout:
+    """Which columns of a file describe guardians: per person ('mother', 'guardian1', 'parent'),
+    and for the whole family."""
+
+    people: dict[str, dict[str, list[int]]]  # slot -> attribute -> column indexes, preferred first
+    family: dict[str, list[int]]  # 'email' / 'phone' -> column indexes, first non-empty wins
+    purposes: dict[int, str] = field(default_factory=dict)  # column index -> what it is used for
+
+    @property
+    def has_people(self) -> bool:
+        """The file names guardians at all: without a name column there are no families."""
+        return bool(self.people)
+
+
+def _slot_label(slot: str) -> str:
+    match = re.match(r"^([a-z]+)(\d*)$", slot)
+    word, number = match.groups() if match else (slot, "")
+    return f"{word}{' ' + number if number else ''}"
+
+
+def family_layout(table: CsvTable) -> FamilyLayout:
+    """Find the guardian columns of a one-row-per-student file."""
+    slots: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    powerschool = "mother" in table.keys or "father" in table.keys
+    family: dict[str, list[int]] = {"email": [], "phone": []}
+    purposes: dict[int, str] = {}
+    for kind, aliases in FAMILY_COLUMNS.items():
+        for alias in aliases:
+            index = table.find(alias)
+            if index is not None:
+                family[kind].append(index)
+    if powerschool and table.find("guardianemail") is not None:
+        # PowerSchool's legacy GuardianEmail is one e-mail for the family, not a person's.
+        family["email"].insert(0, table.find("guardianemail"))  # type: ignore[arg-type]
+    taken = {i for indexes in family.values() for i in indexes}
+    for index, key in enumerate(table.keys):
+        match = _SLOT_HEADER.match(key)
+        if not match or index in taken:
+            continue
+        prefix, number, attribute_key, trailing = match.groups()
+        attribute = _ATTRIBUTE_OF.get(attribute_key)
+        if attribute is None:
+            continue
+        slot = f"{_SLOT_SYNONYMS.get(prefix, prefix)}{number or trailing}"
+        slots[slot][attribute].append((_ATTRIBUTE_RANK[attribute_key], index))
+    people: dict[str, dict[str, list[int]]] = {}
+    for slot, attrs in slots.items():
+        # Several columns for one thing (Mother_Home_Phone, Mother_Day_Phone): the first filled
+        # in, in order of preference.
+        found = {a: [i for _r, i in sorted(ranked)] for a, ranked in attrs.items()}
+        if _PEOPLE & found.keys():
+            people[slot] = found
+            for attr, indexes in found.items():
+                for i in indexes:
+                    purposes[i] = f"{_slot_label(slot)}: {attr.replace('_', ' ')}"
+        else:  # e-mail or phone with no name beside it: the family's
+            for kind in ("email", "phone"):
+                family[kind].extend(found.get(kind, []))
+    for kind, indexes in family.items():
+        for i in indexes:
+            purposes[i] = f"family {'e-mail' if kind == 'email' else 'phone'} (the household's)"
+    return FamilyLayout(people=people, family=family, purposes=purposes)
+
+
+@dataclass
+class RowFamily:
+    """What one student row says about the family, ready for the GuardianBook."""
+
+    sis_id: str
+    student_last: str
+    row: int
+    address: dict[str, str]
+    family_ident: str = ""
+    home_language: str = ""
+
+
+class GuardianBook:
+    """Guardians of the file, one per person: the same parent on each sibling's row (same name
+    and the same e-mail, phone, address or family number) is one guardian."""
+
+    def __init__(self, file: str, layout: FamilyLayout, log: ProblemLog):
+        self.file = file
+        self.layout = layout
+        self.log = log
+        self._people: list[tuple[RosterGuardian, list[tuple[str, str]]]] = []
+        self._links: list[tuple[str, int, str]] = []  # student sis_id, person index, relationship
+        self._by_identity: dict[tuple[str, str], int] = {}
+        self.family_without_guardian: list[int] = []  # rows with a family contact and no name
+        self.bad_emails: list[int] = []
+
+    def add_row(self, cells: list[str], facts: RowFamily) -> None:
+        family_email = next((cells[i] for i in self.layout.family["email"] if cells[i]), "")
+        family_phone = next((cells[i] for i in self.layout.family["phone"] if cells[i]), "")
+        people = []
+        for slot, attrs in self.layout.people.items():
+            values = {
+                attr: cells[indexes[0]]
+                if len(indexes) == 1
+                else next((cells[i] for i in indexes if cells[i]), "")
+                for attr, indexes in attrs.items()
+            }
+            first, last = values.get("first_name", ""), values.get("last_name", "")
+            if not (first or last) and values.get("name"):
+                first, last = split_full_name(values["name"], (facts.student_last,))
+            if not (first or last):
+                # A contact without a name on this row: the family's, never a nameless guardian.
+                family_email = family_email or values.get("email", "")
+                family_phone = family_phone or values.get("phone", "")
+                continue
+            people.append((slot, first, last, values))
+        if not people:
+            if family_email or family_phone:
+                self.family_without_guardian.append(facts.row)
+            return
+        for slot, first, last, values in people:
+            self._add_person(slot, first, last, values, family_email, family_phone, facts)
+
+    def _add_person(
+        self,
+        slot: str,
+        first: str,
+        last: str,
+        values: dict[str, str],
+        family_email: str,
+        family_phone: str,
+        facts: RowFamily,
+    ) -> None:
+        email = values.get("email", "") or family_email
+        phone = values.get("phone", "") or family_phone
+        if email and "@" not in email:
+            self.bad_emails.append(facts.row)
+        address = (
+            {p: values.get(p, "") for p in ("street", "city", "state", "postal_code")}
+            if values.get("street")
+            else facts.address
+        )
+        if address.get("street") and not address.get("postal_code"):
+            address = {**address, **split_address(address["street"])}
+        street, postal_code = address.get("street", ""), address.get("postal_code", "")
+        identities = _identities(
+            fold(f"{first} {last}"),
+            email,
+            phone,
+            street,
+            postal_code,
+            values.get("id", ""),
+            facts.family_ident,
+            facts.sis_id,
+        )
+        person = next((self._by_identity[i] for i in identities if i in self._by_identity), None)
+        found = {
+            "email": email,
+            "phone": phone,
+            "street": street,
+            "city": address.get("city", ""),
+            "state": address.get("state", ""),
+            "postal_code": postal_code,
+            "preferred_language": values.get("language", "") or facts.home_language,
+            "first_name": first,
+            "last_name": last,
+        }
+        if person is None:
+            person = len(self._people)
+            self._people.append((RosterGuardian(source_key="", **found), identities))
+        else:  # the same person on a sibling's row: fill in what the earlier row left blank
+            guardian, known = self._people[person]
+            for attr, value in found.items():
+                if value and not getattr(guardian, attr):
+                    setattr(guardian, attr, value)
+            known.extend(i for i in identities if i not in known)
+        for identity in identities:
+            self._by_identity.setdefault(identity, person)
+        relationship = values.get("relationship", "") or default_relationship(slot)
+        self._links.append((facts.sis_id, person, relationship))
+
+    def finish(self) -> tuple[dict[str, RosterGuardian], list[tuple[str, str, str]]]:
+        """Guardians by a key that does not depend on row order, and the links to them."""
+        rows = self.bad_emails
+        if rows:
+            self.log.warn(
+                self.file,
+                rows[0],
+                None,
+                f"{len(rows)} guardian e-mail(s) are not e-mail addresses (rows "
+                f"{_rows(rows)}); kept as written",
+            )
+        rows = self.family_without_guardian
+        if rows:
+            self.log.warn(
+                self.file,
+                rows[0],
+                None,
+                f"{len(rows)} student(s) have a family e-mail or phone but no guardian's name "
+                f"(rows {_rows(rows)}): no guardian is made for them; their families are missing",
+            )
+        guardians: dict[str, RosterGuardian] = {}
+        keys: list[str] = []
+        for guardian, identities in self._people:
+            guardian.source_key = _key(min(identities, key=_identity_rank))
+            guardians.setdefault(guardian.source_key, guardian)
+            keys.append(guardian.source_key)
+        links = list(dict.fromkeys((sis, keys[p], rel) for sis, p, rel in self._links))
+        return guardians, links
+
+
+def _rows(rows: list[int], most: int = 12) -> str:
+    shown = ", ".join(str(r) for r in rows[:most])
+    return shown + (f" and {len(rows) - most} more" if len(rows) > most else "")
+
+
+_ADDRESS = re.compile(
+    r"^(?P<street>.+?),\s*(?P<city>[^,]+?),?\s+(?P<state>[A-Za-z]{2})\.?,?\s+"
+    r"(?P<postal_code>\d{5}(?:-\d{4})?)\s*$"
+)
+
+
+def split_address(one_cell: str) -> dict[str, str]:
+    """'12 Water St, Port Townsend, WA 98368' -> street, city, state, ZIP; a cell that does not
+    read that way stays whole as the street."""
+    match = _ADDRESS.match(" ".join(one_cell.split()))
+    if not match:
+        return {"street": one_cell}
+    return {k: v.strip() for k, v in match.groupdict().items()}
+
+
+def _identities(
+    name: str,
+    email: str,
+    phone: str,
+    street: str,
+    postal_code: str,
+    contact_id: str,
+    family_ident: str,
+    sis_id: str,
+) -> list[tuple[str, str]]:
+    if contact_id:
+        return [("id", contact_id)]
+    digits = _NOT_DIGITS.sub("", phone)
+    found = [
+        (name, x)
+        for x in (
+            "e:" + email.lower() if email else "",
+            "p:" + digits if digits else "",
+            "a:" + fold(street) + "|" + postal_code[:5] if street else "",
+            "f:" + family_ident if family_ident else "",
+        )
+        if x
+    ]
+    return found or [(name, "s:" + normalize_id(sis_id))]
+
+
+def _identity_rank(identity: tuple[str, str]) -> tuple[int, str]:
+    # e-mail, then phone, address, family number, then the student: the most lasting fact names
+    # the key (an order kept from earlier versions, so re-imports find the same guardians).
+    kind = identity[1][:1] if identity[0] != "id" else "id"
+    return ("id", "e", "p", "a", "f", "s").index(kind), identity[1]
+
+
+def _key(identity: tuple[str, str]) -> str:
+    """A stable guardian key from who they are, hashed so the key repeats no personal data."""
+    if identity[0] == "id":
+        return f"sis:{identity[1]}"
+    return "sis:" + hashlib.sha256("|".join(identity).encode()).hexdigest()[:24]
+
+
+def default_relationship(slot: str) -> str:
+    if slot.startswith("mother"):
+        return "Mother"
+    if slot.startswith("father"):
+        return "Father"
+    return "Guardian"

@@ -1,0 +1,88 @@
+"""A PowerSchool students export joined with its contacts export by student number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sro_tui.cli import main
+from sro_tui.db import open_database
+from sro_tui.models import Guardian, Student, StudentGuardian
+from sro_tui.roster import RosterImportError, import_roster, prepare_import
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "roster"
+STUDENTS = FIXTURES / "ps_students_for_contacts.csv"
+CONTACTS = FIXTURES / "ps_contacts.csv"
+
+
+def test_contacts_are_grouped_by_contact_and_joined_by_student_number(school, db_path):
+    result = import_roster(STUDENTS, school="PTHS", contacts=CONTACTS)
+    open_database(db_path)  # as after a restart
+    nadia = Guardian.get(Guardian.source_key == "contact:C-100")
+    # three rows (two phones, two children): one guardian, the preferred phone, two links
+    assert (nadia.first_name, nadia.last_name, nadia.email) == (
+        "Nadia",
+        "Haddad",
+        "nadia@example.org",
+    )
+    assert nadia.phone == "360-555-0501"
+    assert sorted((lk.student.sis_id, lk.relationship) for lk in nadia.student_links) == [
+        ("7001", "Mother"),
+        ("7002", "Mother"),
+    ]
+    # she lives with the children and has no address of her own: theirs
+    assert nadia.street == "21 Fir St"
+    karim = Guardian.get(Guardian.source_key == "contact:C-101")
+    assert (karim.street, karim.phone) == ("400 Water St Apt 2", "360-555-0510")
+    assert karim.household_id != nadia.household_id  # parents at two addresses: two households
+    # custodial grandmother is a guardian; the neighbour (no flag, not a parent) is not
+    assert Guardian.get(Guardian.source_key == "contact:C-104").first_name == "Grandma"
+    assert not Guardian.select().where(Guardian.last_name == "Ortiz").exists()
+    assert result.guardians == Guardian.select().count() == 4
+    assert Student.get(Student.sis_id == "7003").ssid == "7100000003"
+    mai = Guardian.get(Guardian.source_key == "contact:C-103")
+    assert (mai.first_name, mai.last_name) == ("Mai", "Van der Berg")
+
+
+def test_contacts_warnings_name_what_was_left_out(school):
+    plan = prepare_import(STUDENTS, school="PTHS", contacts=CONTACTS)
+    text = "\n".join(str(w) for w in plan.warnings)
+    assert "row 10, column Student_Number: 1 contact row(s)" in text
+    assert "1 contact(s) are neither custodial" in text
+    assert ("ps_contacts.csv: Is Custodial", "contact: custodial") in plan.columns_used
+    assert "ps_contacts.csv: Receives Mail" in plan.columns_ignored
+
+
+def test_a_contacts_file_given_as_the_students_file_says_what_it_is(school):
+    with pytest.raises(RosterImportError, match="is a contacts export .*--contacts contacts.csv"):
+        prepare_import(CONTACTS, school="PTHS")
+    assert Student.select().count() == 0
+
+
+def test_a_students_file_given_as_contacts_is_refused(school):
+    with pytest.raises(RosterImportError, match="looks like a students export"):
+        prepare_import(STUDENTS, school="PTHS", contacts=FIXTURES / "powerschool_families.csv")
+
+
+def test_contacts_reimport_keeps_the_same_guardians(school):
+    import_roster(STUDENTS, school="PTHS", contacts=CONTACTS)
+    ids = {g.source_key: g.record_id for g in Guardian.select()}
+    plan = prepare_import(STUDENTS, contacts=CONTACTS)
+    assert (plan.guardians_added, plan.guardians_deactivated, plan.guardian_link_changes) == (
+        0,
+        0,
+        [],
+    )
+    import_roster(STUDENTS, contacts=CONTACTS)
+    assert {g.source_key: g.record_id for g in Guardian.select()} == ids
+    assert StudentGuardian.select().count() == 6
+
+
+def test_cli_takes_the_contacts_file(tmp_path, capsys):
+    db = tmp_path / "school.sqlite3"
+    args = ["roster", "import", str(STUDENTS), "--contacts", str(CONTACTS), "--db", str(db)]
+    assert main([*args, "--school-code", "PTHS", "--school-name", "Port Townsend HS"]) == 0
+    out = capsys.readouterr()
+    assert "4 students added" in out.out and "4 guardians" in out.out
+    assert "ps_contacts.csv: Contact ID" in out.err
