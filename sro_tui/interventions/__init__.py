@@ -5,6 +5,13 @@ the list and its filters, and the exports.
 counts; `export` writes the files for the district.
 """
 
+from sro_tui.interventions.calendar import (
+    Closure,
+    add_closures,
+    closure_days,
+    remove_closures,
+    school_closures,
+)
 from sro_tui.interventions.export import (
     export_requests,
 )
@@ -39,6 +46,11 @@ from sro_tui.interventions.requests import (
 )
 
 __all__ = [
+    "Closure",
+    "add_closures",
+    "closure_days",
+    "remove_closures",
+    "school_closures",
     "DATETIME_FORMAT_HINT",
     "HistoryEntry",
     "InvolvedStudent",

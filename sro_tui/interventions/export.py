@@ -29,6 +29,7 @@ from peewee import JOIN
 
 from sro_tui import policy
 from sro_tui.exchange import MERGE_COLUMNS, ExportColumn, write_exchange_csv
+from sro_tui.interventions.calendar import closure_days
 from sro_tui.models import (
     InterventionRequest,
     InterventionStaff,
@@ -289,11 +290,12 @@ def export_requests(
 
     restraint_rows = []
     restraint_of: dict[int, RestraintIsolation] = {}
+    closed = closure_days()
     for r in RestraintIsolation.select().where(RestraintIsolation.request.in_(chosen)):
         request = by_id[r.request_id]
         restraint_of[r.request_id] = r
         started = r.started_at or request["occurred_at"]
-        due = {d.name: d.due_at for d in policy.restraint_deadlines(started)} if started else {}
+        due = {d.name: d.due_at for d in policy.deadlines_of(r, started, closed)} if started else {}
         restraint_rows.append(
             {
                 "record_id": r.record_id,

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sro_tui import policy
+from sro_tui.interventions.calendar import closure_days
 from sro_tui.models import (
     InterventionRequest,
     InterventionStaff,
@@ -94,8 +95,13 @@ def staff_kinds(staff_ids: list[int]) -> dict[int, str]:
     return {row_id: kind for row_id, kind in query.tuples()}
 
 
-def request_facts(form: RequestForm, kinds_by_staff_id: Mapping[int, str]) -> policy.RequestFacts:
-    """The form as `policy.RequestFacts`; all free text goes where the immigration check sees it."""
+def request_facts(
+    form: RequestForm,
+    kinds_by_staff_id: Mapping[int, str],
+    school_closures: frozenset | None = None,
+) -> policy.RequestFacts:
+    """The form as `policy.RequestFacts`; all free text goes where the immigration check sees it.
+    `school_closures` defaults to the closure days stored for the school."""
     free_text = {"requested_by_name": form.requested_by_name, "outcome": form.outcome}
     for index, involved in enumerate(form.students):
         if involved.unknown_person_description:
@@ -117,6 +123,7 @@ def request_facts(form: RequestForm, kinds_by_staff_id: Mapping[int, str]) -> po
         restraint=form.restraint,
         free_text=free_text,
         acknowledged_reasons=dict(form.acknowledged_reasons),
+        school_closures=closure_days() if school_closures is None else school_closures,
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from sro_tui import policy
+from sro_tui.interventions.calendar import closure_days
 from sro_tui.models import (
     AuditEvent,
     InterventionRequest,
@@ -306,17 +307,12 @@ def open_restraint_deadlines(
     if year is not None:
         query = query.where(InterventionRequest.school_year == year)
     owed = []
+    closed = closure_days()
     for row in query:
         started = row.started_at or row.request.occurred_at
         if started is None:
             continue
-        for deadline in policy.restraint_deadlines(
-            started,
-            administrator_informed_at=row.administrator_informed_at,
-            written_report_filed_at=row.written_report_filed_at,
-            family_told_verbally_at=row.family_told_verbally_at,
-            family_told_in_writing_at=row.family_told_in_writing_at,
-        ):
+        for deadline in policy.deadlines_of(row, started, closed):
             if not deadline.met:
                 owed.append((row.request, deadline))
     owed.sort(key=lambda pair: pair[1].due_at)

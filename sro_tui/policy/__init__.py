@@ -11,8 +11,10 @@ from sro_tui.policy.checks import (
 from sro_tui.policy.deadlines import (
     Deadline,
     add_business_days,
+    deadlines_of,
     is_business_day,
     restraint_deadlines,
+    washington_legal_holidays,
 )
 from sro_tui.policy.immigration import (
     IMMIGRATION_CITATION,
@@ -67,6 +69,7 @@ __all__ = [
     "Severity",
     "StaffDisciplinaryAction",
     "add_business_days",
+    "deadlines_of",
     "can_save",
     "check_request",
     "find_immigration_content",
@@ -75,4 +78,5 @@ __all__ = [
     "is_business_day",
     "restraint_deadlines",
     "unresolved",
+    "washington_legal_holidays",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 # --- the policy's own words -------------------------------------------------------------------
@@ -296,6 +296,8 @@ class RequestFacts:
     restraint: RestraintIsolation | None = None
     free_text: dict[str, str] = field(default_factory=dict)  # other notes, by field name
     acknowledged_reasons: dict[str, str] = field(default_factory=dict)  # Finding.key -> reason
+    # The school's own closure days (legal holidays are always skipped): restraint deadlines.
+    school_closures: frozenset[date] = frozenset()
 
 
 def _acknowledgement(finding: Finding, acknowledged: Mapping[str, str]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sro_tui.policy.deadlines import RESTRAINT_CITATION, restraint_deadlines
+from sro_tui.policy.deadlines import RESTRAINT_CITATION, deadlines_of
 from sro_tui.policy.rules import (
     ATTORNEY_EXCEPTIONS,
     LAW_ENFORCEMENT_ACTIVITIES,
@@ -275,13 +275,7 @@ def check_restraint(facts: RequestFacts, now: datetime | None) -> list[Finding]:
                 "restraint",
             )
         )
-    deadlines = restraint_deadlines(
-        started,
-        administrator_informed_at=record.administrator_informed_at,
-        written_report_filed_at=record.written_report_filed_at,
-        family_told_verbally_at=record.family_told_verbally_at,
-        family_told_in_writing_at=record.family_told_in_writing_at,
-    )
+    deadlines = deadlines_of(record, started, facts.school_closures)
     for deadline in deadlines:
         where = f"restraint.{deadline.name}_at"
         if deadline.met_at is not None and deadline.met_at < started:
@@ -324,7 +318,8 @@ def check_restraint(facts: RequestFacts, now: datetime | None) -> list[Finding]:
                     "restraint.deadline_open",
                     ADVICE,
                     f"{deadline.label}: still owed — {deadline.due_text}, by "
-                    f"{deadline.due_at:%a %Y-%m-%d %H:%M}.",
+                    f"{deadline.due_at:%a %Y-%m-%d %H:%M}"
+                    + (f" ({deadline.school_days_note})." if deadline.school_due_at else "."),
                     deadline.citation,
                     where,
                 )

@@ -22,6 +22,7 @@ from sro_tui.interventions import (
     RequestFilter,
     RequestRefused,
     RequestRow,
+    closure_days,
     export_requests,
     form_from_request,
     list_requests,
@@ -449,15 +450,11 @@ def detail_markup(request: InterventionRequest) -> str:
         if started is not None:
             lines.append("\n[b]Restraint/isolation steps (RCW 28A.600.485)[/]")
             now = datetime.now()
-            for d in policy.restraint_deadlines(
-                started,
-                administrator_informed_at=r.administrator_informed_at,
-                written_report_filed_at=r.written_report_filed_at,
-                family_told_verbally_at=r.family_told_verbally_at,
-                family_told_in_writing_at=r.family_told_in_writing_at,
-            ):
+            for d in policy.deadlines_of(r, started, closure_days()):
                 status = d.status(now)
                 colour = {"met": "green", "overdue": "red"}.get(status, "yellow")
                 due = d.due_text if d.as_soon_as_possible else f"by {d.due_at:%a %m-%d %H:%M}"
                 lines.append(f"[{colour}]{status}[/]: {d.label} ({due})")
+                if d.school_days_note:
+                    lines.append(f"  [dim]{escape(d.school_days_note)}[/]")
     return "\n".join(lines)

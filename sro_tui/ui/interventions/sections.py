@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from sro_tui import policy
-from sro_tui.interventions import DATETIME_FORMAT_HINT, parse_local_datetime
+from sro_tui.interventions import DATETIME_FORMAT_HINT, closure_days, parse_local_datetime
 
 YES_NO = [("Yes", "yes"), ("No", "no")]
 SEARCH_KINDS = {
@@ -243,17 +243,13 @@ class RestraintBlock(Vertical):
         problems: list[str] = []
         record, _ = self.read(problems)
         lines = []
-        for d in policy.restraint_deadlines(
-            started,
-            administrator_informed_at=record.administrator_informed_at,
-            written_report_filed_at=record.written_report_filed_at,
-            family_told_verbally_at=record.family_told_verbally_at,
-            family_told_in_writing_at=record.family_told_in_writing_at,
-        ):
+        for d in policy.deadlines_of(record, started, closure_days()):
             status = d.status(now)
             colour = {"met": "green", "met late": "yellow", "overdue": "red"}.get(status, "yellow")
             due = d.due_text if d.as_soon_as_possible else f"by {d.due_at:%a %Y-%m-%d %H:%M}"
             lines.append(f"[{colour}]{status:>9}[/] {escape(d.label)} — {due}")
+            if d.school_days_note:
+                lines.append(f"{'':>9}   [dim]{escape(d.school_days_note)}[/]")
         box.update("\n".join(lines))
 
 
