@@ -42,7 +42,7 @@ from sro_tui.models import (
     StakeholderParticipant,
     database_proxy,
 )
-from sro_tui.policy import find_immigration_content, immigration_message
+from sro_tui.policy import immigration_problems
 from sro_tui.records import ValidationError, audit, current_year, get_school, save_staff, snapshot
 from sro_tui.search import fold
 
@@ -205,12 +205,7 @@ class AdoptionRefused(Exception):
 
 
 def _check_free_text(values: Mapping[str, Any], fields: Iterable[str]) -> dict[str, str]:
-    problems = {}
-    for name in fields:
-        matches = find_immigration_content(str(values.get(name) or ""))
-        if matches:
-            problems[name] = immigration_message(matches[0])
-    return problems
+    return immigration_problems(values, fields)
 
 
 def _refuse_if_adopted(agreement: Agreement) -> None:
@@ -240,7 +235,17 @@ def start_agreement(
         problems["provider_name"] = "name the police agency or security company"
     if provider_type not in PROVIDER_TYPES:
         problems["provider_type"] = f"must be one of: {', '.join(PROVIDER_TYPES)}"
-    problems.update(_check_free_text({"notes": notes}, ["notes"]))
+    problems.update(
+        _check_free_text(
+            {
+                "provider_name": provider_name,
+                "document_title": document_title,
+                "document_reference": document_reference,
+                "notes": notes,
+            },
+            ["provider_name", "document_title", "document_reference", "notes"],
+        )
+    )
     school, year = school or get_school(), year or current_year()
     if school is None or year is None:
         problems["school"] = "set up the school and its school year first"
@@ -269,7 +274,7 @@ def start_agreement(
 def update_agreement(agreement: Agreement, values: Mapping[str, Any]) -> Agreement:
     """Change the document title, reference or notes of an agreement not yet adopted (audited)."""
     _refuse_if_adopted(agreement)
-    problems = _check_free_text(values, ["notes"])
+    problems = _check_free_text(values, ["document_title", "document_reference", "notes"])
     if problems:
         raise ValidationError(problems)
     with database_proxy.atomic():
@@ -302,7 +307,7 @@ def set_agreement_item(
         raise ValidationError(
             {"where_met": f"say where in the document item {code} is met (e.g. '§4.2, p. 3')"}
         )
-    problems = _check_free_text({"notes": notes}, ["notes"])
+    problems = _check_free_text({"where_met": where_met, "notes": notes}, ["where_met", "notes"])
     if problems:
         raise ValidationError(problems)
     item = AgreementItem.get((AgreementItem.agreement == agreement) & (AgreementItem.code == code))
@@ -338,8 +343,14 @@ def record_stakeholder_meeting(
     problems: dict[str, str] = {}
     if kind not in MEETING_KINDS:
         problems["kind"] = f"must be one of: {', '.join(MEETING_KINDS)}"
+    first, last = review_window(agreement)
     if held_on > today:
         problems["held_on"] = "record a meeting once it has taken place (the date is in the future)"
+    elif not first <= held_on <= last:
+        problems["held_on"] = (
+            f"a meeting on {held_on} is not part of the {agreement.school_year.name} review "
+            f"(it counts from {first} to {last}); log it with that year's agreement"
+        )
     if not rows:
         problems["participants"] = "say who took part (parents, students, community members …)"
     for number, row in enumerate(rows, start=1):
@@ -353,6 +364,13 @@ def record_stakeholder_meeting(
                 f"participant {number}: the number of people must be a whole number from 1"
             )
     problems.update(_check_free_text({"title": title, "notes": notes}, ["title", "notes"]))
+    for number, row in enumerate(rows, start=1):
+        problems.update(
+            {
+                f"participants[{number}].name": message
+                for message in _check_free_text(row, ["name"]).values()
+            }
+        )
     if problems:
         raise ValidationError(problems)
     with database_proxy.atomic():
@@ -382,11 +400,23 @@ def remove_stakeholder_meeting(meeting: StakeholderMeeting, reason: str) -> None
     _refuse_if_adopted(meeting.agreement)
     if not reason.strip():
         raise ValidationError({"reason": "say why the meeting is removed"})
+    problems = _check_free_text({"reason": reason}, ["reason"])
+    if problems:
+        raise ValidationError(problems)
     with database_proxy.atomic():
         before = snapshot(meeting)
         before["participants"] = [snapshot(p) for p in meeting.participants]
         audit("delete", meeting, before=before, reason=reason.strip())
         meeting.delete_instance(recursive=True)
+
+
+def review_window(agreement: Agreement) -> tuple[date, date]:
+    """The days whose meetings count for this agreement's review: from January 1 before its school
+    year begins (spring reviews ahead of the year) to the school year's last day. A meeting of an
+    earlier year's review does not count again (RCW 28A.320.1242: the district "annually" reviews
+    and adopts the agreement)."""
+    year = agreement.school_year
+    return date(year.start_date.year, 1, 1), year.end_date
 
 
 def stakeholder_meetings(agreement: Agreement) -> list[StakeholderMeeting]:
@@ -402,6 +432,8 @@ def participation_counts(agreement: Agreement, until: date | None = None) -> dic
         .join(StakeholderMeeting)
         .where(StakeholderMeeting.agreement == agreement)
     )
+    first, last = review_window(agreement)
+    query = query.where(StakeholderMeeting.held_on.between(first, last))
     if until is not None:
         query = query.where(StakeholderMeeting.held_on <= until)
     for role, people in query.tuples():
@@ -441,6 +473,7 @@ def adopt_agreement(
         reasons.append("the adoption date is in the future")
     if not adopted_by.strip():
         reasons.append("say who adopted it (e.g. 'School board, resolution 2026-14')")
+    reasons += list(_check_free_text({"adopted_by": adopted_by}, ["adopted_by"]).values())
     if reasons:
         raise AdoptionRefused(reasons)
     with database_proxy.atomic():
@@ -457,6 +490,9 @@ def withdraw_adoption(agreement: Agreement, reason: str) -> Agreement:
         raise ValidationError({"agreement": "this agreement has not been adopted"})
     if not reason.strip():
         raise ValidationError({"reason": "say why the adoption is withdrawn"})
+    problems = _check_free_text({"reason": reason}, ["reason"])
+    if problems:
+        raise ValidationError(problems)
     with database_proxy.atomic():
         before = snapshot(agreement)
         agreement.adopted_on, agreement.adopted_by = None, ""

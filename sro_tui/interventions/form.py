@@ -102,7 +102,11 @@ def request_facts(
 ) -> policy.RequestFacts:
     """The form as `policy.RequestFacts`; all free text goes where the immigration check sees it.
     `school_closures` defaults to the closure days stored for the school."""
-    free_text = {"requested_by_name": form.requested_by_name, "outcome": form.outcome}
+    free_text = {
+        "requested_by_name": form.requested_by_name,
+        "outcome": form.outcome,
+        "restraint_language": form.restraint_language,
+    }
     for index, involved in enumerate(form.students):
         if involved.unknown_person_description:
             free_text[f"students[{index}].description"] = involved.unknown_person_description
@@ -131,10 +135,12 @@ def check_form(
     form: RequestForm,
     kinds_by_staff_id: Mapping[int, str] | None = None,
     now: datetime | None = None,
+    school_closures: frozenset | None = None,
 ) -> list[policy.Finding]:
-    """The policy findings for the form, BLOCK first (what the live panel shows)."""
+    """The policy findings for the form, BLOCK first (what the live panel shows). The UI passes
+    the staff kinds and the school's closure days it read once per form (read here when None)."""
     kinds = kinds_by_staff_id if kinds_by_staff_id is not None else staff_kinds(form.staff_ids)
-    return policy.check_request(request_facts(form, kinds), now)
+    return policy.check_request(request_facts(form, kinds, school_closures), now)
 
 
 # --- reading back -----------------------------------------------------------------------------

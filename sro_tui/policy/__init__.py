@@ -23,6 +23,7 @@ from sro_tui.policy.immigration import (
     find_immigration_content,
     forbidden_field_names,
     immigration_message,
+    immigration_problems,
 )
 from sro_tui.policy.rules import (
     ACTIONS,
@@ -75,6 +76,7 @@ __all__ = [
     "find_immigration_content",
     "forbidden_field_names",
     "immigration_message",
+    "immigration_problems",
     "is_business_day",
     "restraint_deadlines",
     "unresolved",

@@ -354,3 +354,29 @@ def test_status_counts_training_agreements_and_open_complaints(school):
         "oldest_open_complaint_days": 10,
     }
     json.dumps(status)  # `sro-tui status --json` prints it
+
+
+# Policy 4311 / RCW 10.93.160: no immigration or citizenship status or place of birth, in any
+# text of any record — the agreement's own texts included.
+def test_every_agreement_text_refuses_immigration_content(school):
+    from sro_tui.agreements.review import update_agreement
+
+    for field in ("provider_name", "document_title", "document_reference", "notes"):
+        values = {"provider_name": "Jefferson County Sheriff", field: "born in Guadalajara"}
+        with pytest.raises(ValidationError) as error:
+            start_agreement(provider_type="law_enforcement_agency", **values)
+        assert field in error.value.problems
+    agreement = start_agreement("Jefferson County Sheriff", "law_enforcement_agency")
+    with pytest.raises(ValidationError, match="place of birth"):
+        update_agreement(agreement, {"document_title": "passport and visa"})
+    with pytest.raises(ValidationError, match="place of birth"):
+        set_agreement_item(agreement, "A1", met=True, where_met="citizenship: none")
+    with pytest.raises(ValidationError) as error:
+        record_stakeholder_meeting(
+            agreement,
+            held_on=agreement.school_year.start_date,
+            kind="meeting",
+            participants=[{"role": "parent", "name": "student is undocumented"}],
+            today=agreement.school_year.end_date,
+        )
+    assert "participants[1].name" in error.value.problems
