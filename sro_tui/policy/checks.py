@@ -26,6 +26,7 @@ from sro_tui.policy.rules import (
     STAFF_KINDS,
     WORDS_EMERGENCY,
     WORDS_INTERVENTION,
+    WORDS_INTERVENTION_CRITERIA,
     WORDS_PRINCIPAL_DISCIPLINE,
     WORDS_SRO_NO_DISCIPLINE,
     Finding,
@@ -36,9 +37,35 @@ from sro_tui.policy.safeguards import check_law_enforcement, check_restraint
 
 BLOCK, NEEDS_REASON, ADVICE = Severity.BLOCK, Severity.NEEDS_REASON, Severity.ADVICE
 MIN_FACT_WORDS = 8
-_DISCIPLINE_WORDS = re.compile(
-    r"\b(?:suspend\w*|suspension|expel\w*|expulsion|disciplin\w*)\b", re.IGNORECASE
+
+
+# Everyday school discipline: matters the principal handles (Policy 3241), not a reason to call
+# safety and security staff. Found in the facts, they need a reason even when the requester
+# answered that the purpose is not discipline.
+_EVERYDAY_DISCIPLINE = re.compile(
+    r"\b(?:dress[\s-]?code|uniform\s+violation|out\s+of\s+uniform|tard(?:y|ies|iness)|"
+    r"late\s+to\s+class|(?:cell\s*)?phone\s+(?:use|out|policy|violation|in\s+class)|"
+    r"(?:put|putting)\s+(?:his|her|their|the)\s+phone\s+away|using\s+(?:his|her|their|a)\s+phone|"
+    r"detentions?|write[\s-]?ups?|write\s+(?:him|her|them|the\s+student)\s+up|written\s+up|"
+    r"suspen(?:d|ded|sion|sions)|expel(?:led)?|expulsion|office\s+referral|disciplin\w*|"
+    r"insubordinat\w*|defian(?:t|ce)|talking\s+back|back\s*talk|disrespect\w*|"
+    r"skipp(?:ed|ing)\s+class|cutting\s+class|truan(?:t|cy)|hall\s+pass|without\s+a\s+pass|"
+    r"chewing\s+gum|wearing\s+(?:a\s+)?(?:hat|hood|hoodie)|hats?\s+(?:on|in\s+class)|"
+    r"profanity|swearing|cheating|plagiari\w*|refus(?:ed|ing)\s+to\s+(?:sit|work|leave\s+"
+    r"class|follow\s+directions|take\s+off))\b",
+    re.IGNORECASE,
 )
+
+
+def everyday_discipline_words(text: str) -> list[str]:
+    """The words of everyday school discipline in `text` (dress code, tardy, phone use, detention,
+    write-up, suspension …), in order, each once."""
+    seen: list[str] = []
+    for match in _EVERYDAY_DISCIPLINE.finditer(text or ""):
+        word = " ".join(match.group().lower().split())
+        if word not in seen:
+            seen.append(word)
+    return seen
 
 
 def _blank(text: str | None) -> bool:
@@ -206,14 +233,17 @@ def _check_discipline(facts: RequestFacts) -> list[Finding]:
                     "actions",
                 )
             )
-    if sro_responded and _DISCIPLINE_WORDS.search(facts.facts or ""):
+    everyday = everyday_discipline_words(f"{facts.facts}\n{facts.free_text.get('outcome', '')}")
+    if everyday and facts.purpose_is_discipline is not True:
         found.append(
             Finding(
-                "discipline.text_mentions",
-                ADVICE,
-                f"The facts mention discipline and an SRO responded. “{WORDS_SRO_NO_DISCIPLINE}” "
-                "Make sure the record shows discipline as the administrator’s decision alone.",
-                f"{P4311} (Limitations)",
+                "discipline.everyday_words",
+                NEEDS_REASON,
+                f"The facts speak of everyday school discipline ({', '.join(everyday)}). "
+                f"“{WORDS_PRINCIPAL_DISCIPLINE}” Staff may be asked to intervene only when "
+                f"“{WORDS_INTERVENTION_CRITERIA}” Say what made this more than a discipline "
+                "matter, or take it to the principal or designee.",
+                f"{P4311} (Requests for Intervention; Limitations); Policy 3241",
                 "facts",
             )
         )

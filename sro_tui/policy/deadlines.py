@@ -28,8 +28,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-import holidays as holiday_calendars
-
 RESTRAINT_CITATION = "RCW 28A.600.485; Policy 3246"
 AS_SOON_AS_POSSIBLE = "as soon as possible"
 
@@ -89,6 +87,10 @@ class Deadline:
 
 @lru_cache(maxsize=64)
 def _holidays_of_year(year: int) -> tuple[tuple[date, str], ...]:
+    # Imported on first use, not with the module: the `holidays` package loads every country's
+    # calendar (about a second on a busy school laptop), which every `sro-tui` command would pay.
+    import holidays as holiday_calendars
+
     calendar = holiday_calendars.US(subdiv="WA", years=year, observed=True)
     return tuple(sorted(calendar.items()))
 

@@ -27,6 +27,11 @@ WORDS_INTERVENTION = (
     "continuing threat of material and substantial disruption of the educational process or in "
     "other emergency circumstances consistent with 3432 – Emergencies."
 )
+WORDS_INTERVENTION_CRITERIA = (
+    "a student’s presence poses an immediate and continuing danger to others or an immediate and "
+    "continuing threat of material and substantial disruption of the educational process or in "
+    "other emergency circumstances consistent with 3432 – Emergencies."
+)
 WORDS_EMERGENCY = (
     "Safety and security staff do not need to be asked before intervening in emergencies."
 )

@@ -89,6 +89,17 @@ class SroApp(App):
             self.start_section = SECTIONS[0].id
         self.switch_mode(self.start_section)
         self.call_after_refresh(self._show_section_bar)
+        self.load_holiday_calendar()
+
+    @work(thread=True, exclusive=True, group="holidays", exit_on_error=False)
+    def load_holiday_calendar(self) -> None:
+        """Load Washington's legal holidays once, off the screen's thread: the first restraint
+        deadline shown would otherwise wait about a second for the holiday library."""
+        from datetime import date
+
+        from sro_tui.policy import washington_legal_holidays
+
+        washington_legal_holidays(date.today().year - 1, date.today().year + 1)
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()

@@ -221,11 +221,13 @@ def test_other_safety_staff_taking_discipline_needs_a_reason():
     assert "Principals or their designee" in finding.message
 
 
-def test_facts_that_mention_suspension_with_an_sro_get_advice():
+def test_facts_that_mention_suspension_need_a_reason():
+    # Issue 12: "Words of everyday discipline (dress code, tardy, phone use, detention, write-up,
+    # suspension …) give a finding that needs a reason" (it replaced the old advice).
     facts = a_good_request(facts=FACTS + " He will probably be suspended by the principal.")
     findings = check_request(facts)
-    assert "discipline.text_mentions" in ids(findings, Severity.ADVICE)
-    assert can_save(findings)
+    assert "discipline.everyday_words" in ids(findings, Severity.NEEDS_REASON)
+    assert can_save(findings, {"discipline.everyday_words": "He was swinging a chair at a peer."})
 
 
 # --- law-enforcement activity -----------------------------------------------------------------
