@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +36,7 @@ class InvolvedStudent:
     student_id: int | None = None
     unknown_person_description: str = ""
     role: str = "subject"  # a key of models.INVOLVED_ROLES
+    outcomes: list[str] = field(default_factory=list)  # keys of models.STUDENT_OUTCOMES
 
 
 @dataclass(slots=True)
@@ -124,7 +125,11 @@ def request_facts(
         ],
         actions=list(form.actions),
         law_enforcement=list(form.law_enforcement),
-        restraint=form.restraint,
+        restraint=(
+            None
+            if form.restraint is None
+            else replace(form.restraint, notice_language=form.restraint_language)
+        ),
         free_text=free_text,
         acknowledged_reasons=dict(form.acknowledged_reasons),
         school_closures=closure_days() if school_closures is None else school_closures,
@@ -162,6 +167,14 @@ def form_from_request(request: InterventionRequest) -> RequestForm:
             written_report_filed_at=restraint_row.written_report_filed_at,
             family_told_verbally_at=restraint_row.family_told_verbally_at,
             family_told_in_writing_at=restraint_row.family_told_in_writing_at,
+            administered_by_name=restraint_row.administered_by_name,
+            administered_by_title=restraint_row.administered_by_title,
+            type_codes=tuple(c for c in restraint_row.type_codes.split(",") if c),
+            student_injured=restraint_row.student_injured,
+            staff_injured_count=restraint_row.staff_injured_count,
+            medical_care=restraint_row.medical_care,
+            recommendations=restraint_row.recommendations,
+            notice_language=restraint_row.language,
         )
     return RequestForm(
         occurred_at=request.occurred_at,
@@ -176,7 +189,9 @@ def form_from_request(request: InterventionRequest) -> RequestForm:
         actions=json.loads(request.actions_taken or "[]"),
         outcome=request.outcome,
         students=[
-            InvolvedStudent(s.student_id, s.unknown_person_description, s.role)
+            InvolvedStudent(
+                s.student_id, s.unknown_person_description, s.role, json.loads(s.outcomes or "[]")
+            )
             for s in request.students.order_by(InterventionStudent.id)
         ],
         staff_ids=[s.staff_id for s in request.staff.order_by(InterventionStaff.id)],
@@ -188,6 +203,8 @@ def form_from_request(request: InterventionRequest) -> RequestForm:
                 consent_requested=a.consent_requested,
                 attorney_access=a.attorney_access or None,
                 parent_notified=a.parent_notified,
+                custodial=a.custodial,
+                student_under_18=a.student_under_18,
             )
             for a in request.law_enforcement.order_by(LawEnforcementActivity.id)
         ],

@@ -23,6 +23,7 @@ from sro_tui.policy.rules import (
     LAW_ENFORCEMENT_ACTIVITIES,
     P4311,
     REQUESTER_ROLES,
+    RESTRAINT_TYPES,
     STAFF_KINDS,
     WORDS_EMERGENCY,
     WORDS_INTERVENTION,
@@ -86,6 +87,12 @@ def _validate(facts: RequestFacts) -> None:
     for entry in facts.staff_disciplinary_actions:
         if entry.staff_kind not in STAFF_KINDS or entry.action not in DISCIPLINARY_ACTIONS:
             problems.append(f"staff disciplinary action {entry!r}")
+    if facts.restraint is not None:
+        problems += [
+            f"restraint type {code!r}"
+            for code in facts.restraint.type_codes
+            if code not in RESTRAINT_TYPES
+        ]
     for activity in facts.law_enforcement:
         if activity.kind not in LAW_ENFORCEMENT_ACTIVITIES:
             problems.append(f"law-enforcement activity {activity.kind!r}")
@@ -259,7 +266,15 @@ def _texts(facts: RequestFacts) -> list[tuple[str, str]]:
         for i, a in enumerate(facts.law_enforcement)
     ]
     if facts.restraint is not None:
-        texts.append(("restraint.description", facts.restraint.description))
+        r = facts.restraint
+        texts += [
+            ("restraint.description", r.description),
+            ("restraint.administered_by_name", r.administered_by_name),
+            ("restraint.administered_by_title", r.administered_by_title),
+            ("restraint.medical_care", r.medical_care),
+            ("restraint.recommendations", r.recommendations),
+            ("restraint.language", r.notice_language),
+        ]
     texts += [
         (f"acknowledged_reasons.{key}", text) for key, text in facts.acknowledged_reasons.items()
     ]

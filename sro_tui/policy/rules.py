@@ -189,6 +189,29 @@ ATTORNEY_ACCESS_ANSWERS: dict[str, str] = {
     **{key: f"Exception: {text}" for key, text in ATTORNEY_EXCEPTIONS.items()},
 }
 
+# The state's restraint and isolation types, as SIS vendors code them for Washington (FORMATS.md;
+# check the current CEDARS manual before an upload): code -> (restraint or isolation, label).
+RESTRAINT_TYPES: dict[str, tuple[str, str]] = {
+    "1": ("restraint", "One-person restraint (basket hold etc.)"),
+    "2": ("restraint", "Two-or-more person floor restraint"),
+    "3": ("restraint", "Seated restraint"),
+    "4": ("restraint", "Standing restraint"),
+    "5": ("restraint", "Wall restraint"),
+    "6": ("restraint", "Handcuffs by law enforcement (no arrest)"),
+    "7": ("restraint", "Handcuffs by non-law-enforcement"),
+    "8": ("restraint", "Other physical restraint"),
+    "9": ("restraint", "Weighted blanket"),
+    "16": ("restraint", "Walking restraint / escort / transport"),
+    "17": ("restraint", "Handcuffs by law enforcement (arrest made)"),
+    "18": ("restraint", "Other mechanical restraint"),
+    "10": ("isolation", "Isolation in a bus, car or other vehicle"),
+    "11": ("isolation", "Isolation in a classroom"),
+    "12": ("isolation", "Isolation in a closet, locker room or other small space"),
+    "13": ("isolation", "Designated isolation room"),
+    "14": ("isolation", "Isolation in an office (nurse, counselor or other)"),
+    "15": ("isolation", "Other isolation"),
+}
+
 # What safety and security staff may be recorded as doing.
 ACTIONS: dict[str, str] = {
     "de_escalation": "De-escalation (talked the student down)",
@@ -258,6 +281,8 @@ class LawEnforcementActivity:
     consent_requested: bool | None = None  # searches: was the student asked to consent?
     attorney_access: str | None = None  # a key of ATTORNEY_ACCESS_ANSWERS
     parent_notified: bool | None = None
+    custodial: bool | None = None  # interviews: was the questioning custodial? (RCW 13.40.740)
+    student_under_18: bool | None = None  # RCW 13.40.740 protects juveniles
 
 
 @dataclass(slots=True)
@@ -269,7 +294,16 @@ class RestraintIsolation:
     started_at: datetime | None = None  # defaults to when the incident occurred
     ended_at: datetime | None = None
     description: str = ""  # the activity that led to it
-    injuries: bool | None = None
+    injuries: bool | None = None  # anyone injured (older records; see the two below)
+    # What RCW 28A.600.485 asks the written report to hold, beyond the times.
+    administered_by_name: str = ""
+    administered_by_title: str = ""
+    type_codes: tuple[str, ...] = ()  # keys of RESTRAINT_TYPES
+    student_injured: bool | None = None
+    staff_injured_count: int | None = None
+    medical_care: str = ""
+    recommendations: str = ""
+    notice_language: str = ""  # the language of the written notice to the family
     administrator_informed_at: datetime | None = None
     written_report_filed_at: datetime | None = None
     family_told_verbally_at: datetime | None = None

@@ -230,6 +230,7 @@ def test_arrest_needs_its_safeguards(people):
     arrest.why_on_premises = "Student had a loaded handgun in his backpack; could not wait."
     arrest.attorney_access = "provided_before_waiver"
     arrest.parent_notified = True
+    arrest.student_under_18 = True
     request = submit_request(form)
     assert request.law_enforcement.get().attorney_access == "provided_before_waiver"
 
@@ -343,7 +344,14 @@ def test_restraint_opens_deadlines_shown_until_met(people):
             description="Held arms to stop him hitting a classmate",
             injuries=False,
             administrator_informed_at=datetime(2026, 11, 3, 10, 30),
+            administered_by_name="Dana Reyes",
+            administered_by_title="School resource officer",
+            type_codes=("4",),
+            student_injured=False,
+            staff_injured_count=0,
+            recommendations="Meet with the counselor about a behaviour plan.",
         ),
+        restraint_language="es",
     )
     with pytest.raises(RequestRefused, match="overdue"):  # a week later, nothing recorded
         submit_request(form, now=datetime(2026, 11, 10, 9, 0))
@@ -427,6 +435,7 @@ def _export_fixture(people):
         why_on_premises="Weapon in backpack",
         attorney_access="provided_before_waiver",
         parent_notified=True,
+        student_under_18=True,
     )
     submit_request(
         good_form(
