@@ -25,6 +25,10 @@ from sro_tui.policy.immigration import (
     immigration_message,
     immigration_problems,
 )
+from sro_tui.policy.privacy import (
+    MINIMUM_PUBLISHED_COUNT,
+    suppress_small_counts,
+)
 from sro_tui.policy.rules import (
     ACTIONS,
     ATTORNEY_ACCESS_ANSWERS,
@@ -63,6 +67,7 @@ __all__ = [
     "LAW_ENFORCEMENT_ACTIVITIES",
     "LawEnforcementActivity",
     "LawEnforcementActivityKind",
+    "MINIMUM_PUBLISHED_COUNT",
     "REQUESTER_ROLES",
     "RESTRAINT_TYPES",
     "RequestFacts",
@@ -81,6 +86,7 @@ __all__ = [
     "immigration_problems",
     "is_business_day",
     "restraint_deadlines",
+    "suppress_small_counts",
     "unresolved",
     "washington_legal_holidays",
 ]

@@ -470,33 +470,68 @@ def test_identified_export_reads_back(people, tmp_path: Path):
     assert row["responding_staff"] == "Dana Reyes;Lee Park"
     assert row["outcome"] == '=HYPERLINK("x") arrested'  # guarded in the file, exact on read
     assert "'=HYPERLINK" in paths[0].read_text(encoding="utf-8-sig")
-    students = read_exchange_csv(paths[1]).rows
-    assert [s["student_sis_id"] for s in students] == ["000123", ""]
-    assert students[0]["student_last_name"] == "Núñez"
-    assert students[1]["unknown_person_description"] == "Older man"
+    students = read_exchange_csv(paths[1])
+    assert [s["student_sis_id"] for s in students.rows] == ["000123", ""]
+    # The district has the SIS: the id links the student, the name stays home.
+    assert not any("name" in c for c in students.columns)
+    assert "Núñez" not in paths[1].read_text(encoding="utf-8-sig")
+    assert students.rows[1]["unknown_person_description"] == "Older man"
     le = read_exchange_csv(paths[2]).rows
     assert le[0]["kind"] == "arrest" and le[0]["request_record_id"] == row["record_id"]
 
 
 def test_deidentified_export_drops_names_keeps_report_demographics(people, tmp_path: Path):
+    # 34 CFR 99.3 (issue 12): de-identified means "no names, no SIS or state IDs, no exact times
+    # (the date or the month), no free text, no family language; a per-export random key where
+    # rows must be linked; and counts under 10 in any published table suppressed."
     _export_fixture(people)
-    paths = export_requests(tmp_path, deidentified=True)
-    assert "interventions-deidentified" in paths[0].name
+    paths = export_requests(tmp_path, deidentified=True, now=datetime(2026, 11, 28, 15, 0))
+    assert "interventions-deidentified" in paths[0].name and len(paths) == 5
     text = "".join(p.read_text(encoding="utf-8-sig") for p in paths)
-    for name in ("Núñez", "Ana", "Reyes", "Alvarez", "Older man", "Weapon", "Cafeteria"):
+    for name in ("Núñez", "Ana", "Reyes", "Alvarez", "Older man", "Weapon", "Cafeteria", "000123"):
         assert name not in text
-    students = read_exchange_csv(paths[1])
-    assert "student_first_name" not in students.columns
+    files = [read_exchange_csv(p) for p in paths]
+    for exported in files:
+        # record_id is the exchange contract's column; here it holds this export's random key.
+        id_columns = [c for c in exported.columns if c.endswith("_id") or "sis" in c]
+        assert id_columns == ["record_id"], id_columns
+        assert all(len(row["record_id"]) == 16 for row in exported.rows)
+        times = [c for c in exported.columns if c.endswith(("_at", "_local", "_on"))]
+        assert times == ["updated_at"], times
+        for column in ("facts", "outcome", "location", "description", "language", "notes"):
+            assert column not in exported.columns
+        # updated_at is the export's day for every row: not when anything happened.
+        assert {row["updated_at"] for row in exported.rows} <= {"2026-11-28T00:00:00Z"}
+    requests, students = files[0], files[1]
+    assert requests.rows[0]["month"] == WHEN.strftime("%Y-%m")
+    stored = InterventionRequest.get(InterventionRequest.status == "submitted").record_id
+    assert requests.rows[0]["record_id"] != stored  # a random key, new in every export
+    assert students.rows[0]["request_key"] == requests.rows[0]["record_id"]
+    again = read_exchange_csv(export_requests(tmp_path / "again", deidentified=True)[0])
+    assert again.rows[0]["record_id"] != requests.rows[0]["record_id"]
     ana = students.rows[0]
     assert (
-        ana["student_sis_id"],
         ana["grade"],
         ana["race_ethnicity"],
         ana["sex"],
         ana["iep"],
         ana["section_504"],
         ana["english_learner"],
-    ) == ("000123", "10", "Hispanic/Latino", "F", "yes", "no", "yes")
+    ) == ("10", "Hispanic/Latino", "F", "yes", "no", "yes")
+    counts = {(r["table"], r["group"]): r["count"] for r in files[4].rows}
+    assert counts[("requests by criterion", "danger_to_others")] == "<10"
+
+
+def test_small_counts_are_suppressed_with_their_complement():
+    # OSPI suppresses fewer than 10, and the cell that would reveal a lone suppressed one.
+    shown = policy.suppress_small_counts({"a": 40, "b": 3, "c": 25, "d": 0})
+    assert shown == {"a": "40", "b": "<10", "c": "<10", "d": "0"}
+    assert policy.suppress_small_counts({"a": 12, "b": 4, "c": 5}) == {
+        "a": "12",
+        "b": "<10",
+        "c": "<10",
+    }
+    assert policy.suppress_small_counts({"a": 12, "b": 30}) == {"a": "12", "b": "30"}
 
 
 def test_live_check_is_fast_enough_for_every_keystroke(people):
@@ -515,3 +550,14 @@ def test_live_check_is_fast_enough_for_every_keystroke(people):
     for _ in range(50):
         check_form(form, kinds)
     assert (time.perf_counter() - start) / 50 < 0.005
+
+
+def test_the_export_columns_are_each_explained_in_the_docs():
+    from sro_tui.interventions.export_columns import DEIDENTIFIED_COLUMNS, IDENTIFIED_COLUMNS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "intervention-exports.md").read_text()
+    identified, _, deidentified = doc.partition("## De-identified export")
+    for text, columns in ((identified, IDENTIFIED_COLUMNS), (deidentified, DEIDENTIFIED_COLUMNS)):
+        for kind, cols in columns.items():
+            for column in cols:
+                assert f"`{column.name}`" in text, (kind, column.name)
