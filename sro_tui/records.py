@@ -260,6 +260,11 @@ def save_staff(
     return staff
 
 
+def get_staff(staff_id: int) -> SafetyStaff | None:
+    """The safety staff member with this id, or None (a row removed since the list was read)."""
+    return SafetyStaff.get_or_none(SafetyStaff.id == staff_id)
+
+
 def list_staff(include_inactive: bool = False) -> list[SafetyStaff]:
     query = SafetyStaff.select()
     if not include_inactive:

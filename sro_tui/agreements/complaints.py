@@ -311,6 +311,11 @@ def reopen_complaint(complaint: Complaint, reason: str) -> Complaint:
     return _change(complaint, {"closed_on": None, "closed_by": ""}, "reopen", reason.strip())
 
 
+def get_complaint(complaint_id: int) -> Complaint | None:
+    """The complaint with this id, or None."""
+    return Complaint.get_or_none(Complaint.id == complaint_id)
+
+
 def complaints_for_year(
     year: SchoolYear | None = None, school: School | None = None
 ) -> list[Complaint]:

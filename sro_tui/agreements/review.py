@@ -507,6 +507,11 @@ def withdraw_adoption(agreement: Agreement, reason: str) -> Agreement:
     return agreement
 
 
+def get_agreement(agreement_id: int) -> Agreement | None:
+    """The agreement with this id, or None."""
+    return Agreement.get_or_none(Agreement.id == agreement_id)
+
+
 def agreements_for_year(
     year: SchoolYear | None = None, school: School | None = None
 ) -> list[Agreement]:
@@ -640,14 +645,15 @@ def export_agreements_csv(
 
 def agreements_status(today: date | None = None, school: School | None = None) -> dict[str, Any]:
     """What the school owes on training, agreements and complaints, JSON-ready:
-    training_overdue / training_due_soon / training_no_plan (counts), agreements_adopted,
-    agreements_in_review, providers_without_agreement (names), complaints_open and
-    oldest_open_complaint_days (None when no complaint is open)."""
+    training_overdue / training_due_soon (within training_due_soon_days) / training_no_plan
+    (counts), agreements_adopted, agreements_in_review, providers_without_agreement (names),
+    complaints_open and oldest_open_complaint_days (None when no complaint is open)."""
     today = today or date.today()
     states = [t.state for t in training_overview(today, school)]
     agreements = agreements_for_year(school=school)
     open_now = open_complaints(today, school)
     return {
+        "training_due_soon_days": TRAINING_DUE_SOON_DAYS,
         "training_overdue": states.count("overdue"),
         "training_due_soon": states.count("due_soon"),
         "training_no_plan": states.count("no_plan"),

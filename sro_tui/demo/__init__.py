@@ -1,29 +1,23 @@
 """A deterministic demo school, for trying the app and for tests and benchmarks."""
 
-from sro_tui.demo.school import (
-    DEMO_GUARDIANS,
-    DEMO_STEPS,
-    DEMO_STUDENTS,
-    GRADES,
-    DemoFamily,
-    DemoGuardian,
-    DemoSchoolError,
-    DemoStudent,
-    create_demo_school,
-    make_families,
-    record_uuid,
-)
+from sro_tui import lazy
 
-__all__ = [
-    "DEMO_GUARDIANS",
-    "DEMO_STEPS",
-    "DEMO_STUDENTS",
-    "DemoFamily",
-    "DemoGuardian",
-    "DemoSchoolError",
-    "DemoStudent",
-    "GRADES",
-    "create_demo_school",
-    "make_families",
-    "record_uuid",
-]
+# Each module and the names it offers; a module is imported the first time one is used.
+__getattr__, __dir__, __all__ = lazy.exports(
+    __name__,
+    {
+        "school": [
+            "DEMO_GUARDIANS",
+            "DEMO_STEPS",
+            "DEMO_STUDENTS",
+            "DemoFamily",
+            "DemoGuardian",
+            "DemoSchoolError",
+            "DemoStudent",
+            "GRADES",
+            "create_demo_school",
+            "make_families",
+            "record_uuid",
+        ],
+    },
+)

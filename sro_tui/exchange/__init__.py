@@ -1,17 +1,17 @@
 """The files the district merges: the CSV contract (merge columns, cell rules, private writes)."""
 
-from sro_tui.exchange.csvfiles import (
-    MERGE_COLUMNS,
-    ExchangeError,
-    ExportColumn,
-    read_exchange_csv,
-    write_exchange_csv,
-)
+from sro_tui import lazy
 
-__all__ = [
-    "ExchangeError",
-    "ExportColumn",
-    "MERGE_COLUMNS",
-    "read_exchange_csv",
-    "write_exchange_csv",
-]
+# Each module and the names it offers; a module is imported the first time one is used.
+__getattr__, __dir__, __all__ = lazy.exports(
+    __name__,
+    {
+        "csvfiles": [
+            "ExchangeError",
+            "ExportColumn",
+            "MERGE_COLUMNS",
+            "read_exchange_csv",
+            "write_exchange_csv",
+        ],
+    },
+)

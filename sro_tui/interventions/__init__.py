@@ -5,74 +5,51 @@ the list and its filters, and the exports.
 counts; `export` writes the files for the district.
 """
 
-from sro_tui.interventions.calendar import (
-    Closure,
-    add_closures,
-    closure_days,
-    remove_closures,
-    school_closures,
-)
-from sro_tui.interventions.export import (
-    export_requests,
-)
-from sro_tui.interventions.form import (
-    DATETIME_FORMAT_HINT,
-    InvolvedStudent,
-    RequestForm,
-    check_form,
-    form_from_request,
-    parse_local_datetime,
-    stored_findings,
-)
-from sro_tui.interventions.query import (
-    HistoryEntry,
-    RequestFilter,
-    RequestRow,
-    intervention_counts,
-    list_requests,
-    open_restraint_deadlines,
-    request_history,
-    without_discipline_outcome,
-)
-from sro_tui.interventions.requests import (
-    RequestRefused,
-    amend_request,
-    record_discipline_outcome,
-    record_refusal,
-    record_restraint_step,
-    review_request,
-    save_draft,
-    submit_request,
-)
+from sro_tui import lazy
 
-__all__ = [
-    "Closure",
-    "add_closures",
-    "closure_days",
-    "remove_closures",
-    "school_closures",
-    "DATETIME_FORMAT_HINT",
-    "HistoryEntry",
-    "InvolvedStudent",
-    "RequestFilter",
-    "RequestForm",
-    "RequestRefused",
-    "RequestRow",
-    "amend_request",
-    "check_form",
-    "export_requests",
-    "form_from_request",
-    "intervention_counts",
-    "list_requests",
-    "open_restraint_deadlines",
-    "parse_local_datetime",
-    "record_discipline_outcome",
-    "record_refusal",
-    "record_restraint_step",
-    "request_history",
-    "review_request",
-    "save_draft",
-    "stored_findings",
-    "submit_request",
-    "without_discipline_outcome",
-]
+# Each module and the names it offers; a module is imported the first time one is used.
+__getattr__, __dir__, __all__ = lazy.exports(
+    __name__,
+    {
+        "calendar": [
+            "Closure",
+            "add_closures",
+            "closure_days",
+            "remove_closures",
+            "school_closures",
+        ],
+        "export": [
+            "export_requests",
+        ],
+        "form": [
+            "DATETIME_FORMAT_HINT",
+            "InvolvedStudent",
+            "RequestForm",
+            "check_form",
+            "form_from_request",
+            "parse_local_datetime",
+            "stored_findings",
+            "student_labels",
+        ],
+        "query": [
+            "HistoryEntry",
+            "RequestFilter",
+            "RequestRow",
+            "intervention_counts",
+            "list_requests",
+            "open_restraint_deadlines",
+            "request_history",
+            "without_discipline_outcome",
+        ],
+        "requests": [
+            "RequestRefused",
+            "amend_request",
+            "record_discipline_outcome",
+            "record_refusal",
+            "record_restraint_step",
+            "review_request",
+            "save_draft",
+            "submit_request",
+        ],
+    },
+)

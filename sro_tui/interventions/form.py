@@ -151,6 +151,17 @@ def check_form(
 # --- reading back -----------------------------------------------------------------------------
 
 
+def student_labels(student_ids: list[int]) -> dict[int, str]:
+    """How the form names each roster student involved: "Pepe Núñez (000123)", by student id.
+    An id no longer on the roster is left out."""
+    if not student_ids:
+        return {}
+    return {
+        s.id: f"{s.display_name} ({s.sis_id})"
+        for s in Student.select().where(Student.id.in_(student_ids))
+    }
+
+
 def form_from_request(request: InterventionRequest) -> RequestForm:
     """The stored request as a form (to edit a draft or prepare an amendment)."""
     restraint_row = request.restraints.first()

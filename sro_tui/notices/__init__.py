@@ -4,54 +4,42 @@ the family notice list for the district, and the letters.
 `household_notices` reads and records; `letters` renders them in the family's language.
 """
 
-from sro_tui.notices.household_notices import (
-    FAMILY_NOTICE_COLUMNS,
-    HOUSEHOLD_STATUSES,
-    HouseholdNotices,
-    change_delivery_status,
-    export_family_notice_list,
-    filter_households,
-    load_households,
-    notice_counts,
-    record_email_to_all,
-    record_notice,
-    record_notices,
-    record_paper_notices_for_session,
-)
-from sro_tui.notices.language import (
-    BUILTIN_TEMPLATES,
-    COMPLAINT_SETTING,
-    LetterError,
-    language_code,
-    language_name,
-    letter_language,
-)
-from sro_tui.notices.letters import (
-    LetterContext,
-    render_letter,
-    write_letters,
-)
+from sro_tui import lazy
 
-__all__ = [
-    "BUILTIN_TEMPLATES",
-    "COMPLAINT_SETTING",
-    "FAMILY_NOTICE_COLUMNS",
-    "HOUSEHOLD_STATUSES",
-    "HouseholdNotices",
-    "LetterContext",
-    "LetterError",
-    "change_delivery_status",
-    "export_family_notice_list",
-    "filter_households",
-    "language_code",
-    "language_name",
-    "letter_language",
-    "load_households",
-    "notice_counts",
-    "record_email_to_all",
-    "record_notice",
-    "record_notices",
-    "record_paper_notices_for_session",
-    "render_letter",
-    "write_letters",
-]
+# Each module and the names it offers; a module is imported the first time one is used.
+__getattr__, __dir__, __all__ = lazy.exports(
+    __name__,
+    {
+        "household_notices": [
+            "DELIVERY_STATUSES",
+            "FAMILY_NOTICE_COLUMNS",
+            "HOUSEHOLD_STATUSES",
+            "HouseholdNotices",
+            "NOTICE_METHODS",
+            "change_delivery_status",
+            "export_family_notice_list",
+            "filter_choices",
+            "filter_households",
+            "load_households",
+            "notice_counts",
+            "record_email_to_all",
+            "record_notice",
+            "record_notices",
+            "record_paper_notices_for_session",
+            "validate_notice",
+        ],
+        "language": [
+            "BUILTIN_TEMPLATES",
+            "COMPLAINT_SETTING",
+            "LetterError",
+            "language_code",
+            "language_name",
+            "letter_language",
+        ],
+        "letters": [
+            "LetterContext",
+            "render_letter",
+            "write_letters",
+        ],
+    },
+)

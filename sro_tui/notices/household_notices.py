@@ -368,6 +368,15 @@ def filter_households(
     return out
 
 
+def filter_choices(households: Iterable[HouseholdNotices]) -> tuple[list[str], list[str]]:
+    """The language codes (sorted) and the grades (in school order: PK, K, 1 … 12) found among
+    these households, for the Families screen's filters."""
+    households = list(households)
+    languages = sorted({h.language_code for h in households if h.language_code})
+    grades = sorted({g for h in households for g in h.grades}, key=_grade_sort)
+    return languages, grades
+
+
 # --- recording --------------------------------------------------------------------------------
 
 
@@ -396,12 +405,17 @@ def _check_notice(household: HouseholdNotices, method: str) -> str:
     return ""
 
 
-def _validate_method_and_date(method: str, sent_on: date, today: date) -> None:
+def validate_notice(method: str, sent_on: date, today: date | None = None) -> None:
+    """Raise ValidationError (by field: `method`, `sent_on`) unless a notice sent by `method` on
+    `sent_on` can be recorded: a known method, and a day that is not in the future."""
+    today = today or date.today()
     problems = {}
     if method not in NOTICE_METHODS:
         problems["method"] = f"method must be one of: {', '.join(NOTICE_METHODS)}"
     if sent_on > today:
-        problems["sent_on"] = "the date a notice was sent cannot be in the future"
+        problems["sent_on"] = (
+            f"{sent_on:%Y-%m-%d} is in the future: give the day the notice went out"
+        )
     if problems:
         raise ValidationError(problems)
 
@@ -427,7 +441,7 @@ def record_notices(
     """
     today = today or date.today()
     sent_on = sent_on or today
-    _validate_method_and_date(method, sent_on, today)
+    validate_notice(method, sent_on, today)
     school, year = require_school_and_year(school, year)
     actor = actor or current_actor()
     result = BulkResult()
@@ -511,7 +525,7 @@ def record_notice(
     method does not fit the household or the household is not on this year's list."""
     today = today or date.today()
     sent_on = sent_on or today
-    _validate_method_and_date(method, sent_on, today)
+    validate_notice(method, sent_on, today)
     school, year = require_school_and_year(None, None)
     households = load_households(school, year, [household_id])
     if not households:

@@ -5,32 +5,27 @@ all or nothing, and grouping guardians into households.
 `importer` plans and applies; `households` holds the household rule.
 """
 
-from sro_tui.roster.csvread import (
-    RosterImportError,
-    SchoolChoiceNeeded,
-)
-from sro_tui.roster.households import (
-    GuardianFacts,
-    address_key,
-    group_guardians,
-    rebuild_households,
-)
-from sro_tui.roster.importer import (
-    apply_import,
-    import_roster,
-    prepare_import,
-    schools_in_roster,
-)
+from sro_tui import lazy
 
-__all__ = [
-    "GuardianFacts",
-    "RosterImportError",
-    "SchoolChoiceNeeded",
-    "address_key",
-    "apply_import",
-    "group_guardians",
-    "import_roster",
-    "prepare_import",
-    "rebuild_households",
-    "schools_in_roster",
-]
+# Each module and the names it offers; a module is imported the first time one is used.
+__getattr__, __dir__, __all__ = lazy.exports(
+    __name__,
+    {
+        "csvread": [
+            "RosterImportError",
+            "SchoolChoiceNeeded",
+        ],
+        "households": [
+            "GuardianFacts",
+            "address_key",
+            "group_guardians",
+            "rebuild_households",
+        ],
+        "importer": [
+            "apply_import",
+            "import_roster",
+            "prepare_import",
+            "schools_in_roster",
+        ],
+    },
+)

@@ -20,6 +20,7 @@ from sro_tui.agreements import (
     agreements_for_year,
     agreements_status,
     export_agreements_csv,
+    get_agreement,
     participation_counts,
     providers_without_adopted_agreement,
     record_stakeholder_meeting,
@@ -115,6 +116,8 @@ def test_training_completion_needs_the_documentation_reference(school):
 
 def test_new_agreement_has_every_item_unmet_and_one_per_provider_per_year(school):
     agreement = start_agreement(PD, "law_enforcement_agency", document_title="SRO ILA 2026-27")
+    assert get_agreement(agreement.id).document_title == "SRO ILA 2026-27"
+    assert get_agreement(agreement.id + 1) is None
     assert [(i.code, i.met) for i in agreement_items(agreement)] == [
         (code, False) for code in AGREEMENT_ITEMS
     ]
@@ -344,6 +347,7 @@ def test_status_counts_training_agreements_and_open_complaints(school):
     )
     status = agreements_status(TODAY)
     assert status == {
+        "training_due_soon_days": 30,
         "training_overdue": 1,
         "training_due_soon": 1,
         "training_no_plan": 0,

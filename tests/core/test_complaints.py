@@ -16,6 +16,7 @@ from sro_tui.agreements import (
     complaint_status,
     complaints_for_year,
     export_complaints_csv,
+    get_complaint,
     log_complaint,
     open_complaints,
     record_response,
@@ -70,6 +71,8 @@ def test_intake_is_kept_and_routed_to_the_agency_named_on_the_roster(officer, db
     reopened = open_database(db_path)
     try:
         [again] = complaints_for_year()
+        assert get_complaint(complaint.id).what_happened == again.what_happened
+        assert get_complaint(complaint.id + 1) is None
         assert (again.complainant_name, again.language, again.staff.last_name) == (
             "Maria Lopez",
             "es",

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sro_tui import demo
 from sro_tui.db import open_database
 from sro_tui.demo import DemoSchoolError, create_demo_school
+from sro_tui.demo import school as demo_school
 from sro_tui.models import (
     STAFF_KINDS,
     AuditEvent,
@@ -103,8 +103,8 @@ def _guardians_by_student() -> dict[int, set[int]]:
 def test_two_runs_write_the_same_school_and_survive_reopening(tmp_path):
     first = _write_demo(tmp_path / "one.sqlite3")
     second = _write_demo(tmp_path / "two.sqlite3")
-    assert len(first["students"]) == demo.DEMO_STUDENTS
-    assert len(first["guardians"]) == demo.DEMO_GUARDIANS
+    assert len(first["students"]) == demo_school.DEMO_STUDENTS
+    assert len(first["guardians"]) == demo_school.DEMO_GUARDIANS
     assert len(first["staff"]) == 7
     for table, rows in first.items():
         assert rows == second[table], table
@@ -124,7 +124,8 @@ def test_a_new_step_does_not_change_what_the_others_write(tmp_path, monkeypatch)
     def _add_extra_demo(school, rng, today):  # a later feature's step, drawing from its own rng
         rng.getrandbits(4096)
 
-    monkeypatch.setattr(demo, "DEMO_STEPS", [("extra", _add_extra_demo), *demo.DEMO_STEPS])
+    steps = [("extra", _add_extra_demo), *demo_school.DEMO_STEPS]
+    monkeypatch.setattr(demo_school, "DEMO_STEPS", steps)
     assert _write_demo(tmp_path / "extra.sqlite3") == baseline
 
 

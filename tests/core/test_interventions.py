@@ -32,6 +32,7 @@ from sro_tui.interventions import (
     request_history,
     review_request,
     save_draft,
+    student_labels,
     submit_request,
 )
 from sro_tui.models import (
@@ -98,6 +99,15 @@ def good_form(people, **changes) -> RequestForm:
     for name, value in changes.items():
         setattr(form, name, value)
     return form
+
+
+def test_the_form_names_each_roster_student_with_their_id(people):
+    ana, ben = people["ana"], people["ben"]
+    assert student_labels([ana.id, ben.id, ben.id + 99]) == {
+        ana.id: "Ana Núñez (000123)",
+        ben.id: "Ben Okafor (4567)",
+    }
+    assert student_labels([]) == {}
 
 
 def test_parse_local_datetime_names_the_format():

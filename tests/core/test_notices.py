@@ -22,6 +22,7 @@ from sro_tui.notices import (
     LetterError,
     change_delivery_status,
     export_family_notice_list,
+    filter_choices,
     filter_households,
     language_code,
     load_households,
@@ -30,6 +31,7 @@ from sro_tui.notices import (
     record_notice,
     record_notices,
     render_letter,
+    validate_notice,
     write_letters,
 )
 from sro_tui.records import ValidationError, get_school, save_staff, set_setting
@@ -244,6 +246,29 @@ def test_filters_by_language_and_grade(families):
     ]
     assert language_code("es-MX") == language_code("Español") == "es"
     assert language_code("") == ""
+
+
+def test_filter_choices_list_grades_in_school_order(families, school):
+    ana = Guardian.get(Guardian.source_key == "ana")
+    for n, grade in enumerate(["10", "PK", "2", "1"]):
+        _link(_student(school, f"00090{n}", "Kid", f"Grade{grade}", grade), ana)
+    rebuild_households(school)
+    languages, grades = filter_choices(load_households())
+    # Not text order ("1", "10", "12", "2", "9", "K", "PK"): the school's, PK and K first.
+    assert grades == ["PK", "K", "1", "2", "9", "10", "11", "12"]
+    assert languages == sorted(languages) and "es" in languages
+
+
+def test_a_notice_dated_in_the_future_is_refused_by_field(families):
+    with pytest.raises(ValidationError) as caught:
+        validate_notice("paper_home", date(2099, 1, 15), today=TODAY)
+    assert caught.value.problems == {
+        "sent_on": "2099-01-15 is in the future: give the day the notice went out"
+    }
+    with pytest.raises(ValidationError) as caught:
+        validate_notice("pigeon", TODAY, today=TODAY)
+    assert set(caught.value.problems) == {"method"}
+    validate_notice("mail", TODAY, today=TODAY)  # a known method, today: accepted
 
 
 # --- the letter -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from sro_tui.models import AuditEvent, SafetyStaff
 from sro_tui.records import (
     ValidationError,
     ensure_current_year,
+    get_staff,
     list_staff,
     save_staff,
     school_status,
@@ -89,6 +90,12 @@ def test_contracted_staff_must_name_their_company(school):
             }
         )
     assert "employer_name" in caught.value.problems
+
+
+def test_get_staff_finds_one_member_or_none(school):
+    staff = save_staff(SRO)
+    assert get_staff(staff.id).last_name == staff.last_name
+    assert get_staff(staff.id + 100) is None
 
 
 def test_inactive_staff_are_kept_but_not_listed(school):

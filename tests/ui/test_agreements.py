@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, TextArea
 
 from sro_tui.agreements import AGREEMENT_ITEMS
 from sro_tui.db import open_database
@@ -36,6 +36,8 @@ async def _fill(pilot, values: dict[str, object]) -> None:
         widget = app.screen.query_one(f"#field-{name}")
         if isinstance(widget, Input):
             widget.value = str(value)
+        elif isinstance(widget, TextArea):
+            widget.load_text(str(value))
         elif isinstance(widget, Select):
             widget.value = value
         else:

@@ -251,8 +251,8 @@ async def test_new_session_from_the_sessions_dialog(school_db):
         await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
-        app.screen.query_one("#session-place").value = "Room 104"
-        app.screen.query_one("#session-kind").value = "make_up"
+        app.screen.query_one("#field-place").value = "Room 104"
+        app.screen.query_one("#field-kind").value = "make_up"
         await pilot.press("ctrl+s")
         await pilot.pause()
         await asyncio.sleep(0)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from sro_tui.db import open_database
 from sro_tui.exchange import read_exchange_csv
 from sro_tui.models import FamilyNotice
 from sro_tui.notices import load_households
 from sro_tui.ui.app import SroApp
-from sro_tui.ui.families.screen import FamiliesScreen, household_rule_text
+from sro_tui.ui.families.dialogs import household_rule_text
+from sro_tui.ui.families.screen import FamiliesScreen
 
 
 async def _open(app: SroApp, pilot) -> FamiliesScreen:
@@ -39,8 +40,8 @@ async def test_record_a_notice_and_see_progress(school_db: Path):
         intro = " ".join(str(s.render()) for s in app.screen.query(".dialog-text"))
         first = screen.shown[0]
         assert first.label in intro and first.guardians[0].name in intro
-        app.screen.query_one("#notice-notes", Input).value = "In the Friday folder"
-        await pilot.click("#confirm")
+        app.screen.query_one("#field-notes", TextArea).load_text("In the Friday folder")
+        await pilot.click("#save")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -60,25 +61,24 @@ async def test_record_a_notice_and_see_progress(school_db: Path):
 
 
 async def test_a_date_in_the_future_keeps_the_dialog_open_with_what_was_typed(school_db: Path):
-    from textual.widgets import Input
 
-    from sro_tui.ui.families.screen import RecordNoticeDialog
+    from sro_tui.ui.families.dialogs import RecordNoticeDialog
 
     app = SroApp(school_db)
     async with app.run_test(size=(130, 36)) as pilot:
         await _open(app, pilot)
         await pilot.press("n")
         await pilot.pause()
-        date_box = app.screen.query_one("#notice-date", Input)
+        date_box = app.screen.query_one("#field-sent_on", Input)
         date_box.value = "1/15/2099"
-        app.screen.query_one("#notice-notes", Input).value = "sent with report cards"
+        app.screen.query_one("#field-notes", TextArea).load_text("sent with report cards")
         date_box.focus()
         await pilot.press("enter")  # Enter in a box confirms, as a keyboard user would
         await pilot.pause()
         assert isinstance(app.screen, RecordNoticeDialog)  # still open, nothing lost
-        error = str(app.screen.query_one("#form-error", Static).render())
+        error = str(app.screen.query_one("#error-sent_on", Static).render())
         assert "2099-01-15 is in the future" in error
-        assert app.screen.query_one("#notice-notes", Input).value == "sent with report cards"
+        assert app.screen.query_one("#field-notes", TextArea).text == "sent with report cards"
         date_box.value = "9/8/2026"  # US order is understood
         date_box.focus()
         await pilot.press("enter")
@@ -106,8 +106,8 @@ async def test_filters_returned_mail_and_export(school_db: Path, tmp_path: Path)
         assert len(screen.marked) == 2
         await pilot.press("n")
         await pilot.pause()
-        app.screen.query_one("#notice-method", Select).value = "mail"
-        await pilot.click("#confirm")
+        app.screen.query_one("#field-method", Select).value = "mail"
+        await pilot.click("#save")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -116,8 +116,8 @@ async def test_filters_returned_mail_and_export(school_db: Path, tmp_path: Path)
         table.move_cursor(row=0)
         await pilot.press("s")
         await pilot.pause()
-        app.screen.query_one("#status-value", Select).value = "returned"
-        await pilot.click("#confirm")
+        app.screen.query_one("#field-status", Select).value = "returned"
+        await pilot.click("#save")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -130,8 +130,8 @@ async def test_filters_returned_mail_and_export(school_db: Path, tmp_path: Path)
 
         await pilot.press("x")
         await pilot.pause()
-        app.screen.query_one("#folder-path").value = str(tmp_path / "exports")
-        await pilot.click("#confirm")
+        app.screen.query_one("#field-folder").value = str(tmp_path / "exports")
+        await pilot.click("#save")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

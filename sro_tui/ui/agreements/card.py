@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sro_tui.agreements import TRAINING_DUE_SOON_DAYS, agreements_status
 from sro_tui.ui.navigation import section
 from sro_tui.ui.widgets.card import CardContent
 
@@ -13,8 +12,7 @@ from sro_tui.ui.widgets.card import CardContent
 def _counts(status: dict[str, Any]) -> dict[str, Any] | None:
     if not status.get("school_name") or not status.get("school_year"):
         return None
-    # Until `full_status()` carries the counts, compute them here (a handful of small queries).
-    return status.get("agreements") or agreements_status()
+    return status.get("agreements")
 
 
 def agreements_card(status: dict[str, Any]) -> CardContent | None:
@@ -34,7 +32,7 @@ def agreements_card(status: dict[str, Any]) -> CardContent | None:
     )
     if overdue or soon or none:
         lines.append(
-            f"Training: {overdue} overdue · {soon} due in {TRAINING_DUE_SOON_DAYS} days"
+            f"Training: {overdue} overdue · {soon} due in {counts['training_due_soon_days']} days"
             f" · {none} with no plan"
         )
     owes = bool(gaps or overdue or none)

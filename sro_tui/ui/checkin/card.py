@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sro_tui.presentation import presentation_status
 from sro_tui.ui.navigation import section
 from sro_tui.ui.widgets.card import CardContent
 
 
 def presentation_card(status: dict[str, Any]) -> CardContent | None:
     """Presented / enrolled this year with a bar, students still owed, unmatched scans."""
-    # `full_status()` may carry the counts flat or under "presentation"; else read them here.
-    if isinstance(status.get("presentation"), dict):
-        status = status["presentation"]
-    elif "presented_students" not in status:
-        status = presentation_status()
+    # `full_status()` carries the counts under "presentation" once the school has a year.
+    status = status.get("presentation") or {}
     presented = status.get("presented_students", 0)
     left = status.get("students_to_present", 0)
     enrolled = presented + left

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -19,7 +19,6 @@ from textual.widgets import (
     Button,
     DataTable,
     Input,
-    Label,
     OptionList,
     Select,
     SelectionList,
@@ -29,8 +28,8 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from sro_tui.exchange import ExchangeError
-from sro_tui.models import SESSION_KINDS, PresentationSession, UnmatchedScan
 from sro_tui.presentation import (
+    SESSION_KINDS,
     CheckInOutcome,
     class_groups,
     class_list,
@@ -44,8 +43,9 @@ from sro_tui.presentation import (
     students_not_presented,
     unmatched_scans,
 )
-from sro_tui.records import ValidationError, list_staff
+from sro_tui.records import STAFF_KINDS, ValidationError, list_staff
 from sro_tui.search import Match
+from sro_tui.ui.widgets.record_form import FormField, RecordForm
 
 
 def _problems(exc: ValidationError) -> str:
@@ -63,10 +63,10 @@ class SessionsDialog(ModalScreen[int | None]):
         Binding("escape", "cancel", "Close", id="sessions.close"),
     ]
 
-    def __init__(self, current: PresentationSession | None):
+    def __init__(self, current: Any):
         super().__init__()
         self.current = current
-        self.sessions: list[PresentationSession] = []
+        self.sessions: list[Any] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog checkin-dialog"):
@@ -108,77 +108,38 @@ class SessionsDialog(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class NewSessionDialog(ModalScreen[int | None]):
-    """Date, kind, place, presenters (from the safety staff roster) and notes."""
+class NewSessionDialog(RecordForm):
+    """Date, kind, place, presenters (from the safety staff roster) and notes; dismisses with
+    the new session's id."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="new_session.cancel"),
-        Binding("ctrl+s", "save", "Save session", id="new_session.save", priority=True),
-    ]
+    def __init__(self) -> None:
+        presenters = {
+            s.id: f"{s.display_name} — {STAFF_KINDS.get(s.kind, s.kind)}" for s in list_staff()
+        }
+        super().__init__(
+            "New presentation session",
+            [
+                FormField("held_on", "Date", "date", value=date.today(), required=True),
+                FormField("kind", "Kind", "select", SESSION_KINDS, "assembly"),
+                FormField("place", "Place", placeholder="Gym, room 104…"),
+                FormField("title", "Title", placeholder="“Assembly <date>” when empty"),
+                FormField("presenter_ids", "Presenters (space picks)", "choices", presenters),
+                FormField("notes", "Notes", "narrative"),
+            ],
+            self._create,
+        )
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog checkin-dialog"):
-            yield Static(
-                "[b]New presentation session[/b] · ctrl+s saves · Esc cancels",
-                classes="dialog-title",
-            )
-            yield Label("Date (YYYY-MM-DD)")
-            yield Input(date.today().isoformat(), id="session-date")
-            yield Label("Kind")
-            yield Select(
-                [(label, key) for key, label in SESSION_KINDS.items()],
-                value="assembly",
-                allow_blank=False,
-                id="session-kind",
-            )
-            yield Label("Place")
-            yield Input(placeholder="Gym, room 104…", id="session-place")
-            yield Label("Title (optional: “Assembly <date>” when empty)")
-            yield Input(id="session-title")
-            yield Label("Presenters (space to pick)")
-            yield SelectionList[int](
-                *[
-                    Selection(f"{s.display_name} — {s.kind.replace('_', ' ')}", s.id)
-                    for s in list_staff()
-                ],
-                id="session-presenters",
-            )
-            yield Label("Notes")
-            yield Input(id="session-notes")
-            yield Static("", id="session-problems", classes="dialog-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
-
-    def action_save(self) -> None:
-        problems = self.query_one("#session-problems", Static)
-        try:
-            held_on = date.fromisoformat(self.query_one("#session-date", Input).value.strip())
-        except ValueError:
-            problems.update("Date: write it as YYYY-MM-DD, e.g. 2026-09-02.")
-            return
-        try:
-            session = create_session(
-                held_on,
-                kind=str(self.query_one("#session-kind", Select).value),
-                place=self.query_one("#session-place", Input).value,
-                title=self.query_one("#session-title", Input).value,
-                notes=self.query_one("#session-notes", Input).value,
-                presenter_ids=self.query_one("#session-presenters", SelectionList).selected,
-            )
-        except ValidationError as exc:
-            problems.update(escape(_problems(exc)))
-            return
-        self.dismiss(session.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    @staticmethod
+    def _create(values: dict[str, Any]) -> int:
+        session = create_session(
+            values["held_on"],
+            kind=str(values["kind"]),
+            place=values["place"],
+            title=values["title"],
+            notes=values["notes"],
+            presenter_ids=values["presenter_ids"],
+        )
+        return session.id
 
 
 # --- unmatched scans --------------------------------------------------------------------------
@@ -193,11 +154,11 @@ class UnmatchedScansDialog(ModalScreen[None]):
         Binding("escape", "close", "Close", id="unmatched.close"),
     ]
 
-    def __init__(self, session: PresentationSession, actor: str):
+    def __init__(self, session: Any, actor: str):
         super().__init__()
         self.session = session
         self.actor = actor
-        self.scans: list[UnmatchedScan] = []
+        self.scans: list[Any] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog checkin-dialog"):
@@ -229,7 +190,7 @@ class UnmatchedScansDialog(ModalScreen[None]):
         else:
             self.query_one("#unmatched-note", Static).update("Nothing left to resolve.")
 
-    def _selected(self) -> UnmatchedScan | None:
+    def _selected(self) -> Any:
         index = self.query_one(OptionList).highlighted
         return self.scans[index] if index is not None and index < len(self.scans) else None
 
@@ -241,7 +202,7 @@ class UnmatchedScansDialog(ModalScreen[None]):
                 lambda student_id: self._link(scan, student_id),
             )
 
-    def _link(self, scan: UnmatchedScan, student_id: int | None) -> None:
+    def _link(self, scan: Any, student_id: int | None) -> None:
         if student_id is None:
             return
         try:
@@ -262,7 +223,7 @@ class UnmatchedScansDialog(ModalScreen[None]):
                 lambda reason: self._dismiss_scan(scan, reason),
             )
 
-    def _dismiss_scan(self, scan: UnmatchedScan, reason: str | None) -> None:
+    def _dismiss_scan(self, scan: Any, reason: str | None) -> None:
         if not reason:
             return
         try:
@@ -365,7 +326,7 @@ class ClassListDialog(ModalScreen[list[CheckInOutcome] | None]):
         Binding("escape", "cancel", "Cancel", id="class_list.cancel"),
     ]
 
-    def __init__(self, session: PresentationSession, actor: str):
+    def __init__(self, session: Any, actor: str):
         super().__init__()
         self.session = session
         self.actor = actor
@@ -449,7 +410,7 @@ class NotPresentedDialog(ModalScreen[None]):
         Binding("escape", "close", "Close", id="not_presented.close"),
     ]
 
-    def __init__(self, session: PresentationSession, export_dir: Path):
+    def __init__(self, session: Any, export_dir: Path):
         super().__init__()
         self.session = session
         self.export_dir = export_dir

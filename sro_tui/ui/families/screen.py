@@ -6,39 +6,41 @@ The screen is thin: every read and write is a call to `sro_tui.notices`.
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import (
-    Button,
-    DataTable,
-    Footer,
-    Header,
-    Input,
-    ProgressBar,
-    Select,
-    Static,
-)
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerFailed
 
-from sro_tui.models import DELIVERY_STATUSES, NOTICE_METHODS
 from sro_tui.notices import (
+    DELIVERY_STATUSES,
     HOUSEHOLD_STATUSES,
+    NOTICE_METHODS,
     HouseholdNotices,
+    change_delivery_status,
+    export_family_notice_list,
+    filter_choices,
     filter_households,
     language_name,
     letter_language,
     load_households,
+    record_notices,
+    record_paper_notices_for_session,
+    write_letters,
 )
-from sro_tui.roster.households import __doc__ as HOUSEHOLD_RULE
-from sro_tui.ui.widgets.dialogs import YesNoCheckbox
+from sro_tui.presentation import list_sessions
+from sro_tui.ui.families.dialogs import (
+    DeliveryStatusDialog,
+    FolderDialog,
+    RecordNoticeDialog,
+    RuleDialog,
+    SessionDialog,
+)
 from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
 
 STATUS_FILTERS = [
@@ -47,12 +49,6 @@ STATUS_FILTERS = [
     ("Returned / bounced", "problem"),
     ("Notified", "notified"),
 ]
-
-
-def household_rule_text() -> str:
-    """The grouping rule as written in `households.py` (one source for code, README and UI)."""
-    text = HOUSEHOLD_RULE or ""
-    return text.split("\n\nHousehold keys")[0].strip()
 
 
 FAMILY_COLUMNS = (
@@ -112,220 +108,6 @@ def household_detail(h: HouseholdNotices) -> str:
         if n.notes:
             lines.append(f"    [dim]Note:[/dim] {e(n.notes)}")
     return "\n".join(lines)
-
-
-class _FormDialog(ModalScreen[Any]):
-    """A small form: subclasses compose the fields and turn them into a result in `result()`."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="families_dialog.cancel"),
-    ]
-    TITLE_TEXT = ""
-    CONFIRM = "Record"
-
-    def __init__(self, intro: str = ""):
-        super().__init__()
-        self.intro = intro
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog families-dialog"):
-            yield Static(self.TITLE_TEXT, classes="dialog-title")
-            if self.intro:
-                yield Static(self.intro, classes="dialog-text")
-            yield from self.fields()
-            yield Static("", classes="field-error", id="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self.CONFIRM, variant="primary", id="confirm")
-                yield Button("Cancel", id="cancel")
-
-    def fields(self) -> ComposeResult:
-        yield from ()
-
-    def on_mount(self) -> None:
-        self.query_one("#form-error").display = False
-
-    def show_error(self, text: str) -> None:
-        error = self.query_one("#form-error", Static)
-        error.update(escape(text))
-        error.display = True
-
-    def result(self) -> Any:
-        raise NotImplementedError
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id != "confirm":
-            self.dismiss(None)
-            return
-        try:
-            outcome = self.result()
-        except ValueError as exc:
-            self.show_error(str(exc))
-            return
-        self.dismiss(outcome)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.on_button_pressed(Button.Pressed(self.query_one("#confirm", Button)))
-
-
-def _parse_date(text: str) -> date:
-    """The date a notice went out: as typed (ISO or MM/DD/YYYY), never in the future. A problem
-    is shown in the dialog, which stays open with what was typed."""
-    from sro_tui.records import parse_date
-
-    sent_on = parse_date(text)
-    if sent_on > date.today():
-        raise ValueError(f"{sent_on:%Y-%m-%d} is in the future: give the day the notice went out")
-    return sent_on
-
-
-class RecordNoticeDialog(_FormDialog):
-    """Method, date and a note for the chosen households; dismisses with a dict of them."""
-
-    TITLE_TEXT = "Record the family notice"
-
-    def __init__(self, intro: str, method: str | None = None):
-        super().__init__(intro)
-        self.method = method
-
-    def fields(self) -> ComposeResult:
-        yield Select(
-            [(label, key) for key, label in NOTICE_METHODS.items()],
-            id="notice-method",
-            value=self.method or "paper_home",
-            allow_blank=False,
-            disabled=self.method is not None,
-        )
-        yield Input(date.today().isoformat(), placeholder="YYYY-MM-DD", id="notice-date")
-        yield Input("", placeholder="Note (optional)", id="notice-notes")
-
-    def result(self) -> dict[str, Any]:
-        return {
-            "method": self.query_one("#notice-method", Select).value,
-            "sent_on": _parse_date(self.query_one("#notice-date", Input).value),
-            "notes": self.query_one("#notice-notes", Input).value,
-        }
-
-
-class DeliveryStatusDialog(_FormDialog):
-    """Change the delivery status of one of the household's notices (audited)."""
-
-    TITLE_TEXT = "Delivery status"
-    CONFIRM = "Change"
-
-    def __init__(self, household: HouseholdNotices):
-        super().__init__(
-            f"{household.label}: returned mail and bounced e-mail put the household "
-            "back on the to-do list."
-        )
-        self.household = household
-
-    def fields(self) -> ComposeResult:
-        yield Select(
-            [
-                (
-                    f"{n.sent_on} {NOTICE_METHODS.get(n.method, n.method)} — "
-                    f"{DELIVERY_STATUSES[n.delivery_status]}",
-                    n.notice_id,
-                )
-                for n in self.household.notices
-            ],
-            id="status-notice",
-            allow_blank=False,
-        )
-        yield Select(
-            [(label, key) for key, label in DELIVERY_STATUSES.items()],
-            id="status-value",
-            value="delivered",
-            allow_blank=False,
-        )
-        yield Input(
-            "", placeholder="Reason (e.g. moved, no forwarding address)", id="status-reason"
-        )
-
-    def result(self) -> dict[str, Any]:
-        return {
-            "notice_id": self.query_one("#status-notice", Select).value,
-            "status": self.query_one("#status-value", Select).value,
-            "reason": self.query_one("#status-reason", Input).value,
-        }
-
-
-class SessionDialog(_FormDialog):
-    """Paper notice sent home with every student presented in a session: which one, and when."""
-
-    TITLE_TEXT = "Paper notice sent home with a session's students"
-
-    def __init__(self, sessions: list[tuple[str, int]]):
-        super().__init__("One notice per household of the students checked in to the session.")
-        self.sessions = sessions
-
-    def fields(self) -> ComposeResult:
-        yield Select(self.sessions, id="session-choice", allow_blank=False)
-        yield Input(date.today().isoformat(), placeholder="YYYY-MM-DD", id="notice-date")
-
-    def result(self) -> dict[str, Any]:
-        return {
-            "session_id": self.query_one("#session-choice", Select).value,
-            "sent_on": _parse_date(self.query_one("#notice-date", Input).value),
-        }
-
-
-class FolderDialog(_FormDialog):
-    """Where to write the family notice list or the letters, and which households."""
-
-    CONFIRM = "Write"
-
-    def __init__(self, title: str, intro: str, *, letters: bool = False):
-        super().__init__(intro)
-        self.TITLE_TEXT = title
-        self.letters = letters
-
-    def fields(self) -> ComposeResult:
-        yield Input(str(Path.home() / "sro-tui-exports"), id="folder-path")
-        with Horizontal(classes="switch-row"):
-            yield Static("Only households still to notify:", classes="dialog-text")
-            yield YesNoCheckbox(self.letters, id="folder-pending")
-        if self.letters:
-            yield Select(
-                [("Plain text", "txt"), ("HTML (print from a browser)", "html")],
-                id="folder-format",
-                value="txt",
-                allow_blank=False,
-            )
-
-    def result(self) -> dict[str, Any]:
-        text = self.query_one("#folder-path", Input).value.strip().strip("'\"")
-        if not text:
-            raise ValueError("Type the folder to write into.")
-        out: dict[str, Any] = {
-            "folder": Path(text).expanduser(),
-            "pending": self.query_one("#folder-pending", YesNoCheckbox).value,
-        }
-        if self.letters:
-            out["fmt"] = self.query_one("#folder-format", Select).value
-        return out
-
-
-class RuleDialog(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "close", "Close", id="families_rule.close"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog families-dialog"):
-            yield Static("How households are grouped", classes="dialog-title")
-            yield Static(escape(household_rule_text()), classes="dialog-text")
-            yield Button("Close", id="close")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(None)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class FamiliesScreen(Screen):
@@ -402,11 +184,7 @@ class FamiliesScreen(Screen):
         self.refilter()
 
     def _fill_filter_choices(self) -> None:
-        languages = sorted({h.language_code for h in self.households if h.language_code})
-        grades = sorted(
-            {g for h in self.households for g in h.grades},
-            key=lambda g: (len(g) > 2, g.zfill(2) if g.isdigit() else g),
-        )
+        languages, grades = filter_choices(self.households)  # grades in school order
         lang_select = self.query_one("#filter-language", Select)
         grade_select = self.query_one("#filter-grade", Select)
         keep_lang, keep_grade = lang_select.value, grade_select.value
@@ -498,7 +276,6 @@ class FamiliesScreen(Screen):
             h = self.shown[self.query_one(DataTable).cursor_row]
             guardians = ", ".join(g.name for g in h.guardians if g.name)
             intro = " · ".join(p for p in (h.label, guardians, h.address) if p) + "."
-        intro = escape(intro)
         self.app.push_screen(
             RecordNoticeDialog(intro), lambda values: self._record(targets, values)
         )
@@ -522,33 +299,28 @@ class FamiliesScreen(Screen):
 
     @staticmethod
     def _do_record(targets: list[int], values: dict[str, Any]) -> str:
-        from sro_tui.notices import record_notices
-
         return record_notices(targets, **values).summary()
 
-    def action_paper_for_session(self) -> None:
-        from sro_tui.models import PresentationSession
-        from sro_tui.records import current_year
-
-        year = current_year()
-        sessions = [
-            (f"{s.held_on} {s.title}" + (f" ({s.place})" if s.place else ""), s.id)
-            for s in PresentationSession.select()
-            .where(PresentationSession.school_year == year)
-            .order_by(PresentationSession.held_on.desc())
-        ]
+    @work(exclusive=True, group="families-sessions", exit_on_error=False)
+    async def action_paper_for_session(self) -> None:
+        try:
+            sessions = await self._in_thread(list_sessions)
+        except Exception as exc:  # a failed read: say so, change nothing
+            self.notify(f"Could not read the sessions: {exc}", severity="error", timeout=10)
+            return
         if not sessions:
             self.notify("No presentation session this school year yet.", severity="warning")
             return
+        choices = {
+            s.id: f"{s.held_on} {s.title}" + (f" ({s.place})" if s.place else "") for s in sessions
+        }
         self.app.push_screen(
-            SessionDialog(sessions),
+            SessionDialog(choices),
             lambda values: values and self._run_and_report(self._do_session, values),
         )
 
     @staticmethod
     def _do_session(values: dict[str, Any]) -> str:
-        from sro_tui.notices import record_paper_notices_for_session
-
         return record_paper_notices_for_session(
             values["session_id"], sent_on=values["sent_on"]
         ).summary()
@@ -566,8 +338,6 @@ class FamiliesScreen(Screen):
 
     @staticmethod
     def _do_change_status(values: dict[str, Any]) -> str:
-        from sro_tui.notices import change_delivery_status
-
         notice = change_delivery_status(
             values["notice_id"], values["status"], reason=values["reason"]
         )
@@ -585,8 +355,6 @@ class FamiliesScreen(Screen):
 
     @staticmethod
     def _do_export(values: dict[str, Any]) -> str:
-        from sro_tui.notices import export_family_notice_list
-
         path = export_family_notice_list(values["folder"], pending_only=values["pending"])
         return f"Family notice list written to {path}"
 
@@ -599,8 +367,6 @@ class FamiliesScreen(Screen):
         )
 
     def _do_letters(self, values: dict[str, Any]) -> str:
-        from sro_tui.notices import write_letters
-
         chosen = None if values["pending"] else [h.household_id for h in self.households]
         files = write_letters(values["folder"], chosen, fmt=values["fmt"])
         if not files:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from sro_tui import policy
-from sro_tui.interventions import intervention_counts
 from sro_tui.ui.navigation import section
 from sro_tui.ui.widgets.card import CardContent
 
@@ -22,9 +21,7 @@ def intervention_card(status: dict[str, Any]) -> CardContent | None:
     """None until the school has a year; counts from `status["interventions"]` or the core."""
     if not status.get("school_year"):
         return None
-    counts = status.get("interventions")
-    if not isinstance(counts, dict):
-        counts = intervention_counts()
+    counts = status.get("interventions") or {}
     by_criterion: dict[str, int] = counts.get("this_month_by_criterion", {})
     lines = [f"{counts.get('this_month', 0)} request(s) this month"]
     for key, count in sorted(by_criterion.items(), key=lambda kv: -kv[1]):

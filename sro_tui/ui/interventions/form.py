@@ -12,7 +12,7 @@ submitted request F9 saves an amendment, with its reason.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -45,7 +45,6 @@ from sro_tui.interventions import (
     save_draft,
     submit_request,
 )
-from sro_tui.models import InterventionRequest
 from sro_tui.records import ValidationError, list_staff
 from sro_tui.ui.interventions.dialogs import SubmitDialog
 from sro_tui.ui.interventions.sections import (
@@ -60,6 +59,7 @@ from sro_tui.ui.interventions.sections import (
 )
 from sro_tui.ui.interventions.students_involved import StudentsInvolved
 from sro_tui.ui.widgets.dialogs import ChoiceDialog, ConfirmDialog
+from sro_tui.ui.widgets.record_form import NarrativeArea
 
 ACTION_CHOICES = [(label, key) for key, label in policy.ACTIONS.items()] + [
     (f"{label} (discipline — administrator only)", key)
@@ -74,7 +74,7 @@ def problem_text(exc: Exception) -> str:
     return str(exc)
 
 
-class InterventionForm(Screen[InterventionRequest | None]):
+class InterventionForm(Screen[Any]):
     """New request (`request=None`), a draft to finish, or a submitted request to amend."""
 
     CSS_PATH = "interventions.tcss"
@@ -84,7 +84,7 @@ class InterventionForm(Screen[InterventionRequest | None]):
         Binding("escape", "close", "Back", id="intervention_form.close"),
     ]
 
-    def __init__(self, request: InterventionRequest | None = None, now: datetime | None = None):
+    def __init__(self, request: Any = None, now: datetime | None = None):
         super().__init__()
         self.request = request
         self.now = now or datetime.now()
@@ -116,6 +116,7 @@ class InterventionForm(Screen[InterventionRequest | None]):
                         placeholder=DATETIME_FORMAT_HINT,
                         id="f-occurred_at",
                         compact=True,
+                        select_on_focus=False,
                     )
                 with Horizontal(classes="row"):
                     yield Label("Where", classes="lbl")
@@ -124,6 +125,7 @@ class InterventionForm(Screen[InterventionRequest | None]):
                         placeholder="Place (e.g. cafeteria)",
                         id="f-location",
                         compact=True,
+                        select_on_focus=False,
                     )
                     yield Checkbox(
                         "On school premises",
@@ -144,6 +146,7 @@ class InterventionForm(Screen[InterventionRequest | None]):
                         placeholder="Name",
                         id="f-requested_by_name",
                         compact=True,
+                        select_on_focus=False,
                     )
                     yield Select(
                         [(v, k) for k, v in policy.REQUESTER_ROLES.items()],
@@ -171,10 +174,9 @@ class InterventionForm(Screen[InterventionRequest | None]):
                         value=yes_no_text(f.purpose_is_discipline),
                     )
                 yield Label("Facts that meet the criterion")
-                yield TextArea(
+                yield NarrativeArea(
                     f.facts,
                     id="f-facts",
-                    compact=True,
                     placeholder="What happened, and why it could not wait",
                 )
                 yield Label("Students involved (optional: a request may concern someone unknown)")
@@ -205,7 +207,13 @@ class InterventionForm(Screen[InterventionRequest | None]):
                 yield RestraintBlock(f.restraint, f.restraint_language, id="ri-section")
                 with Horizontal(classes="row"):
                     yield Label("Outcome", classes="lbl")
-                    yield Input(f.outcome, placeholder="How it ended", id="f-outcome", compact=True)
+                    yield Input(
+                        f.outcome,
+                        placeholder="How it ended",
+                        id="f-outcome",
+                        compact=True,
+                        select_on_focus=False,
+                    )
             with VerticalScroll(id="findings-panel"):
                 yield Static("", id="findings-text")
         yield Footer(compact=True)

@@ -16,8 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from sro_tui.interventions import InvolvedStudent
-from sro_tui.models import Student
+from sro_tui.interventions import InvolvedStudent, student_labels
 
 ROLE_WORDS = {"subject": "Subject", "other": "Other"}
 
@@ -44,12 +43,7 @@ class StudentsInvolved(Vertical):
 
     def __init__(self, students: list[InvolvedStudent], **kwargs):
         super().__init__(**kwargs)
-        names = {
-            s.id: f"{s.display_name} ({s.sis_id})"
-            for s in Student.select().where(
-                Student.id.in_([i.student_id for i in students if i.student_id])
-            )
-        }
+        names = student_labels([i.student_id for i in students if i.student_id])
         self.involved: list[tuple[InvolvedStudent, str]] = [
             (
                 i,

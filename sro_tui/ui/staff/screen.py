@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sro_tui.models import EMPLOYER_TYPES, STAFF_KINDS, TRAINING_STATUSES, SafetyStaff
-from sro_tui.records import ValidationError, list_staff, save_staff
+from sro_tui.records import (
+    EMPLOYER_TYPES,
+    STAFF_KINDS,
+    TRAINING_STATUSES,
+    ValidationError,
+    get_staff,
+    list_staff,
+    save_staff,
+)
 from sro_tui.ui.navigation import ADD_STAFF_KEY
 from sro_tui.ui.staff.form import StaffForm
 from sro_tui.ui.widgets.dialogs import ConfirmDialog
 from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
 
 
-def training_text(staff: SafetyStaff) -> str:
+def training_text(staff: Any) -> str:
     """ "Completed 2026-08-20", "Planned, due 2027-01-15" or "Not started"."""
     label = TRAINING_STATUSES.get(staff.training_status, staff.training_status)
     if staff.training_status == "completed" and staff.training_completed_on:
@@ -27,7 +34,7 @@ def training_text(staff: SafetyStaff) -> str:
     return label
 
 
-def employer_text(staff: SafetyStaff) -> str:
+def employer_text(staff: Any) -> str:
     return staff.employer_name or EMPLOYER_TYPES.get(staff.employer_type, staff.employer_type)
 
 
@@ -117,11 +124,11 @@ class StaffScreen(Screen):
         if hasattr(self, "_rows"):
             fill_fitted(self.query_one(DataTable), STAFF_COLUMNS, self._rows)
 
-    def selected_staff(self) -> SafetyStaff | None:
+    def selected_staff(self) -> Any:
         table = self.query_one(DataTable)
         if not self._row_ids or table.cursor_row < 0 or table.cursor_row >= len(self._row_ids):
             return None
-        return SafetyStaff.get_or_none(SafetyStaff.id == self._row_ids[table.cursor_row])
+        return get_staff(self._row_ids[table.cursor_row])
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -138,7 +145,7 @@ class StaffScreen(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_edit_staff()
 
-    def _after_form(self, saved: SafetyStaff | None) -> None:
+    def _after_form(self, saved: Any) -> None:
         if saved is None:
             return
         self.reload(select_id=saved.id)
