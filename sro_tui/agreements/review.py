@@ -115,6 +115,11 @@ def training_state(staff: SafetyStaff, today: date | None = None) -> TrainingSta
     if staff.training_status == "completed" and staff.training_completed_on:
         return TrainingState(staff, "completed")
     due = staff.training_due_on
+    if staff.first_day_on_site is not None:
+        # RCW 28A.400.345(2): the classroom series within six months of the first day on school
+        # property. A plan due later than that does not move the law's date.
+        legal = statutory_training_deadlines(staff.first_day_on_site, staff.kind)["classroom"]
+        due = legal if due is None else min(due, legal)
     if due is None:
         return TrainingState(staff, "no_plan")
     days = (due - today).days
@@ -307,6 +312,10 @@ def set_agreement_item(
         raise ValidationError(
             {"where_met": f"say where in the document item {code} is met (e.g. '§4.2, p. 3')"}
         )
+    if met and code == "C":
+        late = overdue_training_of(agreement)
+        if late:
+            raise ValidationError({"met": _item_c_problem(late)})
     problems = _check_free_text({"where_met": where_met, "notes": notes}, ["where_met", "notes"])
     if problems:
         raise ValidationError(problems)
@@ -444,6 +453,28 @@ def participation_counts(agreement: Agreement, until: date | None = None) -> dic
 # --- adoption ---------------------------------------------------------------------------------
 
 
+def overdue_training_of(agreement: Agreement, today: date | None = None) -> list[SafetyStaff]:
+    """The provider's active staff at this school whose training is overdue (names compared
+    without case or accents)."""
+    provider = fold(agreement.provider_name)
+    staff = SafetyStaff.select().where(
+        (SafetyStaff.school == agreement.school) & (SafetyStaff.active == True)  # noqa: E712
+    )
+    return [
+        s
+        for s in staff
+        if fold(s.employer_name) == provider and training_state(s, today).state == "overdue"
+    ]
+
+
+def _item_c_problem(late: list[SafetyStaff]) -> str:
+    names = ", ".join(s.display_name for s in late)
+    return (
+        f"item C cannot be met while staff of this provider are overdue on the ESD training "
+        f"series (RCW 28A.400.345): {names}"
+    )
+
+
 def adoption_problems(agreement: Agreement, adopted_on: date | None = None) -> list[str]:
     """Every reason the agreement cannot be adopted (on `adopted_on`, default today); empty when it
     can. Participation counts only meetings held on or before the adoption date."""
@@ -451,6 +482,9 @@ def adoption_problems(agreement: Agreement, adopted_on: date | None = None) -> l
     for item in agreement_items(agreement):
         if not item.met:
             reasons.append(f"item {item.code} is not met: {AGREEMENT_ITEMS[item.code]}")
+    late = overdue_training_of(agreement, adopted_on)
+    if late and any(i.code == "C" and i.met for i in agreement_items(agreement)):
+        reasons.append(_item_c_problem(late))
     counts = participation_counts(agreement, until=adopted_on or date.today())
     for role in REQUIRED_ROLES:
         if counts[role] == 0:
@@ -652,6 +686,7 @@ def agreements_status(today: date | None = None, school: School | None = None) -
     states = [t.state for t in training_overview(today, school)]
     agreements = agreements_for_year(school=school)
     open_now = open_complaints(today, school)
+    gaps = providers_without_adopted_agreement(school=school)
     return {
         "training_due_soon_days": TRAINING_DUE_SOON_DAYS,
         "training_overdue": states.count("overdue"),
@@ -659,9 +694,11 @@ def agreements_status(today: date | None = None, school: School | None = None) -
         "training_no_plan": states.count("no_plan"),
         "agreements_adopted": sum(1 for a in agreements if a.adopted_on is not None),
         "agreements_in_review": sum(1 for a in agreements if a.adopted_on is None),
-        "providers_without_agreement": [
-            g.provider_name for g in providers_without_adopted_agreement(school=school)
-        ],
+        "providers_without_agreement": [g.provider_name for g in gaps],
+        # The same providers, split so a screen never reads "1 in review" beside two names.
+        "providers_in_review": [g.provider_name for g in gaps if g.agreement is not None],
+        "providers_with_no_agreement": [g.provider_name for g in gaps if g.agreement is None],
+        "agreements_adopted_with": sorted(a.provider_name for a in agreements if a.adopted_on),
         "complaints_open": len(open_now),
         "oldest_open_complaint_days": max((age for _c, age in open_now), default=None),
     }

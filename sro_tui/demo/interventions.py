@@ -297,7 +297,10 @@ DEMO_REQUESTS: list[dict[str, Any]] = [
             written_report_filed=5 * 24 * 60 - 3 * 60,  # Monday morning
             family_told_in_writing=8 * 24 * 60,  # Thursday
         ),
-        "students": [(14, "", "subject", ["use_of_force"]), (15, "", "target", [])],
+        "students": [
+            (14, "", "subject", ["use_of_force", "discipline"]),
+            (15, "", "target", []),
+        ],
         "staff": ["sro", "campus"],
         "review": "Restraint and isolation ended when the danger passed; report and letter on "
         "time (holidays not counted).",

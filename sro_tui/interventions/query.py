@@ -321,10 +321,27 @@ def open_restraint_deadlines(
 
 def without_discipline_outcome(year: SchoolYear | None, school: School | None = None) -> int:
     """Submitted or reviewed requests of the year whose discipline outcome is not recorded yet
-    (the annual report's part (c) is incomplete until there are none)."""
+    (the annual report's part (c) is incomplete until there are none).
+
+    Left out, because no student discipline can follow them: requests with no student from the
+    roster involved (an unknown adult), and medical emergencies (emergency criterion, first aid
+    given, no restraint, isolation or law-enforcement activity)."""
     ir = InterventionRequest
+    with_student = InterventionStudent.select(InterventionStudent.request).where(
+        InterventionStudent.student.is_null(False)
+    )
+    medical = ir.select(ir.id).where(
+        ir.criterion == "emergency_3432",
+        ir.actions_taken.contains('"first_aid"'),
+        ~ir.actions_taken.contains('"restraint"'),
+        ~ir.actions_taken.contains('"isolation"'),
+        ~ir.actions_taken.contains('"law_enforcement_activity"'),
+    )
     query = ir.select().where(
-        ir.status.in_(("submitted", "reviewed")), ir.resulted_in_discipline.is_null()
+        ir.status.in_(("submitted", "reviewed")),
+        ir.resulted_in_discipline.is_null(),
+        ir.id.in_(with_student),
+        ir.id.not_in(medical),
     )
     if year is not None:
         query = query.where(ir.school_year == year)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import stat
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,6 +34,7 @@ from sro_tui.interventions import (
     save_draft,
     student_labels,
     submit_request,
+    without_discipline_outcome,
 )
 from sro_tui.models import (
     AuditEvent,
@@ -571,3 +572,87 @@ def test_the_export_columns_are_each_explained_in_the_docs():
         for kind, cols in columns.items():
             for column in cols:
                 assert f"`{column.name}`" in text, (kind, column.name)
+
+
+# RCW 28A.320.1241(1)(c): "a description of each incident in which safety and security staff
+# were involved that resulted in student discipline, use of force against a student, or a student
+# arrest", with each student's demographics. Issue 12: "give each incident a real description,
+# each student's role and which outcome applied to whom".
+def test_each_incident_is_described_with_each_students_part(people, tmp_path: Path):
+    when = datetime(2026, 11, 3, 12, 30)
+    restraint = policy.RestraintIsolation(
+        restraint=True,
+        started_at=when,
+        ended_at=when + timedelta(minutes=2),
+        description="Held his arms from behind.",
+        administered_by_name="Lee Park",
+        administered_by_title="School security officer",
+        type_codes=("4",),
+        student_injured=False,
+        staff_injured_count=0,
+        recommendations="Counselor check-ins.",
+        administrator_informed_at=when + timedelta(minutes=5),
+        family_told_verbally_at=when + timedelta(hours=1),
+    )
+    request = submit_request(
+        good_form(
+            people,
+            occurred_at=when,
+            actions=["restraint", "de_escalation"],
+            restraint=restraint,
+            students=[
+                InvolvedStudent(people["ana"].id, role="subject", outcomes=["use_of_force"]),
+                InvolvedStudent(people["ben"].id, role="target"),
+            ],
+        ),
+        now=when + timedelta(hours=2),
+    )
+    record_discipline_outcome(request, False)
+    school, year = people["ana"].school, request.school_year
+    [incident] = annual_report_incidents(school, year)
+    assert incident.outcomes == ("use_of_force",)
+    assert incident.description.startswith("A teacher asked (immediate and continuing danger")
+    assert "at Cafeteria" in incident.description
+    assert "standing restraint, 2 min" in incident.description
+    assert "Ended in use of force." in incident.description
+    assert "Request for intervention (" not in incident.description  # the old boilerplate
+    ana, ben = incident.students
+    assert (ana.role, ana.outcomes, ana.race_ethnicity) == (
+        "subject",
+        ("use_of_force",),
+        "Hispanic/Latino",
+    )
+    assert (ben.role, ben.outcomes) == ("target", ())
+    text, _ = write_annual_report(
+        tmp_path, year, incidents=annual_report_incidents, incident_notes=annual_report_notes
+    )
+    report = text.read_text()
+    assert "Subject of the request: use of force against a student; race/ethnicity" in report
+    assert "Student harmed or targeted: none of these outcomes;" in report
+    assert "Ana" not in report and "000123" not in report
+
+
+def test_incidents_that_cannot_lead_to_discipline_are_not_missing_an_outcome(people):
+    medical = submit_request(
+        good_form(
+            people,
+            staff_initiated_emergency=True,
+            requested_by_name="",
+            requested_by_role=None,
+            purpose_is_discipline=None,
+            criterion="emergency_3432",
+            facts="Student collapsed at the bus loop and was not breathing normally; 911 called.",
+            actions=["first_aid"],
+        )
+    )
+    stranger = submit_request(
+        good_form(
+            people,
+            facts="An adult nobody knew followed students to the portables and would not leave.",
+            students=[InvolvedStudent(None, "Adult man, about 40", "other")],
+        )
+    )
+    fight = submit_request(good_form(people))
+    year = fight.school_year
+    assert without_discipline_outcome(year) == 1  # only the fight; not the medical emergency
+    assert {medical.resulted_in_discipline, stranger.resulted_in_discipline} == {None}
