@@ -62,6 +62,26 @@ WORDS_KEEP_OUT_OF_JUSTICE_SYSTEM = (
     "are more appropriately handled within the educational system."
 )
 
+WORDS_BEGINNING_OF_YEAR = (
+    "At the beginning of each school year, if the district has safety and security staff working "
+    "on school property, the district must present to and discuss with students, and distribute to "
+    "students’ families, information about the role and responsibilities of safety and security "
+    "staff."
+)
+
+
+def beginning_of_year_ends(year_start: date) -> date:
+    """The last day that still counts as "the beginning of each school year" (Policy 4311) for a
+    school year starting `year_start` (July 1): September 30, the end of the first month of
+    instruction. A presentation or notice after it is recorded, and flagged as late."""
+    return date(year_start.year, 9, 30)
+
+
+def late_in_year(day: date, year_start: date) -> bool:
+    """True when `day` is after the beginning of the school year (see beginning_of_year_ends)."""
+    return day > beginning_of_year_ends(year_start)
+
+
 # --- catalogues -------------------------------------------------------------------------------
 
 
