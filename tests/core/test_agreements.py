@@ -444,3 +444,16 @@ def test_meetings_count_only_for_the_agreements_own_review_year(school):
         today=date(2026, 10, 1),
     )
     assert participation_counts(agreement)["parent"] == 1
+
+
+def test_staff_texts_refuse_immigration_content(school):
+    from sro_tui.agreements import STAFF_TEXT_FIELDS, save_safety_staff
+    from sro_tui.models import SafetyStaff
+
+    base = {"first_name": "Pat", "last_name": "Moss", "kind": "other", "employer_type": "district"}
+    for field in STAFF_TEXT_FIELDS:
+        with pytest.raises(ValidationError) as error:
+            save_safety_staff({**base, field: "born in Guadalajara"})
+        assert field in error.value.problems
+    assert SafetyStaff.select().count() == 0
+    assert save_safety_staff(base).last_name == "Moss"
