@@ -33,6 +33,7 @@ from sro_tui.interventions import (
 )
 from sro_tui.models import REQUEST_STATUSES, InterventionRequest
 from sro_tui.records import ValidationError, list_staff, parse_date
+from sro_tui.ui.interventions.closures import ClosuresDialog
 from sro_tui.ui.interventions.dialogs import ExportDialog, HistoryScreen, TextPromptDialog
 from sro_tui.ui.interventions.form import InterventionForm
 from sro_tui.ui.interventions.sections import SEVERITY_MARK
@@ -103,6 +104,7 @@ class InterventionsScreen(Screen):
         Binding("v", "review", "Review", id="interventions.review"),
         Binding("d", "discipline_outcome", "Discipline followed?", id="interventions.discipline"),
         Binding("x", "export", "Export", id="interventions.export"),
+        Binding("c", "closures", "Closure days", id="interventions.closures"),
         Binding("slash", "focus_filters", "Filters", id="interventions.filters"),
         Binding("ctrl+l", "clear_filters", "Clear filters", id="interventions.clear"),
     ]
@@ -365,6 +367,10 @@ class InterventionsScreen(Screen):
             ),
             done,
         )
+
+    def action_closures(self) -> None:
+        """The school's closure days, for the school-day count beside each legal deadline."""
+        self.app.push_screen(ClosuresDialog())
 
     def action_export(self) -> None:
         folder = Path.cwd() / "exports"
