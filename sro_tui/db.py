@@ -198,6 +198,17 @@ ALTER TABLE "intervention_request" ADD COLUMN "resulted_in_discipline" INTEGER;
 """
 
 
+# Check-in stations (issue 17): the station a check-in or unmatched scan was recorded at, and the
+# kits made for a session with when each was merged.
+_STATIONS = """
+ALTER TABLE "presentation_attendance" ADD COLUMN "station" VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE "unmatched_scan" ADD COLUMN "station" VARCHAR(255) NOT NULL DEFAULT '';
+CREATE TABLE "station_kit" ("id" INTEGER NOT NULL PRIMARY KEY, "record_id" VARCHAR(36) NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "session_id" INTEGER NOT NULL, "station" VARCHAR(255) NOT NULL, "made_at" DATETIME NOT NULL, "merged_at" DATETIME, "merged_by" VARCHAR(255) NOT NULL, "last_merged_at" DATETIME, FOREIGN KEY ("session_id") REFERENCES "presentation_session" ("id") ON DELETE RESTRICT);
+CREATE UNIQUE INDEX "station_kit_record_id" ON "station_kit" ("record_id");
+CREATE INDEX "station_kit_session_id" ON "station_kit" ("session_id");
+"""
+
+
 # Issue 12 (right about the law): staff first and last day on site (training deadlines, the annual
 # report counts everyone who worked in the year); what RCW 28A.600.485 asks of a restraint or
 # isolation report; RCW 13.40.740's custodial and under-18 questions; each student's outcomes.
@@ -225,6 +236,7 @@ MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_INTERVENTIONS),  # intervention requests
     _run_script(_AGREEMENTS_AND_COMPLAINTS),  # agreements and complaints
     _run_script(_DISCIPLINE_OUTCOME),  # discipline outcome of an intervention request
+    _run_script(_STATIONS),  # issue 17: check-in stations and their kits
     _run_script(_LAW_RECORDS),  # issue 12: staff days on site, restraint report, safeguards
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -293,14 +305,15 @@ def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
     return db
 
 
-def bulk_insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
+def bulk_insert(model: type[Model], rows: list[dict[str, Any]], *, into: Any = None) -> None:
     """Insert rows (dicts with the same keys, by field or column name; fields left out get their
     default) with one prepared statement and the driver's executemany.
 
     peewee's insert_many builds an expression node for every cell (about 10 µs each): for the
     thousands of rows of a demo school or a bulk notice action that was most of the time. The
     fields' own `db_value` conversions keep the stored values what peewee would store, on SQLite
-    or PostgreSQL alike. Call inside the caller's transaction.
+    or PostgreSQL alike. Call inside the caller's transaction. `into`: another SQLite cursor to
+    write with (a station kit's file) instead of the models' database.
     """
     if not rows:
         return
@@ -322,7 +335,7 @@ def bulk_insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
             to_db(d() if callable(d) else d) for to_db, d in default_converters
         )
 
-    database.cursor().executemany(sql, [values(row) for row in rows])
+    (into or database.cursor()).executemany(sql, [values(row) for row in rows])
 
 
 def backup_database(db: SqliteDatabase, destination: Path | str) -> Path:

@@ -347,6 +347,7 @@ class PresentationAttendance(BaseModel):
     undone_at = DateTimeField(null=True)
     undone_by = CharField(default="")
     undo_reason = TextField(default="")
+    station = CharField(default="")  # the check-in station (a door's laptop); "" for the office
 
 
 PresentationAttendance.add_index(
@@ -374,6 +375,19 @@ class UnmatchedScan(BaseModel):
     )
     dismiss_reason = TextField(default="")
     resolved_by = CharField(default="")
+    station = CharField(default="")  # the check-in station that kept it; "" for the office
+
+
+class StationKit(BaseModel):
+    """A check-in station kit made for one session (issue 17): its `record_id` is the kit's own
+    id, so merging the same kit twice is recognised. `merged_at` stays None until it is merged."""
+
+    session = ForeignKeyField(PresentationSession, backref="station_kits", on_delete="RESTRICT")
+    station = CharField()
+    made_at = DateTimeField(default=utc_now)
+    merged_at = DateTimeField(null=True)  # the first merge
+    merged_by = CharField(default="")
+    last_merged_at = DateTimeField(null=True)  # the latest merge that brought anything new
 
 
 # --- intervention requests (issue 5) ----------------------------------------------------------

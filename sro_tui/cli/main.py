@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sro_tui import __version__
-from sro_tui.cli import calendar, exports
+from sro_tui.cli import calendar, district, exports, station
 from sro_tui.cli.common import (
     EXIT_BAD_DATA,
     EXIT_OK,
@@ -320,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction, Callable], None]]:
-    return [exports.register, calendar.register]
+    return [exports.register, district.register, station.register, calendar.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

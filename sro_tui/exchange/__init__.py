@@ -1,4 +1,5 @@
-"""The files the district merges: the CSV contract (merge columns, cell rules, private writes)."""
+"""The files the district merges: the CSV contract (merge columns, cell rules, private writes)
+and the district bundle (one send: the year's CSVs and a manifest, verified when read)."""
 
 from sro_tui import lazy
 
@@ -12,6 +13,16 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "MERGE_COLUMNS",
             "read_exchange_csv",
             "write_exchange_csv",
+        ],
+        "bundle": [
+            "Bundle",
+            "BundleError",
+            "BundleFileSpec",
+            "find_bundles",
+            "neutralise_cell",
+            "open_bundle",
+            "restore_cell",
+            "write_bundle",
         ],
     },
 )

@@ -48,11 +48,20 @@ from sro_tui.records import (
     current_year,
     ensure_current_year,
     get_school,
+    get_setting,
     snapshot,
 )
 from sro_tui.search import normalize_id
 
 Outcome = Literal["recorded", "already_recorded", "unknown"]
+
+# Set in a check-in station's kit (see `stations`): check-ins recorded there carry the name.
+STATION_NAME_SETTING = "station.name"
+
+
+def station_name() -> str:
+    """The name of this check-in station when the database is a station kit, else ""."""
+    return get_setting(STATION_NAME_SETTING)
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -98,6 +107,8 @@ def create_session(
     problems: dict[str, str] = {}
     if kind not in SESSION_KINDS:
         problems["kind"] = f"kind must be one of: {', '.join(SESSION_KINDS)}"
+    if station_name():  # its check-ins would never reach the school's record
+        problems["session"] = "a check-in station records into its kit's session only"
     presenter_ids = list(dict.fromkeys(presenter_ids))
     staff = list(SafetyStaff.select().where(SafetyStaff.id.in_(presenter_ids or [0])))
     if len(staff) != len(presenter_ids):
@@ -238,8 +249,10 @@ def _check_in(
     method: str,
     actor: str,
     at: datetime | None = None,
+    station: str | None = None,
 ) -> CheckInOutcome:
-    """Record one student inside the caller's transaction (no commit here)."""
+    """Record one student inside the caller's transaction (no commit here), at this computer's
+    station unless another `station` is given (a station's scan linked in the office)."""
     earlier = (
         PresentationAttendance.select(PresentationAttendance, PresentationSession)
         .join(PresentationSession)
@@ -261,6 +274,7 @@ def _check_in(
         recorded_at=at or utc_now(),
         method=method,
         recorded_by=actor,
+        station=station_name() if station is None else station,
     )
     return CheckInOutcome("recorded", student.sis_id, student, attendance)
 
@@ -320,7 +334,10 @@ def record_scan(
             if student is not None:
                 return _check_in(session, student, method, actor)
             unmatched = UnmatchedScan.create(
-                session=session, scanned_text=scanned[:255], recorded_by=actor
+                session=session,
+                scanned_text=scanned[:255],
+                recorded_by=actor,
+                station=station_name(),
             )
             return CheckInOutcome("unknown", scanned, unmatched=unmatched)
 
@@ -430,7 +447,9 @@ def resolve_unmatched_scan(
             )
             if student is None:
                 raise ValidationError({"student": "no such student at this school"})
-            outcome = _check_in(session, student, "scan", actor, scan.scanned_at)
+            outcome = _check_in(
+                session, student, "scan", actor, scan.scanned_at, scan.station or None
+            )
             scan.resolution = "linked"
             scan.linked_student = student
         else:

@@ -195,6 +195,12 @@ class SroApp(App):
 
         self.push_screen(BackupDialog(), write)
 
+    def action_send_to_district(self) -> None:
+        """Write this year's bundle for the district office (`sro-tui district send`)."""
+        from sro_tui.ui.district.send_dialog import start_send_to_district
+
+        start_send_to_district(self)
+
     def action_show_help(self) -> None:
         """Every key, grouped by screen."""
         from sro_tui.ui.help import HelpScreen

@@ -110,6 +110,11 @@ class SectionCommands(Provider):
             partial(app.run_action, "app.backup"),
         )
         yield PaletteCommand(
+            "Send to the district",
+            "Every file of the year in one bundle, and when it last went · key s on the dashboard",
+            partial(app.run_action, "app.send_to_district"),
+        )
+        yield PaletteCommand(
             "Help: every key",
             "Keys grouped by screen · key F1",
             partial(app.run_action, "app.show_help"),

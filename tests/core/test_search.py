@@ -90,3 +90,27 @@ def test_fold():
     assert fold("José O'Brien-Smith") == "jose obrien smith"
     assert fold("NGUYỄN Thị") == "nguyen thi"
     assert fold("Đặng Łukasz Søren") == "dang lukasz soren"
+
+
+def test_substring_pass_finds_exactly_the_students_a_plain_scan_finds():
+    """The joined-names search must offer the same students as `needle in folded` on each one,
+    whatever the needle: a letter pair, a part spanning first and last name, digits, none."""
+    names = [
+        ("Núñez", "José"),
+        ("García López", "Ana"),
+        ("O'Brien", "Siobhán"),
+        ("Nguyễn Thị", "Mai"),
+        ("Van der Berg", "Lotte"),
+        ("Li", "Bo"),
+        ("Åberg", "Örjan"),
+        ("Smith", "Jo"),
+    ]
+    index = build_index(
+        (i, f"{i:07d}", last, first, "", "9", "9-01", True)
+        for i, (last, first) in enumerate(names * 25, start=1)
+    )
+    blob = " ".join(s.folded for s in index.students)
+    needles = {blob[i : i + n] for n in (2, 3, 5) for i in range(len(blob) - n)} | {"zz", "42", "q"}
+    for needle in sorted(needles):
+        expected = [pos for pos, s in enumerate(index.students) if needle in s.folded]
+        assert list(index._substring_positions(needle)) == expected, needle

@@ -35,11 +35,14 @@ from sro_tui.presentation import (
     class_list,
     create_session,
     export_not_presented_csv,
+    linkable_scans,
     list_sessions,
     local_time,
     mark_present,
     resolve_unmatched_scan,
     session_check_in_count,
+    station_label,
+    station_summary,
     students_not_presented,
     unmatched_scans,
 )
@@ -56,10 +59,11 @@ def _problems(exc: ValidationError) -> str:
 
 
 class SessionsDialog(ModalScreen[int | None]):
-    """Choose the session to check students in to, or create one (n)."""
+    """Choose the session to check students in to, or create one (n); merge station kits (m)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_session", "New session", id="sessions.new"),
+        Binding("m", "merge_kits", "Merge station kits", id="sessions.merge_kits"),
         Binding("escape", "cancel", "Close", id="sessions.close"),
     ]
 
@@ -71,14 +75,17 @@ class SessionsDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog checkin-dialog"):
             yield Static(
-                "[b]Presentation sessions this year[/b] · Enter opens · n new · Esc",
+                "[b]Presentation sessions this year[/b] · Enter opens · n new · "
+                "m merge station kits · Esc",
                 classes="dialog-title",
             )
             yield OptionList(id="sessions-list")
+            yield Static("", id="sessions-stations")
 
     def on_mount(self) -> None:
         self.sessions = list_sessions(self.current.school_year if self.current else None)
         options = self.query_one(OptionList)
+        options.clear_options()
         for s in self.sessions:
             mark = "▶ " if self.current and s.id == self.current.id else "  "
             place = f" · {s.place}" if s.place else ""
@@ -96,6 +103,23 @@ class SessionsDialog(ModalScreen[int | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))
+
+    def _highlighted(self) -> Any:
+        index = self.query_one(OptionList).highlighted
+        return self.sessions[index] if index is not None and index < len(self.sessions) else None
+
+    def on_option_list_option_highlighted(self) -> None:
+        """Under the list: the highlighted session's stations (issue 17)."""
+        session = self._highlighted()
+        lines = [escape(s.line) for s in station_summary(session)] if session else []
+        self.query_one("#sessions-stations", Static).update("\n".join(lines))
+
+    def action_merge_kits(self) -> None:
+        from sro_tui.ui.checkin.station_dialogs import StationMergeDialog
+
+        session = self._highlighted()
+        if session is not None:
+            self.app.push_screen(StationMergeDialog(session), lambda _c: self.on_mount())
 
     def action_new_session(self) -> None:
         self.app.push_screen(NewSessionDialog(), self._created)
@@ -150,6 +174,7 @@ class UnmatchedScansDialog(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "link", "Link to a student", id="unmatched.link"),
+        Binding("m", "link_match", "Link to the student it now matches", id="unmatched.match"),
         Binding("d", "dismiss_scan", "Dismiss with a reason", id="unmatched.dismiss"),
         Binding("escape", "close", "Close", id="unmatched.close"),
     ]
@@ -159,11 +184,13 @@ class UnmatchedScansDialog(ModalScreen[None]):
         self.session = session
         self.actor = actor
         self.scans: list[Any] = []
+        self.matches: dict[int, Any] = {}  # scan id -> the student its ID now matches
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog checkin-dialog"):
             yield Static(
-                "[b]Unmatched scans[/b] · l link to a student · d dismiss · Esc",
+                "[b]Unmatched scans[/b] · l link to a student · m link to the match · "
+                "d dismiss · Esc",
                 classes="dialog-title",
             )
             yield OptionList(id="unmatched-list")
@@ -175,12 +202,20 @@ class UnmatchedScansDialog(ModalScreen[None]):
 
     def reload(self) -> None:
         self.scans = unmatched_scans(year=self.session.school_year)
+        # A station kit's roster may be older than the school's: its unknown IDs may match now.
+        self.matches = {item.scan.id: item.student for item in linkable_scans()}
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options(
             Option(
                 f"{escape(s.scanned_text):<16} {local_time(s.scanned_at):%Y-%m-%d %H:%M:%S} · "
-                f"{escape(s.session.title)}",
+                f"{escape(s.session.title)}"
+                + (f" · {escape(station_label(s.station))}" if s.station else "")
+                + (
+                    f" · [b]now matches {escape(self.matches[s.id].display_name)}[/b] (m)"
+                    if s.id in self.matches
+                    else ""
+                ),
                 id=str(s.id),
             )
             for s in self.scans
@@ -214,6 +249,13 @@ class UnmatchedScansDialog(ModalScreen[None]):
             verb = "checked in" if outcome.status == "recorded" else "was already recorded"
             self.notify(f"{outcome.student_line}: {verb}.")
         self.reload()
+
+    def action_link_match(self) -> None:
+        scan = self._selected()
+        if scan is None or scan.id not in self.matches:
+            self.notify("This ID matches no student: link it by name (l) or dismiss it (d).")
+            return
+        self._link(scan, self.matches[scan.id].id)
 
     def action_dismiss_scan(self) -> None:
         scan = self._selected()

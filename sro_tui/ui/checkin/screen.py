@@ -32,14 +32,14 @@ from sro_tui.presentation import (
     CheckInRow,
     PresentationProgress,
     check_in_student,
-    get_session,
     last_check_ins,
     local_time,
     presentation_progress,
     presented_times,
     record_scan,
     session_check_in_count,
-    todays_session,
+    session_for_check_in,
+    station_name,
     undo_last_check_in,
     unmatched_scans,
 )
@@ -93,6 +93,7 @@ class CheckInScreen(Screen):
             id="checkin.not_presented",
             priority=True,
         ),
+        Binding("ctrl+t", "station_kit", "Station kit", id="checkin.station_kit", priority=True),
         Binding("escape", "clear_box", "Clear", id="checkin.clear", show=False),
     ]
 
@@ -179,9 +180,12 @@ class CheckInScreen(Screen):
     # --- session and counts -------------------------------------------------------------------
 
     def open_session(self, session_id: int | None) -> None:
-        """Check students in to this session (today's "Assembly <date>" when None)."""
+        """Check students in to this session (a station kit's own, else today's "Assembly
+        <date>", when None)."""
         try:
-            self.session = get_session(session_id) if session_id else todays_session()
+            self.session = session_for_check_in(session_id)
+            station = station_name()  # a door's laptop says which door it is
+            self.title = f"Check-in station: {station}" if station else None
         except ValidationError as exc:
             self.session = None
             self.show_feedback(f"Cannot check in yet: {exc}", "error")
@@ -516,6 +520,16 @@ class CheckInScreen(Screen):
             self.open_session(session_id)
             self.show_feedback("Session opened: scan the first student.", "info")
         self.focus_box()
+
+    def action_station_kit(self) -> None:
+        """Write a kit for another door's laptop (a station merges back from the sessions, F12)."""
+        from sro_tui.ui.checkin.station_dialogs import StationKitDialog
+
+        if self.session is not None:
+            folder = Path(getattr(self.app, "db_path", Path.cwd())).parent / "stations"
+            self.app.push_screen(
+                StationKitDialog(self.session, folder), lambda _path: self.after_dialog()
+            )
 
     def action_not_presented(self) -> None:
         from sro_tui.ui.checkin.dialogs import NotPresentedDialog

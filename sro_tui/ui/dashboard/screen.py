@@ -22,6 +22,8 @@ class DashboardScreen(Screen):
     SECTION_TITLE = "Dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh_counts", "Refresh", id="dashboard.refresh"),
+        # On the dashboard, where the school sees what it owes; the palette has it everywhere.
+        Binding("s", "app.send_to_district", "Send to district", id="dashboard.send"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -1,0 +1,28 @@
+"""The district office: each school's send (one bundle), the district's own database (SQLite or
+PostgreSQL), the merge, the status of every building, and the district's files."""
+
+from sro_tui import lazy
+
+# Each module and the names it offers; a module is imported the first time one is used.
+__getattr__, __dir__, __all__ = lazy.exports(
+    __name__,
+    {
+        "database": [
+            "DistrictDatabaseError",
+            "default_district_target",
+            "describe_target",
+            "open_district_database",
+        ],
+        "demo": ["DEMO_BUILDINGS", "write_demo_district"],
+        "files": ["write_district_report", "write_merged_csvs"],
+        "merge": ["MergeRefused", "MergeResult", "merge_bundle", "merge_bundles"],
+        "send": [
+            "BUNDLE_KINDS",
+            "SentBundle",
+            "describe_last_send",
+            "last_district_send",
+            "send_to_district",
+        ],
+        "status": ["DEFAULT_STALE_DAYS", "SchoolSummary", "district_status", "school_detail"],
+    },
+)

@@ -1,0 +1,237 @@
+"""The district's screen: one row per building, and one school's detail on Enter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Static
+
+from sro_tui.district import SchoolSummary, district_status, merge_bundles, school_detail
+from sro_tui.exchange import find_bundles
+from sro_tui.ui.district.bars import percent_bar
+from sro_tui.ui.widgets.dialogs import BackupDialog
+
+COLUMNS = (
+    "Code",
+    "School",
+    "Last bundle",
+    "Students",
+    "Presented",
+    "Notified",
+    "Requests",
+    "R/I",
+    "Deadlines open",
+    "Agreements ok/miss",
+    "Complaints open",
+)
+
+
+def _sent(summary: SchoolSummary) -> str:
+    age = "today" if summary.age_days == 0 else f"{summary.age_days} d ago"
+    return f"{summary.last_sent_at:%Y-%m-%d} ({age})"
+
+
+class DistrictScreen(Screen):
+    """Every building that has sent: how far each is, and who has not sent lately."""
+
+    SECTION_TITLE = "District"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_school", "School detail", id="district.open"),
+        Binding("m", "merge", "Merge bundles", id="district.merge"),
+        Binding("r", "refresh", "Refresh", id="district.refresh"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            "Reading the district database…", id="district-summary", classes="screen-summary"
+        )
+        table: DataTable = DataTable(id="district-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(*COLUMNS)
+        self.refresh_schools()
+
+    def on_screen_resume(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def refresh_schools(self) -> None:
+        self._read()
+
+    @work(thread=True, exclusive=True, group="district-status", exit_on_error=False)
+    def _read(self) -> None:
+        app = self.app
+        with app.database.connection_context():  # type: ignore[attr-defined]
+            schools = district_status(app.stale_days)  # type: ignore[attr-defined]
+        app.call_from_thread(self._show, schools)
+
+    def _show(self, schools: list[SchoolSummary]) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        warn = self.app.theme_variables.get("error", "red")
+        for s in schools:
+            style = f"bold {warn}" if s.stale else ""
+            sent = Text(("⚠ " if s.stale else "") + _sent(s), style=style)
+            table.add_row(
+                Text(s.code, style=style),
+                s.name,
+                sent,
+                str(s.students),
+                percent_bar(s.presented_pct),
+                percent_bar(s.notified_pct),
+                str(s.intervention_requests),
+                str(s.restraint_isolation_incidents),
+                Text(str(s.open_deadlines), style=f"bold {warn}" if s.open_deadlines else ""),
+                f"{s.agreements_adopted} / {s.agreements_not_adopted}",
+                str(s.open_complaints),
+                key=s.code,
+            )
+        stale = [s.code for s in schools if s.stale]
+        days = self.app.stale_days  # type: ignore[attr-defined]
+        parts = [f"{len(schools)} building(s) · {self.app.target_label}"]  # type: ignore[attr-defined]
+        if stale:
+            parts.append(f"⚠ not sent for more than {days} days: {', '.join(stale)}")
+        if not schools:
+            parts.append("no school has sent yet: `sro-tui district merge BUNDLE…`")
+        self.query_one("#district-summary", Static).update(" · ".join(parts))
+        table.focus()
+
+    def action_refresh(self) -> None:
+        self.refresh_schools()
+        self.notify("Refreshed.", timeout=2)
+
+    def action_merge(self) -> None:
+        """Ask for a bundle or a folder of bundles, merge them in a thread, then refresh."""
+
+        def merge(folder: Path | None) -> None:
+            if folder is not None:
+                self._merge(folder)
+
+        self.app.push_screen(MergeDialog(), merge)
+
+    @work(thread=True, exclusive=True, group="district-merge", exit_on_error=False)
+    def _merge(self, folder: Path) -> None:
+        app = self.app
+        with app.database.connection_context():  # type: ignore[attr-defined]
+            merged, refused = merge_bundles(app.database, find_bundles([folder]))  # type: ignore[attr-defined]
+        for result in merged:
+            app.call_from_thread(app.notify, result.summary(), timeout=10)
+        for problem in refused:
+            app.call_from_thread(
+                app.notify, f"Refused, nothing changed: {problem}", severity="error", timeout=20
+            )
+        if not merged and not refused:
+            app.call_from_thread(app.notify, f"No bundle in {folder}", severity="warning")
+        app.call_from_thread(self.refresh_schools)
+
+    def action_open_school(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key:
+            self.app.push_screen(SchoolDetailScreen(str(key)))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.app.push_screen(SchoolDetailScreen(str(event.row_key.value)))
+
+
+class MergeDialog(BackupDialog):
+    """Which bundle (folder or .zip), or folder of bundles, to merge; dismisses with it or None."""
+
+    DIALOG_TITLE = "Merge school bundles"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="district-merge.cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="district-merge-dialog"):
+            yield Static(self.DIALOG_TITLE, classes="dialog-title")
+            yield Static(
+                "A bundle a school sent, or a folder holding several. Each is checked and merged "
+                "whole or not at all; one merged before changes nothing.",
+                classes="dialog-text",
+            )
+            yield Input(str(Path.home() / "sro-tui-to-district"), id="backup-folder")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Merge", variant="primary", id="confirm")
+                yield Button("Cancel", id="cancel")
+
+
+class SchoolDetailScreen(Screen):
+    """One building: its figures with bars, what the district holds, and every merge."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="district.back"),
+    ]
+
+    def __init__(self, code: str):
+        super().__init__()
+        self.code = code
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="school-detail"):
+            yield Static(f"Reading {self.code}…", id="school-detail-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._read()
+
+    @work(thread=True, exclusive=True, group="district-detail", exit_on_error=False)
+    def _read(self) -> None:
+        app = self.app
+        with app.database.connection_context():  # type: ignore[attr-defined]
+            detail = school_detail(self.code)
+        app.call_from_thread(self._show, *detail)
+
+    def _show(self, summary, log, counts) -> None:
+        text = self.query_one("#school-detail-text", Static)
+        if summary is None:
+            text.update(f"No school {self.code} in the district database.")
+            return
+        s = summary
+        lines = [
+            f"[b]{s.name}[/b] ({s.code}) · school year {s.school_year}",
+            f"OSPI building {s.ospi_building_code or '—'} · county-district "
+            f"{s.county_district_code or '—'}",
+            f"Last bundle written {_sent(s)}, merged {s.last_merged_at:%Y-%m-%d %H:%M} UTC"
+            + (" · [b]not sent lately[/b]" if s.stale else ""),
+            "",
+            f"Students presented    {percent_bar(s.presented_pct, 20)}  "
+            f"{s.presented} of {s.students}",
+            f"Households notified   {percent_bar(s.notified_pct, 20)}  "
+            f"{s.households_notified} of {s.households}",
+            f"Intervention requests {s.intervention_requests}",
+            f"Restraint/isolation   {s.restraint_isolation_incidents} incident(s), "
+            f"{s.open_deadlines} open deadline(s)",
+            f"Agreements            {s.agreements_adopted} adopted, "
+            f"{s.agreements_not_adopted} not adopted",
+            f"Safety staff          {s.staff}, {s.training_overdue} without training done or "
+            "planned in time",
+            f"Open complaints       {s.open_complaints}",
+            *(f"Note: {note}" for note in s.notes),
+            "",
+            "[b]Records held[/b]",
+            *(f"  {kind:<34} {n:>6}" for kind, n in counts.items()),
+            "",
+            "[b]Bundles merged[/b] (newest first)",
+            *(
+                f"  {m.merged_at:%Y-%m-%d %H:%M} by {m.merged_by}: written "
+                f"{m.created_at:%Y-%m-%d %H:%M}, {m.inserted} added, {m.updated} updated, "
+                f"{m.removed} removed · {m.bundle_hash[:12]}"
+                for m in log
+            ),
+        ]
+        text.update("\n".join(lines))

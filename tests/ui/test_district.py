@@ -1,0 +1,102 @@
+"""The district office's screen, and "Send to the district" in the school's app."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from sro_tui.district import merge_bundle, open_district_database
+from sro_tui.models import utc_now
+from sro_tui.ui.app import SroApp
+from sro_tui.ui.district import DistrictApp
+from sro_tui.ui.district.screen import SchoolDetailScreen
+from sro_tui.ui.district.send_dialog import SendToDistrictDialog
+from tests.core.test_district_helpers import (
+    build_demo_school,
+    other_school,
+    send_from,
+)
+from tests.ui.helpers import table_rows, text_of, wait_for_workers
+
+
+@pytest.fixture(scope="module")
+def district_file(tmp_path_factory):
+    """A district database with two buildings: PTHS sent today, BMS three weeks ago."""
+    work = tmp_path_factory.mktemp("district")
+    pths = build_demo_school(work / "pths.sqlite3")
+    bms = other_school(pths, work / "bms.sqlite3")
+    target = work / "district.sqlite3"
+    district = open_district_database(target)
+    merge_bundle(district, send_from(pths, work / "out").path)
+    merge_bundle(district, send_from(bms, work / "out", now=utc_now() - timedelta(days=21)).path)
+    district.close()
+    return target
+
+
+async def test_the_district_screen_shows_every_building_and_a_school_on_enter(district_file):
+    app = DistrictApp(str(district_file))
+    async with app.run_test(size=(140, 36)) as pilot:
+        await wait_for_workers(app)
+        await pilot.pause()
+        rows = table_rows(app, "#district-table")
+        assert [r[0] for r in rows] == ["BMS", "PTHS"]
+        bms, pths = rows
+        assert bms[2].startswith("⚠ ") and "21 d ago" in bms[2]
+        assert pths[3] == "600" and pths[4].startswith("█████████░") and pths[4].endswith("90%")
+        assert "not sent for more than 14 days: BMS" in text_of(app, "#district-summary")
+        await pilot.press("down", "enter")
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert isinstance(app.screen, SchoolDetailScreen)
+        detail = text_of(app, "#school-detail-text")
+        assert "Port Townsend High School (PTHS)" in detail
+        assert "540 of 600" in detail and "presentation-students" in detail
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SchoolDetailScreen)
+
+
+async def test_send_to_the_district_from_the_school_app(tmp_path, school_db):
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SendToDistrictDialog)
+        assert "Never sent" in text_of(app, "#send-district-last")
+        folder = app.screen.query_one("#backup-folder")
+        folder.value = str(tmp_path / "to-district")
+        await pilot.press("enter")
+        await wait_for_workers(app)
+        await pilot.pause()
+        bundles = list((tmp_path / "to-district").iterdir())
+        assert len(bundles) == 1 and (bundles[0] / "manifest.json").exists()
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Last sent to the district today" in text_of(app, "#send-district-last")
+
+
+async def test_merging_from_the_district_screen(district_file, tmp_path):
+    bundles = district_file.parent / "out"
+    app = DistrictApp(str(tmp_path / "new-district.sqlite3"))
+    async with app.run_test(size=(140, 36)) as pilot:
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert table_rows(app, "#district-table") == []
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#backup-folder").value = str(bundles)
+        await pilot.press("enter")
+        await wait_for_workers(app)
+        await pilot.pause()
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert [r[0] for r in table_rows(app, "#district-table")] == ["BMS", "PTHS"]
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#backup-folder").value = str(bundles)
+        await pilot.press("enter")
+        await wait_for_workers(app)
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert sum("already merged" in m for m in messages) == 2
