@@ -293,6 +293,24 @@ ALTER TABLE "school" ADD COLUMN "county_district_code" VARCHAR(255) NOT NULL DEF
 ALTER TABLE "student" ADD COLUMN "ssid" VARCHAR(255) NOT NULL DEFAULT '';
 """
 
+# Issue 12 (right about the law): staff first and last day on site (training deadlines, the annual
+# report counts everyone who worked in the year); what RCW 28A.600.485 asks of a restraint or
+# isolation report; RCW 13.40.740's custodial and under-18 questions; each student's outcomes.
+_LAW_RECORDS = """
+ALTER TABLE "safety_staff" ADD COLUMN "first_day_on_site" DATE;
+ALTER TABLE "safety_staff" ADD COLUMN "last_day_on_site" DATE;
+ALTER TABLE "restraint_isolation" ADD COLUMN "administered_by_name" VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE "restraint_isolation" ADD COLUMN "administered_by_title" VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE "restraint_isolation" ADD COLUMN "type_codes" VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE "restraint_isolation" ADD COLUMN "student_injured" INTEGER;
+ALTER TABLE "restraint_isolation" ADD COLUMN "staff_injured_count" INTEGER;
+ALTER TABLE "restraint_isolation" ADD COLUMN "medical_care" TEXT NOT NULL DEFAULT '';
+ALTER TABLE "restraint_isolation" ADD COLUMN "recommendations" TEXT NOT NULL DEFAULT '';
+ALTER TABLE "law_enforcement_activity" ADD COLUMN "custodial" INTEGER;
+ALTER TABLE "law_enforcement_activity" ADD COLUMN "student_under_18" INTEGER;
+ALTER TABLE "intervention_student" ADD COLUMN "outcomes" TEXT NOT NULL DEFAULT '[]';
+"""
+
 
 MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V1_PEOPLE),  # 1
@@ -304,6 +322,7 @@ MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_DISCIPLINE_OUTCOME),  # discipline outcome of an intervention request
     _run_script(_STATIONS),  # issue 17: check-in stations and their kits
     _run_script(_SCHOOL_IDENTITY),  # issue 11: school building/district codes, student SSID
+    _run_script(_LAW_RECORDS),  # issue 12: staff days on site, restraint report, safeguards
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -208,6 +208,10 @@ class SafetyStaff(BaseModel):
     email = CharField(default="")
     phone = CharField(default="")
     active = BooleanField(default=True)
+    # RCW 28A.400.345 counts training deadlines from the first day on school property; the annual
+    # report counts everyone who worked in the year (issue 12), so the last day is kept too.
+    first_day_on_site = DateField(null=True)
+    last_day_on_site = DateField(null=True)
 
     @property
     def display_name(self) -> str:
@@ -402,7 +406,17 @@ REQUEST_STATUSES = {
 }
 INVOLVED_ROLES = {
     "subject": "Subject of the request",
+    "target": "Student harmed or targeted",
+    "witness": "Witness",
     "other": "Other student involved",
+}
+# What happened to a student, in the words of RCW 28A.320.1241(c): the incidents the annual report
+# describes are those that "resulted in student discipline, use of force against a student, or a
+# student arrest".
+STUDENT_OUTCOMES = {
+    "discipline": "Student discipline (decided by the principal)",
+    "use_of_force": "Use of force (restraint included)",
+    "arrest": "Arrest",
 }
 
 
@@ -446,6 +460,7 @@ class InterventionStudent(BaseModel):
     student = ForeignKeyField(Student, null=True, backref="interventions", on_delete="RESTRICT")
     unknown_person_description = CharField(default="")
     role = CharField(default="subject")  # a key of INVOLVED_ROLES
+    outcomes = TextField(default="[]")  # JSON list of STUDENT_OUTCOMES keys that applied to them
 
 
 class InterventionStaff(BaseModel):
@@ -469,6 +484,8 @@ class LawEnforcementActivity(BaseModel):
     attorney_access = CharField(default="")  # "" or a key of policy.ATTORNEY_ACCESS_ANSWERS
     parent_notified = BooleanField(null=True)
     notes = TextField(default="")
+    custodial = BooleanField(null=True)  # RCW 13.40.740: was the questioning custodial?
+    student_under_18 = BooleanField(null=True)
 
 
 class RestraintIsolation(BaseModel):
@@ -488,6 +505,14 @@ class RestraintIsolation(BaseModel):
     family_told_verbally_at = DateTimeField(null=True)
     family_told_in_writing_at = DateTimeField(null=True)
     language = CharField(default="")  # the family's language for the notifications
+    # What RCW 28A.600.485 asks the written report to hold.
+    administered_by_name = CharField(default="")
+    administered_by_title = CharField(default="")
+    type_codes = CharField(default="")  # comma-separated state codes, policy.RESTRAINT_TYPES
+    student_injured = BooleanField(null=True)
+    staff_injured_count = IntegerField(null=True)
+    medical_care = TextField(default="")
+    recommendations = TextField(default="")
 
 
 class InterventionAmendment(BaseModel):

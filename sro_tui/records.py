@@ -211,6 +211,8 @@ STAFF_FIELDS = (
     "email",
     "phone",
     "active",
+    "first_day_on_site",  # issue 12: training deadlines and the annual report's staff count
+    "last_day_on_site",
 )
 
 
@@ -244,6 +246,9 @@ def validate_staff(values: dict[str, Any]) -> dict[str, str]:
             problems["days_per_week"] = "days per week must be between 0 and 7"
     except (TypeError, ValueError):
         problems["days_per_week"] = "days per week must be a number"
+    first, last = values.get("first_day_on_site"), values.get("last_day_on_site")
+    if first and last and last < first:
+        problems["last_day_on_site"] = "the last day on site is before the first"
     status = values.get("training_status", "not_started")
     if status not in TRAINING_STATUSES:
         problems["training_status"] = (
@@ -273,6 +278,9 @@ def save_staff(
     ):
         if text_field in merged and merged[text_field] is not None:
             merged[text_field] = str(merged[text_field]).strip()
+    if merged.get("active", True) is False and not merged.get("last_day_on_site"):
+        # The annual report counts everyone who worked in the year: keep when they stopped.
+        merged["last_day_on_site"] = date.today()
     problems = validate_staff(merged)
     if problems:
         raise ValidationError(problems)

@@ -29,6 +29,10 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "route_complaint",
             "update_complaint",
         ],
+        "staff": [
+            "STAFF_TEXT_FIELDS",
+            "save_safety_staff",
+        ],
         "review": [
             "AGREEMENT_COLUMNS",
             "AGREEMENT_ITEMS",

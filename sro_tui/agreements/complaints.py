@@ -29,7 +29,7 @@ from sro_tui.models import (
     Student,
     database_proxy,
 )
-from sro_tui.policy import find_immigration_content, immigration_message
+from sro_tui.policy import immigration_problems
 from sro_tui.records import (
     ValidationError,
     audit,
@@ -59,7 +59,14 @@ INTAKE_FIELDS = (
     "category",
     "what_happened",
 )
-FREE_TEXT_FIELDS = ("staff_description", "what_happened")
+# Every intake field a person types: each is screened (RCW 10.93.160; Policy 4311).
+FREE_TEXT_FIELDS = (
+    "complainant_name",
+    "complainant_contact",
+    "language",
+    "staff_description",
+    "what_happened",
+)
 
 
 def complaint_status(complaint: Complaint) -> str:
@@ -86,19 +93,17 @@ def complaint_age_days(complaint: Complaint, today: date | None = None) -> int:
     return (end - complaint.received_on).days
 
 
+# A family may be complaining precisely that an officer asked about status: the complaint is
+# recorded, but not anyone's status or birthplace, nor the question's answer.
+_COMPLAINT_ADVICE = (
+    "If the complaint is that staff asked about immigration, write that (e.g. “the officer "
+    "questioned the student about immigration”) without recording anyone's status, citizenship or "
+    "place of birth."
+)
+
+
 def _free_text_problems(values: Mapping[str, Any], names: Iterable[str]) -> dict[str, str]:
-    problems = {}
-    for name in names:
-        matches = find_immigration_content(str(values.get(name) or ""))
-        if matches:
-            # A family may be complaining precisely that an officer asked about status: the
-            # complaint is recorded, but not anyone's status or birthplace, nor the question.
-            problems[name] = immigration_message(matches[0]) + (
-                " If the complaint is that staff asked about immigration, write that "
-                "(e.g. “the officer questioned the student about immigration”) without "
-                "recording anyone's status, citizenship or place of birth."
-            )
-    return problems
+    return immigration_problems(values, names, _COMPLAINT_ADVICE)
 
 
 def _refuse_if_closed(complaint: Complaint) -> None:
@@ -215,6 +220,7 @@ def route_complaint(
             changes[name] = day
     if agency_name is not None:
         changes["agency_name"] = agency_name.strip()
+        problems.update(_free_text_problems(changes, ["agency_name"]))
     if to_agency_on is not None and not (changes.get("agency_name") or complaint.agency_name):
         problems["agency_name"] = "name the agency or company it was routed to"
     if not changes:
@@ -270,6 +276,10 @@ def closing_problems(complaint: Complaint) -> list[str]:
             f"the staff member works for {complaint.staff.employer_name}: "
             "record when the complaint was routed to them"
         )
+    if not complaint.investigation_notes.strip():
+        # The agreement must say "how complaints are investigated and answered" (RCW
+        # 28A.320.1242(A)(5)): a closed complaint shows the investigation, not only the answer.
+        reasons.append("record at least one investigation note")
     if complaint.response_sent_on is None:
         reasons.append("record the response sent to the complainant")
     return reasons
@@ -295,6 +305,9 @@ def reopen_complaint(complaint: Complaint, reason: str) -> Complaint:
         raise ValidationError({"complaint": "the complaint is not closed"})
     if not reason.strip():
         raise ValidationError({"reason": "say why the complaint is reopened"})
+    problems = _free_text_problems({"reason": reason}, ["reason"])
+    if problems:
+        raise ValidationError(problems)
     return _change(complaint, {"closed_on": None, "closed_by": ""}, "reopen", reason.strip())
 
 

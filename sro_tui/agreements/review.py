@@ -42,7 +42,7 @@ from sro_tui.models import (
     StakeholderParticipant,
     database_proxy,
 )
-from sro_tui.policy import find_immigration_content, immigration_message
+from sro_tui.policy import immigration_problems
 from sro_tui.records import ValidationError, audit, current_year, get_school, save_staff, snapshot
 from sro_tui.search import fold
 
@@ -115,6 +115,11 @@ def training_state(staff: SafetyStaff, today: date | None = None) -> TrainingSta
     if staff.training_status == "completed" and staff.training_completed_on:
         return TrainingState(staff, "completed")
     due = staff.training_due_on
+    if staff.first_day_on_site is not None:
+        # RCW 28A.400.345(2): the classroom series within six months of the first day on school
+        # property. A plan due later than that does not move the law's date.
+        legal = statutory_training_deadlines(staff.first_day_on_site, staff.kind)["classroom"]
+        due = legal if due is None else min(due, legal)
     if due is None:
         return TrainingState(staff, "no_plan")
     days = (due - today).days
@@ -205,12 +210,7 @@ class AdoptionRefused(Exception):
 
 
 def _check_free_text(values: Mapping[str, Any], fields: Iterable[str]) -> dict[str, str]:
-    problems = {}
-    for name in fields:
-        matches = find_immigration_content(str(values.get(name) or ""))
-        if matches:
-            problems[name] = immigration_message(matches[0])
-    return problems
+    return immigration_problems(values, fields)
 
 
 def _refuse_if_adopted(agreement: Agreement) -> None:
@@ -240,7 +240,17 @@ def start_agreement(
         problems["provider_name"] = "name the police agency or security company"
     if provider_type not in PROVIDER_TYPES:
         problems["provider_type"] = f"must be one of: {', '.join(PROVIDER_TYPES)}"
-    problems.update(_check_free_text({"notes": notes}, ["notes"]))
+    problems.update(
+        _check_free_text(
+            {
+                "provider_name": provider_name,
+                "document_title": document_title,
+                "document_reference": document_reference,
+                "notes": notes,
+            },
+            ["provider_name", "document_title", "document_reference", "notes"],
+        )
+    )
     school, year = school or get_school(), year or current_year()
     if school is None or year is None:
         problems["school"] = "set up the school and its school year first"
@@ -269,7 +279,7 @@ def start_agreement(
 def update_agreement(agreement: Agreement, values: Mapping[str, Any]) -> Agreement:
     """Change the document title, reference or notes of an agreement not yet adopted (audited)."""
     _refuse_if_adopted(agreement)
-    problems = _check_free_text(values, ["notes"])
+    problems = _check_free_text(values, ["document_title", "document_reference", "notes"])
     if problems:
         raise ValidationError(problems)
     with database_proxy.atomic():
@@ -302,7 +312,11 @@ def set_agreement_item(
         raise ValidationError(
             {"where_met": f"say where in the document item {code} is met (e.g. '§4.2, p. 3')"}
         )
-    problems = _check_free_text({"notes": notes}, ["notes"])
+    if met and code == "C":
+        late = overdue_training_of(agreement)
+        if late:
+            raise ValidationError({"met": _item_c_problem(late)})
+    problems = _check_free_text({"where_met": where_met, "notes": notes}, ["where_met", "notes"])
     if problems:
         raise ValidationError(problems)
     item = AgreementItem.get((AgreementItem.agreement == agreement) & (AgreementItem.code == code))
@@ -338,8 +352,14 @@ def record_stakeholder_meeting(
     problems: dict[str, str] = {}
     if kind not in MEETING_KINDS:
         problems["kind"] = f"must be one of: {', '.join(MEETING_KINDS)}"
+    first, last = review_window(agreement)
     if held_on > today:
         problems["held_on"] = "record a meeting once it has taken place (the date is in the future)"
+    elif not first <= held_on <= last:
+        problems["held_on"] = (
+            f"a meeting on {held_on} is not part of the {agreement.school_year.name} review "
+            f"(it counts from {first} to {last}); log it with that year's agreement"
+        )
     if not rows:
         problems["participants"] = "say who took part (parents, students, community members …)"
     for number, row in enumerate(rows, start=1):
@@ -353,6 +373,13 @@ def record_stakeholder_meeting(
                 f"participant {number}: the number of people must be a whole number from 1"
             )
     problems.update(_check_free_text({"title": title, "notes": notes}, ["title", "notes"]))
+    for number, row in enumerate(rows, start=1):
+        problems.update(
+            {
+                f"participants[{number}].name": message
+                for message in _check_free_text(row, ["name"]).values()
+            }
+        )
     if problems:
         raise ValidationError(problems)
     with database_proxy.atomic():
@@ -382,11 +409,23 @@ def remove_stakeholder_meeting(meeting: StakeholderMeeting, reason: str) -> None
     _refuse_if_adopted(meeting.agreement)
     if not reason.strip():
         raise ValidationError({"reason": "say why the meeting is removed"})
+    problems = _check_free_text({"reason": reason}, ["reason"])
+    if problems:
+        raise ValidationError(problems)
     with database_proxy.atomic():
         before = snapshot(meeting)
         before["participants"] = [snapshot(p) for p in meeting.participants]
         audit("delete", meeting, before=before, reason=reason.strip())
         meeting.delete_instance(recursive=True)
+
+
+def review_window(agreement: Agreement) -> tuple[date, date]:
+    """The days whose meetings count for this agreement's review: from January 1 before its school
+    year begins (spring reviews ahead of the year) to the school year's last day. A meeting of an
+    earlier year's review does not count again (RCW 28A.320.1242: the district "annually" reviews
+    and adopts the agreement)."""
+    year = agreement.school_year
+    return date(year.start_date.year, 1, 1), year.end_date
 
 
 def stakeholder_meetings(agreement: Agreement) -> list[StakeholderMeeting]:
@@ -402,6 +441,8 @@ def participation_counts(agreement: Agreement, until: date | None = None) -> dic
         .join(StakeholderMeeting)
         .where(StakeholderMeeting.agreement == agreement)
     )
+    first, last = review_window(agreement)
+    query = query.where(StakeholderMeeting.held_on.between(first, last))
     if until is not None:
         query = query.where(StakeholderMeeting.held_on <= until)
     for role, people in query.tuples():
@@ -412,6 +453,28 @@ def participation_counts(agreement: Agreement, until: date | None = None) -> dic
 # --- adoption ---------------------------------------------------------------------------------
 
 
+def overdue_training_of(agreement: Agreement, today: date | None = None) -> list[SafetyStaff]:
+    """The provider's active staff at this school whose training is overdue (names compared
+    without case or accents)."""
+    provider = fold(agreement.provider_name)
+    staff = SafetyStaff.select().where(
+        (SafetyStaff.school == agreement.school) & (SafetyStaff.active == True)  # noqa: E712
+    )
+    return [
+        s
+        for s in staff
+        if fold(s.employer_name) == provider and training_state(s, today).state == "overdue"
+    ]
+
+
+def _item_c_problem(late: list[SafetyStaff]) -> str:
+    names = ", ".join(s.display_name for s in late)
+    return (
+        f"item C cannot be met while staff of this provider are overdue on the ESD training "
+        f"series (RCW 28A.400.345): {names}"
+    )
+
+
 def adoption_problems(agreement: Agreement, adopted_on: date | None = None) -> list[str]:
     """Every reason the agreement cannot be adopted (on `adopted_on`, default today); empty when it
     can. Participation counts only meetings held on or before the adoption date."""
@@ -419,6 +482,9 @@ def adoption_problems(agreement: Agreement, adopted_on: date | None = None) -> l
     for item in agreement_items(agreement):
         if not item.met:
             reasons.append(f"item {item.code} is not met: {AGREEMENT_ITEMS[item.code]}")
+    late = overdue_training_of(agreement, adopted_on)
+    if late and any(i.code == "C" and i.met for i in agreement_items(agreement)):
+        reasons.append(_item_c_problem(late))
     counts = participation_counts(agreement, until=adopted_on or date.today())
     for role in REQUIRED_ROLES:
         if counts[role] == 0:
@@ -441,6 +507,7 @@ def adopt_agreement(
         reasons.append("the adoption date is in the future")
     if not adopted_by.strip():
         reasons.append("say who adopted it (e.g. 'School board, resolution 2026-14')")
+    reasons += list(_check_free_text({"adopted_by": adopted_by}, ["adopted_by"]).values())
     if reasons:
         raise AdoptionRefused(reasons)
     with database_proxy.atomic():
@@ -457,6 +524,9 @@ def withdraw_adoption(agreement: Agreement, reason: str) -> Agreement:
         raise ValidationError({"agreement": "this agreement has not been adopted"})
     if not reason.strip():
         raise ValidationError({"reason": "say why the adoption is withdrawn"})
+    problems = _check_free_text({"reason": reason}, ["reason"])
+    if problems:
+        raise ValidationError(problems)
     with database_proxy.atomic():
         before = snapshot(agreement)
         agreement.adopted_on, agreement.adopted_by = None, ""
@@ -616,6 +686,7 @@ def agreements_status(today: date | None = None, school: School | None = None) -
     states = [t.state for t in training_overview(today, school)]
     agreements = agreements_for_year(school=school)
     open_now = open_complaints(today, school)
+    gaps = providers_without_adopted_agreement(school=school)
     return {
         "training_due_soon_days": TRAINING_DUE_SOON_DAYS,
         "training_overdue": states.count("overdue"),
@@ -623,9 +694,11 @@ def agreements_status(today: date | None = None, school: School | None = None) -
         "training_no_plan": states.count("no_plan"),
         "agreements_adopted": sum(1 for a in agreements if a.adopted_on is not None),
         "agreements_in_review": sum(1 for a in agreements if a.adopted_on is None),
-        "providers_without_agreement": [
-            g.provider_name for g in providers_without_adopted_agreement(school=school)
-        ],
+        "providers_without_agreement": [g.provider_name for g in gaps],
+        # The same providers, split so a screen never reads "1 in review" beside two names.
+        "providers_in_review": [g.provider_name for g in gaps if g.agreement is not None],
+        "providers_with_no_agreement": [g.provider_name for g in gaps if g.agreement is None],
+        "agreements_adopted_with": sorted(a.provider_name for a in agreements if a.adopted_on),
         "complaints_open": len(open_now),
         "oldest_open_complaint_days": max((age for _c, age in open_now), default=None),
     }

@@ -181,8 +181,8 @@ def register(sub: argparse._SubParsersAction, db_option: Callable) -> None:
     p.add_argument(
         "--deidentified",
         action="store_true",
-        help="no names: student SIS ids, grades and the demographics the annual "
-        "report needs (RCW 28A.320.1241(c))",
+        help="de-identified (34 CFR 99.3): no names, SIS ids or exact times, no free text, "
+        "random keys per export, small counts suppressed (docs/intervention-exports.md)",
     )
     p.set_defaults(handler=cmd_interventions_export)
 

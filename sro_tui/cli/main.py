@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sro_tui import __version__
-from sro_tui.cli import district, exports, restore, settings, station
+from sro_tui.cli import calendar, district, exports, restore, settings, station
 from sro_tui.cli import school as school_commands
 from sro_tui.cli.common import (
     EXIT_BAD_DATA,
@@ -431,6 +431,7 @@ def _extra_commands() -> list[Callable[[argparse._SubParsersAction, Callable], N
         settings.register,
         station.register,
         school_commands.register,
+        calendar.register,
     ]
 
 

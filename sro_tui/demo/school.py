@@ -890,8 +890,28 @@ def _staff_values(rng: random.Random, today: date) -> list[dict]:
             planned("Online modules first, then the ESD classroom series"),
         ),
         ("Hodan", "Abdi", "other", "district", "", 1.0, {"training_status": "not_started"}),
+        (
+            "Gary",
+            "Lund",
+            "school_security_officer",
+            "security_company",
+            "Olympic Peninsula Security LLC",
+            2.0,
+            completed(f"Olympic ESD 114 certificate {rng.randrange(1000, 9999)}"),
+        ),
     ]
-    return [
+    year_start = date(today.year if today.month >= 7 else today.year - 1, 7, 1)
+
+    def days_on_site(training: dict) -> dict:
+        """First day on site (RCW 28A.400.345 counts from it): long ago for trained staff,
+        recently for staff still training, over six months ago for anyone not started."""
+        if training["training_status"] == "completed":
+            return {"first_day_on_site": today - timedelta(days=rng.randint(400, 1500))}
+        if training["training_status"] == "planned":
+            return {"first_day_on_site": today - timedelta(days=rng.randint(20, 30))}
+        return {"first_day_on_site": today - timedelta(days=rng.randint(200, 240))}
+
+    people_values = [
         {
             "first_name": first,
             "last_name": last,
@@ -903,9 +923,15 @@ def _staff_values(rng: random.Random, today: date) -> list[dict]:
             "email": f"{fold(first)}.{fold(last).replace(' ', '')}@{STAFF_EMAIL_DOMAIN}",
             "phone": _phone(rng),
             **training,
+            **days_on_site(training),
         }
         for first, last, kind, employer_type, employer_name, days, training in people
     ]
+    # Left at the end of October: not on the roster now, still counted in the annual report.
+    people_values[-1].update(
+        active=False, last_day_on_site=min(today, year_start + timedelta(days=120))
+    )
+    return people_values
 
 
 def _adopt_record_id(staff: SafetyStaff, record_id: str) -> None:
@@ -1065,8 +1091,9 @@ def _add_notices_demo(school: School, rng: random.Random, today: date) -> None:
 
 def _add_agreements_demo(school: School, rng: random.Random, today: date) -> None:
     """Issue 6: the police department's agreement adopted; the security company's in review with
-    a gap (item B unmet, no student or community member yet); none with the sheriff's office (a
-    warning); one staff member's training overdue; complaints received, investigated, closed."""
+    gaps (item B unmet; item C unmet while a guard's training is overdue; no student or community
+    member yet); none with the sheriff's office, whose SRO works here (named in the annual report
+    and on the dashboard); complaints received, investigated, closed."""
 
     year = SchoolYear.get(SchoolYear.is_current == True)  # noqa: E712
 
@@ -1125,7 +1152,8 @@ def _add_agreements_demo(school: School, rng: random.Random, today: date) -> Non
         document_title="Security services contract (draft)",
     )
     for code in AGREEMENT_ITEMS:
-        if code != "B":
+        # B is a gap in the draft; C cannot be met while Petrenko's training is overdue.
+        if code not in ("B", "C"):
             set_agreement_item(company, code, met=True, where_met=where[code])
     record_stakeholder_meeting(
         company,

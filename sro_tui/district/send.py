@@ -4,9 +4,11 @@ Each duty's own export writes its CSV (the same files `sro-tui … export` write
 staging folder; the cells are read back exactly (`read_exchange_csv`) and written into the bundle
 in its plain form (`exchange.bundle`). Two files have no export of their own and are built here:
 `presentation-students` (every active student, presented or still to present, no names) and
-`training` (each safety staff member's training). The interventions go in their de-identified
-form (student SIS ids, grades and demographics, no names), which is what the district's report
-needs (RCW 28A.320.1241(c)).
+`training` (each safety staff member's training). The interventions go in their identified form,
+which since issue 12 carries only what the district office needs (docs/intervention-exports.md):
+stable record ids and versions to merge, student SIS ids but no student names, demographics
+(RCW 28A.320.1241(c)) and the restraint report RCW 28A.600.485 sends to the district office. The
+de-identified form (34 CFR 99.3) has a new random key per export, so it cannot be merged.
 """
 
 from __future__ import annotations
@@ -213,7 +215,7 @@ def collect_bundle_files(school: School, year: SchoolYear, staging: Path) -> lis
             export_family_notice_list(into("notices"), school=school, year=year), "family-notices"
         )
     )
-    paths = export_requests(into("interventions"), deidentified=True, school_year=year)
+    paths = export_requests(into("interventions"), school_year=year)
     specs.extend(_exported(p, k) for p, k in zip(paths, INTERVENTION_KINDS, strict=True))
     specs.append(_exported(export_agreements_csv(into("agreements"), year, school), "agreements"))
     specs.append(BundleFileSpec("training", TRAINING_COLUMNS, training_rows(school, year)))

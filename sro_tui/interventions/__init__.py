@@ -11,6 +11,13 @@ from sro_tui import lazy
 __getattr__, __dir__, __all__ = lazy.exports(
     __name__,
     {
+        "calendar": [
+            "Closure",
+            "add_closures",
+            "closure_days",
+            "remove_closures",
+            "school_closures",
+        ],
         "export": [
             "export_requests",
         ],

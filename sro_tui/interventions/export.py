@@ -1,26 +1,27 @@
 """Intervention requests for the district office, as exchange CSV files (see `exchange`).
 
-Four files per export, each with the merge columns (`record_id`, `school_code`, `school_year`,
-`updated_at`): the requests, the students involved, the law-enforcement activities and the
-restraint/isolation records. Linked rows carry `request_record_id` and `request_version`: when a
-request is amended its linked rows are rewritten, so the district keeps only the linked rows whose
-`request_version` equals the request's `version`.
+Four files per export (requests, students involved, law-enforcement activities, restraint and
+isolation records), each with the merge columns (`record_id`, `school_code`, `school_year`,
+`updated_at`); the de-identified export adds a fifth, the published counts. Which columns each
+file carries, and why, is in docs/intervention-exports.md.
 
-What leaves the school (FERPA: the minimum the district needs):
-- only submitted, reviewed and refused requests; drafts stay on the machine;
-- **identified**: names of students, requester and responding staff, and the facts and outcome,
-  because RCW 28A.320.1241(c) asks the district to describe each incident that ended in
-  discipline, use of force or an arrest;
-- **de-identified**: no names and no free text at all (facts, outcome, location, notes, review
-  note could name people); students keep their SIS id, grade and the demographics the annual
-  report needs (race/ethnicity, sex, IEP, 504, English learner) per RCW 28A.320.1241(c).
-No file has a field for immigration or citizenship status or place of birth (RCW 10.93.160).
+- **identified**: what the district office needs to merge, report and follow up (RCW
+  28A.320.1241(c), RCW 28A.600.485's report, CEDARS): the student's SIS id but not their name,
+  staff names, the facts and outcome. Linked rows carry `request_record_id` and `request_version`.
+- **de-identified** (34 CFR 99.3): no names, no SIS or state ids, no lasting record ids (each file
+  set gets its own random keys, linking rows within it only), no exact times (the month; a
+  duration in minutes; each deadline as met, met late, open or overdue), no free text, no family
+  language. The counts file suppresses any count under 10 (`policy.suppress_small_counts`).
+Drafts never leave the machine. No file has a field for immigration or citizenship status or place
+of birth (RCW 10.93.160).
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,12 @@ from typing import Any
 from peewee import JOIN
 
 from sro_tui import policy
-from sro_tui.exchange import (
-    MERGE_COLUMNS,
-    ExportColumn,
-    exchange_csv_bytes,
-    exchange_file_name,
-    write_export_set,
+from sro_tui.exchange import exchange_csv_bytes, exchange_file_name, write_export_set
+from sro_tui.interventions.calendar import closure_days
+from sro_tui.interventions.export_columns import (
+    DEIDENTIFIED_COLUMNS,
+    IDENTIFIED_COLUMNS,
+    RESTRAINT_STEPS,
 )
 from sro_tui.models import (
     InterventionRequest,
@@ -52,102 +53,6 @@ from sro_tui.records import ValidationError, current_year, get_school
 EXPORTED_STATUSES = ("submitted", "reviewed", "refused")
 
 
-def _cols(*specs: str) -> tuple[ExportColumn, ...]:
-    """'name' or 'name:kind' -> ExportColumn."""
-    return tuple(ExportColumn(*spec.split(":")) for spec in specs)
-
-
-# Columns left out of the de-identified form are listed in IDENTIFYING.
-REQUEST_COLUMNS = MERGE_COLUMNS + _cols(
-    "status",
-    "version:int",
-    "occurred_at_local",
-    "location",
-    "on_premises",
-    "requested_by_name",
-    "requested_by_role",
-    "staff_initiated_emergency",
-    "criterion",
-    "facts",
-    "purpose_is_discipline",
-    "actions_taken",
-    "outcome",
-    "resulted_in_discipline",
-    "responding_staff",
-    "responding_staff_kinds",
-    "students_involved:int",
-    "law_enforcement_kinds",
-    "arrest",
-    "restraint",
-    "isolation",
-    "findings",
-    "submitted_at:datetime",
-    "submitted_by",
-    "reviewed_at:datetime",
-    "reviewed_by",
-    "review_note",
-)
-STUDENT_COLUMNS = MERGE_COLUMNS + _cols(
-    "request_record_id:id",
-    "request_version:int",
-    "role",
-    "student_sis_id:id",
-    "student_first_name",
-    "student_last_name",
-    "unknown_person_description",
-    "grade",
-    "race_ethnicity",
-    "sex",
-    "iep",
-    "section_504",
-    "english_learner",
-)
-LAW_ENFORCEMENT_COLUMNS = MERGE_COLUMNS + _cols(
-    "request_record_id:id",
-    "request_version:int",
-    "kind",
-    "on_premises",
-    "why_on_premises",
-    "consent_requested",
-    "attorney_access",
-    "parent_notified",
-)
-RESTRAINT_COLUMNS = MERGE_COLUMNS + _cols(
-    "request_record_id:id",
-    "request_version:int",
-    "restraint",
-    "isolation",
-    "started_at_local",
-    "ended_at_local",
-    "description",
-    "injuries",
-    "administrator_informed_at_local",
-    "family_told_verbally_at_local",
-    "written_report_filed_at_local",
-    "written_report_due_local",
-    "family_told_in_writing_at_local",
-    "family_written_due_local",
-    "language",
-)
-IDENTIFYING = frozenset(
-    {
-        "location",
-        "requested_by_name",
-        "facts",
-        "outcome",
-        "responding_staff",
-        "submitted_by",
-        "reviewed_by",
-        "review_note",
-        "student_first_name",
-        "student_last_name",
-        "unknown_person_description",
-        "why_on_premises",
-        "description",
-    }
-)
-
-
 def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
@@ -157,8 +62,8 @@ def _local(value: datetime | None) -> str:
     return value.isoformat(sep=" ", timespec="minutes") if value else ""
 
 
-def _keep(columns: tuple[ExportColumn, ...], deidentified: bool) -> tuple[ExportColumn, ...]:
-    return tuple(c for c in columns if not (deidentified and c.name in IDENTIFYING))
+def _month(value: datetime | None) -> str:
+    return f"{value:%Y-%m}" if value else ""
 
 
 def _raw(query: Any) -> list[dict[str, Any]]:
@@ -177,36 +82,198 @@ def _raw(query: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def export_requests(
-    out_dir: Path | str,
-    *,
-    deidentified: bool = False,
-    school_year: SchoolYear | None = None,
-    now: datetime | None = None,
-) -> list[Path]:
-    """Write the four intervention files for the school year into `out_dir`; return their paths.
+@dataclass
+class _Export:
+    """One export: de-identified or not, the export moment, and the random keys of this file set
+    (a record's key here says nothing about it anywhere else)."""
 
-    The four are written as one set, all or nothing even under a kill (`write_export_set`), 0600.
-    Raises ValidationError when there is no school or year, ExchangeError when the folder cannot
-    be written."""
-    school = get_school()
-    year = school_year or current_year()
-    if school is None or year is None:
-        raise ValidationError({"school": "set up the school and its school year first"})
-    ir = InterventionRequest
-    requests = _raw(
-        ir.select()
-        .where(ir.school == school, ir.school_year == year, ir.status.in_(EXPORTED_STATUSES))
-        .order_by(ir.occurred_at, ir.id)
-    )
-    ids = [r["id"] for r in requests]
-    by_id = {r["id"]: r for r in requests}
-    chosen = ir.select(ir.id).where(
-        ir.school == school, ir.school_year == year, ir.status.in_(EXPORTED_STATUSES)
-    )
+    deidentified: bool
+    stamp: datetime
+    keys: dict[str, str] = field(default_factory=dict)
 
-    staff_names: dict[int, list[str]] = defaultdict(list)
-    staff_kinds: dict[int, list[str]] = defaultdict(list)
+    def merge_cells(self, record_id: str, updated_at: datetime) -> dict[str, Any]:
+        if not self.deidentified:
+            return {"record_id": record_id, "updated_at": updated_at}
+        # The export's day, not when the record changed: no exact time leaves in this file.
+        day = self.stamp.replace(hour=0, minute=0, second=0, microsecond=0)
+        return {"record_id": self.key(record_id), "updated_at": day}
+
+    def key(self, record_id: str) -> str:
+        if record_id not in self.keys:
+            self.keys[record_id] = secrets.token_hex(8)
+        return self.keys[record_id]
+
+    def link(self, request: dict[str, Any]) -> dict[str, Any]:
+        if self.deidentified:
+            return {"request_key": self.key(request["record_id"])}
+        return {"request_record_id": request["record_id"], "request_version": request["version"]}
+
+
+# --- row builders -----------------------------------------------------------------------------
+
+
+def _request_row(r: dict[str, Any], linked: dict[str, Any], ex: _Export) -> dict[str, Any]:
+    restraint = linked["restraint"]
+    le_kinds = linked["le_kinds"]
+    findings = json.loads(r["findings_json"] or "[]")
+    row = {
+        **ex.merge_cells(r["record_id"], r["updated_at"]),
+        "status": r["status"],
+        "on_premises": _yes_no(r["on_premises"]),
+        "requested_by_role": r["requested_by_role"],
+        "staff_initiated_emergency": _yes_no(r["staff_initiated_emergency"]),
+        "criterion": r["criterion"],
+        "purpose_is_discipline": _yes_no(r["purpose_is_discipline"]),
+        "actions_taken": ";".join(json.loads(r["actions_taken"] or "[]")),
+        "resulted_in_discipline": _yes_no(r["resulted_in_discipline"]),
+        "responding_staff_kinds": ";".join(kind for _, kind in linked["staff"]),
+        "students_involved": linked["students"],
+        "law_enforcement_kinds": ";".join(le_kinds),
+        "arrest": _yes_no("arrest" in le_kinds),
+        "restraint": _yes_no(bool(restraint and restraint.restraint)),
+        "isolation": _yes_no(bool(restraint and restraint.isolation)),
+        "findings": ";".join(
+            sorted({f["check_id"] for f in findings if f["severity"] != "advice"})
+        ),
+    }
+    if ex.deidentified:
+        return {**row, "month": _month(r["occurred_at"])}
+    return {
+        **row,
+        "version": r["version"],
+        "occurred_at_local": _local(r["occurred_at"]),
+        "location": r["location"],
+        "facts": r["facts"],
+        "outcome": r["outcome"],
+        "responding_staff": ";".join(name for name, _ in linked["staff"]),
+        "submitted_at": r["submitted_at"],
+        "submitted_by": r["submitted_by"],
+        "reviewed_at": r["reviewed_at"],
+        "reviewed_by": r["reviewed_by"],
+    }
+
+
+def _student_row(link: dict[str, Any], request: dict[str, Any], ex: _Export) -> dict[str, Any]:
+    row = {
+        **ex.merge_cells(link["record_id"], link["updated_at"]),
+        **ex.link(request),
+        "role": link["role"],
+        "outcomes": ";".join(json.loads(link["outcomes"] or "[]")),
+        "grade": link["grade"] or "",
+        "race_ethnicity": link["race_ethnicity"] or "",
+        "sex": link["sex"] or "",
+        "iep": _yes_no(link["iep"]),
+        "section_504": _yes_no(link["section_504"]),
+        "english_learner": _yes_no(link["english_learner"]),
+    }
+    if ex.deidentified:
+        return row
+    return {
+        **row,
+        "student_sis_id": link["sis_id"] or "",
+        "unknown_person_description": link["unknown_person_description"],
+    }
+
+
+def _law_enforcement_row(
+    a: LawEnforcementActivity, request: dict[str, Any], ex: _Export
+) -> dict[str, Any]:
+    row = {
+        **ex.merge_cells(a.record_id, a.updated_at),
+        **ex.link(request),
+        "kind": a.kind,
+        "on_premises": _yes_no(a.on_premises),
+        "consent_requested": _yes_no(a.consent_requested),
+        "attorney_access": a.attorney_access,
+        "parent_notified": _yes_no(a.parent_notified),
+        "custodial": _yes_no(a.custodial),
+        "student_under_18": _yes_no(a.student_under_18),
+    }
+    return row if ex.deidentified else {**row, "why_on_premises": a.why_on_premises}
+
+
+def _restraint_row(
+    r: RestraintIsolation, request: dict[str, Any], ex: _Export, closed: frozenset
+) -> dict[str, Any]:
+    started = r.started_at or request["occurred_at"]
+    deadlines = {d.name: d for d in policy.deadlines_of(r, started, closed)} if started else {}
+    minutes = int((r.ended_at - started).total_seconds() // 60) if started and r.ended_at else None
+    row = {
+        **ex.merge_cells(r.record_id, r.updated_at),
+        **ex.link(request),
+        "restraint": _yes_no(r.restraint),
+        "isolation": _yes_no(r.isolation),
+        "type_codes": r.type_codes.replace(",", ";"),
+        "duration_minutes": minutes,
+        "student_injured": _yes_no(r.student_injured),
+        "staff_injured_count": r.staff_injured_count,
+    }
+    if ex.deidentified:
+        return {
+            **row,
+            "month": _month(started),
+            "medical_care_given": _yes_no(bool(r.medical_care.strip())),
+            **{step: d.status(ex.stamp) for step, d in deadlines.items()},
+        }
+    due = {step: d.due_at for step, d in deadlines.items()}
+    return {
+        **row,
+        "started_at_local": _local(started),
+        "ended_at_local": _local(r.ended_at),
+        "administered_by_name": r.administered_by_name,
+        "administered_by_title": r.administered_by_title,
+        "description": r.description,
+        "medical_care": r.medical_care,
+        "recommendations": r.recommendations,
+        **{f"{step}_at_local": _local(getattr(r, f"{step}_at")) for step in RESTRAINT_STEPS},
+        "written_report_due_local": _local(due.get("written_report_filed")),
+        "family_written_due_local": _local(due.get("family_told_in_writing")),
+        "language": r.language,
+    }
+
+
+def _count_rows(files: dict[str, list[dict[str, Any]]], ex: _Export) -> list[dict[str, Any]]:
+    """The published counts of the de-identified export, each table suppressed on its own."""
+    tables = {
+        "requests by criterion": Counter(
+            r["criterion"] or "staff_initiated" for r in files["interventions"]
+        ),
+        "students by role": Counter(s["role"] for s in files["intervention-students"]),
+        "restraint or isolation by type code": Counter(
+            code
+            for r in files["intervention-restraint-isolation"]
+            for code in r["type_codes"].split(";")
+            if code
+        ),
+    }
+    for outcome in ("discipline", "use_of_force", "arrest"):
+        tables[f"students with {outcome} by race/ethnicity"] = Counter(
+            s["race_ethnicity"] or "not recorded"
+            for s in files["intervention-students"]
+            if outcome in s["outcomes"].split(";")
+        )
+    rows = []
+    for table, counts in tables.items():
+        for group, shown in policy.suppress_small_counts(dict(sorted(counts.items()))).items():
+            rows.append(
+                {
+                    **ex.merge_cells(f"{table}/{group}", ex.stamp),
+                    "table": table,
+                    "group": group,
+                    "count": shown,
+                }
+            )
+    return rows
+
+
+# --- the export -------------------------------------------------------------------------------
+
+
+def _linked_rows(chosen: Any, by_id: dict[int, dict[str, Any]], ex: _Export) -> tuple:
+    """The rows of the three linked files, and per request what its own row summarises."""
+    linked: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"staff": [], "students": 0, "le_kinds": [], "restraint": None}
+    )
     for request_id, first, last, kind in (
         InterventionStaff.select(
             InterventionStaff.request,
@@ -219,21 +286,17 @@ def export_requests(
         .order_by(InterventionStaff.id)
         .tuples()
     ):
-        staff_names[request_id].append(f"{first} {last}")
-        staff_kinds[request_id].append(kind)
-
-    student_rows = []
-    student_count: dict[int, int] = defaultdict(int)
+        linked[request_id]["staff"].append((f"{first} {last}", kind))
+    students = []
     for link in _raw(
         InterventionStudent.select(
             InterventionStudent.record_id,
             InterventionStudent.updated_at,
             InterventionStudent.request,
             InterventionStudent.role,
+            InterventionStudent.outcomes,
             InterventionStudent.unknown_person_description,
             Student.sis_id,
-            Student.first_name,
-            Student.last_name,
             Student.grade,
             Student.race_ethnicity,
             Student.sex,
@@ -245,144 +308,69 @@ def export_requests(
         .where(InterventionStudent.request.in_(chosen))
         .order_by(InterventionStudent.id)
     ):
-        request = by_id.get(link["request_id"])
-        if request is None:
-            continue
-        student_count[link["request_id"]] += 1
-        student_rows.append(
-            {
-                "record_id": link["record_id"],
-                "updated_at": link["updated_at"],
-                "request_record_id": request["record_id"],
-                "request_version": request["version"],
-                "role": link["role"],
-                "student_sis_id": link["sis_id"] or "",
-                "student_first_name": link["first_name"] or "",
-                "student_last_name": link["last_name"] or "",
-                "unknown_person_description": link["unknown_person_description"],
-                "grade": link["grade"] or "",
-                "race_ethnicity": link["race_ethnicity"] or "",
-                "sex": link["sex"] or "",
-                "iep": _yes_no(link["iep"]),
-                "section_504": _yes_no(link["section_504"]),
-                "english_learner": _yes_no(link["english_learner"]),
-            }
-        )
-
-    le_rows = []
-    le_kinds: dict[int, list[str]] = defaultdict(list)
+        linked[link["request_id"]]["students"] += 1
+        students.append(_student_row(link, by_id[link["request_id"]], ex))
+    activities = []
     for a in (
         LawEnforcementActivity.select()
         .where(LawEnforcementActivity.request.in_(chosen))
         .order_by(LawEnforcementActivity.id)
     ):
-        request = by_id[a.request_id]
-        le_kinds[a.request_id].append(a.kind)
-        le_rows.append(
-            {
-                "record_id": a.record_id,
-                "updated_at": a.updated_at,
-                "request_record_id": request["record_id"],
-                "request_version": request["version"],
-                "kind": a.kind,
-                "on_premises": _yes_no(a.on_premises),
-                "why_on_premises": a.why_on_premises,
-                "consent_requested": _yes_no(a.consent_requested),
-                "attorney_access": a.attorney_access,
-                "parent_notified": _yes_no(a.parent_notified),
-            }
-        )
-
-    restraint_rows = []
-    restraint_of: dict[int, RestraintIsolation] = {}
+        linked[a.request_id]["le_kinds"].append(a.kind)
+        activities.append(_law_enforcement_row(a, by_id[a.request_id], ex))
+    restraints = []
+    closed = closure_days()
     for r in RestraintIsolation.select().where(RestraintIsolation.request.in_(chosen)):
-        request = by_id[r.request_id]
-        restraint_of[r.request_id] = r
-        started = r.started_at or request["occurred_at"]
-        due = {d.name: d.due_at for d in policy.restraint_deadlines(started)} if started else {}
-        restraint_rows.append(
-            {
-                "record_id": r.record_id,
-                "updated_at": r.updated_at,
-                "request_record_id": request["record_id"],
-                "request_version": request["version"],
-                "restraint": _yes_no(r.restraint),
-                "isolation": _yes_no(r.isolation),
-                "started_at_local": _local(started),
-                "ended_at_local": _local(r.ended_at),
-                "description": r.description,
-                "injuries": _yes_no(r.injuries),
-                "administrator_informed_at_local": _local(r.administrator_informed_at),
-                "family_told_verbally_at_local": _local(r.family_told_verbally_at),
-                "written_report_filed_at_local": _local(r.written_report_filed_at),
-                "written_report_due_local": _local(due.get("written_report_filed")),
-                "family_told_in_writing_at_local": _local(r.family_told_in_writing_at),
-                "family_written_due_local": _local(due.get("family_told_in_writing")),
-                "language": r.language,
-            }
-        )
+        linked[r.request_id]["restraint"] = r
+        restraints.append(_restraint_row(r, by_id[r.request_id], ex, closed))
+    return linked, students, activities, restraints
 
-    request_rows = []
-    for request_id in ids:
-        r = by_id[request_id]
-        restraint = restraint_of.get(request_id)
-        findings = json.loads(r["findings_json"] or "[]")
-        request_rows.append(
-            {
-                "record_id": r["record_id"],
-                "updated_at": r["updated_at"],
-                "status": r["status"],
-                "version": r["version"],
-                "occurred_at_local": _local(r["occurred_at"]),
-                "location": r["location"],
-                "on_premises": _yes_no(r["on_premises"]),
-                "requested_by_name": r["requested_by_name"],
-                "requested_by_role": r["requested_by_role"],
-                "staff_initiated_emergency": _yes_no(r["staff_initiated_emergency"]),
-                "criterion": r["criterion"],
-                "facts": r["facts"],
-                "purpose_is_discipline": _yes_no(r["purpose_is_discipline"]),
-                "actions_taken": ";".join(json.loads(r["actions_taken"] or "[]")),
-                "outcome": r["outcome"],
-                "resulted_in_discipline": _yes_no(r["resulted_in_discipline"]),
-                "responding_staff": ";".join(staff_names.get(request_id, [])),
-                "responding_staff_kinds": ";".join(staff_kinds.get(request_id, [])),
-                "students_involved": student_count.get(request_id, 0),
-                "law_enforcement_kinds": ";".join(le_kinds.get(request_id, [])),
-                "arrest": _yes_no("arrest" in le_kinds.get(request_id, [])),
-                "restraint": _yes_no(bool(restraint and restraint.restraint)),
-                "isolation": _yes_no(bool(restraint and restraint.isolation)),
-                "findings": ";".join(
-                    sorted({f["check_id"] for f in findings if f["severity"] != "advice"})
-                ),
-                "submitted_at": r["submitted_at"],
-                "submitted_by": r["submitted_by"],
-                "reviewed_at": r["reviewed_at"],
-                "reviewed_by": r["reviewed_by"],
-                "review_note": r["review_note"],
-            }
-        )
 
+def export_requests(
+    out_dir: Path | str,
+    *,
+    deidentified: bool = False,
+    school_year: SchoolYear | None = None,
+    now: datetime | None = None,
+) -> list[Path]:
+    """Write the intervention files for the school year into `out_dir`; return their paths (four
+    files, five when de-identified: the published counts).
+
+    The files are written as one set, all or nothing even under a kill (`write_export_set`),
+    0600 each. Raises ValidationError when there is no school or year, ExchangeError when
+    the folder cannot be written."""
+    school = get_school()
+    year = school_year or current_year()
+    if school is None or year is None:
+        raise ValidationError({"school": "set up the school and its school year first"})
+    ex = _Export(deidentified, now or datetime.now())
+    ir = InterventionRequest
+    in_year = (ir.school == school, ir.school_year == year, ir.status.in_(EXPORTED_STATUSES))
+    requests = _raw(ir.select().where(*in_year).order_by(ir.occurred_at, ir.id))
+    by_id = {r["id"]: r for r in requests}
+    linked, students, activities, restraints = _linked_rows(
+        ir.select(ir.id).where(*in_year), by_id, ex
+    )
+    files = {
+        "interventions": [_request_row(r, linked[r["id"]], ex) for r in requests],
+        "intervention-students": students,
+        "intervention-law-enforcement": activities,
+        "intervention-restraint-isolation": restraints,
+    }
+    if deidentified:
+        files["intervention-counts"] = _count_rows(files, ex)
+    columns = DEIDENTIFIED_COLUMNS if deidentified else IDENTIFIED_COLUMNS
     suffix = "-deidentified" if deidentified else ""
-    stamp = now or datetime.now()
-    # All four or none (a set missing one file would mislead the district merge).
+    # All or none, even under a kill: a set missing one file would mislead the district merge.
     return write_export_set(
         out_dir,
         [
             (
-                exchange_file_name(school.code, kind + suffix, year.name, stamp),
+                exchange_file_name(school.code, kind + suffix, year.name, ex.stamp),
                 exchange_csv_bytes(
-                    rows,
-                    _keep(columns, deidentified),
-                    school_code=school.code,
-                    school_year=year.name,
+                    rows, columns[kind], school_code=school.code, school_year=year.name
                 ),
             )
-            for kind, rows, columns in (
-                ("interventions", request_rows, REQUEST_COLUMNS),
-                ("intervention-students", student_rows, STUDENT_COLUMNS),
-                ("intervention-law-enforcement", le_rows, LAW_ENFORCEMENT_COLUMNS),
-                ("intervention-restraint-isolation", restraint_rows, RESTRAINT_COLUMNS),
-            )
+            for kind, rows in files.items()
         ],
     )

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sro_tui import policy
+from sro_tui.interventions.calendar import closure_days
 from sro_tui.models import (
     InterventionRequest,
     InterventionStaff,
@@ -35,6 +36,7 @@ class InvolvedStudent:
     student_id: int | None = None
     unknown_person_description: str = ""
     role: str = "subject"  # a key of models.INVOLVED_ROLES
+    outcomes: list[str] = field(default_factory=list)  # keys of models.STUDENT_OUTCOMES
 
 
 @dataclass(slots=True)
@@ -94,9 +96,18 @@ def staff_kinds(staff_ids: list[int]) -> dict[int, str]:
     return {row_id: kind for row_id, kind in query.tuples()}
 
 
-def request_facts(form: RequestForm, kinds_by_staff_id: Mapping[int, str]) -> policy.RequestFacts:
-    """The form as `policy.RequestFacts`; all free text goes where the immigration check sees it."""
-    free_text = {"requested_by_name": form.requested_by_name, "outcome": form.outcome}
+def request_facts(
+    form: RequestForm,
+    kinds_by_staff_id: Mapping[int, str],
+    school_closures: frozenset | None = None,
+) -> policy.RequestFacts:
+    """The form as `policy.RequestFacts`; all free text goes where the immigration check sees it.
+    `school_closures` defaults to the closure days stored for the school."""
+    free_text = {
+        "requested_by_name": form.requested_by_name,
+        "outcome": form.outcome,
+        "restraint_language": form.restraint_language,
+    }
     for index, involved in enumerate(form.students):
         if involved.unknown_person_description:
             free_text[f"students[{index}].description"] = involved.unknown_person_description
@@ -114,9 +125,14 @@ def request_facts(form: RequestForm, kinds_by_staff_id: Mapping[int, str]) -> po
         ],
         actions=list(form.actions),
         law_enforcement=list(form.law_enforcement),
-        restraint=form.restraint,
+        restraint=(
+            None
+            if form.restraint is None
+            else replace(form.restraint, notice_language=form.restraint_language)
+        ),
         free_text=free_text,
         acknowledged_reasons=dict(form.acknowledged_reasons),
+        school_closures=closure_days() if school_closures is None else school_closures,
     )
 
 
@@ -124,10 +140,12 @@ def check_form(
     form: RequestForm,
     kinds_by_staff_id: Mapping[int, str] | None = None,
     now: datetime | None = None,
+    school_closures: frozenset | None = None,
 ) -> list[policy.Finding]:
-    """The policy findings for the form, BLOCK first (what the live panel shows)."""
+    """The policy findings for the form, BLOCK first (what the live panel shows). The UI passes
+    the staff kinds and the school's closure days it read once per form (read here when None)."""
     kinds = kinds_by_staff_id if kinds_by_staff_id is not None else staff_kinds(form.staff_ids)
-    return policy.check_request(request_facts(form, kinds), now)
+    return policy.check_request(request_facts(form, kinds, school_closures), now)
 
 
 # --- reading back -----------------------------------------------------------------------------
@@ -160,6 +178,14 @@ def form_from_request(request: InterventionRequest) -> RequestForm:
             written_report_filed_at=restraint_row.written_report_filed_at,
             family_told_verbally_at=restraint_row.family_told_verbally_at,
             family_told_in_writing_at=restraint_row.family_told_in_writing_at,
+            administered_by_name=restraint_row.administered_by_name,
+            administered_by_title=restraint_row.administered_by_title,
+            type_codes=tuple(c for c in restraint_row.type_codes.split(",") if c),
+            student_injured=restraint_row.student_injured,
+            staff_injured_count=restraint_row.staff_injured_count,
+            medical_care=restraint_row.medical_care,
+            recommendations=restraint_row.recommendations,
+            notice_language=restraint_row.language,
         )
     return RequestForm(
         occurred_at=request.occurred_at,
@@ -174,7 +200,9 @@ def form_from_request(request: InterventionRequest) -> RequestForm:
         actions=json.loads(request.actions_taken or "[]"),
         outcome=request.outcome,
         students=[
-            InvolvedStudent(s.student_id, s.unknown_person_description, s.role)
+            InvolvedStudent(
+                s.student_id, s.unknown_person_description, s.role, json.loads(s.outcomes or "[]")
+            )
             for s in request.students.order_by(InterventionStudent.id)
         ],
         staff_ids=[s.staff_id for s in request.staff.order_by(InterventionStaff.id)],
@@ -186,6 +214,8 @@ def form_from_request(request: InterventionRequest) -> RequestForm:
                 consent_requested=a.consent_requested,
                 attorney_access=a.attorney_access or None,
                 parent_notified=a.parent_notified,
+                custodial=a.custodial,
+                student_under_18=a.student_under_18,
             )
             for a in request.law_enforcement.order_by(LawEnforcementActivity.id)
         ],

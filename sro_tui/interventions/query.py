@@ -13,6 +13,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from sro_tui import policy
+from sro_tui.interventions.calendar import closure_days
 from sro_tui.models import (  # the package re-exports the first two for the screens
     REQUEST_STATUSES,  # noqa: F401 - the status words, for the screens
     AuditEvent,
@@ -312,17 +313,12 @@ def open_restraint_deadlines(
     if year is not None:
         query = query.where(InterventionRequest.school_year == year)
     owed = []
+    closed = closure_days()
     for row in query:
         started = row.started_at or row.request.occurred_at
         if started is None:
             continue
-        for deadline in policy.restraint_deadlines(
-            started,
-            administrator_informed_at=row.administrator_informed_at,
-            written_report_filed_at=row.written_report_filed_at,
-            family_told_verbally_at=row.family_told_verbally_at,
-            family_told_in_writing_at=row.family_told_in_writing_at,
-        ):
+        for deadline in policy.deadlines_of(row, started, closed):
             if not deadline.met:
                 owed.append((row.request, deadline))
     owed.sort(key=lambda pair: pair[1].due_at)
@@ -331,10 +327,27 @@ def open_restraint_deadlines(
 
 def without_discipline_outcome(year: SchoolYear | None, school: School | None = None) -> int:
     """Submitted or reviewed requests of the year whose discipline outcome is not recorded yet
-    (the annual report's part (c) is incomplete until there are none)."""
+    (the annual report's part (c) is incomplete until there are none).
+
+    Left out, because no student discipline can follow them: requests with no student from the
+    roster involved (an unknown adult), and medical emergencies (emergency criterion, first aid
+    given, no restraint, isolation or law-enforcement activity)."""
     ir = InterventionRequest
+    with_student = InterventionStudent.select(InterventionStudent.request).where(
+        InterventionStudent.student.is_null(False)
+    )
+    medical = ir.select(ir.id).where(
+        ir.criterion == "emergency_3432",
+        ir.actions_taken.contains('"first_aid"'),
+        ~ir.actions_taken.contains('"restraint"'),
+        ~ir.actions_taken.contains('"isolation"'),
+        ~ir.actions_taken.contains('"law_enforcement_activity"'),
+    )
     query = ir.select().where(
-        ir.status.in_(("submitted", "reviewed")), ir.resulted_in_discipline.is_null()
+        ir.status.in_(("submitted", "reviewed")),
+        ir.resulted_in_discipline.is_null(),
+        ir.id.in_(with_student),
+        ir.id.not_in(medical),
     )
     if year is not None:
         query = query.where(ir.school_year == year)

@@ -37,6 +37,8 @@ from sro_tui.interventions.form import (
     stored_findings,
 )
 from sro_tui.models import (
+    INVOLVED_ROLES,
+    STUDENT_OUTCOMES,
     InterventionAmendment,
     InterventionRequest,
     InterventionStaff,
@@ -128,8 +130,15 @@ def _check_for_save(
 def _validate_links(form: RequestForm) -> None:
     problems: dict[str, str] = {}
     for index, involved in enumerate(form.students):
-        if involved.role not in ("subject", "other"):
-            problems[f"students[{index}].role"] = "role must be subject or other"
+        if involved.role not in INVOLVED_ROLES:
+            problems[f"students[{index}].role"] = (
+                f"role must be one of: {', '.join(INVOLVED_ROLES)}"
+            )
+        unknown = [o for o in involved.outcomes if o not in STUDENT_OUTCOMES]
+        if unknown:
+            problems[f"students[{index}].outcomes"] = (
+                f"outcomes must be among: {', '.join(STUDENT_OUTCOMES)} (not {', '.join(unknown)})"
+            )
         if involved.student_id is None and not involved.unknown_person_description.strip():
             problems[f"students[{index}]"] = "choose a student or describe the unknown person"
     if len(set(form.staff_ids)) != len(form.staff_ids):
@@ -193,6 +202,7 @@ def _write(request: InterventionRequest, form: RequestForm, findings: list[polic
             student=involved.student_id,
             unknown_person_description=involved.unknown_person_description.strip(),
             role=involved.role,
+            outcomes=json.dumps(list(involved.outcomes)),
         )
     for staff_id in form.staff_ids:
         InterventionStaff.create(request=request, staff=staff_id)
@@ -205,6 +215,8 @@ def _write(request: InterventionRequest, form: RequestForm, findings: list[polic
             consent_requested=activity.consent_requested,
             attorney_access=activity.attorney_access or "",
             parent_notified=activity.parent_notified,
+            custodial=activity.custodial,
+            student_under_18=activity.student_under_18,
         )
     r = form.restraint
     if r is not None:
@@ -221,6 +233,13 @@ def _write(request: InterventionRequest, form: RequestForm, findings: list[polic
             family_told_verbally_at=r.family_told_verbally_at,
             family_told_in_writing_at=r.family_told_in_writing_at,
             language=form.restraint_language.strip(),
+            administered_by_name=r.administered_by_name.strip(),
+            administered_by_title=r.administered_by_title.strip(),
+            type_codes=",".join(r.type_codes),
+            student_injured=r.student_injured,
+            staff_injured_count=r.staff_injured_count,
+            medical_care=r.medical_care.strip(),
+            recommendations=r.recommendations.strip(),
         )
 
 

@@ -22,6 +22,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "filter_households",
             "load_households",
             "notice_counts",
+            "students_without_notice_guardian",
             "record_email_to_all",
             "record_notice",
             "record_notices",

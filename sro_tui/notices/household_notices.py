@@ -43,6 +43,7 @@ from sro_tui.models import (
     utc_now,
 )
 from sro_tui.notices.language import language_code, letter_language, template_dirs
+from sro_tui.policy import late_in_year
 from sro_tui.records import (
     ValidationError,
     audit,
@@ -673,24 +674,32 @@ def notice_counts(school: School | None = None, year: SchoolYear | None = None) 
         )
     }
     statuses: dict[int, list[str]] = defaultdict(list)
-    methods: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for hid, method, status in database_proxy.execute(
+    methods: dict[int, list[tuple[str, str, Any]]] = defaultdict(list)
+    for hid, method, status, sent_on in database_proxy.execute(
         FamilyNotice.select(
-            FamilyNotice.household, FamilyNotice.method, FamilyNotice.delivery_status
+            FamilyNotice.household,
+            FamilyNotice.method,
+            FamilyNotice.delivery_status,
+            FamilyNotice.sent_on,
         )
         .where(FamilyNotice.school_year == year)
         .order_by(FamilyNotice.sent_on.desc(), FamilyNotice.id.desc())
     ):
         if hid in on_list:
             statuses[hid].append(status)
-            methods[hid].append((method, status))
+            methods[hid].append((method, status, sent_on))
     by_status: dict[str, int] = defaultdict(int)
     by_method: dict[str, int] = defaultdict(int)
+    late = 0
     for hid in on_list:
         state = household_status(statuses.get(hid, []))
         by_status[state] += 1
         if state == "notified":  # the deciding notice: the newest one that counts
-            by_method[next(m for m, st in methods[hid] if st in NOTIFIED)] += 1
+            method, _, sent_on = next(m for m in methods[hid] if m[1] in NOTIFIED)
+            by_method[method] += 1
+            # Policy 4311: "At the beginning of each school year": a later notice is late.
+            late += late_in_year(date.fromisoformat(str(sent_on)[:10]), year.start_date)
+    without = students_without_notice_guardian(school)
     return {
         "households": len(on_list),
         "notified": by_status["notified"],
@@ -698,7 +707,28 @@ def notice_counts(school: School | None = None, year: SchoolYear | None = None) 
         "returned": by_status["returned"],
         "bounced": by_status["bounced"],
         "notified_by_method": dict(by_method),
+        "notified_late": late,
+        # Owed a notice with no guardian to send it to: counted, never dropped (issue 12).
+        "students_without_notice_guardian": len(without),
     }
+
+
+def students_without_notice_guardian(school: School | None = None) -> list[Student]:
+    """Active students with no active guardian who receives notices: they are owed the family
+    notice like everyone else, and the office must find someone to send it to."""
+    school = school or get_school()
+    receiving = (
+        StudentGuardian.select(StudentGuardian.student)
+        .join(Guardian)
+        .where(StudentGuardian.receives_notices == True, Guardian.active == True)  # noqa: E712
+    )
+    query = Student.select().where(
+        Student.active == True,  # noqa: E712
+        Student.id.not_in(receiving),
+    )
+    if school is not None:
+        query = query.where(Student.school == school)
+    return list(query.order_by(Student.last_name, Student.first_name))
 
 
 FAMILY_NOTICE_LIST_KIND = "family-notices"

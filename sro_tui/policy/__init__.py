@@ -17,8 +17,10 @@ __getattr__, __dir__, __all__ = lazy.exports(
         "deadlines": [
             "Deadline",
             "add_business_days",
+            "deadlines_of",
             "is_business_day",
             "restraint_deadlines",
+            "washington_legal_holidays",
         ],
         "immigration": [
             "IMMIGRATION_CITATION",
@@ -27,6 +29,11 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "find_immigration_content",
             "forbidden_field_names",
             "immigration_message",
+            "immigration_problems",
+        ],
+        "privacy": [
+            "MINIMUM_PUBLISHED_COUNT",
+            "suppress_small_counts",
         ],
         "rules": [
             "ACTIONS",
@@ -40,10 +47,14 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "LawEnforcementActivity",
             "LawEnforcementActivityKind",
             "REQUESTER_ROLES",
+            "RESTRAINT_TYPES",
             "RequestFacts",
             "RestraintIsolation",
             "STAFF_INITIATED_EMERGENCY",
             "STAFF_KINDS",
+            "WORDS_BEGINNING_OF_YEAR",
+            "beginning_of_year_ends",
+            "late_in_year",
             "Severity",
             "StaffDisciplinaryAction",
             "can_save",

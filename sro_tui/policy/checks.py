@@ -23,9 +23,11 @@ from sro_tui.policy.rules import (
     LAW_ENFORCEMENT_ACTIVITIES,
     P4311,
     REQUESTER_ROLES,
+    RESTRAINT_TYPES,
     STAFF_KINDS,
     WORDS_EMERGENCY,
     WORDS_INTERVENTION,
+    WORDS_INTERVENTION_CRITERIA,
     WORDS_PRINCIPAL_DISCIPLINE,
     WORDS_SRO_NO_DISCIPLINE,
     Finding,
@@ -36,9 +38,35 @@ from sro_tui.policy.safeguards import check_law_enforcement, check_restraint
 
 BLOCK, NEEDS_REASON, ADVICE = Severity.BLOCK, Severity.NEEDS_REASON, Severity.ADVICE
 MIN_FACT_WORDS = 8
-_DISCIPLINE_WORDS = re.compile(
-    r"\b(?:suspend\w*|suspension|expel\w*|expulsion|disciplin\w*)\b", re.IGNORECASE
+
+
+# Everyday school discipline: matters the principal handles (Policy 3241), not a reason to call
+# safety and security staff. Found in the facts, they need a reason even when the requester
+# answered that the purpose is not discipline.
+_EVERYDAY_DISCIPLINE = re.compile(
+    r"\b(?:dress[\s-]?code|uniform\s+violation|out\s+of\s+uniform|tard(?:y|ies|iness)|"
+    r"late\s+to\s+class|(?:cell\s*)?phone\s+(?:use|out|policy|violation|in\s+class)|"
+    r"(?:put|putting)\s+(?:his|her|their|the)\s+phone\s+away|using\s+(?:his|her|their|a)\s+phone|"
+    r"detentions?|write[\s-]?ups?|write\s+(?:him|her|them|the\s+student)\s+up|written\s+up|"
+    r"suspen(?:d|ded|sion|sions)|expel(?:led)?|expulsion|office\s+referral|disciplin\w*|"
+    r"insubordinat\w*|defian(?:t|ce)|talking\s+back|back\s*talk|disrespect\w*|"
+    r"skipp(?:ed|ing)\s+class|cutting\s+class|truan(?:t|cy)|hall\s+pass|without\s+a\s+pass|"
+    r"chewing\s+gum|wearing\s+(?:a\s+)?(?:hat|hood|hoodie)|hats?\s+(?:on|in\s+class)|"
+    r"profanity|swearing|cheating|plagiari\w*|refus(?:ed|ing)\s+to\s+(?:sit|work|leave\s+"
+    r"class|follow\s+directions|take\s+off))\b",
+    re.IGNORECASE,
 )
+
+
+def everyday_discipline_words(text: str) -> list[str]:
+    """The words of everyday school discipline in `text` (dress code, tardy, phone use, detention,
+    write-up, suspension …), in order, each once."""
+    seen: list[str] = []
+    for match in _EVERYDAY_DISCIPLINE.finditer(text or ""):
+        word = " ".join(match.group().lower().split())
+        if word not in seen:
+            seen.append(word)
+    return seen
 
 
 def _blank(text: str | None) -> bool:
@@ -59,6 +87,12 @@ def _validate(facts: RequestFacts) -> None:
     for entry in facts.staff_disciplinary_actions:
         if entry.staff_kind not in STAFF_KINDS or entry.action not in DISCIPLINARY_ACTIONS:
             problems.append(f"staff disciplinary action {entry!r}")
+    if facts.restraint is not None:
+        problems += [
+            f"restraint type {code!r}"
+            for code in facts.restraint.type_codes
+            if code not in RESTRAINT_TYPES
+        ]
     for activity in facts.law_enforcement:
         if activity.kind not in LAW_ENFORCEMENT_ACTIVITIES:
             problems.append(f"law-enforcement activity {activity.kind!r}")
@@ -206,14 +240,17 @@ def _check_discipline(facts: RequestFacts) -> list[Finding]:
                     "actions",
                 )
             )
-    if sro_responded and _DISCIPLINE_WORDS.search(facts.facts or ""):
+    everyday = everyday_discipline_words(f"{facts.facts}\n{facts.free_text.get('outcome', '')}")
+    if everyday and facts.purpose_is_discipline is not True:
         found.append(
             Finding(
-                "discipline.text_mentions",
-                ADVICE,
-                f"The facts mention discipline and an SRO responded. “{WORDS_SRO_NO_DISCIPLINE}” "
-                "Make sure the record shows discipline as the administrator’s decision alone.",
-                f"{P4311} (Limitations)",
+                "discipline.everyday_words",
+                NEEDS_REASON,
+                f"The facts speak of everyday school discipline ({', '.join(everyday)}). "
+                f"“{WORDS_PRINCIPAL_DISCIPLINE}” Staff may be asked to intervene only when "
+                f"“{WORDS_INTERVENTION_CRITERIA}” Say what made this more than a discipline "
+                "matter, or take it to the principal or designee.",
+                f"{P4311} (Requests for Intervention; Limitations); Policy 3241",
                 "facts",
             )
         )
@@ -229,7 +266,15 @@ def _texts(facts: RequestFacts) -> list[tuple[str, str]]:
         for i, a in enumerate(facts.law_enforcement)
     ]
     if facts.restraint is not None:
-        texts.append(("restraint.description", facts.restraint.description))
+        r = facts.restraint
+        texts += [
+            ("restraint.description", r.description),
+            ("restraint.administered_by_name", r.administered_by_name),
+            ("restraint.administered_by_title", r.administered_by_title),
+            ("restraint.medical_care", r.medical_care),
+            ("restraint.recommendations", r.recommendations),
+            ("restraint.language", r.notice_language),
+        ]
     texts += [
         (f"acknowledged_reasons.{key}", text) for key, text in facts.acknowledged_reasons.items()
     ]

@@ -22,7 +22,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from sro_tui.policy.immigration_words import (
+    ALWAYS,
+    CITIZENSHIP_STATUS,
+    IMMIGRATION_AUTHORITIES,
+    IMMIGRATION_STATUS,
+    PLACE_OF_BIRTH,
+    STEMS,
+)
 
 IMMIGRATION_CITATION = (
     "RCW 10.93.160; Policy 4311 (Law Enforcement Activity and Immigration Enforcement)"
@@ -33,10 +43,6 @@ IMMIGRATION_POLICY_WORDS = (
     "birth."
 )
 
-IMMIGRATION_STATUS = "immigration status"
-CITIZENSHIP_STATUS = "citizenship status"
-PLACE_OF_BIRTH = "place of birth"
-IMMIGRATION_AUTHORITIES = "contact with federal immigration authorities"
 
 # Field or column names that would hold forbidden data (folded: lower case, no separators).
 _FORBIDDEN_FIELD_WORDS = (
@@ -140,160 +146,15 @@ _BORN_WHEN = re.compile(
     r"invierno)\b|['\d])"
 )
 
-# (reason, pattern) pairs that are caught wherever they appear (in folded text).
-_ALWAYS = [
-    (
-        IMMIGRATION_STATUS,
-        r"\bundocumented\s+(?:immigrants?|migrants?|students?|status|aliens?|workers?|persons?|"
-        r"people|famil(?:y|ies)|parents?|mother|father|mom|dad|kids?|child(?:ren)?|youth|man|"
-        r"woman|men|women|individuals?)\b",
-    ),
-    (
-        IMMIGRATION_STATUS,
-        r"\b(?:he|she|they|parents?|famil(?:y|ies)|mother|father|mom|dad|guardians?|aunt|uncle|"
-        r"brother|sister|cousin)\s+(?:is|are|was|were|(?:may|might|could|must)\s+be|"
-        r"(?:is|are|was|were)\s+(?:probably|possibly|likely|not))\s+undocumented\b",
-    ),
-    (IMMIGRATION_STATUS, r"\bbeing\s+undocumented\b"),
-    (
-        IMMIGRATION_STATUS,
-        r"\billegal(?:ly)?\s+(?:aliens?|immigrants?|immigration|migrants?|entry|status)\b",
-    ),
-    (IMMIGRATION_STATUS, r"\billegals\b"),
-    (
-        IMMIGRATION_STATUS,
-        r"\b(?:here|in\s+(?:the\s+)?(?:country|us|u\.?\s?s\.?|united\s+states|america))\s+"
-        r"illegally\b",
-    ),
-    (
-        IMMIGRATION_STATUS,
-        r"\billegally\s+in\s+(?:the\s+)?(?:country|us|u\.?\s?s\.?|united\s+states|america)\b",
-    ),
-    (
-        IMMIGRATION_STATUS,
-        r"\b(?:alien\s+registration|(?:non-?)?resident\s+aliens?|alien\s+status|"
-        r"alien\s+(?:number|card))\b",
-    ),
-    (
-        IMMIGRATION_STATUS,
-        r"\bvisas?\s+(?:status|expired|expiring|expires|overstay\w*|holders?|applications?|"
-        r"problems?|issues?|renewal|sponsorship)\b",
-    ),
-    (
-        IMMIGRATION_STATUS,
-        r"\b(?:student|work|tourist|travel|expired|immigrant|nonimmigrant|h-?1b|f-?1|j-?1|"
-        r"u|t)\s+visas?\b(?!\s+(?:card|gift|debit|credit))",
-    ),
-    (IMMIGRATION_STATUS, r"\bon\s+an?\s+(?:\w+\s+)?visa\b(?!\s+(?:card|gift|debit|credit))"),
-    (IMMIGRATION_STATUS, r"\boverst(?:ay|ayed|aying|ays)\s+(?:a|an|his|her|their|the)?\s*visa"),
-    (IMMIGRATION_STATUS, r"\bdaca\b"),
-    (IMMIGRATION_STATUS, r"\bdeport(?:ed|ation|ations|ing|s)?\b"),
-    (IMMIGRATION_STATUS, r"\bremoval\s+proceedings?\b"),
-    (IMMIGRATION_STATUS, r"\basylum\b"),
-    (IMMIGRATION_STATUS, r"\brefugees?\b"),
-    (
-        IMMIGRATION_STATUS,
-        r"\bpermanent\s+residen(?:t|ts|ce|cy)\b|\b(?:legal|lawful)\s+(?:permanent\s+)?residents?\b|"
-        r"\bresidency\s+status\b",
-    ),
-    (IMMIGRATION_STATUS, r"\bnaturaliz(?:ed|ation)\b"),
-    (
-        IMMIGRATION_STATUS,
-        r"\bimmigration\s+(?:status|agents?|officers?|officials?|authorities|enforcement|papers|"
-        r"documents?|lawyer|attorney|court|hearing|case|raid|detention|hold|detainer|check|"
-        r"questions?|problems?|issues?|services|form|forms|record|records)\b",
-    ),
-    (
-        IMMIGRATION_STATUS,
-        r"\b(?:his|her|their|your|(?:family|parents?|mother|father|mom|dad)'s?)\s+immigration\b",
-    ),
-    (
-        IMMIGRATION_STATUS,
-        r"\bimmigrants?\b(?!\s+(?:heritage|history|experiences?|stories|unit|"
-        r"month|studies|literature|voices))",
-    ),
-    (
-        IMMIGRATION_STATUS,
-        r"\b(?:no|without|(?:does\s+not|doesn't|do\s+not|don't|did\s+not|didn't)\s+have|lacks?|"
-        r"lacking)\s+(?:legal\s+|immigration\s+|any\s+|valid\s+)?papers\b",
-    ),
-    (
-        IMMIGRATION_STATUS,
-        r"\b(?:asked|ask|asking|demanded|demand|verify|verified|show(?:ed)?\s+(?:me|us|him|her)?)"
-        r"\s*(?:for\s+|about\s+)?(?:his|her|their|your|the\s+family's)\s+papers\b",
-    ),
-    (IMMIGRATION_STATUS, r"\b(?:immigration|citizenship|legal|residency)\s+papers\b"),
-    (
-        CITIZENSHIP_STATUS,
-        r"\b(?:asked|ask|asking|demanded|show(?:ed)?|check(?:ed)?|verif(?:y|ied))\s+"
-        r"(?:\w+\s+){0,4}?passports?\b",
-    ),
-    (
-        IMMIGRATION_STATUS,
-        r"\bpapers\s+to\s+(?:be|stay|live|work)\s+(?:here|in\s+(?:the\s+)?(?:country|us|"
-        r"u\.?\s?s\.?|united\s+states))\b",
-    ),
-    # Spanish, where it is cheap to be sure.
-    (IMMIGRATION_STATUS, r"\bindocumentad[oa]s?\b"),
-    (IMMIGRATION_STATUS, r"\bsin\s+papeles\b"),
-    (
-        IMMIGRATION_STATUS,
-        r"\b(?:estatus|estado|situacion)\s+migratori[oa]\b|\binmigracion\b|\binmigrantes?\b",
-    ),
-    (IMMIGRATION_STATUS, r"\bdeportad[oa]s?\b|\bdeportacion\b|\bdeportar\b"),
-    (IMMIGRATION_STATUS, r"\btarjeta\s+verde\b|\bresidencia\s+(?:legal|permanente)\b"),
-    (CITIZENSHIP_STATUS, r"\bciudadania\b"),
-    (CITIZENSHIP_STATUS, r"\b(?:es|son|era|eran|sea|sean|fue)\s+ciudadan[oa]s?\b"),
-    (CITIZENSHIP_STATUS, r"\bnationality\b|\bnacionalidad\b"),
-    (CITIZENSHIP_STATUS, r"\bnon-?\s?citizens?\b"),
-    (CITIZENSHIP_STATUS, r"\bdual\s+citizen(?:s|ship)?\b"),
-    (
-        CITIZENSHIP_STATUS,
-        r"\bcitizenship\s+(?:status|papers|documents?|proof|question|questions|check|"
-        r"verification|test|application|interview)\b|\bproof\s+of\s+citizenship\b",
-    ),
-    # Place of birth.
-    (PLACE_OF_BIRTH, r"\bplace\s+of\s+birth\b|\bbirth\s?place\b"),
-    (PLACE_OF_BIRTH, r"\bcountry\s+of\s+(?:birth|origin|citizenship)\b"),
-    (PLACE_OF_BIRTH, r"\b(?:native|home)\s+country\b"),
-    (PLACE_OF_BIRTH, r"\bwhere\s+(?:\w+\s+){0,3}?(?:was|were|is|are)\s+born\b"),
-    (PLACE_OF_BIRTH, r"\b(?:what|which)\s+country\s+(?:\w+\s+){0,4}?(?:from|born)\b"),
-    (PLACE_OF_BIRTH, r"\blugar\s+de\s+nacimiento\b|\bpais\s+de\s+(?:origen|nacimiento)\b"),
-    # Federal immigration authorities (lower-case "ice" only beside words that make it the agency).
-    (IMMIGRATION_AUTHORITIES, r"\bimmigration\s+and\s+customs\s+enforcement\b"),
-    (IMMIGRATION_AUTHORITIES, r"\bborder\s+patrol\b|\bhomeland\s+security\b|\bcbp\b"),
-    (IMMIGRATION_AUTHORITIES, r"\bla\s+migra\b|\bmigra\b"),
-    (
-        IMMIGRATION_AUTHORITIES,
-        r"\bice\s+(?:agents?|officers?|officials?|raids?|detainers?|holds?|custody|detained|"
-        r"arrested|came|showed\s+up|was\s+(?:here|called|at)|requests?|warrants?)\b",
-    ),
-    (
-        IMMIGRATION_AUTHORITIES,
-        r"\b(?:call|called|calling|contact|contacted|contacting|notify|notified|notifying|"
-        r"report|reported|reporting|tell|told)\s+(?:the\s+)?ice\b"
-        r"(?!\s+(?:pack|packs|cream|cube|cubes|water|rink|skating|on|machine|chest|bag|bags))",
-    ),
-]
-# Speed (findings are recomputed on every keystroke): a pattern only runs when the text holds one
-# of the stems written in it. Every pattern contains a stem that all its matches must contain.
-_STEMS = (
-    "undocumented illegal alien visa overst daca deport removal asylum refugee residen naturaliz "
-    "immigra papers passport indocumentad papeles migra ciudadan nationality nacionalidad citizen "
-    "birth country born nacimiento pais customs border homeland cbp ice"
-).split()
-
 
 def _stems_in(pattern: str) -> frozenset[str]:
-    stems = frozenset(stem for stem in _STEMS if stem in pattern)
+    stems = frozenset(stem for stem in STEMS if stem in pattern)
     if not stems:
         raise ValueError(f"pattern without a stem: {pattern}")
     return stems
 
 
-_ALWAYS_COMPILED = [
-    (reason, _stems_in(pattern), re.compile(pattern)) for reason, pattern in _ALWAYS
-]
+_ALWAYS_COMPILED = [(reason, _stems_in(pattern), re.compile(pattern)) for reason, pattern in ALWAYS]
 
 # "born in/at/abroad..." and "nació en": caught unless what follows is a time.
 _BORN = re.compile(
@@ -403,7 +264,7 @@ def find_immigration_content(text: str) -> list[ImmigrationMatch]:
         return []
     folded, positions = _fold_with_positions(text)
     raw: list[tuple[int, int, str]] = []
-    present = {stem for stem in _STEMS if stem in folded}
+    present = {stem for stem in STEMS if stem in folded}
     for reason, stems, pattern in _ALWAYS_COMPILED:
         if stems & present:
             raw.extend((m.start(), m.end(), reason) for m in pattern.finditer(folded))
@@ -450,3 +311,18 @@ def immigration_message(match: ImmigrationMatch) -> str:
         "(Policy 4311; RCW 10.93.160.) Remove it before saving; describe the behaviour and the "
         "facts of the incident instead."
     )
+
+
+def immigration_problems(
+    values: Mapping[str, object], names: Iterable[str], advice: str = ""
+) -> dict[str, str]:
+    """For a record about to be saved: each of the fields `names` whose text in `values` records
+    immigration or citizenship status or place of birth, with the message that says so (and
+    `advice` after it). Empty when every field may be stored. Every free-text field of every
+    record goes through this (or through `check_request`) before it is written."""
+    problems = {}
+    for name in names:
+        matches = find_immigration_content(str(values.get(name) or ""))
+        if matches:
+            problems[name] = immigration_message(matches[0]) + (f" {advice}" if advice else "")
+    return problems

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 # --- the policy's own words -------------------------------------------------------------------
@@ -24,6 +24,11 @@ P4311 = "Policy 4311"
 WORDS_INTERVENTION = (
     "Teachers and school administrators may ask safety and security staff to intervene if a "
     "student’s presence poses an immediate and continuing danger to others or an immediate and "
+    "continuing threat of material and substantial disruption of the educational process or in "
+    "other emergency circumstances consistent with 3432 – Emergencies."
+)
+WORDS_INTERVENTION_CRITERIA = (
+    "a student’s presence poses an immediate and continuing danger to others or an immediate and "
     "continuing threat of material and substantial disruption of the educational process or in "
     "other emergency circumstances consistent with 3432 – Emergencies."
 )
@@ -56,6 +61,26 @@ WORDS_KEEP_OUT_OF_JUSTICE_SYSTEM = (
     "when possible and should not be used to attempt to impose criminal sanctions in matters that "
     "are more appropriately handled within the educational system."
 )
+
+WORDS_BEGINNING_OF_YEAR = (
+    "At the beginning of each school year, if the district has safety and security staff working "
+    "on school property, the district must present to and discuss with students, and distribute to "
+    "students’ families, information about the role and responsibilities of safety and security "
+    "staff."
+)
+
+
+def beginning_of_year_ends(year_start: date) -> date:
+    """The last day that still counts as "the beginning of each school year" (Policy 4311) for a
+    school year starting `year_start` (July 1): September 30, the end of the first month of
+    instruction. A presentation or notice after it is recorded, and flagged as late."""
+    return date(year_start.year, 9, 30)
+
+
+def late_in_year(day: date, year_start: date) -> bool:
+    """True when `day` is after the beginning of the school year (see beginning_of_year_ends)."""
+    return day > beginning_of_year_ends(year_start)
+
 
 # --- catalogues -------------------------------------------------------------------------------
 
@@ -184,6 +209,29 @@ ATTORNEY_ACCESS_ANSWERS: dict[str, str] = {
     **{key: f"Exception: {text}" for key, text in ATTORNEY_EXCEPTIONS.items()},
 }
 
+# The state's restraint and isolation types, as SIS vendors code them for Washington (FORMATS.md;
+# check the current CEDARS manual before an upload): code -> (restraint or isolation, label).
+RESTRAINT_TYPES: dict[str, tuple[str, str]] = {
+    "1": ("restraint", "One-person restraint (basket hold etc.)"),
+    "2": ("restraint", "Two-or-more person floor restraint"),
+    "3": ("restraint", "Seated restraint"),
+    "4": ("restraint", "Standing restraint"),
+    "5": ("restraint", "Wall restraint"),
+    "6": ("restraint", "Handcuffs by law enforcement (no arrest)"),
+    "7": ("restraint", "Handcuffs by non-law-enforcement"),
+    "8": ("restraint", "Other physical restraint"),
+    "9": ("restraint", "Weighted blanket"),
+    "16": ("restraint", "Walking restraint / escort / transport"),
+    "17": ("restraint", "Handcuffs by law enforcement (arrest made)"),
+    "18": ("restraint", "Other mechanical restraint"),
+    "10": ("isolation", "Isolation in a bus, car or other vehicle"),
+    "11": ("isolation", "Isolation in a classroom"),
+    "12": ("isolation", "Isolation in a closet, locker room or other small space"),
+    "13": ("isolation", "Designated isolation room"),
+    "14": ("isolation", "Isolation in an office (nurse, counselor or other)"),
+    "15": ("isolation", "Other isolation"),
+}
+
 # What safety and security staff may be recorded as doing.
 ACTIONS: dict[str, str] = {
     "de_escalation": "De-escalation (talked the student down)",
@@ -253,6 +301,8 @@ class LawEnforcementActivity:
     consent_requested: bool | None = None  # searches: was the student asked to consent?
     attorney_access: str | None = None  # a key of ATTORNEY_ACCESS_ANSWERS
     parent_notified: bool | None = None
+    custodial: bool | None = None  # interviews: was the questioning custodial? (RCW 13.40.740)
+    student_under_18: bool | None = None  # RCW 13.40.740 protects juveniles
 
 
 @dataclass(slots=True)
@@ -264,7 +314,16 @@ class RestraintIsolation:
     started_at: datetime | None = None  # defaults to when the incident occurred
     ended_at: datetime | None = None
     description: str = ""  # the activity that led to it
-    injuries: bool | None = None
+    injuries: bool | None = None  # anyone injured (older records; see the two below)
+    # What RCW 28A.600.485 asks the written report to hold, beyond the times.
+    administered_by_name: str = ""
+    administered_by_title: str = ""
+    type_codes: tuple[str, ...] = ()  # keys of RESTRAINT_TYPES
+    student_injured: bool | None = None
+    staff_injured_count: int | None = None
+    medical_care: str = ""
+    recommendations: str = ""
+    notice_language: str = ""  # the language of the written notice to the family
     administrator_informed_at: datetime | None = None
     written_report_filed_at: datetime | None = None
     family_told_verbally_at: datetime | None = None
@@ -296,6 +355,8 @@ class RequestFacts:
     restraint: RestraintIsolation | None = None
     free_text: dict[str, str] = field(default_factory=dict)  # other notes, by field name
     acknowledged_reasons: dict[str, str] = field(default_factory=dict)  # Finding.key -> reason
+    # The school's own closure days (legal holidays are always skipped): restraint deadlines.
+    school_closures: frozenset[date] = frozenset()
 
 
 def _acknowledgement(finding: Finding, acknowledged: Mapping[str, str]) -> str:

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sro_tui.policy.deadlines import RESTRAINT_CITATION, restraint_deadlines
+from sro_tui.policy.deadlines import RESTRAINT_CITATION, deadlines_of
 from sro_tui.policy.rules import (
     ATTORNEY_EXCEPTIONS,
     LAW_ENFORCEMENT_ACTIVITIES,
     P4311,
+    RESTRAINT_TYPES,
     WORDS_BY_AN_SRO,
     WORDS_CONSISTENT_WITH,
     WORDS_KEEP_OUT_OF_JUSTICE_SYSTEM,
     WORDS_OFF_PREMISES,
     Finding,
     RequestFacts,
+    RestraintIsolation,
     Severity,
 )
 
@@ -92,6 +94,31 @@ def check_law_enforcement(facts: RequestFacts) -> list[Finding]:
                 )
             )
         needs_attorney = kind.attorney_safeguard == "always"
+        if kind.attorney_safeguard != "never" and activity.student_under_18 is None:
+            found.append(
+                Finding(
+                    "le.under_18_unanswered",
+                    BLOCK,
+                    f"{kind.label}: say whether the student is under 18 (RCW 13.40.740 protects "
+                    "juveniles).",
+                    RCW_ATTORNEY,
+                    f"{where}.student_under_18",
+                )
+            )
+        if kind.id == "interview" and activity.custodial is None:
+            found.append(
+                Finding(
+                    "le.custodial_unanswered",
+                    BLOCK,
+                    f"{kind.label}: say whether the questioning was custodial (the student was "
+                    "not free to leave). Access to an attorney comes before any waiver of rights "
+                    "in a custodial interrogation.",
+                    f"{RCW_ATTORNEY}(1)",
+                    f"{where}.custodial",
+                )
+            )
+        if kind.id == "interview" and activity.custodial is False:
+            needs_attorney = False  # the statute speaks of a custodial interrogation
         if kind.attorney_safeguard == "if_consent_search":
             if activity.consent_requested is None:
                 found.append(
@@ -105,6 +132,8 @@ def check_law_enforcement(facts: RequestFacts) -> list[Finding]:
                     )
                 )
             needs_attorney = bool(activity.consent_requested)
+        if activity.student_under_18 is False:
+            needs_attorney = False  # RCW 13.40.740 is about juveniles
         if needs_attorney:
             found += _attorney_findings(activity.attorney_access, kind.label, where)
         if activity.parent_notified is None:
@@ -180,17 +209,89 @@ def _attorney_findings(answer: str | None, label: str, where: str) -> list[Findi
             )
         ]
     if answer == "no_waiver_sought":
+        # Issue 12: for an interview, detention or consent search of a student under 18 this is
+        # the answer that lets the safeguard be skipped, so it is explained, not only noted.
         return [
             Finding(
                 "le.no_waiver_sought",
-                ADVICE,
-                f"{label}: no waiver was sought. Statements a juvenile makes without access to an "
+                NEEDS_REASON,
+                f"{label}: no waiver was sought. Say what happened instead (no questions asked, "
+                "no consent requested). Statements a juvenile makes without access to an "
                 "attorney are not admissible unless made spontaneously or used for impeachment.",
                 f"{RCW_ATTORNEY}(3)",
                 f"{where}.attorney_access",
             )
         ]
     return []
+
+
+# RCW 28A.600.485: the written report includes at least "the date and time of the incident; the
+# name and job title of the individual who administered the restraint or isolation; a description
+# of the activity that led to the restraint or isolation; the type of restraint or isolation used
+# on the student, including the duration; whether the student or staff was physically injured
+# during the restraint or isolation incident and any medical care provided; and any
+# recommendations for changing the nature or amount of resources available to the student and
+# staff members in order to avoid similar incidents."
+WORDS_REPORT_CONTENTS = (
+    "the name and job title of the individual who administered the restraint or isolation; a "
+    "description of the activity that led to the restraint or isolation; the type of restraint or "
+    "isolation used on the student, including the duration; whether the student or staff was "
+    "physically injured … and any medical care provided; and any recommendations for changing the "
+    "nature or amount of resources available to the student and staff members in order to avoid "
+    "similar incidents"
+)
+
+
+def _report_contents(record: RestraintIsolation) -> list[Finding]:
+    """What the written report must hold. Advice while the report is being written; once it is
+    recorded as filed, a missing part stops the submission (the report was not complete)."""
+    kinds = {RESTRAINT_TYPES[code][0] for code in record.type_codes}
+    injured_someone = record.student_injured or (record.staff_injured_count or 0) > 0
+    missing = [
+        what
+        for what, absent in (
+            ("who administered it (name)", _blank(record.administered_by_name)),
+            ("their job title", _blank(record.administered_by_title)),
+            ("what led to it", _blank(record.description)),
+            ("the type of restraint (state code)", record.restraint and "restraint" not in kinds),
+            ("the type of isolation (state code)", record.isolation and "isolation" not in kinds),
+            ("when it ended (the duration)", record.ended_at is None),
+            ("whether the student was injured", record.student_injured is None),
+            ("how many staff were injured (0 if none)", record.staff_injured_count is None),
+            ("the medical care given", bool(injured_someone) and _blank(record.medical_care)),
+            ("recommendations to avoid similar incidents", _blank(record.recommendations)),
+        )
+        if absent
+    ]
+    found = []
+    if missing:
+        filed = record.written_report_filed_at is not None
+        found.append(
+            Finding(
+                "restraint.report_details",
+                BLOCK if filed else ADVICE,
+                (
+                    "The report is recorded as filed but does not say "
+                    if filed
+                    else "The written incident report must also say "
+                )  # fmt: skip
+                + f"{', '.join(missing)}. The statute asks for “{WORDS_REPORT_CONTENTS}”.",
+                RESTRAINT_CITATION,
+                "restraint",
+            )
+        )
+    if record.family_told_in_writing_at is not None and _blank(record.notice_language):
+        found.append(
+            Finding(
+                "restraint.notice_language",
+                BLOCK,
+                "Say in which language the written notice was sent: families are told in writing "
+                "in their language (RCW 28A.600.485; the district's language-access duty).",
+                RESTRAINT_CITATION,
+                "restraint.language",
+            )
+        )
+    return found
 
 
 def check_restraint(facts: RequestFacts, now: datetime | None) -> list[Finding]:
@@ -256,32 +357,8 @@ def check_restraint(facts: RequestFacts, now: datetime | None) -> list[Finding]:
                 "restraint.ended_at",
             )
         )
-    missing = [
-        what
-        for what, absent in (
-            ("when it ended", record.ended_at is None),
-            ("what led to it", _blank(record.description)),
-            ("whether anyone was injured", record.injuries is None),
-        )
-        if absent
-    ]
-    if missing:
-        found.append(
-            Finding(
-                "restraint.report_details",
-                ADVICE,
-                f"The written incident report must also say {', '.join(missing)}.",
-                RESTRAINT_CITATION,
-                "restraint",
-            )
-        )
-    deadlines = restraint_deadlines(
-        started,
-        administrator_informed_at=record.administrator_informed_at,
-        written_report_filed_at=record.written_report_filed_at,
-        family_told_verbally_at=record.family_told_verbally_at,
-        family_told_in_writing_at=record.family_told_in_writing_at,
-    )
+    found += _report_contents(record)
+    deadlines = deadlines_of(record, started, facts.school_closures)
     for deadline in deadlines:
         where = f"restraint.{deadline.name}_at"
         if deadline.met_at is not None and deadline.met_at < started:
@@ -324,7 +401,8 @@ def check_restraint(facts: RequestFacts, now: datetime | None) -> list[Finding]:
                     "restraint.deadline_open",
                     ADVICE,
                     f"{deadline.label}: still owed — {deadline.due_text}, by "
-                    f"{deadline.due_at:%a %Y-%m-%d %H:%M}.",
+                    f"{deadline.due_at:%a %Y-%m-%d %H:%M}"
+                    + (f" ({deadline.school_days_note})." if deadline.school_due_at else "."),
                     deadline.citation,
                     where,
                 )

@@ -40,6 +40,7 @@ from sro_tui.models import (
     database_proxy,
     utc_now,
 )
+from sro_tui.policy import beginning_of_year_ends
 from sro_tui.records import (
     ValidationError,
     audit,
@@ -740,15 +741,30 @@ def presentation_status() -> dict:
     """The presentation counts of the current year, for `sro-tui status --json` and the dashboard.
 
     Keys: presented_students, students_to_present (active, not yet presented),
-    presentation_sessions, unmatched_scans_to_resolve, presented_by_grade
+    presentation_sessions, presented_late (students presented after the beginning of the year,
+    Policy 4311), unmatched_scans_to_resolve, presented_by_grade
     ({grade: {"presented": n, "enrolled": m}}).
     """
     year = current_year()
     progress = presentation_progress(year)
+    late = 0
+    if year is not None:
+        # Policy 4311: "At the beginning of each school year": a later presentation is late.
+        late = (
+            PresentationAttendance.select()
+            .join(PresentationSession)
+            .where(
+                PresentationAttendance.school_year == year,
+                PresentationAttendance.undone_at.is_null(),
+                PresentationSession.held_on > beginning_of_year_ends(year.start_date),
+            )
+            .count()
+        )
     return {
         "presented_students": progress.presented,
         "students_to_present": progress.not_presented,
         "presentation_sessions": len(list_sessions(year)) if year else 0,
+        "presented_late": late,
         "unmatched_scans_to_resolve": len(unmatched_scans(year=year)) if year else 0,
         "presented_by_grade": {
             g.grade or "(none)": {"presented": g.presented, "enrolled": g.enrolled}

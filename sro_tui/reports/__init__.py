@@ -13,9 +13,11 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "NOT_RECORDED",
             "ReportIncident",
             "ReportStudent",
+            "annual_report_rows",
             "build_annual_report",
             "find_school_year",
             "render_annual_report_text",
+            "staff_in_year",
             "write_annual_report",
         ],
         "incidents": [

@@ -36,6 +36,7 @@ from sro_tui.exchange import (
 from sro_tui.models import (
     COMPLAINT_CATEGORIES,
     EMPLOYER_TYPES,
+    INVOLVED_ROLES,
     PROVIDER_TYPES,
     STAFF_KINDS,
     SafetyStaff,
@@ -44,6 +45,7 @@ from sro_tui.models import (
     utc_now,
 )
 from sro_tui.records import ValidationError, current_year, get_school
+from sro_tui.search import fold
 
 NOT_RECORDED = "intervention requests: not recorded in this app yet"
 # Discipline is the principal's decision after the fact (Policy 3241): the request keeps only
@@ -63,7 +65,8 @@ _REPORT_NAMESPACE = uuid.UUID("6f1c3d4e-2b7a-4c51-9e0d-8a4f7b2c1d06")
 
 @dataclass(frozen=True)
 class ReportStudent:
-    """One student involved in an incident, by demographics only (no name, no id)."""
+    """One student involved in an incident, by demographics only (no name, no id), with their
+    part in it (`role`, a key of models.INVOLVED_ROLES) and the outcomes that applied to them."""
 
     race_ethnicity: str = ""
     sex: str = ""
@@ -71,6 +74,8 @@ class ReportStudent:
     iep: bool | None = None
     section_504: bool | None = None
     english_learner: bool | None = None
+    role: str = "subject"
+    outcomes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,12 +100,14 @@ class AnnualReport:
     school: School
     year: SchoolYear
     generated_at: datetime
-    staff: list[SafetyStaff]
+    staff: list[SafetyStaff]  # everyone who worked on site in the school year
     adopted: list[Any]  # Agreement, adopted
     in_review: list[Any]  # Agreement, not adopted yet
     incidents: list[ReportIncident] | None  # None: not recorded in this app yet
     complaints_by_category: dict[str, int] = field(default_factory=dict)
     incident_notes: list[str] = field(default_factory=list)
+    # Agencies and companies whose staff worked here with no adopted agreement: name -> state
+    providers_without_agreement: dict[str, str] = field(default_factory=dict)
 
     @property
     def complaints_total(self) -> int:
@@ -130,19 +137,16 @@ def build_annual_report(
     incident_notes: NoteSource | None = None,
     now: datetime | None = None,
 ) -> AnnualReport:
-    """Gather the figures. Staff are those active on the roster now (the roster keeps no history
-    by year); agreements and complaints are the year's."""
+    """Gather the figures. Staff are everyone who worked on site at some time in the school year
+    (first and last day on site; a staff member with no first day counts from the roster);
+    agreements and complaints are the year's."""
     school = school or get_school()
     if isinstance(year, str):
         year = find_school_year(year)
     year = year or current_year()
     if school is None or year is None:
         raise ValidationError({"school": "set up the school and its school year first"})
-    staff = list(
-        SafetyStaff.select()
-        .where((SafetyStaff.school == school) & (SafetyStaff.active == True))  # noqa: E712
-        .order_by(SafetyStaff.kind, SafetyStaff.last_name, SafetyStaff.first_name)
-    )
+    staff = staff_in_year(school, year)
     agreements = agreements_for_year(year, school)
     by_category = dict.fromkeys(COMPLAINT_CATEGORIES, 0)
     for complaint in complaints_for_year(year, school):
@@ -154,10 +158,46 @@ def build_annual_report(
         staff=staff,
         adopted=[a for a in agreements if a.adopted_on is not None],
         in_review=[a for a in agreements if a.adopted_on is None],
+        providers_without_agreement=_providers_without_agreement(staff, agreements),
         incidents=None if incidents is None else list(incidents(school, year)),
         complaints_by_category=by_category,
         incident_notes=[] if incident_notes is None else list(incident_notes(school, year)),
     )
+
+
+def staff_in_year(school: School, year: SchoolYear) -> list[SafetyStaff]:
+    """Everyone who worked on site at some time in the school year: first day on or before its
+    end (or not recorded) and last day on or after its start (or still working). Someone taken off
+    the roster with no last day is not counted (the roster now records the last day)."""
+    s = SafetyStaff
+    return list(
+        s.select()
+        .where(
+            s.school == school,
+            (s.first_day_on_site.is_null()) | (s.first_day_on_site <= year.end_date),
+            (s.last_day_on_site.is_null(False) & (s.last_day_on_site >= year.start_date))
+            | ((s.active == True) & s.last_day_on_site.is_null()),  # noqa: E712
+        )
+        .order_by(s.kind, s.last_name, s.first_name)
+    )
+
+
+def _providers_without_agreement(staff: list[SafetyStaff], agreements: list[Any]) -> dict[str, str]:
+    """RCW 28A.320.1242: an agency or company that supplies staff needs an adopted agreement.
+    Every employer of this year's staff without one, with "in review, NOT adopted" or "NO
+    agreement" (names compared without case or accents)."""
+    by_name = {fold(a.provider_name): a for a in agreements}
+    gaps: dict[str, str] = {}
+    for person in staff:
+        if person.employer_type == "district" or not person.employer_name.strip():
+            continue
+        agreement = by_name.get(fold(person.employer_name))
+        if agreement is not None and agreement.adopted_on is not None:
+            continue
+        gaps[person.employer_name] = (
+            "agreement in review, NOT adopted" if agreement is not None else "NO agreement"
+        )
+    return dict(sorted(gaps.items()))
 
 
 def _yes_no(value: bool | None) -> str:
@@ -166,6 +206,13 @@ def _yes_no(value: bool | None) -> str:
 
 def _days(value: float) -> str:
     return f"{value:g}"
+
+
+def _on_site(person: SafetyStaff) -> str:
+    first, last = person.first_day_on_site, person.last_day_on_site
+    if last:
+        return f" (on site {first or '?'} to {last})"
+    return f" (on site since {first})" if first else ""
 
 
 def render_annual_report_text(report: AnnualReport) -> str:
@@ -178,25 +225,27 @@ def render_annual_report_text(report: AnnualReport) -> str:
         "",
         "(a) Safety and security staff working in this building",
         f"    {len(report.staff)} staff, {_days(report.staff_days_per_week)} staff-days per week "
-        "(staff active on the roster when the report was produced)",
+        "(everyone who worked on site during the school year)",
     ]
     for person in report.staff:
         employer = person.employer_name or EMPLOYER_TYPES.get(person.employer_type, "")
         lines.append(
             f"    - {STAFF_KINDS.get(person.kind, person.kind)}, {employer}: "
-            f"{_days(person.days_per_week)} day(s) per week"
+            f"{_days(person.days_per_week)} day(s) per week{_on_site(person)}"
         )
-    lines += ["", "(b) Agencies and companies with an agreement"]
-    if not report.adopted and not report.in_review:
-        lines.append("    none recorded for this year")
+    lines += ["", "(b) Agencies and companies with an adopted agreement"]
+    if not report.adopted:
+        lines.append("    none adopted for this year")
     for agreement in report.adopted:
         lines.append(
             f"    - {agreement.provider_name} "
             f"({PROVIDER_TYPES.get(agreement.provider_type, '')}): adopted "
             f"{agreement.adopted_on:%Y-%m-%d}"
         )
-    for agreement in report.in_review:
-        lines.append(f"    - {agreement.provider_name}: in review, NOT adopted yet")
+    if report.providers_without_agreement:
+        lines.append("    Supplying staff WITHOUT an adopted agreement (RCW 28A.320.1242):")
+    for name, state in report.providers_without_agreement.items():
+        lines.append(f"    - {name}: {state}")
     lines += ["", "(c) Incidents with student discipline, use of force or arrest"]
     if report.incidents is None:
         lines.append(f"    {NOT_RECORDED}")
@@ -211,8 +260,11 @@ def render_annual_report_text(report: AnnualReport) -> str:
         lines.append(f"    {number}. {when}: {outcomes}")
         lines.append(f"       {incident.description}")
         for student in incident.students:
+            applied = ", ".join(INCIDENT_OUTCOMES.get(o, o).lower() for o in student.outcomes)
             lines.append(
-                f"       student: race/ethnicity {student.race_ethnicity or 'not recorded'}, "
+                f"       {INVOLVED_ROLES.get(student.role, student.role)}: "
+                f"{applied or 'none of these outcomes'}; "
+                f"race/ethnicity {student.race_ethnicity or 'not recorded'}, "
                 f"sex {student.sex or 'not recorded'}, grade {student.grade or '?'}, "
                 f"IEP {_yes_no(student.iep) or '?'}, 504 {_yes_no(student.section_504) or '?'}, "
                 f"English learner {_yes_no(student.english_learner) or '?'}"
@@ -279,6 +331,8 @@ def annual_report_rows(report: AnnualReport) -> list[dict[str, Any]]:
             value=_days(person.days_per_week),
             detail=person.employer_name or EMPLOYER_TYPES.get(person.employer_type, ""),
         )
+    for name, state in report.providers_without_agreement.items():
+        add("b", "provider_without_agreement", fold(name), subject=name, value=state)
     for agreement in report.adopted + report.in_review:
         add(
             "b",
@@ -320,6 +374,8 @@ def annual_report_rows(report: AnnualReport) -> list[dict[str, Any]]:
                     f"{incident.record_id}/{number}",
                     subject_record_id=incident.record_id,
                     value=str(number),
+                    subject=student.role,
+                    detail=",".join(student.outcomes),
                     race_ethnicity=student.race_ethnicity,
                     sex=student.sex,
                     grade=student.grade,

@@ -14,90 +14,134 @@ requests are not incidents):
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
 
 from sro_tui.interventions import without_discipline_outcome
 from sro_tui.models import (
+    STAFF_KINDS,
     InterventionRequest,
     InterventionStudent,
-    LawEnforcementActivity,
-    RestraintIsolation,
     School,
     SchoolYear,
     Student,
 )
-from sro_tui.policy import CRITERIA
+from sro_tui.policy import (
+    ACTIONS,
+    CRITERIA,
+    DISCIPLINARY_ACTIONS,
+    LAW_ENFORCEMENT_ACTIVITIES,
+    REQUESTER_ROLES,
+    RESTRAINT_TYPES,
+)
 from sro_tui.reports.annual import ReportIncident, ReportStudent
 
 COUNTED_STATUSES = ("submitted", "reviewed")
 
 
+def _described(request: InterventionRequest, outcomes: set[str]) -> str:
+    """A description from the record's structured facts (no names, no free text): who asked and
+    on which ground, where, what staff did, and how it ended."""
+    if request.staff_initiated_emergency:
+        asked = "Staff acted without being asked"
+    else:
+        asked = f"A {REQUESTER_ROLES.get(request.requested_by_role, 'staff member').lower()} asked"
+    ground = CRITERIA[request.criterion].label.lower() if request.criterion in CRITERIA else ""
+    staff = sorted({STAFF_KINDS.get(link.staff.kind, link.staff.kind).lower()
+                    for link in request.staff})  # fmt: skip
+    actions = [
+        ACTIONS.get(a, DISCIPLINARY_ACTIONS.get(a, a)).split(" (")[0].lower()
+        for a in json.loads(request.actions_taken or "[]")
+        if a not in ("restraint", "isolation", "law_enforcement_activity")
+    ]
+    parts = [f"{asked}" + (f" ({ground})" if ground else "")]
+    if request.location:
+        parts[0] += f" at {request.location}"
+    if staff:
+        parts.append(f"responding: {', '.join(staff)}")
+    if actions:
+        parts.append(f"staff: {', '.join(actions)}")
+    restraint = request.restraints.first()
+    if restraint is not None:
+        kinds = [RESTRAINT_TYPES[c][1].lower() for c in restraint.type_codes.split(",") if c]
+        what = " and ".join(w for w, on in (("restraint", restraint.restraint),
+                                             ("isolation", restraint.isolation)) if on)  # fmt: skip
+        minutes = ""
+        started = restraint.started_at or request.occurred_at
+        if started and restraint.ended_at:
+            minutes = f", {int((restraint.ended_at - started).total_seconds() // 60)} min"
+        parts.append(f"{what}" + (f" ({'; '.join(kinds)}{minutes})" if kinds or minutes else ""))
+    activities = [LAW_ENFORCEMENT_ACTIVITIES[a.kind].label.lower() for a in request.law_enforcement]
+    if activities:
+        parts.append(f"law enforcement: {', '.join(activities)}")
+    ended = " and ".join(_ENDED_IN[o] for o in sorted(outcomes))
+    return "; ".join(parts) + f". Ended in {ended}."
+
+
+_ENDED_IN = {
+    "arrest": "a student arrest",
+    "discipline": "student discipline (the principal's decision)",
+    "use_of_force": "use of force",
+}
+
+
 def annual_report_incidents(school: School, year: SchoolYear) -> list[ReportIncident]:
-    """The year's requests that ended in an arrest or a use of force, oldest first, with the
-    demographics of every known student involved (no names, no ids)."""
+    """The year's requests that ended in student discipline, use of force or an arrest, oldest
+    first: a description from the record's facts, and every known student involved with their
+    part and the outcomes that applied to them (demographics only: no names, no ids).
+
+    Each student's outcomes are as recorded on the request; an outcome of the request that no
+    student carries (an arrest, a restraint, the principal's discipline) applies to the
+    subject(s) of the request, never to a target or witness."""
     ir = InterventionRequest
     requests = list(
-        ir.select(ir.id, ir.record_id, ir.occurred_at, ir.criterion, ir.resulted_in_discipline)
+        ir.select()
         .where(ir.school == school, ir.school_year == year, ir.status.in_(COUNTED_STATUSES))
         .order_by(ir.occurred_at, ir.id)
-        .tuples()
     )
-    ids = [row[0] for row in requests]
-    if not ids:
-        return []
-    outcomes: dict[int, set[str]] = defaultdict(set)
-    for request_id, *_rest, discipline in requests:
-        if discipline:
-            outcomes[request_id].add("discipline")
-    for (request_id,) in (
-        LawEnforcementActivity.select(LawEnforcementActivity.request)
-        .where(LawEnforcementActivity.request.in_(ids), LawEnforcementActivity.kind == "arrest")
-        .tuples()
-    ):
-        outcomes[request_id].add("arrest")
-    for (request_id,) in (
-        RestraintIsolation.select(RestraintIsolation.request)
-        .where(RestraintIsolation.request.in_(ids), RestraintIsolation.restraint == True)  # noqa: E712
-        .tuples()
-    ):
-        outcomes[request_id].add("use_of_force")
-    students: dict[int, list[ReportStudent]] = defaultdict(list)
-    for request_id, race, sex, grade, iep, s504, ell in (
-        InterventionStudent.select(
-            InterventionStudent.request,
-            Student.race_ethnicity,
-            Student.sex,
-            Student.grade,
-            Student.iep,
-            Student.section_504,
-            Student.english_learner,
-        )
-        .join(Student)
-        .where(InterventionStudent.request.in_(list(outcomes)))
-        .order_by(InterventionStudent.id)
-        .tuples()
-    ):
-        students[request_id].append(ReportStudent(race, sex, grade, iep, s504, ell))
     incidents = []
-    for request_id, record_id, occurred_at, criterion, _discipline in requests:
-        if request_id not in outcomes:
-            continue
-        what = " and ".join(
-            {
-                "arrest": "a student arrest",
-                "discipline": "student discipline",
-                "use_of_force": "a restraint (use of force)",
-            }[o]
-            for o in sorted(outcomes[request_id])
+    for request in requests:
+        outcomes: set[str] = set()
+        if request.resulted_in_discipline:
+            outcomes.add("discipline")
+        if any(a.kind == "arrest" for a in request.law_enforcement):
+            outcomes.add("arrest")
+        if any(r.restraint for r in request.restraints):
+            outcomes.add("use_of_force")
+        links = list(
+            request.students.select(InterventionStudent, Student)
+            .join(Student)
+            .order_by(InterventionStudent.id)
         )
-        label = CRITERIA[criterion].label if criterion in CRITERIA else "emergency"
+        recorded = {link.id: set(json.loads(link.outcomes or "[]")) for link in links}
+        outcomes |= set().union(*recorded.values()) if recorded else set()
+        if not outcomes:
+            continue
+        # An outcome of the request that no student carries applies to its subject(s): never to a
+        # target or a witness.
+        unassigned = outcomes - set().union(set(), *recorded.values())
+        for link in links:
+            if link.role == "subject":
+                recorded[link.id] |= unassigned
+        students = tuple(
+            ReportStudent(
+                link.student.race_ethnicity,
+                link.student.sex,
+                link.student.grade,
+                link.student.iep,
+                link.student.section_504,
+                link.student.english_learner,
+                role=link.role,
+                outcomes=tuple(sorted(recorded[link.id])),
+            )
+            for link in links
+        )
         incidents.append(
             ReportIncident(
-                record_id=record_id,
-                occurred_on=occurred_at.date() if occurred_at else None,
-                description=f"Request for intervention ({label}) that ended in {what}",
-                outcomes=tuple(sorted(outcomes[request_id])),
-                students=tuple(students[request_id]),
+                record_id=request.record_id,
+                occurred_on=request.occurred_at.date() if request.occurred_at else None,
+                description=_described(request, outcomes),
+                outcomes=tuple(sorted(outcomes)),
+                students=students,
             )
         )
     return incidents

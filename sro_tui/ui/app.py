@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from sro_tui.db import open_database
 from sro_tui.exchange import finish_interrupted_exports
 from sro_tui.paths import append_private_text, log_path, remove_stale_temp_files
+from sro_tui.policy import washington_legal_holidays
 from sro_tui.records import current_year, export_folder, get_school, load_student_index
 from sro_tui.safekeeping import BackupError, backup_database, hold_database_lock, restore_backup
 from sro_tui.search import StudentIndex
@@ -119,6 +120,20 @@ class SroApp(App):
             self.start_section = SECTIONS[0].id
         self.switch_mode(self.start_section)
         self.call_after_refresh(self._show_section_bar)
+        self.load_holiday_calendar()
+
+    def load_holiday_calendar(self) -> None:
+        """Load Washington's legal holidays once, off the screen's thread: the first restraint
+        deadline shown would otherwise wait about a second for the holiday library."""
+        this_year = date.today().year
+        run_in_thread(
+            self,
+            washington_legal_holidays,
+            this_year - 1,
+            this_year + 1,
+            what="Loading Washington's legal holidays",
+            group="holidays",
+        )
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()

@@ -354,7 +354,106 @@ def test_status_counts_training_agreements_and_open_complaints(school):
         "agreements_adopted": 0,
         "agreements_in_review": 0,
         "providers_without_agreement": [PD],
+        "providers_in_review": [],
+        "providers_with_no_agreement": [PD],
+        "agreements_adopted_with": [],
         "complaints_open": 1,
         "oldest_open_complaint_days": 10,
     }
     json.dumps(status)  # `sro-tui status --json` prints it
+
+
+# Policy 4311 / RCW 10.93.160: no immigration or citizenship status or place of birth, in any
+# text of any record — the agreement's own texts included.
+def test_every_agreement_text_refuses_immigration_content(school):
+    from sro_tui.agreements.review import update_agreement
+
+    for field in ("provider_name", "document_title", "document_reference", "notes"):
+        values = {"provider_name": "Jefferson County Sheriff", field: "born in Guadalajara"}
+        with pytest.raises(ValidationError) as error:
+            start_agreement(provider_type="law_enforcement_agency", **values)
+        assert field in error.value.problems
+    agreement = start_agreement("Jefferson County Sheriff", "law_enforcement_agency")
+    with pytest.raises(ValidationError, match="place of birth"):
+        update_agreement(agreement, {"document_title": "passport and visa"})
+    with pytest.raises(ValidationError, match="place of birth"):
+        set_agreement_item(agreement, "A1", met=True, where_met="citizenship: none")
+    with pytest.raises(ValidationError) as error:
+        record_stakeholder_meeting(
+            agreement,
+            held_on=agreement.school_year.start_date,
+            kind="meeting",
+            participants=[{"role": "parent", "name": "student is undocumented"}],
+            today=agreement.school_year.end_date,
+        )
+    assert "participants[1].name" in error.value.problems
+
+
+# RCW 28A.400.345(2): the classroom training "within the first six months" of working on school
+# property; RCW 28A.320.1242(C): the agreement "confirms the staff completed the ESD training
+# series, or describes the plan to complete it". Issue 12: "store each staff member's first day
+# on site and derive the deadlines from it; an agreement's item C cannot be 'met' while its staff
+# are overdue."
+def test_the_first_day_on_site_sets_the_training_deadline_and_blocks_item_c(school):
+    officer = save_staff(
+        {
+            "first_name": "Pat",
+            "last_name": "Moss",
+            "kind": "sro",
+            "commissioned": True,
+            "employer_type": "law_enforcement_agency",
+            "employer_name": PD,
+            "first_day_on_site": date(2026, 2, 2),
+            "training_status": "planned",
+            "training_due_on": date(2026, 12, 31),  # later than the law allows
+        }
+    )
+    state = training_state(officer, today=date(2026, 9, 1))
+    assert (state.state, state.due_on) == ("overdue", date(2026, 8, 1))
+    agreement = start_agreement(PD, "law_enforcement_agency")
+    with pytest.raises(ValidationError, match="item C cannot be met.*Pat Moss"):
+        set_agreement_item(agreement, "C", met=True, where_met="§7")
+    save_staff(
+        {
+            "training_status": "completed",
+            "training_completed_on": date(2026, 7, 30),
+            "training_reference": "ESD 114 certificate 5521",
+        },
+        officer,
+    )
+    set_agreement_item(agreement, "C", met=True, where_met="§7")
+
+
+def test_meetings_count_only_for_the_agreements_own_review_year(school):
+    # RCW 28A.320.1242: the district "annually" reviews and adopts the agreement with parents,
+    # students and community members; last year's meeting is not this year's review.
+    agreement = start_agreement(PD, "law_enforcement_agency")
+    with pytest.raises(ValidationError, match="not part of the 2026-27 review"):
+        record_stakeholder_meeting(
+            agreement,
+            held_on=date(2025, 10, 1),
+            kind="meeting",
+            participants=[{"role": "parent"}],
+            today=date(2026, 10, 1),
+        )
+    record_stakeholder_meeting(
+        agreement,
+        held_on=date(2026, 5, 20),  # a spring review ahead of the year counts
+        kind="meeting",
+        participants=[{"role": "parent"}],
+        today=date(2026, 10, 1),
+    )
+    assert participation_counts(agreement)["parent"] == 1
+
+
+def test_staff_texts_refuse_immigration_content(school):
+    from sro_tui.agreements import STAFF_TEXT_FIELDS, save_safety_staff
+    from sro_tui.models import SafetyStaff
+
+    base = {"first_name": "Pat", "last_name": "Moss", "kind": "other", "employer_type": "district"}
+    for field in STAFF_TEXT_FIELDS:
+        with pytest.raises(ValidationError) as error:
+            save_safety_staff({**base, field: "born in Guadalajara"})
+        assert field in error.value.problems
+    assert SafetyStaff.select().count() == 0
+    assert save_safety_staff(base).last_name == "Moss"

@@ -24,6 +24,7 @@ from sro_tui.reports import (
     NOT_RECORDED,
     ReportIncident,
     ReportStudent,
+    annual_report_rows,
     build_annual_report,
     render_annual_report_text,
     write_annual_report,
@@ -63,6 +64,7 @@ def year_on_record(school):
             "kind": "other",
             "active": False,
             "employer_type": "district",
+            "last_day_on_site": date(2026, 6, 12),  # left before the school year began
         }
     )
     adopted = start_agreement(PD, "law_enforcement_agency")
@@ -102,7 +104,7 @@ def test_report_counts_staff_agreements_and_complaints(year_on_record):
     text = render_annual_report_text(report)
     assert "2 staff, 7.5 staff-days per week" in text
     assert f"{PD} (Law enforcement agency): adopted 2026-10-15" in text
-    assert "Acme Security: in review, NOT adopted yet" in text
+    assert "Acme Security" not in text  # no staff of Acme worked here: nothing to name
     assert NOT_RECORDED in text
     assert "3 complaint(s) filed" in text
     assert "Reyes" not in text  # staff appear by role and employer, not by name
@@ -164,3 +166,68 @@ def test_files_are_private_and_the_csv_reads_back(year_on_record, tmp_path):
     # Producing the report again gives the same record ids, so the district merge replaces rows.
     _, again = write_annual_report(tmp_path / "report", "2026-27", now=NOW)
     assert [r["record_id"] for r in read_exchange_csv(again).rows] == [r["record_id"] for r in rows]
+
+
+# RCW 28A.320.1241(1)(a): "the number of safety and security staff" of the year — issue 12:
+# "count everyone who worked in the school year (keep staff history)".
+def test_staff_who_worked_in_the_year_are_counted_even_after_leaving(year_on_record):
+    save_staff(
+        {
+            "first_name": "Left",
+            "last_name": "Midyear",
+            "kind": "school_security_officer",
+            "employer_type": "security_company",
+            "employer_name": "Acme Security",
+            "first_day_on_site": date(2026, 8, 25),
+            "last_day_on_site": date(2027, 1, 29),
+            "active": False,
+            "days_per_week": 3,
+        }
+    )
+    save_staff(
+        {
+            "first_name": "Starts",
+            "last_name": "Later",
+            "kind": "campus_security_officer",
+            "employer_type": "district",
+            "first_day_on_site": date(2027, 8, 30),
+        }
+    )
+    report = build_annual_report("2026-27", now=NOW)
+    assert len(report.staff) == 3 and report.staff_days_per_week == 10.5
+    text = render_annual_report_text(report)
+    assert "on site 2026-08-25 to 2027-01-29" in text
+
+
+# RCW 28A.320.1241(1)(b) with RCW 28A.320.1242: list the adopted agreements and name every
+# agency or company that supplied staff without one.
+def test_providers_without_an_adopted_agreement_are_named(year_on_record):
+    save_staff(
+        {
+            "first_name": "Pat",
+            "last_name": "Moss",
+            "kind": "sro",
+            "commissioned": True,
+            "employer_type": "law_enforcement_agency",
+            "employer_name": "Jefferson County Sheriff's Office",
+        }
+    )
+    save_staff(
+        {
+            "first_name": "Kim",
+            "last_name": "Vo",
+            "kind": "school_security_officer",
+            "employer_type": "security_company",
+            "employer_name": "Acme Security",
+        }
+    )
+    report = build_annual_report("2026-27", now=NOW)
+    assert report.providers_without_agreement == {
+        "Acme Security": "agreement in review, NOT adopted",
+        "Jefferson County Sheriff's Office": "NO agreement",
+    }
+    text = render_annual_report_text(report)
+    assert "(b) Agencies and companies with an adopted agreement" in text
+    assert "- Jefferson County Sheriff's Office: NO agreement" in text
+    rows = [r for r in annual_report_rows(report) if r["measure"] == "provider_without_agreement"]
+    assert [r["subject"] for r in rows] == ["Acme Security", "Jefferson County Sheriff's Office"]

@@ -145,6 +145,7 @@ def test_a_closed_complaint_is_never_silently_edited(officer):
     complaint = _intake(officer)
     route_complaint(complaint, to_school_on=date(2026, 10, 1), to_agency_on=date(2026, 10, 1))
     record_response(complaint, sent_on=date(2026, 10, 9), summary="Answered", today=TODAY)
+    add_investigation_note(complaint, "Spoke with the officer and the lunch supervisor.")
     close_complaint(complaint, closed_on=date(2026, 10, 9), today=TODAY)
     for change in (
         lambda: update_complaint(complaint, {"language": "en"}, today=TODAY),
@@ -183,6 +184,10 @@ def test_district_staff_complaint_needs_no_agency_routing(school):
     complaint = _intake(guard, category="job_duties")
     route_complaint(complaint, to_school_on=date(2026, 10, 1))
     record_response(complaint, sent_on=date(2026, 10, 2), summary="Answered", today=TODAY)
+    # The agreement says "how complaints are investigated and answered" (RCW 28A.320.1242):
+    # an answer alone does not close it.
+    assert closing_problems(complaint) == ["record at least one investigation note"]
+    add_investigation_note(complaint, "Viewed the camera footage with the assistant principal.")
     assert closing_problems(complaint) == []
 
 
@@ -218,3 +223,39 @@ def test_a_complaint_about_an_immigration_question_is_recorded_without_the_statu
     assert Complaint.select().count() == 0
     complaint = _intake(officer, what_happened="The officer questioned my son about immigration.")
     assert Complaint.get_by_id(complaint.id).what_happened.endswith("about immigration.")
+
+
+# Issue 12: "The complaint form's 'From', 'How to reach them' and 'Their language' are never
+# checked: 'SRO asked about her immigration status; born in Guadalajara' and 'he is a Mexican
+# citizen' were saved." Policy 4311: "the SRO will not inquire into or collect information about
+# an individual’s immigration or citizenship status, or place of birth."
+@pytest.mark.parametrize(
+    "field",
+    ["complainant_name", "complainant_contact", "language", "staff_description", "what_happened"],
+)
+@pytest.mark.parametrize(
+    "text",
+    ["SRO asked about her immigration status; born in Guadalajara", "he is a Mexican citizen"],
+)
+def test_every_intake_field_refuses_immigration_content(officer, field, text):
+    with pytest.raises(ValidationError) as error:
+        _intake(officer, **{field: text})
+    assert field in error.value.problems
+    assert "immigration or citizenship status, or place of birth" in error.value.problems[field]
+    assert Complaint.select().count() == 0
+
+
+def test_later_complaint_texts_refuse_immigration_content(officer):
+    complaint = _intake(officer)
+    for change in (
+        lambda: update_complaint(complaint, {"complainant_name": "POB Kharkiv"}, today=TODAY),
+        lambda: route_complaint(complaint, to_school_on=TODAY, agency_name="asked for his papers"),
+        lambda: add_investigation_note(complaint, "Officer asked whether his family has papers"),
+        lambda: record_response(
+            complaint, sent_on=TODAY, summary="student is undocumented", today=TODAY
+        ),
+    ):
+        with pytest.raises(ValidationError, match="place of birth"):
+            change()
+    stored = Complaint.get_by_id(complaint.id)
+    assert (stored.complainant_name, stored.investigation_notes) == ("Maria Lopez", "")

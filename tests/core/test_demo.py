@@ -105,7 +105,7 @@ def test_two_runs_write_the_same_school_and_survive_reopening(tmp_path):
     second = _write_demo(tmp_path / "two.sqlite3")
     assert len(first["students"]) == demo_school.DEMO_STUDENTS
     assert len(first["guardians"]) == demo_school.DEMO_GUARDIANS
-    assert len(first["staff"]) == 7
+    assert len(first["staff"]) == 8  # one left in October: kept, with the last day on site
     for table, rows in first.items():
         assert rows == second[table], table
     record_ids = [
@@ -290,6 +290,10 @@ def test_every_kind_of_safety_staff_with_training_relative_to_today(demo_db):
         .tuples()
     }
     assert audited == {s.record_id for s in staff}
+    # Issue 12: first days on site (training deadlines), and a guard who left this year.
+    assert all(s.first_day_on_site is not None for s in staff)
+    [left] = [s for s in staff if not s.active]
+    assert left.last_day_on_site is not None and left.last_day_on_site <= TODAY
     summary = AuditEvent.get(AuditEvent.action == "demo")
     assert '"students": 612' in summary.after and "2026-27" in summary.reason
 

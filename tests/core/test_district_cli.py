@@ -21,7 +21,7 @@ def test_send_merge_status_and_files_from_the_command_line(school_db, tmp_path, 
     assert "bundle written to" in out and "presentation-students: 600 row(s)" in out
     district = str(tmp_path / "district.sqlite3")
     assert main(["district", "merge", str(tmp_path / "usb"), "--db", district, "--by", "ana"]) == 0
-    assert "1232 added" in capsys.readouterr().out
+    assert "1242 added" in capsys.readouterr().out
     assert main(["district", "--db", district, "merge", str(tmp_path / "usb")]) == 0
     assert "already merged" in capsys.readouterr().out
     assert main(["district", "status", "--db", district, "--json"]) == 0

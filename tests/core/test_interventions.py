@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import stat
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,6 +34,7 @@ from sro_tui.interventions import (
     save_draft,
     student_labels,
     submit_request,
+    without_discipline_outcome,
 )
 from sro_tui.models import (
     AuditEvent,
@@ -240,6 +241,7 @@ def test_arrest_needs_its_safeguards(people):
     arrest.why_on_premises = "Student had a loaded handgun in his backpack; could not wait."
     arrest.attorney_access = "provided_before_waiver"
     arrest.parent_notified = True
+    arrest.student_under_18 = True
     request = submit_request(form)
     assert request.law_enforcement.get().attorney_access == "provided_before_waiver"
 
@@ -353,7 +355,14 @@ def test_restraint_opens_deadlines_shown_until_met(people):
             description="Held arms to stop him hitting a classmate",
             injuries=False,
             administrator_informed_at=datetime(2026, 11, 3, 10, 30),
+            administered_by_name="Dana Reyes",
+            administered_by_title="School resource officer",
+            type_codes=("4",),
+            student_injured=False,
+            staff_injured_count=0,
+            recommendations="Meet with the counselor about a behaviour plan.",
         ),
+        restraint_language="es",
     )
     with pytest.raises(RequestRefused, match="overdue"):  # a week later, nothing recorded
         submit_request(form, now=datetime(2026, 11, 10, 9, 0))
@@ -437,6 +446,7 @@ def _export_fixture(people):
         why_on_premises="Weapon in backpack",
         attorney_access="provided_before_waiver",
         parent_notified=True,
+        student_under_18=True,
     )
     submit_request(
         good_form(
@@ -471,33 +481,68 @@ def test_identified_export_reads_back(people, tmp_path: Path):
     assert row["responding_staff"] == "Dana Reyes;Lee Park"
     assert row["outcome"] == '=HYPERLINK("x") arrested'  # guarded in the file, exact on read
     assert "'=HYPERLINK" in paths[0].read_text(encoding="utf-8-sig")
-    students = read_exchange_csv(paths[1]).rows
-    assert [s["student_sis_id"] for s in students] == ["000123", ""]
-    assert students[0]["student_last_name"] == "Núñez"
-    assert students[1]["unknown_person_description"] == "Older man"
+    students = read_exchange_csv(paths[1])
+    assert [s["student_sis_id"] for s in students.rows] == ["000123", ""]
+    # The district has the SIS: the id links the student, the name stays home.
+    assert not any("name" in c for c in students.columns)
+    assert "Núñez" not in paths[1].read_text(encoding="utf-8-sig")
+    assert students.rows[1]["unknown_person_description"] == "Older man"
     le = read_exchange_csv(paths[2]).rows
     assert le[0]["kind"] == "arrest" and le[0]["request_record_id"] == row["record_id"]
 
 
 def test_deidentified_export_drops_names_keeps_report_demographics(people, tmp_path: Path):
+    # 34 CFR 99.3 (issue 12): de-identified means "no names, no SIS or state IDs, no exact times
+    # (the date or the month), no free text, no family language; a per-export random key where
+    # rows must be linked; and counts under 10 in any published table suppressed."
     _export_fixture(people)
-    paths = export_requests(tmp_path, deidentified=True)
-    assert "interventions-deidentified" in paths[0].name
+    paths = export_requests(tmp_path, deidentified=True, now=datetime(2026, 11, 28, 15, 0))
+    assert "interventions-deidentified" in paths[0].name and len(paths) == 5
     text = "".join(p.read_text(encoding="utf-8-sig") for p in paths)
-    for name in ("Núñez", "Ana", "Reyes", "Alvarez", "Older man", "Weapon", "Cafeteria"):
+    for name in ("Núñez", "Ana", "Reyes", "Alvarez", "Older man", "Weapon", "Cafeteria", "000123"):
         assert name not in text
-    students = read_exchange_csv(paths[1])
-    assert "student_first_name" not in students.columns
+    files = [read_exchange_csv(p) for p in paths]
+    for exported in files:
+        # record_id is the exchange contract's column; here it holds this export's random key.
+        id_columns = [c for c in exported.columns if c.endswith("_id") or "sis" in c]
+        assert id_columns == ["record_id"], id_columns
+        assert all(len(row["record_id"]) == 16 for row in exported.rows)
+        times = [c for c in exported.columns if c.endswith(("_at", "_local", "_on"))]
+        assert times == ["updated_at"], times
+        for column in ("facts", "outcome", "location", "description", "language", "notes"):
+            assert column not in exported.columns
+        # updated_at is the export's day for every row: not when anything happened.
+        assert {row["updated_at"] for row in exported.rows} <= {"2026-11-28T00:00:00Z"}
+    requests, students = files[0], files[1]
+    assert requests.rows[0]["month"] == WHEN.strftime("%Y-%m")
+    stored = InterventionRequest.get(InterventionRequest.status == "submitted").record_id
+    assert requests.rows[0]["record_id"] != stored  # a random key, new in every export
+    assert students.rows[0]["request_key"] == requests.rows[0]["record_id"]
+    again = read_exchange_csv(export_requests(tmp_path / "again", deidentified=True)[0])
+    assert again.rows[0]["record_id"] != requests.rows[0]["record_id"]
     ana = students.rows[0]
     assert (
-        ana["student_sis_id"],
         ana["grade"],
         ana["race_ethnicity"],
         ana["sex"],
         ana["iep"],
         ana["section_504"],
         ana["english_learner"],
-    ) == ("000123", "10", "Hispanic/Latino", "F", "yes", "no", "yes")
+    ) == ("10", "Hispanic/Latino", "F", "yes", "no", "yes")
+    counts = {(r["table"], r["group"]): r["count"] for r in files[4].rows}
+    assert counts[("requests by criterion", "danger_to_others")] == "<10"
+
+
+def test_small_counts_are_suppressed_with_their_complement():
+    # OSPI suppresses fewer than 10, and the cell that would reveal a lone suppressed one.
+    shown = policy.suppress_small_counts({"a": 40, "b": 3, "c": 25, "d": 0})
+    assert shown == {"a": "40", "b": "<10", "c": "<10", "d": "0"}
+    assert policy.suppress_small_counts({"a": 12, "b": 4, "c": 5}) == {
+        "a": "12",
+        "b": "<10",
+        "c": "<10",
+    }
+    assert policy.suppress_small_counts({"a": 12, "b": 30}) == {"a": "12", "b": "30"}
 
 
 def test_live_check_is_fast_enough_for_every_keystroke(people):
@@ -511,7 +556,103 @@ def test_live_check_is_fast_enough_for_every_keystroke(people):
         restraint=policy.RestraintIsolation(restraint=True),
     )
     kinds = {people["sro"].id: "sro"}
+    check_form(form, kinds)  # the first check loads the holiday calendar once (the app warms it)
     start = time.perf_counter()
     for _ in range(50):
         check_form(form, kinds)
     assert (time.perf_counter() - start) / 50 < 0.005
+
+
+def test_the_export_columns_are_each_explained_in_the_docs():
+    from sro_tui.interventions.export_columns import DEIDENTIFIED_COLUMNS, IDENTIFIED_COLUMNS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "intervention-exports.md").read_text()
+    identified, _, deidentified = doc.partition("## De-identified export")
+    for text, columns in ((identified, IDENTIFIED_COLUMNS), (deidentified, DEIDENTIFIED_COLUMNS)):
+        for kind, cols in columns.items():
+            for column in cols:
+                assert f"`{column.name}`" in text, (kind, column.name)
+
+
+# RCW 28A.320.1241(1)(c): "a description of each incident in which safety and security staff
+# were involved that resulted in student discipline, use of force against a student, or a student
+# arrest", with each student's demographics. Issue 12: "give each incident a real description,
+# each student's role and which outcome applied to whom".
+def test_each_incident_is_described_with_each_students_part(people, tmp_path: Path):
+    when = datetime(2026, 11, 3, 12, 30)
+    restraint = policy.RestraintIsolation(
+        restraint=True,
+        started_at=when,
+        ended_at=when + timedelta(minutes=2),
+        description="Held his arms from behind.",
+        administered_by_name="Lee Park",
+        administered_by_title="School security officer",
+        type_codes=("4",),
+        student_injured=False,
+        staff_injured_count=0,
+        recommendations="Counselor check-ins.",
+        administrator_informed_at=when + timedelta(minutes=5),
+        family_told_verbally_at=when + timedelta(hours=1),
+    )
+    request = submit_request(
+        good_form(
+            people,
+            occurred_at=when,
+            actions=["restraint", "de_escalation"],
+            restraint=restraint,
+            students=[
+                InvolvedStudent(people["ana"].id, role="subject", outcomes=["use_of_force"]),
+                InvolvedStudent(people["ben"].id, role="target"),
+            ],
+        ),
+        now=when + timedelta(hours=2),
+    )
+    record_discipline_outcome(request, False)
+    school, year = people["ana"].school, request.school_year
+    [incident] = annual_report_incidents(school, year)
+    assert incident.outcomes == ("use_of_force",)
+    assert incident.description.startswith("A teacher asked (immediate and continuing danger")
+    assert "at Cafeteria" in incident.description
+    assert "standing restraint, 2 min" in incident.description
+    assert "Ended in use of force." in incident.description
+    assert "Request for intervention (" not in incident.description  # the old boilerplate
+    ana, ben = incident.students
+    assert (ana.role, ana.outcomes, ana.race_ethnicity) == (
+        "subject",
+        ("use_of_force",),
+        "Hispanic/Latino",
+    )
+    assert (ben.role, ben.outcomes) == ("target", ())
+    text, _ = write_annual_report(
+        tmp_path, year, incidents=annual_report_incidents, incident_notes=annual_report_notes
+    )
+    report = text.read_text()
+    assert "Subject of the request: use of force against a student; race/ethnicity" in report
+    assert "Student harmed or targeted: none of these outcomes;" in report
+    assert "Ana" not in report and "000123" not in report
+
+
+def test_incidents_that_cannot_lead_to_discipline_are_not_missing_an_outcome(people):
+    medical = submit_request(
+        good_form(
+            people,
+            staff_initiated_emergency=True,
+            requested_by_name="",
+            requested_by_role=None,
+            purpose_is_discipline=None,
+            criterion="emergency_3432",
+            facts="Student collapsed at the bus loop and was not breathing normally; 911 called.",
+            actions=["first_aid"],
+        )
+    )
+    stranger = submit_request(
+        good_form(
+            people,
+            facts="An adult nobody knew followed students to the portables and would not leave.",
+            students=[InvolvedStudent(None, "Adult man, about 40", "other")],
+        )
+    )
+    fight = submit_request(good_form(people))
+    year = fight.school_year
+    assert without_discipline_outcome(year) == 1  # only the fight; not the medical emergency
+    assert {medical.resulted_in_discipline, stranger.resulted_in_discipline} == {None}

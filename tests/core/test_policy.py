@@ -63,6 +63,8 @@ def an_interview(**changes) -> LawEnforcementActivity:
         on_premises=False,
         attorney_access="provided_before_waiver",
         parent_notified=True,
+        custodial=True,
+        student_under_18=True,
     )
     return replace(activity, **changes)
 
@@ -221,11 +223,13 @@ def test_other_safety_staff_taking_discipline_needs_a_reason():
     assert "Principals or their designee" in finding.message
 
 
-def test_facts_that_mention_suspension_with_an_sro_get_advice():
+def test_facts_that_mention_suspension_need_a_reason():
+    # Issue 12: "Words of everyday discipline (dress code, tardy, phone use, detention, write-up,
+    # suspension …) give a finding that needs a reason" (it replaced the old advice).
     facts = a_good_request(facts=FACTS + " He will probably be suspended by the principal.")
     findings = check_request(facts)
-    assert "discipline.text_mentions" in ids(findings, Severity.ADVICE)
-    assert can_save(findings)
+    assert "discipline.everyday_words" in ids(findings, Severity.NEEDS_REASON)
+    assert can_save(findings, {"discipline.everyday_words": "He was swinging a chair at a peer."})
 
 
 # --- law-enforcement activity -----------------------------------------------------------------
@@ -433,14 +437,37 @@ def test_a_free_text_field_named_for_forbidden_data_is_blocked():
     assert "immigration.field_name" in ids(findings, Severity.BLOCK)
 
 
-def test_no_waiver_sought_is_advice_about_admissibility():
+def test_no_waiver_sought_needs_a_reason_for_a_student_under_18():
+    # Issue 12: "for an interview, detention or consent search of a student under 18, 'no waiver
+    # sought' needs a reason". RCW 13.40.740(3): statements are inadmissible without access.
     findings = check_request(
         a_good_request(law_enforcement=[an_interview(attorney_access="no_waiver_sought")])
     )
     [finding] = [f for f in findings if f.check_id == "le.no_waiver_sought"]
-    assert finding.severity is Severity.ADVICE
+    assert finding.severity is Severity.NEEDS_REASON
     assert "not admissible" in finding.message
-    assert can_save(findings)
+    assert not can_save(findings)
+    assert can_save(findings, {"le.no_waiver_sought": "Only asked where the fight started."})
+
+
+def test_the_record_asks_if_questioning_was_custodial_and_the_student_under_18():
+    # RCW 13.40.740(1): access to an attorney "before a juvenile waives any constitutional
+    # rights" in "a custodial interrogation".
+    open_questions = an_interview(custodial=None, student_under_18=None)
+    blocked = ids(check_request(a_good_request(law_enforcement=[open_questions])), Severity.BLOCK)
+    assert {"le.custodial_unanswered", "le.under_18_unanswered"} <= blocked
+    adult = an_interview(student_under_18=False, attorney_access=None)
+    assert "le.attorney_access_missing" not in ids(
+        check_request(a_good_request(law_enforcement=[adult]))
+    )
+    not_custodial = an_interview(custodial=False, attorney_access=None)
+    assert "le.attorney_access_missing" not in ids(
+        check_request(a_good_request(law_enforcement=[not_custodial]))
+    )
+    custodial = an_interview(attorney_access=None)
+    assert "le.attorney_access_missing" in ids(
+        check_request(a_good_request(law_enforcement=[custodial]))
+    )
 
 
 def test_every_check_is_documented_for_the_lawyer():

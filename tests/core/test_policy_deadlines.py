@@ -33,10 +33,12 @@ def test_business_days_skip_weekends_and_the_schools_holidays():
     assert add_business_days(date(2026, 10, 5), 2) == date(2026, 10, 7)  # Mon -> Wed
     assert add_business_days(date(2026, 10, 10), 2) == date(2026, 10, 13)  # Sat -> Tue
     # Wed 25 Nov + 2, Thanksgiving Thu and the Friday after closed -> Tue 1 Dec.
-    closed = [THANKSGIVING, date(2026, 11, 27)]
-    assert add_business_days(date(2026, 11, 25), 2, closed) == date(2026, 12, 1)
+    assert add_business_days(date(2026, 11, 25), 2) == date(2026, 12, 1)
+    # The school's own closure days narrow the count further.
+    assert add_business_days(date(2026, 11, 25), 2, [date(2026, 11, 30)]) == date(2026, 12, 2)
     assert is_business_day(date(2026, 10, 9)) and not is_business_day(date(2026, 10, 10))
-    assert not is_business_day(THANKSGIVING, [THANKSGIVING])
+    assert not is_business_day(THANKSGIVING)
+    assert not is_business_day(date(2026, 10, 9), [date(2026, 10, 9)])
     with pytest.raises(ValueError):
         add_business_days(date(2026, 10, 9), -1)
 
@@ -61,10 +63,12 @@ def test_a_friday_restraint_owes_four_steps_with_their_due_times():
 
 
 def test_holidays_push_the_written_deadlines_back():
+    # Legal holidays need no setting: Thanksgiving and Native American Heritage Day are skipped.
     wednesday = datetime(2026, 11, 25, 9, 0)
-    due = by_name(restraint_deadlines(wednesday, holidays=[THANKSGIVING, date(2026, 11, 27)]))
+    due = by_name(restraint_deadlines(wednesday))
     assert due["written_report_filed"].due_at.date() == date(2026, 12, 1)
     assert due["family_told_in_writing"].due_at.date() == date(2026, 12, 4)
+    assert due["written_report_filed"].school_due_at is None  # no closures: one date
 
 
 def test_a_deadline_is_shown_until_met_and_knows_when_it_was_late():
@@ -119,6 +123,13 @@ def complete_record(**changes) -> RestraintIsolation:
         ended_at=FRIDAY + timedelta(minutes=3),
         description="Hitting another student who was on the floor.",
         injuries=False,
+        administered_by_name="Dana Reyes",
+        administered_by_title="School resource officer",
+        type_codes=("4",),
+        student_injured=False,
+        staff_injured_count=0,
+        recommendations="Add a behaviour plan meeting with the counselor.",
+        notice_language="en",
         administrator_informed_at=FRIDAY + timedelta(minutes=10),
         family_told_verbally_at=FRIDAY + timedelta(hours=2),
         written_report_filed_at=datetime(2026, 10, 12, 11, 0),
@@ -203,3 +214,51 @@ def test_a_restraint_needs_a_start_and_cannot_end_before_it():
     assert "restraint.start_missing" in {f.check_id for f in no_start}
     backwards = complete_record(ended_at=FRIDAY - timedelta(minutes=5))
     assert "restraint.times" in {f.check_id for f in check_request(a_restraint_request(backwards))}
+
+
+# RCW 28A.600.485: the written report includes "the name and job title of the individual who
+# administered the restraint or isolation; … the type of restraint or isolation used on the
+# student, including the duration; whether the student or staff was physically injured … and any
+# medical care provided; and any recommendations for changing the nature or amount of resources
+# available to the student and staff members in order to avoid similar incidents."
+def test_the_report_holds_what_the_statute_lists_once_it_is_filed():
+    bare = complete_record(
+        administered_by_name="",
+        administered_by_title="",
+        type_codes=(),
+        student_injured=True,
+        staff_injured_count=None,
+        medical_care="",
+        recommendations="",
+    )
+    [details] = [
+        f
+        for f in check_request(a_restraint_request(bare))
+        if f.check_id == "restraint.report_details"
+    ]
+    assert details.severity is Severity.BLOCK  # the report is recorded as filed
+    for part in (
+        "who administered it",
+        "job title",
+        "type of restraint",
+        "how many staff were injured",
+        "medical care",
+        "recommendations",
+    ):
+        assert part in details.message
+    draft = complete_record(written_report_filed_at=None, recommendations="")
+    [advice] = [
+        f
+        for f in check_request(a_restraint_request(draft))
+        if f.check_id == "restraint.report_details"
+    ]
+    assert advice.severity is Severity.ADVICE
+
+
+def test_an_isolation_needs_an_isolation_code_and_the_notice_its_language():
+    record = complete_record(isolation=True, notice_language="")
+    found = {f.check_id: f for f in check_request(a_restraint_request(record))}
+    assert "type of isolation" in found["restraint.report_details"].message
+    assert found["restraint.notice_language"].severity is Severity.BLOCK
+    with pytest.raises(ValueError, match="restraint type '99'"):
+        check_request(a_restraint_request(complete_record(type_codes=("99",))))

@@ -37,7 +37,7 @@ CAUGHT = [
     ("an undocumented immigrant", "undocumented immigrant", "immigration status"),
     ("called him an illegal alien", "illegal alien", "immigration status"),
     ("His mom has a green card.", "green card", "immigration status"),
-    ("asked about his visa status", "visa status", "immigration status"),
+    ("asked about his visa status", "his visa status", "immigration status"),
     ("she is here on a student visa", "on a student visa", "immigration status"),
     ("He is a DACA recipient", "DACA", "immigration status"),
     ("his uncle was deported last year", "deported", "immigration status"),

@@ -153,7 +153,17 @@ async def test_repeat_unknown_and_typed_name(school_db):
         await pilot.pause()
         assert "Pepe Núñez" in text_of(app, "#checkin-feedback")
         assert "already recorded" in text_of(app, "#checkin-feedback")
-        await pilot.press(*"nunez", "enter")  # Enter alone takes the first candidate
+        # Issue 12: with several matches and none chosen, Enter asks which one; nothing recorded.
+        await pilot.press(*"nunez", "enter")
+        await pilot.pause(0.3)
+        assert "2 students match “nunez”: which one?" in text_of(app, "#checkin-feedback")
+        assert screen.query_one("#checkin-box").value == "nunez"
+        assert candidates.display and candidates.highlighted is None
+        assert len(attendance_ids()) == 1
+        await pilot.press("enter")  # still none chosen: still asks
+        await pilot.pause(0.3)
+        assert "which one?" in text_of(app, "#checkin-feedback") and len(attendance_ids()) == 1
+        await pilot.press("down", "enter")  # the first one, chosen with an arrow
         await pilot.pause()
         assert "Ana Núñez" in text_of(app, "#checkin-feedback")
 
@@ -166,7 +176,7 @@ async def test_repeat_unknown_and_typed_name(school_db):
         await pilot.pause()
         assert "No student matches" in text_of(app, "#checkin-feedback")
         assert screen.query_one("#checkin-box").value == "zzqq"  # given back to correct
-        assert rings[0] == 2
+        assert rings[0] == 4  # the unknown ID, "which one?" twice, no match
 
         assert attendance_ids() == ["000123", "000124", "000202"]
         methods = [

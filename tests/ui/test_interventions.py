@@ -236,7 +236,7 @@ async def test_review_filter_and_export_both_forms(school_db: Path, tmp_path: Pa
     assert read_exchange_csv(identified).rows[0]["location"] == "Gym"
     assert "location" not in read_exchange_csv(deidentified).columns
     students = sorted((tmp_path / "out").glob("PTHS_intervention-students-deidentified*.csv"))
-    assert read_exchange_csv(students[0]).rows[0]["student_sis_id"] == "000200"
+    assert "student_sis_id" not in read_exchange_csv(students[0]).columns  # 34 CFR 99.3
 
 
 async def test_arrows_pick_which_student_to_add(school_db: Path):

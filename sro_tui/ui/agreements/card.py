@@ -23,8 +23,12 @@ def agreements_card(status: dict[str, Any]) -> CardContent | None:
         return None
     key = section("agreements").key.upper()
     gaps = counts["providers_without_agreement"]
-    lines = [f"{counts['agreements_adopted']} adopted · {counts['agreements_in_review']} in review"]
-    lines += [f"No adopted agreement: {name}" for name in gaps]
+    adopted = counts.get("agreements_adopted_with", [])
+    lines = [f"Adopted: {', '.join(adopted)}" if adopted else "No agreement adopted this year"]
+    lines += [f"In review, NOT adopted: {name}" for name in counts.get("providers_in_review", [])]
+    lines += [
+        f"NO agreement at all: {name}" for name in counts.get("providers_with_no_agreement", [])
+    ]
     overdue, soon, none = (
         counts["training_overdue"],
         counts["training_due_soon"],

@@ -120,6 +120,7 @@ class CheckInScreen(Screen):
         self._candidate_moved = False
         self._candidate_timer: Timer | None = None
         self._pending_text = ""
+        self._asked_text = ""  # the text Enter could not decide on (several students match)
         self.actor = ""
         # Check-ins not yet written because the database was busy or the disk full, in scan order.
         self.waiting: deque[Write] = deque()
@@ -359,14 +360,15 @@ class CheckInScreen(Screen):
 
     def _draw_candidates(self) -> None:
         self._candidate_timer = None
-        self.show_candidates(self.find_candidates(self._pending_text))
+        asked = self._pending_text == self._asked_text
+        self.show_candidates(self.find_candidates(self._pending_text), highlight=not asked)
 
     def find_candidates(self, text: str) -> list[Match]:
         if self.index is None:
             return []
         return candidates_for(self.index, text)
 
-    def show_candidates(self, matches: list[Match]) -> None:
+    def show_candidates(self, matches: list[Match], highlight: bool = True) -> None:
         self._candidates = matches
         options = self.query_one("#checkin-candidates", OptionList)
         options.clear_options()
@@ -380,7 +382,8 @@ class CheckInScreen(Screen):
                 )
                 for m in matches
             )
-            options.highlighted = 0
+            # After "which one?" nothing is highlighted: only an arrow key chooses.
+            options.highlighted = 0 if highlight else None
 
     def _presented_note(self, student_id: int) -> str:
         at = self.presented.get(student_id)
@@ -397,8 +400,11 @@ class CheckInScreen(Screen):
         if not self._candidates:
             return
         options = self.query_one("#checkin-candidates", OptionList)
-        current = options.highlighted or 0
-        options.highlighted = max(0, min(len(self._candidates) - 1, current + event.delta))
+        if options.highlighted is None:  # nothing chosen yet (after "which one?"): start at an end
+            options.highlighted = 0 if event.delta > 0 else len(self._candidates) - 1
+        else:
+            current = options.highlighted
+            options.highlighted = max(0, min(len(self._candidates) - 1, current + event.delta))
         self._candidate_moved = True
 
     def on_scan_input_entered(self, event: ScanInput.Entered) -> None:
@@ -425,9 +431,23 @@ class CheckInScreen(Screen):
             self.record(lambda s: record_scan(s, text, self.actor))
             return
         matches = self.find_candidates(text)
-        if matches:
+        if len(matches) == 1:  # one student matches: no one else it could be
             self.record(
                 lambda s: check_in_student(s, matches[0].student.student_id, "search", self.actor)
+            )
+            return
+        if matches:
+            # Several match and none was chosen: ask, never guess (issue 12).
+            self.app.bell()
+            box = self.query_one("#checkin-box", ScanInput)
+            if not box.value:
+                box.value = text
+            self._pending_text = self._asked_text = text
+            self.show_candidates(matches, highlight=False)
+            self.show_feedback(
+                f"? {len(matches)}{'+' if len(matches) >= CANDIDATES_SHOWN else ''} students "
+                f"match “{escape(text)}”: which one? Choose with ↑/↓, then Enter.",
+                "already",
             )
             return
         self.app.bell()

@@ -39,6 +39,7 @@ from sro_tui.interventions import (
     RequestRefused,
     amend_request,
     check_form,
+    closure_days,
     form_from_request,
     record_refusal,
     save_draft,
@@ -95,6 +96,7 @@ class InterventionForm(Screen[Any]):
         self.amending = request is not None and request.status != "draft"
         self.staff = list_staff()
         self.kinds = {s.id: s.kind for s in self.staff}
+        self.closures = closure_days()  # read once per form: the check runs on every key
         self.findings: list[policy.Finding] = []
         self.problems: list[str] = []
         self._ready = False
@@ -281,7 +283,7 @@ class InterventionForm(Screen[Any]):
         for block in self.query(LawEnforcementBlock):
             block.show_what_applies()
         form = self.read_form()
-        self.findings = check_form(form, self.kinds, self.now)
+        self.findings = check_form(form, self.kinds, self.now, self.closures)
         q("#findings-text", Static).update(
             findings_markup(self.findings, self.problems, form.acknowledged_reasons)
         )
@@ -339,7 +341,7 @@ class InterventionForm(Screen[Any]):
 
     def action_submit(self) -> None:
         form = self.read_form()
-        self.findings = check_form(form, self.kinds, self.now)
+        self.findings = check_form(form, self.kinds, self.now, self.closures)
         blocking = [f for f in self.findings if f.severity is policy.Severity.BLOCK]
         refusal = [f for f in blocking if f.check_id == "discipline.request_refused"]
         if refusal and not self.amending and not self.problems:

@@ -24,6 +24,7 @@ from sro_tui.interventions import (
     RequestFilter,
     RequestRefused,
     RequestRow,
+    closure_days,
     export_requests,
     form_from_request,
     get_request,
@@ -36,6 +37,7 @@ from sro_tui.interventions import (
     why_not_reviewable,
 )
 from sro_tui.records import ValidationError, list_staff, parse_date
+from sro_tui.ui.interventions.closures import ClosuresDialog
 from sro_tui.ui.interventions.dialogs import ExportDialog, HistoryScreen, TextPromptDialog
 from sro_tui.ui.interventions.form import InterventionForm
 from sro_tui.ui.interventions.sections import SEVERITY_MARK
@@ -109,6 +111,7 @@ class InterventionsScreen(Screen):
         Binding("v", "review", "Review", id="interventions.review"),
         Binding("d", "discipline_outcome", "Discipline followed?", id="interventions.discipline"),
         Binding("x", "export", "Export", id="interventions.export"),
+        Binding("c", "closures", "Closure days", id="interventions.closures"),
         Binding("slash", "focus_filters", "Filters", id="interventions.filters"),
         Binding("ctrl+l", "clear_filters", "Clear filters", id="interventions.clear"),
     ]
@@ -396,6 +399,10 @@ class InterventionsScreen(Screen):
             done,
         )
 
+    def action_closures(self) -> None:
+        """The school's closure days, for the school-day count beside each legal deadline."""
+        self.app.push_screen(ClosuresDialog())
+
     def action_export(self) -> None:
         folder = self.app.export_folder  # type: ignore[attr-defined]
 
@@ -490,15 +497,11 @@ def detail_markup(request: InterventionRequest) -> str:
         if started is not None:
             lines.append("\n[b]Restraint/isolation steps (RCW 28A.600.485)[/]")
             now = datetime.now()
-            for d in policy.restraint_deadlines(
-                started,
-                administrator_informed_at=r.administrator_informed_at,
-                written_report_filed_at=r.written_report_filed_at,
-                family_told_verbally_at=r.family_told_verbally_at,
-                family_told_in_writing_at=r.family_told_in_writing_at,
-            ):
+            for d in policy.deadlines_of(r, started, closure_days()):
                 status = d.status(now)
                 colour = {"met": "green", "overdue": "red"}.get(status, "yellow")
                 due = d.due_text if d.as_soon_as_possible else f"by {d.due_at:%a %m-%d %H:%M}"
                 lines.append(f"[{colour}]{status}[/]: {d.label} ({due})")
+                if d.school_days_note:
+                    lines.append(f"  [dim]{escape(d.school_days_note)}[/]")
     return "\n".join(lines)

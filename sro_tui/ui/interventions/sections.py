@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from sro_tui import policy
-from sro_tui.interventions import DATETIME_FORMAT_HINT, parse_local_datetime
+from sro_tui.interventions import DATETIME_FORMAT_HINT, closure_days, parse_local_datetime
 
 YES_NO = [("Yes", "yes"), ("No", "no")]
 SEARCH_KINDS = {
@@ -101,6 +101,21 @@ class LawEnforcementBlock(Vertical):
         with Horizontal():
             yield Select(
                 YES_NO,
+                prompt="Student under 18? (RCW 13.40.740)",
+                value=yes_no_text(a.student_under_18),
+                classes="le-under18",
+                compact=True,
+            )
+            yield Select(
+                YES_NO,
+                prompt="Questioning custodial (not free to leave)?",
+                value=yes_no_text(a.custodial),
+                classes="le-custodial",
+                compact=True,
+            )
+        with Horizontal():
+            yield Select(
+                YES_NO,
                 prompt="Parent or guardian notified?",
                 value=yes_no_text(a.parent_notified),
                 classes="le-parent",
@@ -117,6 +132,7 @@ class LawEnforcementBlock(Vertical):
         self.query_one(".le-why", Input).display = on_premises is True
         is_search = kind in SEARCH_KINDS
         self.query_one(".le-consent", Select).display = is_search
+        self.query_one(".le-custodial", Select).display = kind == "interview"
         safeguard = policy.LAW_ENFORCEMENT_ACTIVITIES[str(kind)].attorney_safeguard
         consent = yes_no_value(self.query_one(".le-consent", Select))
         self.query_one(".le-attorney", Select).display = safeguard == "always" or (
@@ -128,6 +144,7 @@ class LawEnforcementBlock(Vertical):
         on_premises = yes_no_value(self.query_one(".le-on-premises", Select))
         attorney = self.query_one(".le-attorney", Select)
         consent = self.query_one(".le-consent", Select)
+        custodial = self.query_one(".le-custodial", Select)
         return policy.LawEnforcementActivity(
             kind=kind,
             on_premises=on_premises,
@@ -137,7 +154,35 @@ class LawEnforcementBlock(Vertical):
             if attorney.display and isinstance(attorney.value, str)
             else None,
             parent_notified=yes_no_value(self.query_one(".le-parent", Select)),
+            custodial=yes_no_value(custodial) if custodial.display else None,
+            student_under_18=yes_no_value(self.query_one(".le-under18", Select)),
         )
+
+
+TYPE_HINT = "e.g. 4 (standing) or 2,14 — restraint 1-9, 16-18; isolation 10-15"
+RECOMMEND_HINT = "Changes to resources to avoid similar incidents"
+
+
+def _count_text(record: policy.RestraintIsolation) -> str:
+    return "" if record.staff_injured_count is None else str(record.staff_injured_count)
+
+
+def _count(box: Input, problems: list[str]) -> int | None:
+    text = box.value.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        problems.append("Staff injured: write how many (0 if none)")
+        return None
+    return int(text)
+
+
+def _type_codes(text: str, problems: list[str]) -> tuple[str, ...]:
+    codes = tuple(c for c in text.replace(";", ",").replace(" ", ",").split(",") if c)
+    unknown = [c for c in codes if c not in policy.RESTRAINT_TYPES]
+    if unknown:
+        problems.append(f"State type code(s) {', '.join(unknown)}: use 1-18 (see the hint)")
+    return tuple(c for c in codes if c in policy.RESTRAINT_TYPES)
 
 
 STEP_FIELDS = (
@@ -174,11 +219,23 @@ class RestraintBlock(Vertical):
             yield Checkbox("Isolation", r.isolation, id="ri-isolation", compact=True)
             yield Select(
                 YES_NO,
-                prompt="Anyone injured?",
-                value=yes_no_text(r.injuries),
+                prompt="Student injured?",
+                value=yes_no_text(r.student_injured),
                 id="ri-injuries",
                 compact=True,
             )
+        # What RCW 28A.600.485 asks the written report to hold.
+        for name, label, value, hint in (
+            ("administered_by_name", "Administered by (name)", r.administered_by_name, ""),
+            ("administered_by_title", "Their job title", r.administered_by_title, ""),
+            ("type_codes", "State type code(s)", ",".join(r.type_codes), TYPE_HINT),
+            ("staff_injured_count", "Staff injured (how many)", _count_text(r), "0 if none"),
+            ("medical_care", "Medical care given", r.medical_care, "empty if none"),
+            ("recommendations", "Recommendations", r.recommendations, RECOMMEND_HINT),
+        ):
+            with Horizontal():
+                yield Label(label, classes="ri-label")
+                yield Input(value, placeholder=hint, id=f"ri-{name}", compact=True)
         for name, label, value in (
             ("started_at", "Began at", r.started_at),
             ("ended_at", "Ended at", r.ended_at),
@@ -225,11 +282,19 @@ class RestraintBlock(Vertical):
         }
         for step, label in STEP_FIELDS:
             values[f"{step}_at"] = read_time(self.query_one(f"#ri-{step}", Input), label, problems)
+        student_injured = yes_no_value(self.query_one("#ri-injuries", Select))
         record = policy.RestraintIsolation(
             restraint=self.query_one("#ri-restraint", Checkbox).value,
             isolation=self.query_one("#ri-isolation", Checkbox).value,
             description=self.query_one("#ri-description", Input).value,
-            injuries=yes_no_value(self.query_one("#ri-injuries", Select)),
+            student_injured=student_injured,
+            injuries=student_injured,
+            administered_by_name=self.query_one("#ri-administered_by_name", Input).value,
+            administered_by_title=self.query_one("#ri-administered_by_title", Input).value,
+            type_codes=_type_codes(self.query_one("#ri-type_codes", Input).value, problems),
+            staff_injured_count=_count(self.query_one("#ri-staff_injured_count", Input), problems),
+            medical_care=self.query_one("#ri-medical_care", Input).value,
+            recommendations=self.query_one("#ri-recommendations", Input).value,
             **values,
         )
         return record, self.query_one("#ri-language", Input).value
@@ -243,17 +308,13 @@ class RestraintBlock(Vertical):
         problems: list[str] = []
         record, _ = self.read(problems)
         lines = []
-        for d in policy.restraint_deadlines(
-            started,
-            administrator_informed_at=record.administrator_informed_at,
-            written_report_filed_at=record.written_report_filed_at,
-            family_told_verbally_at=record.family_told_verbally_at,
-            family_told_in_writing_at=record.family_told_in_writing_at,
-        ):
+        for d in policy.deadlines_of(record, started, closure_days()):
             status = d.status(now)
             colour = {"met": "green", "met late": "yellow", "overdue": "red"}.get(status, "yellow")
             due = d.due_text if d.as_soon_as_possible else f"by {d.due_at:%a %Y-%m-%d %H:%M}"
             lines.append(f"[{colour}]{status:>9}[/] {escape(d.label)} — {due}")
+            if d.school_days_note:
+                lines.append(f"{'':>9}   [dim]{escape(d.school_days_note)}[/]")
         box.update("\n".join(lines))
 
 

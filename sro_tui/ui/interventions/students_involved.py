@@ -18,7 +18,23 @@ from textual.widgets.option_list import Option
 
 from sro_tui.interventions import InvolvedStudent, student_labels
 
-ROLE_WORDS = {"subject": "Subject", "other": "Other"}
+ROLE_WORDS = {"subject": "Subject", "target": "Target", "witness": "Witness", "other": "Other"}
+ROLE_CYCLE = list(ROLE_WORDS)
+# What applied to this student (RCW 28A.320.1241(c)): ctrl+o steps through these.
+OUTCOME_CYCLE: list[list[str]] = [
+    [],
+    ["use_of_force"],
+    ["discipline"],
+    ["arrest"],
+    ["use_of_force", "discipline"],
+    ["arrest", "discipline"],
+    ["use_of_force", "arrest"],
+]
+OUTCOME_WORDS = {"use_of_force": "use of force", "discipline": "discipline", "arrest": "arrest"}
+
+
+def _outcome_text(outcomes: list[str]) -> str:
+    return f"  [{', '.join(OUTCOME_WORDS.get(o, o) for o in outcomes)}]" if outcomes else ""
 
 
 class StudentsInvolved(Vertical):
@@ -31,7 +47,8 @@ class StudentsInvolved(Vertical):
     StudentsInvolved Input { margin-bottom: 1; background: $boost; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "toggle_role", "Subject/other", id="students_involved.role"),
+        Binding("ctrl+r", "toggle_role", "Role", id="students_involved.role"),
+        Binding("ctrl+o", "cycle_outcomes", "Outcome for them", id="students_involved.outcomes"),
         Binding("ctrl+d", "remove", "Remove person", id="students_involved.remove"),
         # While typing a name: arrows move through the matches, Enter adds the highlighted one.
         Binding("down", "move_match(1)", "Next match", id="students_involved.next", show=False),
@@ -159,9 +176,14 @@ class StudentsInvolved(Vertical):
     def _redraw(self) -> None:
         box = self.query_one("#involved", OptionList)
         box.clear_options()
-        box.add_options([f"{ROLE_WORDS[i.role]:<8}{escape(label)}" for i, label in self.involved])
+        box.add_options(
+            [
+                f"{ROLE_WORDS.get(i.role, i.role):<8}{escape(label)}{_outcome_text(i.outcomes)}"
+                for i, label in self.involved
+            ]
+        )
         box.display = bool(self.involved)
-        box.border_title = "Ctrl+R subject/other · Ctrl+D remove"
+        box.border_title = "Ctrl+R role · Ctrl+O outcome for them · Ctrl+D remove"
 
     def _selected(self) -> int | None:
         box = self.query_one("#involved", OptionList)
@@ -173,7 +195,18 @@ class StudentsInvolved(Vertical):
         index = self._selected()
         if index is not None:
             involved, _ = self.involved[index]
-            involved.role = "other" if involved.role == "subject" else "subject"
+            position = ROLE_CYCLE.index(involved.role) if involved.role in ROLE_CYCLE else -1
+            involved.role = ROLE_CYCLE[(position + 1) % len(ROLE_CYCLE)]
+            self._changed()
+
+    def action_cycle_outcomes(self) -> None:
+        index = self._selected()
+        if index is not None:
+            involved, _ = self.involved[index]
+            current = sorted(involved.outcomes)
+            sorted_cycle = [sorted(c) for c in OUTCOME_CYCLE]
+            position = sorted_cycle.index(current) if current in sorted_cycle else -1
+            involved.outcomes = list(OUTCOME_CYCLE[(position + 1) % len(OUTCOME_CYCLE)])
             self._changed()
 
     def action_remove(self) -> None:

@@ -1,5 +1,6 @@
 """The add/edit form for a safety or security staff member: a `RecordForm` whose save is
-`records.save_staff`. Every rule the form breaks is shown at once, each under its field."""
+`agreements.save_safety_staff` (text screened, then `records.save_staff`). Every rule the form
+breaks is shown at once, each under its field."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from typing import Any
 
 from textual.widgets import Select
 
+from sro_tui.agreements import save_safety_staff
 from sro_tui.records import (
     EMPLOYER_TYPES,
     STAFF_FIELDS,
     STAFF_KINDS,
     TRAINING_STATUSES,
-    save_staff,
     validate_staff,
 )
 from sro_tui.ui.widgets.dialogs import YesNoCheckbox
@@ -34,13 +35,15 @@ LABELS = {
     "email": "E-mail",
     "phone": "Phone",
     "active": "Active (works at the school)",
+    "first_day_on_site": "First day on site (training deadlines count from it)",
+    "last_day_on_site": "Last day on site (if they left)",
 }
 CHOICES: dict[str, dict[str, str]] = {
     "kind": STAFF_KINDS,
     "employer_type": EMPLOYER_TYPES,
     "training_status": TRAINING_STATUSES,
 }
-DATE_FIELDS = ("training_completed_on", "training_due_on")
+DATE_FIELDS = ("training_completed_on", "training_due_on", "first_day_on_site", "last_day_on_site")
 CHECKBOX_FIELDS = ("commissioned", "active")
 NEW_STAFF_DEFAULTS: dict[str, Any] = {
     "kind": "school_security_officer",
@@ -82,7 +85,7 @@ class StaffForm(RecordForm):
         self.staff = staff
 
     def _save(self, values: dict[str, Any]) -> Any:
-        return save_staff(values, self.staff)
+        return save_safety_staff(values, self.staff)
 
     def problems_before_save(
         self, values: dict[str, Any], problems: dict[str, str]
