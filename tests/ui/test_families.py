@@ -164,3 +164,18 @@ def test_households_are_loaded_by_the_core(school_db: Path):
         assert len(load_households()) == 3
     finally:
         database.close()
+
+
+async def test_a_roster_without_guardians_is_said_on_the_families_screen(school_db: Path):
+    """Students with no family on record: the list is short, and the screen says why."""
+    from sro_tui.models import StudentGuardian
+
+    database = open_database(school_db)
+    StudentGuardian.delete().execute()  # as after a roster with no guardian columns
+    database.close()
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _open(app, pilot)
+        summary = str(screen.query_one("#families-summary", Static).render())
+        assert "have no guardian on record" in summary
+        assert "Import a file with guardians" in summary

@@ -26,7 +26,6 @@ from sro_tui.ui.agreements.tab import RecordsTab, Saved, open_form
 from sro_tui.ui.agreements.training_tab import TrainingTab
 from sro_tui.ui.widgets.record_form import FormField, RecordForm
 
-EXPORT_FOLDER = Path.home() / "sro-tui-exports"
 TABS: dict[str, type[RecordsTab]] = {
     "training": TrainingTab,
     "agreements": AgreementsTab,
@@ -162,7 +161,7 @@ class AgreementsScreen(Screen):
         open_form(
             self,
             "Export agreements and complaints (district CSV)",
-            [FormField("folder", "Folder", value=str(EXPORT_FOLDER), required=True)],
+            [FormField("folder", "Folder", value=str(self.app.export_folder), required=True)],
             save,
             lambda paths: "Written: " + ", ".join(p.name for p in paths),
             intro="Complaints leave without names, contact details or narrative.",
@@ -176,7 +175,7 @@ class AgreementsScreen(Screen):
             "Annual report (RCW 28A.320.1241)",
             [
                 FormField("year", "School year", value=year.name if year else "", required=True),
-                FormField("folder", "Folder", value=str(EXPORT_FOLDER), required=True),
+                FormField("folder", "Folder", value=str(self.app.export_folder), required=True),
             ],
             lambda v: write_annual_report(
                 v["folder"],

@@ -27,8 +27,6 @@ from sro_tui.notices import (
 from sro_tui.roster.households import __doc__ as HOUSEHOLD_RULE
 from sro_tui.ui.widgets.record_form import FormField, RecordForm
 
-EXPORT_FOLDER = Path.home() / "sro-tui-exports"
-
 
 def household_rule_text() -> str:
     """The grouping rule as written in `households.py` (one source for code, README and UI)."""
@@ -117,11 +115,9 @@ def _folder_values(values: dict[str, Any]) -> dict[str, Any]:
 class FolderDialog(RecordForm):
     """Where to write the family notice list or the letters, and which households."""
 
-    def __init__(self, title: str, intro: str, *, letters: bool = False):
+    def __init__(self, title: str, intro: str, folder: Path, *, letters: bool = False):
         fields = [
-            FormField(
-                "folder", "Folder", value=str(Path.home() / "sro-tui-exports"), required=True
-            ),
+            FormField("folder", "Folder", value=str(folder), required=True),
             FormField("pending", "Only households still to notify", "check", value=letters),
         ]
         if letters:

@@ -9,19 +9,19 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.markup import escape
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Select, Static
-from textual.worker import Worker, WorkerFailed
 
+from sro_tui.exchange import ExchangeError
 from sro_tui.notices import (
     DELIVERY_STATUSES,
     HOUSEHOLD_STATUSES,
     NOTICE_METHODS,
     HouseholdNotices,
+    LetterError,
     change_delivery_status,
     export_family_notice_list,
     filter_choices,
@@ -34,6 +34,8 @@ from sro_tui.notices import (
     write_letters,
 )
 from sro_tui.presentation import list_sessions
+from sro_tui.records import ValidationError, get_school
+from sro_tui.roster import family_coverage
 from sro_tui.ui.families.dialogs import (
     DeliveryStatusDialog,
     FolderDialog,
@@ -42,6 +44,7 @@ from sro_tui.ui.families.dialogs import (
     SessionDialog,
 )
 from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
+from sro_tui.ui.widgets.work import error_words, in_thread, run_flow, run_in_thread
 
 STATUS_FILTERS = [
     ("All households", "all"),
@@ -110,6 +113,18 @@ def household_detail(h: HouseholdNotices) -> str:
     return "\n".join(lines)
 
 
+def _households_and_coverage() -> tuple[list[Any], str]:
+    """This year's households, and a line when most students have no family on record (a roster
+    without guardian columns): the list would otherwise look short without saying why."""
+    households = load_households()
+    school = get_school()
+    return households, family_coverage(school).message() if school is not None else ""
+
+
+# What the core refuses in the school's words: said, not reported as a failure.
+REFUSALS = (ValidationError, ExchangeError, LetterError)
+
+
 class FamiliesScreen(Screen):
     """Households and this year's family notices: filters, detail, bulk actions, progress."""
 
@@ -140,6 +155,7 @@ class FamiliesScreen(Screen):
         self.households: list[HouseholdNotices] = []
         self.shown: list[HouseholdNotices] = []
         self.marked: set[int] = set()
+        self.coverage_note = ""  # why families are missing, when the roster had no guardians
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -174,17 +190,27 @@ class FamiliesScreen(Screen):
 
     # --- loading and filtering ----------------------------------------------------------------
 
-    @work(exclusive=True, group="families-load", exit_on_error=False)
-    async def reload(self) -> None:
-        """Load this year's notice list in a thread, then redraw."""
-        try:
-            self.households = await self._in_thread(load_households)
-        except Exception as exc:  # no school yet, say: show why instead of a traceback
-            self.households = []
-            self.query_one("#families-summary", Static).update(escape(str(exc)))
-            return
+    def reload(self) -> None:
+        """Load this year's notice list in a thread, then redraw (a failure is said in place)."""
+        run_in_thread(
+            self,
+            _households_and_coverage,
+            what="Reading the family notice list",
+            group="families-load",
+            done=self._households_loaded,
+            failed=self._households_failed,
+        )
+
+    def _households_loaded(self, loaded: tuple[list[Any], str]) -> None:
+        self.households, self.coverage_note = loaded
         self._fill_filter_choices()
         self.refilter()
+
+    def _households_failed(self, error: BaseException) -> None:
+        self.households = []
+        self.query_one("#families-summary", Static).update(
+            f"Not read: {escape(error_words(error))}. Press F4 again to retry."
+        )
 
     def _fill_filter_choices(self) -> None:
         languages, grades = filter_choices(self.households)  # grades in school order
@@ -217,8 +243,10 @@ class FamiliesScreen(Screen):
             total=max(total, 1), progress=notified
         )
         marked = f" · {len(self.marked)} marked" if self.marked else ""
+        warning = f"[b]⚠ {escape(self.coverage_note)}[/b]\n" if self.coverage_note else ""
         self.query_one("#families-summary", Static).update(
-            f"Notified {notified:,} / {total:,} households · {problems:,} returned or bounced · "
+            f"{warning}Notified {notified:,} / {total:,} households · "
+            f"{problems:,} returned or bounced · "
             f"showing {len(self.shown):,}{marked} · one notice per household (g: the rule) · "
             "P: paper sent home after an assembly"
         )
@@ -304,13 +332,16 @@ class FamiliesScreen(Screen):
     def _do_record(targets: list[int], values: dict[str, Any]) -> str:
         return record_notices(targets, **values).summary()
 
-    @work(exclusive=True, group="families-sessions", exit_on_error=False)
-    async def action_paper_for_session(self) -> None:
-        try:
-            sessions = await self._in_thread(list_sessions)
-        except Exception as exc:  # a failed read: say so, change nothing
-            self.notify(f"Could not read the sessions: {exc}", severity="error", timeout=10)
-            return
+    def action_paper_for_session(self) -> None:
+        run_in_thread(
+            self,
+            list_sessions,
+            what="Reading the presentation sessions",
+            group="families-sessions",
+            done=self._ask_session,
+        )
+
+    def _ask_session(self, sessions: list[Any]) -> None:
         if not sessions:
             self.notify("No presentation session this school year yet.", severity="warning")
             return
@@ -352,6 +383,7 @@ class FamiliesScreen(Screen):
                 "Family notice list",
                 "One row per household for the district office "
                 "(UTF-8 CSV, opens in Excel). Only what a notice needs.",
+                self.app.export_folder,  # type: ignore[attr-defined]
             ),
             lambda values: values and self._run_and_report(self._do_export, values),
         )
@@ -364,7 +396,10 @@ class FamiliesScreen(Screen):
     def action_write_letters(self) -> None:
         self.app.push_screen(
             FolderDialog(
-                "Family letters", "One file per language, one letter per page.", letters=True
+                "Family letters",
+                "One file per language, one letter per page.",
+                self.app.export_folder,  # type: ignore[attr-defined]
+                letters=True,
             ),
             lambda values: values and self._run_and_report(self._do_letters, values),
         )
@@ -386,28 +421,21 @@ class FamiliesScreen(Screen):
 
     # --- running core work --------------------------------------------------------------------
 
-    @work(exclusive=True, group="families-write", exit_on_error=False)
-    async def _run_and_report(self, function: Any, *args: Any) -> None:
+    def _run_and_report(self, function: Any, *args: Any) -> None:
+        run_flow(
+            self,
+            self._write_and_report(function, *args),
+            what="Writing the family notices",
+            after="Nothing was recorded or written.",
+            group="families-write",
+        )
+
+    async def _write_and_report(self, function: Any, *args: Any) -> None:
         try:
-            message = await self._in_thread(function, *args)
-        except Exception as exc:  # a refused action: say why, change nothing
+            message = await in_thread(self, function, *args)
+        except REFUSALS as exc:  # a refused action: say why, change nothing
             self.notify(str(exc), severity="error", timeout=10)
             return
         self.marked.clear()
         self.notify(message)
         self.reload()
-
-    async def _in_thread(self, function: Any, *args: Any) -> Any:
-        database = self.app.database  # type: ignore[attr-defined]
-
-        def run() -> Any:
-            with database.connection_context():
-                return function(*args)
-
-        worker: Worker = self.run_worker(
-            run, thread=True, group="families-core", exit_on_error=False
-        )
-        try:
-            return await worker.wait()
-        except WorkerFailed as failed:
-            raise failed.error from None
