@@ -6,6 +6,7 @@ numbered scripts in `district/migrations/`), the same steps on both engines.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -59,6 +60,11 @@ def open_district_database(target: str | Path | None = None) -> Database:
     """
     target = str(target) if target is not None else default_district_target()
     if is_server_url(target):
+        if importlib.util.find_spec("psycopg") is None:
+            raise DistrictDatabaseError(
+                "a PostgreSQL district database needs the driver: install sro-tui with its "
+                "postgres extra (uv tool install '.[postgres]' or pip install 'sro-tui[postgres]')"
+            )
         try:
             db = connect_url(target, prefer_psycopg3=True)
         except (PeeweeException, ValueError, RuntimeError) as exc:

@@ -41,6 +41,7 @@ from sro_tui.ui.widgets.work import (
 )
 
 APP_TITLE = "sro-tui · school safety & security records"
+HOLIDAYS_WARM_AFTER_SECONDS = 3.0
 
 
 def _section_bindings() -> list[BindingType]:
@@ -111,7 +112,7 @@ class SroApp(App):
     def on_mount(self) -> None:
         # Finish or drop what a killed export or backup left beside the database.
         remove_stale_temp_files(self.db_path.parent)
-        finish_interrupted_exports(self.db_path.parent / "exports")
+        finish_interrupted_exports(self.export_folder)
         self.refresh_school_title()
         try:
             section(self.start_section)
@@ -120,7 +121,9 @@ class SroApp(App):
             self.start_section = SECTIONS[0].id
         self.switch_mode(self.start_section)
         self.call_after_refresh(self._show_section_bar)
-        self.load_holiday_calendar()
+        # Not before the first frame: importing the holiday library in a thread would hold the
+        # interpreter while the first screen is drawn.
+        self.set_timer(HOLIDAYS_WARM_AFTER_SECONDS, self.load_holiday_calendar)
 
     def load_holiday_calendar(self) -> None:
         """Load Washington's legal holidays once, off the screen's thread: the first restraint

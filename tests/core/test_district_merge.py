@@ -220,3 +220,19 @@ def test_district_files_hold_every_building(school_template, tmp_path, district)
     assert (
         totals["school_code"] == "DISTRICT" and totals["staff"] == "16"
     )  # 8 per demo school: one left this year (issue 12)
+
+
+def test_a_server_url_without_the_driver_says_which_extra_to_install(monkeypatch, tmp_path):
+    """School laptops install no PostgreSQL driver; a district that names a server is told how."""
+    import importlib.util
+
+    from sro_tui.district import database
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        database.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "psycopg" else real_find_spec(name, *a),
+    )
+    with pytest.raises(database.DistrictDatabaseError, match=r"postgres extra"):
+        database.open_district_database("postgresql://district@localhost/sro")
