@@ -261,21 +261,26 @@ def validate_staff(values: dict[str, Any]) -> dict[str, str]:
     return problems
 
 
+# The staff fields a person types: trimmed on save, and screened for forbidden content
+# (`agreements.save_safety_staff`) before they are stored.
+STAFF_TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "employer_name",
+    "training_reference",
+    "training_plan",
+    "email",
+    "phone",
+)
+
+
 def save_staff(
     values: dict[str, Any], staff: SafetyStaff | None = None, school: School | None = None
 ) -> SafetyStaff:
     """Create or update a safety staff member, audited. Raises ValidationError without writing."""
     merged = {f: getattr(staff, f) for f in STAFF_FIELDS} if staff else {}
     merged.update({k: v for k, v in values.items() if k in STAFF_FIELDS})
-    for text_field in (
-        "first_name",
-        "last_name",
-        "employer_name",
-        "training_reference",
-        "training_plan",
-        "email",
-        "phone",
-    ):
+    for text_field in STAFF_TEXT_FIELDS:
         if text_field in merged and merged[text_field] is not None:
             merged[text_field] = str(merged[text_field]).strip()
     if merged.get("active", True) is False and not merged.get("last_day_on_site"):

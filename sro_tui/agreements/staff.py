@@ -11,17 +11,7 @@ from typing import Any
 
 from sro_tui.models import SafetyStaff, School
 from sro_tui.policy import immigration_problems
-from sro_tui.records import ValidationError, save_staff
-
-STAFF_TEXT_FIELDS = (
-    "first_name",
-    "last_name",
-    "employer_name",
-    "training_reference",
-    "training_plan",
-    "email",
-    "phone",
-)
+from sro_tui.records import STAFF_TEXT_FIELDS, ValidationError, save_staff
 
 
 def save_safety_staff(
