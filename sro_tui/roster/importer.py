@@ -23,6 +23,7 @@ from peewee import chunked
 
 from sro_tui.models import (
     Guardian,
+    Household,
     School,
     Student,
     StudentGuardian,
@@ -454,15 +455,6 @@ def prepare_import(
     roster.families_missing = roster.families_missing or (
         bool(roster.students) and not roster.guardians and not roster.delta
     )
-    if roster.families_missing:
-        log.warn(
-            path.name,
-            None,
-            None,
-            "no guardian is named in this file (no guardian name column, or none filled in): "
-            "the students are imported without families, so family notices have no one to go "
-            "to; import a file with guardians (or --contacts) to add them",
-        )
     roster.warnings = list(log.warnings)
     if log.more_warnings:
         roster.warnings.append(
@@ -483,6 +475,8 @@ def prepare_import(
                 )
             )
     diff = _Diff(roster, db_school, _snapshot(db_school))
+    if roster.families_missing:
+        roster.warnings.insert(0, _families_missing_warning(path.name, diff.guardians_kept))
     return RosterPlan(
         source=path,
         format=roster.format,
@@ -493,7 +487,7 @@ def prepare_import(
         to_update=diff.updated,
         to_deactivate=diff.deactivated,
         unchanged=diff.unchanged,
-        guardians=len(diff.needed_guardians),
+        guardians=len(diff.needed_guardians) or diff.guardians_kept,
         guardians_added=len(diff.guardian_inserts),
         guardians_deactivated=len(diff.guardian_deactivations),
         skipped_inactive=diff.skipped_inactive,
@@ -517,6 +511,22 @@ def prepare_import(
         roster=roster,
         comparison=diff,
     )
+
+
+def _families_missing_warning(file: str, kept: int) -> RosterProblem:
+    if kept:
+        reason = (
+            "this file has no guardian columns (or none filled in): the guardians on record are "
+            f"kept ({kept}), with their links, households and notice status; to update them, "
+            "import a file with guardians (or --contacts)"
+        )
+    else:
+        reason = (
+            "no guardian is named in this file (no guardian name column, or none filled in): "
+            "the students are imported without families, so family notices have no one to go "
+            "to; import a file with guardians (or --contacts) to add them"
+        )
+    return RosterProblem(file, None, None, reason)
 
 
 # --- comparing with the database -------------------------------------------------------------
@@ -593,6 +603,11 @@ class _Diff:
                     )
                     self.student_deactivations.append(old["id"])
         self.active_before = sum(1 for row in snapshot[0] if row[-1])
+        # A file that names no guardian says nothing about families: the guardians on record,
+        # their links and households stay as they are (forgetting --contacts on a re-import
+        # must not unlink every family).
+        self.keep_guardians = roster.families_missing
+        self.guardians_kept = sum(1 for row in snapshot[1] if row[2]) if self.keep_guardians else 0
         self._guardians(roster, school_id, snapshot[1])
         self._link_changes(snapshot)
 
@@ -613,6 +628,8 @@ class _Diff:
             return f"{guardian_names.get(key) or 'a guardian'} — {known.get(sis, sis)} ({sis})"
 
         for (sis, key), rel in old.items():
+            if self.keep_guardians:
+                break
             if sis in self.present and (sis, key) not in new:
                 self.link_changes.append(f"no longer linked: {who(sis, key)}")
             elif (sis, key) in new and new[(sis, key)] != rel:
@@ -653,7 +670,9 @@ class _Diff:
             elif not old["active"] or any(old[f] != values[f] for f in GUARDIAN_FIELDS):
                 self.guardian_updates.append({"id": old["id"], "active": True, **values})
         self.guardian_deactivations = (
-            [] if roster.delta else [old["id"] for old in existing.values() if old["active"]]
+            []
+            if roster.delta or roster.families_missing
+            else [old["id"] for old in existing.values() if old["active"]]
         )
 
 
@@ -813,7 +832,13 @@ def apply_import(
             step()
             if progress:
                 progress(done, total)
-        if households is None:
+        if households is None and diff.keep_guardians:  # no guardian or link changed
+            households = (
+                Household.select()
+                .where(Household.school == school, Household.active == True)  # noqa: E712
+                .count()
+            )
+        elif households is None:
             households = rebuild_households(school)
         if progress:
             progress(total, total)
@@ -822,7 +847,7 @@ def apply_import(
             updated=len(diff.updated),
             deactivated=len(diff.deactivated),
             unchanged=diff.unchanged,
-            guardians=len(diff.needed_guardians),
+            guardians=len(diff.needed_guardians) or diff.guardians_kept,
             households=households,
             warnings=plan.warnings,
             guardians_added=len(diff.guardian_inserts),
@@ -904,7 +929,7 @@ def _write_links(school: School, diff: _Diff, now: datetime) -> None:
         if (sid, gid) in wanted:
             if wanted.pop((sid, gid)) != rel:
                 changed.append({"id": link_id, "relationship": rel})
-        elif sid in present:
+        elif sid in present and not diff.keep_guardians:
             stale.append(link_id)  # the SIS no longer lists this guardian for this student
     rows = [
         {"student": sid, "guardian": gid, "relationship": rel, "receives_notices": True}

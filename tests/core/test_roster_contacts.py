@@ -8,7 +8,7 @@ import pytest
 
 from sro_tui.cli import main
 from sro_tui.db import open_database
-from sro_tui.models import Guardian, Student, StudentGuardian
+from sro_tui.models import Guardian, Household, Student, StudentGuardian
 from sro_tui.roster import RosterImportError, import_roster, prepare_import
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "roster"
@@ -86,3 +86,23 @@ def test_cli_takes_the_contacts_file(tmp_path, capsys):
     out = capsys.readouterr()
     assert "4 students added" in out.out and "4 guardians" in out.out
     assert "ps_contacts.csv: Contact ID" in out.err
+
+
+def test_a_reimport_without_contacts_keeps_the_guardians_on_record(school, db_path, capsys):
+    import_roster(STUDENTS, school="PTHS", contacts=CONTACTS)
+    links = sorted((lk.student.sis_id, lk.guardian.record_id) for lk in StudentGuardian.select())
+    homes = sorted((h.id, h.label, h.active) for h in Household.select())
+    guardians = sorted((g.record_id, g.active, g.household_id) for g in Guardian.select())
+    plan = prepare_import(STUDENTS)  # --contacts forgotten
+    assert (plan.guardians_deactivated, plan.guardian_link_changes) == (0, [])
+    assert "the guardians on record are kept (4)" in str(plan.warnings[0])
+    args = ["roster", "import", str(STUDENTS), "--db", str(db_path)]
+    assert main(args) == 0
+    out = capsys.readouterr()
+    assert "4 guardians in 4 households (0 new, 0 no longer listed)" in out.out
+    assert "this file has no guardian columns" in out.err and "would be replaced" not in out.err
+    open_database(db_path)  # as after a restart
+    after = sorted((lk.student.sis_id, lk.guardian.record_id) for lk in StudentGuardian.select())
+    assert after == links
+    assert sorted((h.id, h.label, h.active) for h in Household.select()) == homes
+    assert sorted((g.record_id, g.active, g.household_id) for g in Guardian.select()) == guardians
