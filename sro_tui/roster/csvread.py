@@ -557,3 +557,6 @@ class ParsedRoster:
     columns_used: list[tuple[str, str]] = field(default_factory=list)  # (header, used for)
     columns_ignored: list[str] = field(default_factory=list)  # headers read for nothing
     families_missing: bool = False  # the file names no guardian: students come without families
+    # guardians the file marks as gone (OneRoster status tobedeleted): in a delta, the only
+    # guardians (and links) an import removes
+    removed_guardians: set[str] = field(default_factory=set)

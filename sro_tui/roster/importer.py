@@ -607,6 +607,10 @@ class _Diff:
         # their links and households stay as they are (forgetting --contacts on a re-import
         # must not unlink every family).
         self.keep_guardians = roster.families_missing
+        # A delta lists changes only: a link it does not mention is unchanged; only guardians it
+        # marks tobedeleted lose their links.
+        self.keep_links = roster.delta or roster.families_missing
+        self.removed_guardians = roster.removed_guardians
         self.guardians_kept = sum(1 for row in snapshot[1] if row[2]) if self.keep_guardians else 0
         self._guardians(roster, school_id, snapshot[1])
         self._link_changes(snapshot)
@@ -628,9 +632,11 @@ class _Diff:
             return f"{guardian_names.get(key) or 'a guardian'} — {known.get(sis, sis)} ({sis})"
 
         for (sis, key), rel in old.items():
-            if self.keep_guardians:
-                break
-            if sis in self.present and (sis, key) not in new:
+            if key in self.removed_guardians and (sis, key) not in new:
+                self.link_changes.append(f"no longer linked: {who(sis, key)}")
+            elif self.keep_links:
+                continue
+            elif sis in self.present and (sis, key) not in new:
                 self.link_changes.append(f"no longer linked: {who(sis, key)}")
             elif (sis, key) in new and new[(sis, key)] != rel:
                 self.link_changes.append(
@@ -669,11 +675,12 @@ class _Diff:
                 )
             elif not old["active"] or any(old[f] != values[f] for f in GUARDIAN_FIELDS):
                 self.guardian_updates.append({"id": old["id"], "active": True, **values})
-        self.guardian_deactivations = (
-            []
-            if roster.delta or roster.families_missing
-            else [old["id"] for old in existing.values() if old["active"]]
-        )
+        self.guardian_deactivations = [
+            old["id"]
+            for key, old in existing.items()
+            if old["active"]
+            and (key in roster.removed_guardians or not (roster.delta or roster.families_missing))
+        ]
 
 
 Snapshot = tuple[list[tuple], list[tuple], list[tuple]]
@@ -917,6 +924,7 @@ def _write_links(school: School, diff: _Diff, now: datetime) -> None:
         )
     )
     wanted = {(students[sis], guardians[key]): rel for sis, key, rel in diff.links}
+    removed = {guardians[key] for key in diff.removed_guardians if key in guardians}
     present = {students[sis] for sis in diff.present}
     stale: list[int] = []
     changed: list[dict[str, Any]] = []
@@ -929,7 +937,7 @@ def _write_links(school: School, diff: _Diff, now: datetime) -> None:
         if (sid, gid) in wanted:
             if wanted.pop((sid, gid)) != rel:
                 changed.append({"id": link_id, "relationship": rel})
-        elif sid in present and not diff.keep_guardians:
+        elif gid in removed or (sid in present and not diff.keep_links):
             stale.append(link_id)  # the SIS no longer lists this guardian for this student
     rows = [
         {"student": sid, "guardian": gid, "relationship": rel, "receives_notices": True}
