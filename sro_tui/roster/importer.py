@@ -39,6 +39,7 @@ from sro_tui.roster.csvread import (
     ProblemLog,
     RosterImportError,
     RosterProblem,
+    RosterStudent,
     SchoolChoiceNeeded,
     read_table,
 )
@@ -475,6 +476,9 @@ def prepare_import(
                 )
             )
     diff = _Diff(roster, db_school, _snapshot(db_school))
+    zeros = _leading_zeros_dropped(roster, diff)
+    if zeros is not None:
+        raise RosterImportError([zeros])
     if roster.families_missing:
         roster.warnings.insert(0, _families_missing_warning(path.name, diff.guardians_kept))
     return RosterPlan(
@@ -510,6 +514,37 @@ def prepare_import(
         families_missing=roster.families_missing,
         roster=roster,
         comparison=diff,
+    )
+
+
+def _leading_zeros_dropped(roster: ParsedRoster, diff: _Diff) -> RosterProblem | None:
+    """A file whose student IDs are mostly new but match enrolled IDs once zeros are put back
+    in front (1201 = 0001201): a spreadsheet read the IDs as numbers. Importing it would add
+    every student again and mark the real records inactive, so it is refused; confirming the
+    deactivations would not help, so the problem says to export again instead."""
+    enrolled = {normalize_id(row[1]): row for row in diff.snapshot[0] if row[-1]}
+    widths = sorted({len(key) for key in enrolled if key.startswith("0")})
+    if not widths or not roster.students:
+        return None
+    matches: list[tuple[RosterStudent, str]] = []
+    for student in roster.students:
+        key = normalize_id(student.sis_id)
+        if key in enrolled:
+            continue
+        padded = next((key.zfill(w) for w in widths if key.zfill(w) in enrolled), "")
+        if padded:
+            matches.append((student, enrolled[padded][1]))
+    if len(matches) * 2 <= len(roster.students):
+        return None
+    student, stored = matches[0]
+    return RosterProblem(
+        student.file,
+        student.row,
+        None,
+        f"{len(matches)} of the {len(roster.students)} student IDs in this file match students "
+        f"enrolled here only with leading zeros put back ({student.sis_id} is {stored}): Excel "
+        "removed the IDs' leading zeros. Export the file again from the SIS and do not open it "
+        "in Excel (or import it into Excel with the ID column as Text); nothing was written",
     )
 
 
