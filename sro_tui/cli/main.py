@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from sro_tui import __version__
 from sro_tui.cli import calendar, district, exports, restore, settings, station
@@ -178,13 +179,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
             more = len(plan.guardian_link_changes) - args.show
             print(f"guardian: … and {more} more link changes", file=sys.stderr)
         if plan.guardians_replaced:
-            print(
-                f"warning: {plan.guardians_deactivated} guardians on record are not in this file "
-                "as they were (another export layout, or changed e-mails?): they would be replaced "
-                "by new guardian records, and a household without an address can lose its "
-                "notice status",
-                file=sys.stderr,
-            )
+            print(f"warning: {_guardians_replaced(plan, args.dry_run)}", file=sys.stderr)
         if plan.many_deactivations:
             print(
                 f"warning: {plan.missing} of the {plan.active_before} students enrolled here are "
@@ -236,6 +231,20 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         if new_file and not done and not args.dry_run:
             _remove_database(db_path)
     return EXIT_OK
+
+
+def _guardians_replaced(plan: Any, dry_run: bool) -> str:
+    """The warning for a file in which most guardians on record are not found as they were,
+    in the tense of what happens: a dry run would, an import does."""
+    will = "would be" if dry_run else "are"
+    added = plan.guardians_added
+    new = f"; {added} new guardian records {will} added" if added else ""
+    return (
+        f"{plan.guardians_deactivated} guardians on record are not in this file as they were "
+        f"(another export layout, changed e-mails, or a contacts file left out?): they {will} "
+        f"marked no longer listed and unlinked from the students in this file{new}; a household "
+        "without an address can lose its notice status"
+    )
 
 
 def _remove_database(db_path: Path) -> None:

@@ -53,6 +53,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "email": ("emailaddress", "email", "contactemail", "primaryemail", "personemail"),
     "phone": ("phonenumber", "phone", "contactphone", "personphone"),
     "phone_type": ("phonetype", "phonenumbertype"),
+    # One column per phone type (PowerSchool's flattened exports): Cell_Phone, Home_Phone…
+    "cell_phone": ("cellphone", "contactcellphone", "cell"),
+    "mobile_phone": ("mobilephone", "contactmobilephone", "mobile"),
+    "home_phone": ("homephone", "contacthomephone"),
+    "work_phone": ("workphone", "contactworkphone", "businessphone"),
     "phone_preferred": (
         "ispreferred",
         "ispreferredphone",
@@ -82,6 +87,8 @@ GUARDIAN_WORDS = (
     "fosterfather",
 )
 _PHONE_RANK = ("mobile", "cell", "home", "work", "")
+# The per-type phone columns, in the order one is preferred: cell or mobile, home, then work.
+_TYPED_PHONES = (("cell_phone", 0), ("mobile_phone", 0), ("home_phone", 2), ("work_phone", 3))
 _FLAG_WORDS = {"1": True, "0": False, "true": True, "false": False, "y": True, "n": False}
 _FLAG_WORDS |= {"yes": True, "no": False}
 
@@ -299,6 +306,10 @@ class ContactsCsv:
             rank = next((i for i, w in enumerate(_PHONE_RANK) if w and w in kind), 4)
             preferred = self._flag(cells, "phone_preferred", row)
             contact.phones.append((-1 if preferred else rank, phone))
+        for column, rank in _TYPED_PHONES:
+            typed = self._value(cells, column)
+            if typed:
+                contact.phones.append((rank, typed))
         street = self._value(cells, "street")
         if street and not contact.address:
             contact.address = {

@@ -468,14 +468,20 @@ MAX_ID_LENGTH = 64
 
 
 def id_problem(value: str) -> str:
-    """Why an ID cell cannot be used ('' when it can): empty, a line break or a comma inside (a
-    stray quote joined two cells or rows), longer than 64 characters, or turned into a number."""
+    """Why an ID cell cannot be used ('' when it can): empty, a line break, a comma or a quote
+    inside (a stray quote joined two cells or rows, or was read into the cell), longer than 64
+    characters, or turned into a number."""
     if not value:
         return "the student ID is empty"
     if "\n" in value or "\r" in value:
         return "the ID holds a line break (a stray quote joined rows?)"
     if "," in value or ";" in value:
         return f"the ID {value[:40]!r} holds a comma (a stray quote joined cells?)"
+    if '"' in value:
+        return (
+            f'the ID {value[:40]!r} holds a quote ("): a stray quote in this row was read '
+            "into the ID; fix the quotes and export again"
+        )
     if len(value) > MAX_ID_LENGTH:
         return f"the ID is {len(value)} characters long; an ID has at most {MAX_ID_LENGTH}"
     if _EXCEL_NUMBER.match(value):
@@ -551,3 +557,6 @@ class ParsedRoster:
     columns_used: list[tuple[str, str]] = field(default_factory=list)  # (header, used for)
     columns_ignored: list[str] = field(default_factory=list)  # headers read for nothing
     families_missing: bool = False  # the file names no guardian: students come without families
+    # guardians the file marks as gone (OneRoster status tobedeleted): in a delta, the only
+    # guardians (and links) an import removes
+    removed_guardians: set[str] = field(default_factory=set)

@@ -23,6 +23,7 @@ from peewee import chunked
 
 from sro_tui.models import (
     Guardian,
+    Household,
     School,
     Student,
     StudentGuardian,
@@ -38,6 +39,7 @@ from sro_tui.roster.csvread import (
     ProblemLog,
     RosterImportError,
     RosterProblem,
+    RosterStudent,
     SchoolChoiceNeeded,
     read_table,
 )
@@ -454,15 +456,6 @@ def prepare_import(
     roster.families_missing = roster.families_missing or (
         bool(roster.students) and not roster.guardians and not roster.delta
     )
-    if roster.families_missing:
-        log.warn(
-            path.name,
-            None,
-            None,
-            "no guardian is named in this file (no guardian name column, or none filled in): "
-            "the students are imported without families, so family notices have no one to go "
-            "to; import a file with guardians (or --contacts) to add them",
-        )
     roster.warnings = list(log.warnings)
     if log.more_warnings:
         roster.warnings.append(
@@ -483,6 +476,11 @@ def prepare_import(
                 )
             )
     diff = _Diff(roster, db_school, _snapshot(db_school))
+    zeros = _leading_zeros_dropped(roster, diff)
+    if zeros is not None:
+        raise RosterImportError([zeros])
+    if roster.families_missing:
+        roster.warnings.insert(0, _families_missing_warning(path.name, diff.guardians_kept))
     return RosterPlan(
         source=path,
         format=roster.format,
@@ -493,7 +491,7 @@ def prepare_import(
         to_update=diff.updated,
         to_deactivate=diff.deactivated,
         unchanged=diff.unchanged,
-        guardians=len(diff.needed_guardians),
+        guardians=len(diff.needed_guardians) or diff.guardians_kept,
         guardians_added=len(diff.guardian_inserts),
         guardians_deactivated=len(diff.guardian_deactivations),
         skipped_inactive=diff.skipped_inactive,
@@ -517,6 +515,53 @@ def prepare_import(
         roster=roster,
         comparison=diff,
     )
+
+
+def _leading_zeros_dropped(roster: ParsedRoster, diff: _Diff) -> RosterProblem | None:
+    """A file whose student IDs are mostly new but match enrolled IDs once zeros are put back
+    in front (1201 = 0001201): a spreadsheet read the IDs as numbers. Importing it would add
+    every student again and mark the real records inactive, so it is refused; confirming the
+    deactivations would not help, so the problem says to export again instead."""
+    enrolled = {normalize_id(row[1]): row for row in diff.snapshot[0] if row[-1]}
+    widths = sorted({len(key) for key in enrolled if key.startswith("0")})
+    if not widths or not roster.students:
+        return None
+    matches: list[tuple[RosterStudent, str]] = []
+    for student in roster.students:
+        key = normalize_id(student.sis_id)
+        if key in enrolled:
+            continue
+        padded = next((key.zfill(w) for w in widths if key.zfill(w) in enrolled), "")
+        if padded:
+            matches.append((student, enrolled[padded][1]))
+    if len(matches) * 2 <= len(roster.students):
+        return None
+    student, stored = matches[0]
+    return RosterProblem(
+        student.file,
+        student.row,
+        None,
+        f"{len(matches)} of the {len(roster.students)} student IDs in this file match students "
+        f"enrolled here only with leading zeros put back ({student.sis_id} is {stored}): Excel "
+        "removed the IDs' leading zeros. Export the file again from the SIS and do not open it "
+        "in Excel (or import it into Excel with the ID column as Text); nothing was written",
+    )
+
+
+def _families_missing_warning(file: str, kept: int) -> RosterProblem:
+    if kept:
+        reason = (
+            "this file has no guardian columns (or none filled in): the guardians on record are "
+            f"kept ({kept}), with their links, households and notice status; to update them, "
+            "import a file with guardians (or --contacts)"
+        )
+    else:
+        reason = (
+            "no guardian is named in this file (no guardian name column, or none filled in): "
+            "the students are imported without families, so family notices have no one to go "
+            "to; import a file with guardians (or --contacts) to add them"
+        )
+    return RosterProblem(file, None, None, reason)
 
 
 # --- comparing with the database -------------------------------------------------------------
@@ -593,6 +638,15 @@ class _Diff:
                     )
                     self.student_deactivations.append(old["id"])
         self.active_before = sum(1 for row in snapshot[0] if row[-1])
+        # A file that names no guardian says nothing about families: the guardians on record,
+        # their links and households stay as they are (forgetting --contacts on a re-import
+        # must not unlink every family).
+        self.keep_guardians = roster.families_missing
+        # A delta lists changes only: a link it does not mention is unchanged; only guardians it
+        # marks tobedeleted lose their links.
+        self.keep_links = roster.delta or roster.families_missing
+        self.removed_guardians = roster.removed_guardians
+        self.guardians_kept = sum(1 for row in snapshot[1] if row[2]) if self.keep_guardians else 0
         self._guardians(roster, school_id, snapshot[1])
         self._link_changes(snapshot)
 
@@ -613,7 +667,11 @@ class _Diff:
             return f"{guardian_names.get(key) or 'a guardian'} — {known.get(sis, sis)} ({sis})"
 
         for (sis, key), rel in old.items():
-            if sis in self.present and (sis, key) not in new:
+            if key in self.removed_guardians and (sis, key) not in new:
+                self.link_changes.append(f"no longer linked: {who(sis, key)}")
+            elif self.keep_links:
+                continue
+            elif sis in self.present and (sis, key) not in new:
                 self.link_changes.append(f"no longer linked: {who(sis, key)}")
             elif (sis, key) in new and new[(sis, key)] != rel:
                 self.link_changes.append(
@@ -652,9 +710,12 @@ class _Diff:
                 )
             elif not old["active"] or any(old[f] != values[f] for f in GUARDIAN_FIELDS):
                 self.guardian_updates.append({"id": old["id"], "active": True, **values})
-        self.guardian_deactivations = (
-            [] if roster.delta else [old["id"] for old in existing.values() if old["active"]]
-        )
+        self.guardian_deactivations = [
+            old["id"]
+            for key, old in existing.items()
+            if old["active"]
+            and (key in roster.removed_guardians or not (roster.delta or roster.families_missing))
+        ]
 
 
 Snapshot = tuple[list[tuple], list[tuple], list[tuple]]
@@ -813,7 +874,13 @@ def apply_import(
             step()
             if progress:
                 progress(done, total)
-        if households is None:
+        if households is None and diff.keep_guardians:  # no guardian or link changed
+            households = (
+                Household.select()
+                .where(Household.school == school, Household.active == True)  # noqa: E712
+                .count()
+            )
+        elif households is None:
             households = rebuild_households(school)
         if progress:
             progress(total, total)
@@ -822,7 +889,7 @@ def apply_import(
             updated=len(diff.updated),
             deactivated=len(diff.deactivated),
             unchanged=diff.unchanged,
-            guardians=len(diff.needed_guardians),
+            guardians=len(diff.needed_guardians) or diff.guardians_kept,
             households=households,
             warnings=plan.warnings,
             guardians_added=len(diff.guardian_inserts),
@@ -892,6 +959,7 @@ def _write_links(school: School, diff: _Diff, now: datetime) -> None:
         )
     )
     wanted = {(students[sis], guardians[key]): rel for sis, key, rel in diff.links}
+    removed = {guardians[key] for key in diff.removed_guardians if key in guardians}
     present = {students[sis] for sis in diff.present}
     stale: list[int] = []
     changed: list[dict[str, Any]] = []
@@ -904,7 +972,7 @@ def _write_links(school: School, diff: _Diff, now: datetime) -> None:
         if (sid, gid) in wanted:
             if wanted.pop((sid, gid)) != rel:
                 changed.append({"id": link_id, "relationship": rel})
-        elif sid in present:
+        elif gid in removed or (sid in present and not diff.keep_links):
             stale.append(link_id)  # the SIS no longer lists this guardian for this student
     rows = [
         {"student": sid, "guardian": gid, "relationship": rel, "receives_notices": True}

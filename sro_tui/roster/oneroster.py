@@ -356,6 +356,14 @@ class OneRosterBundle:
                 setattr(student, attr, found)
             students.append(student)
         guardians, links = self._guardians(rows, c, {s.source_id: s.sis_id for s in students})
+        status_col = c["status"]
+        removed = {
+            uid
+            for uid, (_n, cells) in rows.items()
+            if status_col is not None
+            and cells[status_col].lower() in GONE
+            and any(role in GUARDIAN_ROLES for role, *_rest in self.user_roles.get(uid, []))
+        }
         log.raise_if_errors()
         return ParsedRoster(
             format=self.format,
@@ -364,6 +372,7 @@ class OneRosterBundle:
             guardians=guardians,
             links=links,
             delta=self.delta,
+            removed_guardians=removed,
             encoding_note="; ".join(
                 x.note
                 for x in (t, self.orgs, self.roles, self.demographics)
@@ -461,6 +470,8 @@ class OneRosterBundle:
                 for agent in _split_ids(cells[agents_col]):
                     if agent in guardian_role and agent in rows:
                         pairs[(student_uid, agent)] = None
+                    elif agent not in rows and self.delta:
+                        continue  # unchanged since the last export: its link is kept as it is
                     elif agent not in rows:
                         log.warn(
                             t.file,
@@ -483,7 +494,7 @@ class OneRosterBundle:
                         if agent in students:
                             pairs[(agent, uid)] = None
         guardians: dict[str, RosterGuardian] = {}
-        links = []
+        links: list[tuple[str, str, str]] = []
         for student_uid, uid in pairs:
             cells = rows[uid][1]
             if uid not in guardians:

@@ -8,7 +8,7 @@ import pytest
 
 from sro_tui.cli import main
 from sro_tui.db import open_database
-from sro_tui.models import Guardian, Student, StudentGuardian
+from sro_tui.models import Guardian, Household, Student, StudentGuardian
 from sro_tui.roster import RosterImportError, import_roster, prepare_import
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "roster"
@@ -86,3 +86,54 @@ def test_cli_takes_the_contacts_file(tmp_path, capsys):
     out = capsys.readouterr()
     assert "4 students added" in out.out and "4 guardians" in out.out
     assert "ps_contacts.csv: Contact ID" in out.err
+
+
+def test_a_reimport_without_contacts_keeps_the_guardians_on_record(school, db_path, capsys):
+    import_roster(STUDENTS, school="PTHS", contacts=CONTACTS)
+    links = sorted((lk.student.sis_id, lk.guardian.record_id) for lk in StudentGuardian.select())
+    homes = sorted((h.id, h.label, h.active) for h in Household.select())
+    guardians = sorted((g.record_id, g.active, g.household_id) for g in Guardian.select())
+    plan = prepare_import(STUDENTS)  # --contacts forgotten
+    assert (plan.guardians_deactivated, plan.guardian_link_changes) == (0, [])
+    assert "the guardians on record are kept (4)" in str(plan.warnings[0])
+    args = ["roster", "import", str(STUDENTS), "--db", str(db_path)]
+    assert main(args) == 0
+    out = capsys.readouterr()
+    assert "4 guardians in 4 households (0 new, 0 no longer listed)" in out.out
+    assert "this file has no guardian columns" in out.err and "would be replaced" not in out.err
+    open_database(db_path)  # as after a restart
+    after = sorted((lk.student.sis_id, lk.guardian.record_id) for lk in StudentGuardian.select())
+    assert after == links
+    assert sorted((h.id, h.label, h.active) for h in Household.select()) == homes
+    assert sorted((g.record_id, g.active, g.household_id) for g in Guardian.select()) == guardians
+
+
+def test_one_column_per_phone_type_is_read(school, tmp_path, capsys):
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(
+        "Student_Number,Contact_ID,Contact_First_Name,Contact_Last_Name,Relationship,Custodial,"
+        "Lives_With,Email,Home_Phone,Cell_Phone,Work_Phone,Mobile_Phone\n"
+        "7001,C-1,Nadia,Haddad,Mother,Yes,Yes,,360-555-0500,360-555-0501,360-555-0502,\n"
+        "7002,C-1,Nadia,Haddad,Mother,Yes,Yes,,360-555-0500,360-555-0501,360-555-0502,\n"
+        "7001,C-2,Karim,Haddad,Father,Yes,No,,360-555-0510,,360-555-0512,\n"
+        "7003,C-3,Mai,Van der Berg,Mother,Yes,Yes,,,,360-555-0522,\n"
+        "7004,C-4,Joe,Bell,Father,Yes,Yes,,360-555-0530,,,360-555-0531\n",
+        encoding="utf-8",
+    )
+    plan = prepare_import(STUDENTS, school="PTHS", contacts=contacts)
+    assert ("contacts.csv: Cell_Phone", "contact: cell phone") in plan.columns_used
+    assert not [c for c in plan.columns_ignored if "Phone" in c]
+    import_roster(STUDENTS, school="PTHS", contacts=contacts)
+    phones = {g.source_key: g.phone for g in Guardian.select()}
+    assert phones == {
+        "contact:C-1": "360-555-0501",  # cell before home and work
+        "contact:C-2": "360-555-0510",  # home before work
+        "contact:C-3": "360-555-0522",  # work, the only one
+        "contact:C-4": "360-555-0531",  # mobile before home
+    }
+    args = ["roster", "import", str(STUDENTS), "--contacts", str(contacts)]
+    db = str(tmp_path / "s.sqlite3")
+    assert (
+        main([*args, "--db", db, "--school-code", "PTHS", "--school-name", "Port Townsend HS"]) == 0
+    )
+    assert "Phone" not in capsys.readouterr().err.split("columns ignored:")[-1].split("\n")[0]

@@ -82,3 +82,14 @@ def test_more_than_a_tenth_marked_inactive_is_said_in_the_preview(school, tmp_pa
 def test_a_stray_quote_at_the_start_of_a_row_is_refused(school, tmp_path):
     text = HEADER + GOOD[0] + '"' + "".join(GOOD[1:])
     refused(roster(tmp_path, text), "row 3, column Student ID: a quote")
+
+
+def test_a_stray_quote_in_an_all_quoted_row_is_refused(school, tmp_path):
+    quoted = ['"' + '","'.join(line.rstrip("\n").split(",")) + '"\n' for line in [HEADER, *GOOD]]
+    import_roster(roster(tmp_path, "".join(quoted)), school="PTHS")
+    quoted[2] = '"' + quoted[2]  # ""1002","Bell",... : the ID is read as 1002"
+    path = roster(tmp_path, "".join(quoted))
+    with pytest.raises(RosterImportError, match=r"roster\.csv.*row 3, column Student ID: .*quote"):
+        import_roster(path, school="PTHS")
+    ids = sorted((s.sis_id, s.active) for s in Student.select())
+    assert ids == [("1001", True), ("1002", True), ("1003", True), ("1004", True)]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sro_tui.db import open_database
 from sro_tui.models import Guardian, School, Student, StudentGuardian
 from sro_tui.records import ensure_school
 from sro_tui.roster import (
@@ -227,3 +228,49 @@ def test_real_delta_sample_keeps_absent_students_and_drops_birth_place(db, db_pa
         ("alfred", True),
         ("bruce.wayne", True),
     ]
+
+
+def delta_bundle(tmp_path: Path, users: list[str]) -> Path:
+    """A OneRoster 1.1 delta of the V11 bundle: its orgs and the given users.csv rows."""
+    folder = tmp_path / "delta"
+    folder.mkdir()
+    shutil.copy(V11 / "orgs.csv", folder / "orgs.csv")
+    manifest = (V11 / "manifest.csv").read_text(encoding="utf-8").replace(",bulk", ",absent")
+    manifest = manifest.replace("file.users,absent", "file.users,delta")
+    (folder / "manifest.csv").write_text(manifest, encoding="utf-8")
+    header = (V11 / "users.csv").read_text(encoding="utf-8").splitlines()[0]
+    (folder / "users.csv").write_text("\n".join([header, *users]) + "\n", encoding="utf-8")
+    return folder
+
+
+def links_now() -> set[tuple[str, str, bool]]:
+    return {
+        (lk.student.sis_id, lk.guardian.source_key, lk.guardian.active)
+        for lk in StudentGuardian.select()
+    }
+
+
+def test_a_delta_that_changes_a_grade_keeps_the_students_guardians(db, db_path, tmp_path):
+    import_roster(V11)
+    before = links_now()
+    # Hana moves up a grade; her parents are unchanged, so (as in any delta) not in the file
+    grade = 'u-s1,active,,true,org-pths,student,hkim,,Hana,Kim,,00501,,,,"u-p1,u-p2",10,'
+    plan = prepare_import(delta_bundle(tmp_path, [grade]))
+    assert [str(row) for row in plan.to_update] == ["00501 Hana Kim (grade 10): grade 9 → 10"]
+    assert plan.guardian_link_changes == [] and plan.guardians_deactivated == 0
+    assert not [w for w in plan.warnings if "not linked" in str(w)]
+    apply_import(plan)
+    open_database(db_path)  # as after a restart
+    assert Student.get(Student.sis_id == "00501").grade == "10"
+    assert links_now() == before
+
+
+def test_a_delta_removes_only_the_guardian_it_marks_tobedeleted(db, tmp_path):
+    import_roster(V11)
+    gone = "u-p2,tobedeleted,,true,org-district,guardian,tpark,,Tae,Park,,,,360-555-0191,,u-s1,,"
+    plan = prepare_import(delta_bundle(tmp_path, [gone]))
+    assert plan.guardians_deactivated == 1
+    assert plan.guardian_link_changes == ["no longer linked: Tae Park — Hana Kim (00501)"]
+    apply_import(plan)
+    assert links_now() == {("00501", "u-p1", True), ("00502", "u-p1", True)}
+    assert not Guardian.get(Guardian.source_key == "u-p2").active

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sro_tui.cli import main
 from sro_tui.db import open_database
 from sro_tui.models import AuditEvent, Guardian, Household, Student, StudentGuardian
 from sro_tui.roster import RosterImportError, apply_import, import_roster, prepare_import
@@ -141,3 +142,30 @@ def test_invalid_reimport_leaves_the_database_as_it_was(school, tmp_path):
     assert Student.get(Student.sis_id == "0001").grade == "9"
     assert Student.get(Student.sis_id == "0003").active
     assert Student.select().count() == 3
+
+
+def test_ids_that_lost_their_leading_zeros_are_refused(school, tmp_path, db_path, capsys):
+    rows = [f"{1201 + i:07d},Name{i},Kid{i},9,101,,,,\n" for i in range(12)]
+    import_roster(roster(tmp_path, HEADER + "".join(rows)))
+    # the same file opened and saved by Excel: 0001201 -> 1201
+    excel = roster(tmp_path, HEADER + "".join(row.lstrip("0") for row in rows))
+    with pytest.raises(RosterImportError, match="12 of the 12 student IDs .*1201 is 0001201"):
+        prepare_import(excel)
+    args = ["roster", "import", str(excel), "--db", str(db_path), "--confirm-deactivations"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "row 2: 12 of the 12" in err and "Excel removed the IDs' leading zeros" in err
+    assert "--confirm-deactivations" not in err
+    open_database(db_path)  # as after a restart
+    assert sorted((s.sis_id, s.active) for s in Student.select())[:2] == [
+        ("0001201", True),
+        ("0001202", True),
+    ]
+    assert Student.select().count() == 12
+    assert not Student.select().where(Student.active == False).exists()  # noqa: E712
+
+
+def test_new_ids_without_zeros_beside_zero_padded_ones_are_not_refused(school, tmp_path):
+    import_roster(roster(tmp_path, FIRST))  # 0001, 0002, 0003
+    text = FIRST + "5,Eck,Ed,9,101,,,,\n17,Fox,Flo,9,101,,,,\n"  # 5 and 17 match no one
+    assert import_roster(roster(tmp_path, text)).added == 2

@@ -237,10 +237,11 @@ class ImportPreviewDialog(ModalScreen[bool]):
                 if plan.guardians_replaced:
                     yield Static(
                         f"[b]{plan.guardians_deactivated:,} guardians on record are not found in "
-                        "this file as they were[/b] (another export layout, or changed e-mails): "
-                        "they would be replaced by new guardian records, and a household without "
-                        "an address can lose its notice status. Check the file is the usual "
-                        "export before importing.",
+                        "this file as they were[/b] (another export layout, changed e-mails, or "
+                        "a contacts file left out): they would be marked no longer listed and "
+                        "unlinked from these students, and a household without an address can "
+                        "lose its notice status. Check the file is the usual export before "
+                        "importing.",
                         id="import-guardian-warning",
                         classes="change-list warnings",
                     )
