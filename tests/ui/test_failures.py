@@ -154,6 +154,17 @@ async def test_interventions_list_that_fails_is_said(school_db, monkeypatch):
     assert_logged(school_db, sentence)
 
 
+async def test_family_notice_list_that_fails_is_said_in_place(school_db, monkeypatch):
+    monkeypatch.setattr("sro_tui.ui.families.screen.load_households", locked)
+    app = SroApp(school_db, start_section="families")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert f"Not read: {BUSY}. Nothing was changed" in text_of(app, "#families-summary")
+        sentence = f"Reading the family notice list failed: {BUSY}. Nothing was changed."
+        assert sentence in messages(app)
+    assert_logged(school_db, sentence)
+
+
 async def test_interventions_export_that_fails_says_what_was_written(
     school_db, tmp_path, monkeypatch
 ):

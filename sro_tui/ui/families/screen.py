@@ -209,7 +209,8 @@ class FamiliesScreen(Screen):
     def _households_failed(self, error: BaseException) -> None:
         self.households = []
         self.query_one("#families-summary", Static).update(
-            f"Not read: {escape(error_words(error))}. Press F4 again to retry."
+            f"Not read: {escape(error_words(error))}. Nothing was changed; open the section "
+            "again once the database is free."
         )
 
     def _fill_filter_choices(self) -> None:
