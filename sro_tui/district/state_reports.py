@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from peewee import fn
 
-from sro_tui.district.models import DistrictRecord, DistrictSchool
+from sro_tui.district.models import DistrictRecord, DistrictSchool, district_proxy
 from sro_tui.reports import (
     StateReportFiles,
     StateReportOverview,
@@ -62,8 +63,11 @@ def newest_school_year() -> str | None:
     return newest or None
 
 
+_FLAGS = {"yes": True, "no": False}  # the contract writes booleans as yes / no / empty
+
+
 def _flag(text: str | None) -> bool | None:
-    return {"yes": True, "no": False}.get((text or "").strip().lower())
+    return _FLAGS.get(text or "")
 
 
 def _int(text: str | None) -> int | None:
@@ -71,6 +75,11 @@ def _int(text: str | None) -> int | None:
         return int(text) if text not in (None, "") else None
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=64)  # a handful of combinations: parse each once
+def _outcomes(text: str) -> frozenset[str]:
+    return frozenset(o for o in text.split(";") if o)
 
 
 def _local(text: str | None) -> datetime | None:
@@ -84,21 +93,22 @@ def district_state_records(school_year: str) -> list[StateSchool]:
     """Every school's records of `school_year` in the reports' shape (the district database
     open). A school that has sent nothing of that year is listed with no incidents."""
     schools = []
+    loads = json.loads
     for school in DistrictSchool.select().order_by(DistrictSchool.code):
-        rows: dict[str, list[dict[str, str]]] = defaultdict(list)
+        rows: dict[str, list[dict[str, str]]] = {}
         for kind in KINDS:
             query = (
                 DistrictRecord.select(DistrictRecord.data)
                 .where(
-                    DistrictRecord.school == school,
+                    DistrictRecord.school == school.id,
                     DistrictRecord.school_year == school_year,
                     DistrictRecord.kind == kind,
                     DistrictRecord.removed_at.is_null(),
                 )
                 .order_by(DistrictRecord.id)
-                .tuples()
             )
-            rows[kind] = [json.loads(data) for (data,) in query.iterator()]
+            # The raw cursor: peewee's per-value conversion would cost more than the JSON.
+            rows[kind] = [loads(data) for (data,) in district_proxy.execute(query)]
         schools.append(_school(school, rows))
     return schools
 
@@ -118,7 +128,7 @@ def _school(school: DistrictSchool, rows: dict[str, list[dict[str, str]]]) -> St
                 _flag(row.get("section_504")),
                 _flag(row.get("english_learner")),
             )
-        outcomes = frozenset(o for o in (row.get("outcomes") or "").split(";") if o)
+        outcomes = _outcomes(row.get("outcomes") or "")
         students[row.get("request_record_id", "")].append(
             InvolvedStudent(student, row.get("role", ""), outcomes)
         )

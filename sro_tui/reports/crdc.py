@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sro_tui.policy import suppress_table, suppress_total
 from sro_tui.reports.restraint import NOT_FOR_PUBLICATION, PUBLISHED
@@ -57,6 +58,7 @@ _RACE_WORDS = (
 )
 
 
+@lru_cache(maxsize=4096)  # a district has a few dozen distinct spellings: read each once
 def crdc_race(text: str) -> str:
     """The CRDC's race/ethnicity for what the roster holds: Hispanic or Latino of any race; two
     or more races; one race; "Not recorded" when empty or not recognised (never a guess)."""
@@ -77,6 +79,7 @@ def crdc_race(text: str) -> str:
     return found.pop() if len(found) == 1 else RACES[6]
 
 
+@lru_cache(maxsize=256)
 def crdc_sex(text: str) -> str:
     value = text.strip().lower()
     return {"male": "Male", "m": "Male", "female": "Female", "f": "Female", "x": "X"}.get(
@@ -209,7 +212,13 @@ def _row(tally: SchoolTally, measure: str, group: str, sex: str, students: str, 
     }
 
 
-def render_crdc(tallies: list[SchoolTally], school_year: str, *, published: bool) -> str:
+def render_crdc(
+    tallies: list[SchoolTally],
+    school_year: str,
+    *,
+    published: bool,
+    rows: list[dict[str, str]] | None = None,
+) -> str:
     """The tallies as text: per school and measure, the students by race × sex (only the rows
     with students) and the subgroups; the district's copy lists the unclassified students."""
     lines = [
@@ -218,7 +227,8 @@ def render_crdc(tallies: list[SchoolTally], school_year: str, *, published: bool
         PUBLISHED if published else NOT_FOR_PUBLICATION,
         "",
     ]
-    rows = crdc_table(tallies, published=published)
+    if rows is None:  # the table already built for the CSV, when given
+        rows = crdc_table(tallies, published=published)
     by_key: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
     for row in rows:
         by_key[(row["school_code"], row["measure"])].append(row)

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from peewee import JOIN
 
@@ -45,8 +46,7 @@ REFERRAL_KINDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class StateStudent:
+class StateStudent(NamedTuple):
     """A student from the roster as the reports need them: ids and the demographics the law asks
     for. `iep`, `section_504`, `english_learner` are None when not recorded."""
 
@@ -59,15 +59,13 @@ class StateStudent:
     english_learner: bool | None = None
 
 
-@dataclass(frozen=True)
-class InvolvedStudent:
+class InvolvedStudent(NamedTuple):
     student: StateStudent | None  # None: a person described in words, not on the roster
     role: str
     outcomes: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class StateRestraint:
+class StateRestraint(NamedTuple):
     """A restraint or isolation record: what RCW 28A.600.485 and the S file count."""
 
     restraint: bool
@@ -79,7 +77,7 @@ class StateRestraint:
     staff_injured_count: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StateIncident:
     """One request that left the draft stage."""
 

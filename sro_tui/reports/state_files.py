@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from sro_tui.exchange import ExchangeError, write_export_set
-from sro_tui.exchange.csvfiles import encode_cell
+from sro_tui.exchange.csvfiles import FORMULA_STARTS, encode_cell
 from sro_tui.reports.crdc import crdc_table, crdc_tallies, render_crdc
 from sro_tui.reports.restraint import (
     CHECK_MANUAL,
@@ -32,6 +32,7 @@ from sro_tui.reports.restraint import (
 from sro_tui.reports.state_data import StateSchool
 
 PRIVATE = "NOT-FOR-PUBLICATION"
+_RISKY_FIRST = frozenset((*FORMULA_STARTS, "'"))
 STATE_REPORTS = ("restraint", "crdc")
 
 
@@ -50,7 +51,8 @@ def csv_bytes(rows: Sequence[Mapping[str, str]], columns: Sequence[str]) -> byte
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([encode_cell(row.get(c, ""), "text") for c in columns])
+        cells = [row.get(c, "") for c in columns]
+        writer.writerow([encode_cell(v, "text") if v[:1] in _RISKY_FIRST else v for v in cells])
     return out.getvalue().encode("utf-8")
 
 
@@ -101,7 +103,7 @@ def crdc_files(schools: list[StateSchool], school_year: str) -> list[tuple[str, 
         suffix = "published" if published else PRIVATE
         table = crdc_table(tallies, published=published)
         files.append((f"crdc_{school_year}_{suffix}.csv", csv_bytes(table, columns)))
-        text = render_crdc(tallies, school_year, published=published)
+        text = render_crdc(tallies, school_year, published=published, rows=table)
         files.append((f"crdc_{school_year}_{suffix}.txt", text.encode("utf-8")))
     return files
 
