@@ -29,6 +29,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "district_state_records",
             "newest_school_year",
             "write_district_state_report",
+            "write_district_state_reports",
         ],
         "status": ["DEFAULT_STALE_DAYS", "SchoolSummary", "district_status", "school_detail"],
     },

@@ -2,7 +2,8 @@
 intervention files of one school year read back into the reports' shape (`reports.state_data`),
 so the district's counts are the schools' own, counted by the same code.
 
-Only what every school sends is read: `interventions` (drafts never leave a school),
+Only what every school sends is read: `interventions` (only which requests the school still has:
+drafts never leave a school),
 `intervention-students` (SIS id, demographics and, since issue 15, `student_ssid` — a bundle
 written before it simply has no SSIDs, and the S file says so), `intervention-law-enforcement`
 and `intervention-restraint-isolation`. Records a newer bundle no longer has are left out.
@@ -97,8 +98,9 @@ def district_state_records(school_year: str) -> list[StateSchool]:
     for school in DistrictSchool.select().order_by(DistrictSchool.code):
         rows: dict[str, list[dict[str, str]]] = {}
         for kind in KINDS:
+            wanted = DistrictRecord.record_id if kind == "interventions" else DistrictRecord.data
             query = (
-                DistrictRecord.select(DistrictRecord.data)
+                DistrictRecord.select(wanted)
                 .where(
                     DistrictRecord.school == school.id,
                     DistrictRecord.school_year == school_year,
@@ -107,8 +109,13 @@ def district_state_records(school_year: str) -> list[StateSchool]:
                 )
                 .order_by(DistrictRecord.id)
             )
-            # The raw cursor: peewee's per-value conversion would cost more than the JSON.
-            rows[kind] = [loads(data) for (data,) in district_proxy.execute(query)]
+            # The raw cursor: peewee's per-value conversion would cost more than the JSON. Of a
+            # request only its id is needed (drafts are never sent): its text is not decoded.
+            cursor = district_proxy.execute(query)
+            if kind == "interventions":
+                rows[kind] = [{"record_id": rid} for (rid,) in cursor]
+            else:
+                rows[kind] = [loads(data) for (data,) in cursor]
         schools.append(_school(school, rows))
     return schools
 
@@ -155,16 +162,15 @@ def _school(school: DistrictSchool, rows: dict[str, list[dict[str, str]]]) -> St
         )
     incidents = []
     for row in rows["interventions"]:
-        if row.get("status") == "draft":
-            continue
-        rid = row.get("record_id", "")
+        rid = row["record_id"]
+        restraint = restraints.get(rid)
         incidents.append(
             StateIncident(
                 rid,
-                _local(row.get("occurred_at_local")),
+                restraint.started_at if restraint else None,  # the request's time is not read
                 tuple(students.get(rid, ())),
                 tuple(kinds.get(rid, ())),
-                restraints.get(rid),
+                restraint,
             )
         )
     incidents.sort(key=lambda i: (i.occurred_at is None, i.occurred_at or datetime.min))
@@ -194,3 +200,19 @@ def district_state_overview(
     if year is None:
         return None
     return state_report_overview(district_state_records(year), year, today or date.today())
+
+
+def write_district_state_reports(
+    out_dir: Path | str, school_year: str | None = None, today: date | None = None
+) -> list[Path]:
+    """Both reports of `school_year` (default: the newest sent) for every building (the district
+    screen's `w`): the paths written."""
+    year = school_year or newest_school_year()
+    if year is None:
+        raise ValueError("no school has sent a bundle yet: nothing to report")
+    schools = district_state_records(year)
+    paths: list[Path] = []
+    for report in ("restraint", "crdc"):
+        written = write_state_report(report, schools, year, out_dir, today or date.today())
+        paths.extend(written.paths)
+    return paths

@@ -57,6 +57,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
         "state_files": [
             "STATE_REPORTS",
             "StateReportFiles",
+            "write_school_state_reports",
             "write_state_report",
         ],
         "status": [

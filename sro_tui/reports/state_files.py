@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sro_tui.exchange import ExchangeError, write_export_set
 from sro_tui.exchange.csvfiles import FORMULA_STARTS, encode_cell
+from sro_tui.records import current_year, get_school
 from sro_tui.reports.crdc import crdc_table, crdc_tallies, render_crdc
 from sro_tui.reports.restraint import (
     CHECK_MANUAL,
@@ -29,7 +30,7 @@ from sro_tui.reports.restraint import (
     student_file_rows,
     summary_table,
 )
-from sro_tui.reports.state_data import StateSchool
+from sro_tui.reports.state_data import StateSchool, school_state_records
 
 PRIVATE = "NOT-FOR-PUBLICATION"
 _RISKY_FIRST = frozenset((*FORMULA_STARTS, "'"))
@@ -129,3 +130,15 @@ def write_state_report(
     except OSError as exc:
         raise ExchangeError(f"cannot write the report to {out_dir}: {exc.strerror or exc}") from exc
     return StateReportFiles(paths, warnings)
+
+
+def write_school_state_reports(out_dir: Path | str, today: date | None = None) -> list[Path]:
+    """Both reports of the school's current year from its own database (the dashboard's `w`):
+    the paths written. ExchangeError says why a report was not written."""
+    year = current_year()
+    schools = [school_state_records(get_school(), year)]
+    paths: list[Path] = []
+    for report in STATE_REPORTS:
+        written = write_state_report(report, schools, year.name, out_dir, today or date.today())
+        paths.extend(written.paths)
+    return paths
