@@ -24,17 +24,17 @@ from sro_tui.reports import StateReportOverview
 from sro_tui.ui.widgets.dialogs import FolderDialog
 from sro_tui.ui.widgets.work import error_words, run_in_thread
 
-BAR_WIDTH = 12
+BAR_WIDTH = 8
 COLUMNS = (
     "Code",
     "School",
-    "Restraint/isolation incidents",
+    "R/I incidents",
     "Students",
-    "Injured: students",
-    "staff",
-    "Referred (CRDC)",
+    "Injured st.",
+    "Injured staff",
+    "Referred",
     "Arrested",
-    "Types used (most first)",
+    "Restraint/isolation types (most used first)",
 )
 SOON_DAYS = 14  # the due date stands out from two weeks before
 
@@ -126,12 +126,14 @@ class StateReportsScreen(Screen):
                 f"Restraint and isolation summary to OSPI (RCW 28A.600.485), "
                 f"{overview.school_year}: due ",
                 (f"{words} — {overview.due_words}", f"bold {warn}" if soon else "bold"),
-                f" · {self.scope}",
+                f" · {self.scope} (R/I: restraint or isolation; referred and arrested: CRDC)",
             )
         )
         top_incidents = max((s.incidents for s in overview.schools[:-1]), default=0)
         top_referred = max((s.referred for s in overview.schools[:-1]), default=0)
-        for s in overview.schools:
+        # One school (its own dashboard): the district's total would only repeat its line.
+        lines = overview.schools[:-1] if len(overview.schools) == 2 else overview.schools
+        for s in lines:
             is_total = s.code == "TOTAL"
             style = "bold" if is_total else ""
             table.add_row(
