@@ -423,15 +423,13 @@ def _write_request(
         amend_request(request, changes, reason, actor=AP, now=when + timedelta(minutes=minutes))
 
 
-def add_demo_requests(school: School, rng: random.Random, today: date, record_uuid) -> None:
-    """Write the requests of DEMO_REQUESTS for the current school year (dates relative to
-    `today`), then give every record a seeded record_id so two runs write the same school."""
+def _cast(school: School, rng: random.Random) -> tuple[SchoolYear, dict, list[int]]:
+    """The current year, the responding staff by key, and 16 students drawn with `rng`."""
     year = SchoolYear.get(SchoolYear.is_current == True)  # noqa: E712
     roster = list(SafetyStaff.select().where(SafetyStaff.school == school).order_by(SafetyStaff.id))
     sro = next(s for s in roster if s.kind == "sro")
     guard = next(s for s in roster if s.kind == "school_security_officer")
     campus = next((s for s in roster if s.kind == "campus_security_officer"), guard)
-    staff = {"sro": sro, "guard": guard, "campus": campus}
     active = [
         sid
         for (sid,) in Student.select(Student.id)
@@ -439,7 +437,13 @@ def add_demo_requests(school: School, rng: random.Random, today: date, record_uu
         .order_by(Student.id)
         .tuples()
     ]
-    kids = rng.sample(active, 16)
+    return year, {"sro": sro, "guard": guard, "campus": campus}, rng.sample(active, 16)
+
+
+def add_demo_requests(school: School, rng: random.Random, today: date, record_uuid) -> None:
+    """Write the requests of DEMO_REQUESTS for the current school year (dates relative to
+    `today`), then give every record a seeded record_id so two runs write the same school."""
+    year, staff, kids = _cast(school, rng)
     eve = _thanksgiving_eve(year, today)
     for spec in DEMO_REQUESTS:
         if spec["when"] == THANKSGIVING_EVE:
@@ -506,7 +510,7 @@ DISTRICT_EXTRA_REQUESTS: list[dict[str, Any]] = [
                     why_on_premises="The student was still swinging the lock at others.",
                     parent_notified=True,
                     student_under_18=True,
-                )  # fmt: skip
+                )
             ],
         ),
         "restraint": dict(
@@ -523,7 +527,7 @@ DISTRICT_EXTRA_REQUESTS: list[dict[str, Any]] = [
             family_told_verbally=60,
             written_report_filed=24 * 60,
             family_told_in_writing=2 * 24 * 60,
-        ),  # fmt: skip
+        ),
         "students": [(8, "", "subject", ["use_of_force", "arrest"]), (9, "", "target", [])],
         "staff": ["sro"],
     },
@@ -544,7 +548,7 @@ DISTRICT_EXTRA_REQUESTS: list[dict[str, Any]] = [
                     why_on_premises="The fire had to be put out at once.",
                     parent_notified=True,
                     student_under_18=True,
-                )  # fmt: skip
+                )
             ],
         ),
         "students": [(10, "", "subject", [])],
@@ -575,7 +579,7 @@ DISTRICT_EXTRA_REQUESTS: list[dict[str, Any]] = [
             administrator_informed=5,
             family_told_verbally=90,
             written_report_filed=24 * 60,
-        ),  # fmt: skip
+        ),
         "students": [(13, "", "subject", [])],
         "staff": ["campus"],
     },
@@ -585,23 +589,7 @@ DISTRICT_EXTRA_REQUESTS: list[dict[str, Any]] = [
 def add_district_demo_requests(school: School, how_many: int, today: date) -> int:
     """Add the first `how_many` of DISTRICT_EXTRA_REQUESTS to a demo school (dates relative to
     `today`, students drawn with their own seed); returns how many were added."""
-    rng = random.Random(f"district-demo/{school.code}")
-    year = SchoolYear.get(SchoolYear.is_current == True)  # noqa: E712
-    roster = list(SafetyStaff.select().where(SafetyStaff.school == school).order_by(SafetyStaff.id))
-    guard = next(s for s in roster if s.kind == "school_security_officer")
-    staff = {
-        "sro": next(s for s in roster if s.kind == "sro"),
-        "guard": guard,
-        "campus": next((s for s in roster if s.kind == "campus_security_officer"), guard),
-    }
-    active = [
-        sid
-        for (sid,) in Student.select(Student.id)
-        .where(Student.school == school, Student.active == True)  # noqa: E712
-        .order_by(Student.id)
-        .tuples()
-    ]
-    kids = rng.sample(active, 16)
+    year, staff, kids = _cast(school, random.Random(f"district-demo/{school.code}"))
     specs = DISTRICT_EXTRA_REQUESTS[:how_many]
     for spec in specs:
         days, hour, minute = spec["when"]

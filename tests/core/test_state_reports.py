@@ -396,3 +396,61 @@ def test_the_overview_counts_days_to_january_first(district):
     alpha = overview.schools[0]
     assert (alpha.incidents, alpha.referred, alpha.arrested, alpha.secluded) == (3, 16, 3, 2)
     assert overview.total.arrested == 4
+
+
+def test_a_bundle_from_before_the_ssid_column_still_merges_and_counts(tmp_path):
+    """The exchange contract gained `student_ssid` at the end of intervention-students (issue
+    15): a school on an older version sends without it; its restraint counts, no SSID guessed."""
+    from sro_tui.exchange.bundle import BundleFileSpec, write_bundle
+    from sro_tui.interventions.export_columns import IDENTIFIED_COLUMNS
+
+    columns = {k: [c.name for c in cols] for k, cols in IDENTIFIED_COLUMNS.items()}
+    columns["intervention-students"].remove("student_ssid")
+    merge = {"school_code": "OLD", "school_year": YEAR, "updated_at": "2026-11-01T10:00:00Z"}
+    cells = {
+        "interventions": [{"record_id": "r1", "status": "reviewed"}],
+        "intervention-students": [
+            {
+                "record_id": "s1",
+                "request_record_id": "r1",
+                "role": "subject",
+                "student_sis_id": "0042",
+                "race_ethnicity": "Asian",
+                "sex": "Male",
+            },
+        ],  # fmt: skip
+        "intervention-law-enforcement": [],
+        "intervention-restraint-isolation": [
+            {
+                "record_id": "x1",
+                "request_record_id": "r1",
+                "restraint": "yes",
+                "isolation": "no",
+                "type_codes": "3",
+                "started_at_local": "2026-10-20 09:30",
+                "duration_minutes": "4",
+                "student_injured": "no",
+                "staff_injured_count": "1",
+            },
+        ],  # fmt: skip
+    }
+    specs = [
+        BundleFileSpec(kind, tuple(columns[kind]),
+                       [[{**merge, **row}.get(c, "") for c in columns[kind]] for row in rows])
+        for kind, rows in cells.items()
+    ]  # fmt: skip
+    bundle = write_bundle(
+        tmp_path / "bundles", specs, school={"code": "OLD", "name": "Old", "record_id": "old"},
+        school_year=YEAR, app_version="0.9", created_at=datetime(2026, 11, 2, 8),
+    )  # fmt: skip
+    db = open_district_database(tmp_path / "district.sqlite3")
+    try:
+        merge_bundle(db, bundle.path, merged_by="test")
+        merged = district_state_records(YEAR)
+        (old, _total) = restraint_summary(merged)
+        rows, warnings = student_file_rows(merged, YEAR)
+    finally:
+        db.close()
+    assert (old.incidents, old.students, old.staff_injuries, dict(old.types)) == (1, 1, 1, {"3": 1})
+    assert rows[0]["S03 District Student Code"] == "0042" and rows[0]["S04 SSID"] == ""
+    assert any(w.startswith("S04 SSID: empty on 1 of 1") for w in warnings)
