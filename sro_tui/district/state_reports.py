@@ -36,12 +36,23 @@ from sro_tui.reports.state_data import (
     type_codes_of,
 )
 
-KINDS = (
+KINDS = (  # the students last: only those of requests the reports count are decoded
     "interventions",
-    "intervention-students",
     "intervention-law-enforcement",
     "intervention-restraint-isolation",
+    "intervention-students",
 )
+_LINK_KEY = '"request_record_id":"'  # how the merge writes the link (district.merge's encoder)
+
+
+def _linked_to(data: str, wanted: set[str]) -> bool:
+    """Whether a student row (its JSON text) belongs to a request in `wanted`, read without
+    decoding the row; a row written any other way is decoded to be sure."""
+    at = data.find(_LINK_KEY)
+    if at < 0:
+        return json.loads(data).get("request_record_id") in wanted
+    start = at + len(_LINK_KEY)
+    return data[start : data.find('"', start)] in wanted
 
 
 def district_school_years() -> list[str]:
@@ -114,6 +125,12 @@ def district_state_records(school_year: str) -> list[StateSchool]:
             cursor = district_proxy.execute(query)
             if kind == "interventions":
                 rows[kind] = [{"record_id": rid} for (rid,) in cursor]
+            elif kind == "intervention-students":
+                # A request with no restraint, isolation or law-enforcement activity counts in
+                # neither report: its students are not decoded (most of a year's rows).
+                linked = ("intervention-law-enforcement", "intervention-restraint-isolation")
+                wanted = {r.get("request_record_id", "") for k in linked for r in rows[k]}
+                rows[kind] = [loads(data) for (data,) in cursor if _linked_to(data, wanted)]
             else:
                 rows[kind] = [loads(data) for (data,) in cursor]
         schools.append(_school(school, rows))

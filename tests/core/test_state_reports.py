@@ -454,3 +454,11 @@ def test_a_bundle_from_before_the_ssid_column_still_merges_and_counts(tmp_path):
     assert (old.incidents, old.students, old.staff_injuries, dict(old.types)) == (1, 1, 1, {"3": 1})
     assert rows[0]["S03 District Student Code"] == "0042" and rows[0]["S04 SSID"] == ""
     assert any(w.startswith("S04 SSID: empty on 1 of 1") for w in warnings)
+
+
+def test_a_student_row_is_matched_to_its_request_however_its_json_is_spaced():
+    from sro_tui.district.state_reports import _linked_to
+
+    assert _linked_to('{"role":"subject","request_record_id":"r1"}', {"r1"})
+    assert not _linked_to('{"request_record_id":"r2"}', {"r1"})
+    assert _linked_to('{"request_record_id": "r1", "role": "subject"}', {"r1"})  # decoded
