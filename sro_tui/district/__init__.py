@@ -23,6 +23,14 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "last_district_send",
             "send_to_district",
         ],
+        "state_reports": [
+            "district_school_years",
+            "district_state_overview",
+            "district_state_records",
+            "newest_school_year",
+            "write_district_state_report",
+            "write_district_state_reports",
+        ],
         "status": ["DEFAULT_STALE_DAYS", "SchoolSummary", "district_status", "school_detail"],
     },
 )

@@ -13,9 +13,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
-from sro_tui.district import SchoolSummary, district_status, merge_bundles, school_detail
+from sro_tui.district import (
+    SchoolSummary,
+    district_state_overview,
+    district_status,
+    merge_bundles,
+    school_detail,
+    write_district_state_reports,
+)
 from sro_tui.exchange import find_bundles
 from sro_tui.ui.district.bars import percent_bar
+from sro_tui.ui.reports import StateReportsScreen
 from sro_tui.ui.widgets.dialogs import BackupDialog
 
 COLUMNS = (
@@ -46,6 +54,7 @@ class DistrictScreen(Screen):
         Binding("enter", "open_school", "School detail", id="district.open"),
         Binding("m", "merge", "Merge bundles", id="district.merge"),
         Binding("r", "refresh", "Refresh", id="district.refresh"),
+        Binding("o", "state_reports", "State reports", id="district.state_reports"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -132,6 +141,17 @@ class DistrictScreen(Screen):
         if not merged and not refused:
             app.call_from_thread(app.notify, f"No bundle in {folder}", severity="warning")
         app.call_from_thread(self.refresh_schools)
+
+    def action_state_reports(self) -> None:
+        """Restraint and isolation to OSPI and the CRDC tallies, every building."""
+        self.app.push_screen(
+            StateReportsScreen(
+                district_state_overview,
+                write_district_state_reports,
+                Path.home() / "sro-tui-district-reports",
+                "every building, as merged",
+            )
+        )
 
     def action_open_school(self) -> None:
         table = self.query_one(DataTable)
