@@ -1,0 +1,179 @@
+"""One school, several laptops (issue 18): the district counts each student, household and record
+once, whatever the order the laptops' bundles are merged in, and however often."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+import pytest
+
+from sro_tui.db import open_database
+from sro_tui.district import MergeRefused, merge_bundle, open_district_database
+from sro_tui.district.laptop import set_laptop_name
+from sro_tui.district.status import district_status
+from sro_tui.exchange.bundle import open_bundle
+from sro_tui.models import School
+from sro_tui.records import ensure_current_year, ensure_school
+from sro_tui.roster import import_roster
+from tests.core.laptops_helpers import NOW, TODAY, check_in, office_and_principal, send
+
+
+@pytest.fixture(scope="module")
+def laptops(tmp_path_factory):
+    """Both laptops' bundles, sent once (the same bundles for every test here)."""
+    folder = tmp_path_factory.mktemp("laptops")
+    office, principal = office_and_principal(folder)
+    return {
+        "office": send(office, folder / "out", now=NOW),
+        "principal": send(principal, folder / "out", now=NOW + timedelta(minutes=5)),
+        "office_db": office,
+        "principal_db": principal,
+        "folder": folder,
+    }
+
+
+def figures(db) -> list[tuple]:
+    return [
+        (
+            s.code,
+            s.students,
+            s.presented,
+            s.households,
+            s.households_notified,
+            s.intervention_requests,
+            sorted(laptop.name for laptop in s.laptops),
+        )
+        for s in district_status(now=NOW)
+    ]
+
+
+EXPECTED = [(
+    "PTHS", 100, 70, 100, 20, 5, ["Front office", "Principal"]
+)]  # fmt: skip
+
+
+def test_each_bundle_names_its_laptop(laptops):
+    with open_bundle(laptops["office"].path) as bundle:
+        assert (bundle.manifest.laptop_name, bundle.manifest.school_code) == ("Front office", "PTHS")
+    with open_bundle(laptops["principal"].path) as bundle:
+        assert bundle.manifest.laptop_name == "Principal"
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(["office", "principal"])))
+def test_two_laptops_are_one_building_in_either_order_and_twice(laptops, tmp_path, order):
+    db = open_district_database(tmp_path / "district.sqlite3")
+    try:
+        for name in order:
+            assert not merge_bundle(db, laptops[name].path).already_merged
+        assert figures(db) == EXPECTED
+        for name in (*order, *reversed(order)):
+            assert merge_bundle(db, laptops[name].path).already_merged
+        assert figures(db) == EXPECTED
+    finally:
+        db.close()
+    # What the district office sees after reopening it.
+    db = open_district_database(tmp_path / "district.sqlite3")
+    try:
+        assert figures(db) == EXPECTED
+    finally:
+        db.close()
+
+
+def test_a_later_roster_import_on_one_laptop_does_not_undo_the_others_records(
+    laptops, tmp_path
+):
+    """The principal imports a roster without students 1-30 (left the school): the office's
+    check-ins and notices of them still count at the district."""
+    import shutil
+
+    principal = shutil.copyfile(laptops["principal_db"], tmp_path / "principal.sqlite3")
+    short = tmp_path / "short.csv"
+    lines = (laptops["folder"] / "roster.csv").read_text().splitlines(keepends=True)
+    short.write_text(lines[0] + "".join(lines[31:]))
+    db = open_database(principal)
+    try:
+        result = import_roster(short)
+        assert result.deactivated == 30
+    finally:
+        db.close()
+    later = send(principal, tmp_path / "out", now=NOW + timedelta(hours=1))
+    district = open_district_database(tmp_path / "district.sqlite3")
+    try:
+        for bundle in (laptops["office"], laptops["principal"], later):
+            merge_bundle(district, bundle.path)
+        assert figures(district) == EXPECTED
+    finally:
+        district.close()
+
+
+def test_an_undo_on_one_laptop_leaves_the_others_check_in(laptops, tmp_path):
+    """Student 45 was checked in on both laptops; undone on the principal's, the office's
+    check-in still counts. Student 65 (principal only) undone: no longer presented."""
+    import shutil
+
+    from sro_tui.presentation import list_sessions, undo_last_check_in
+    from sro_tui.records import current_year
+
+    principal = shutil.copyfile(laptops["principal_db"], tmp_path / "principal.sqlite3")
+    db = open_database(principal)
+    try:
+        session = list_sessions(current_year())[0]
+        undone = undo_last_check_in(session, actor="principal")  # the last: student 70
+        assert undone is not None
+    finally:
+        db.close()
+    later = send(principal, tmp_path / "out", now=NOW + timedelta(hours=1))
+    district = open_district_database(tmp_path / "district.sqlite3")
+    try:
+        for bundle in (laptops["office"], laptops["principal"], later):
+            merge_bundle(district, bundle.path)
+        [(_code, _students, presented, *_rest)] = figures(district)
+        assert presented == 69
+    finally:
+        district.close()
+
+
+def test_a_laptop_of_another_school_under_the_same_code_is_refused(laptops, tmp_path):
+    roster = laptops["folder"] / "roster.csv"
+    db = open_database(tmp_path / "impostor.sqlite3")
+    try:
+        ensure_school("PTHS", "Chimacum High School")
+        ensure_current_year(TODAY)
+        import_roster(roster)
+        set_laptop_name("Chimacum office")
+        check_in(range(1, 5))
+    finally:
+        db.close()
+    impostor = send(tmp_path / "impostor.sqlite3", tmp_path / "out", now=NOW)
+    district = open_district_database(tmp_path / "district.sqlite3")
+    try:
+        merge_bundle(district, laptops["office"].path)
+        before = figures(district)
+        with pytest.raises(MergeRefused, match="already bound to Port Townsend High School"):
+            merge_bundle(district, impostor.path)
+        assert figures(district) == before
+    finally:
+        district.close()
+
+
+def test_a_renamed_laptop_stays_one_laptop(laptops, tmp_path):
+    import shutil
+
+    office = shutil.copyfile(laptops["office_db"], tmp_path / "office.sqlite3")
+    db = open_database(office)
+    try:
+        set_laptop_name("Front desk")
+        assert School.select().count() == 1
+    finally:
+        db.close()
+    later = send(office, tmp_path / "out", now=NOW + timedelta(hours=1))
+    district = open_district_database(tmp_path / "district.sqlite3")
+    try:
+        for bundle in (laptops["office"], laptops["principal"], later):
+            merge_bundle(district, bundle.path)
+        [summary] = district_status(now=NOW)
+        assert sorted(laptop.name for laptop in summary.laptops) == ["Front desk", "Principal"]
+        assert (summary.presented, summary.households_notified) == (70, 20)
+    finally:
+        district.close()
