@@ -105,7 +105,9 @@ def households_of(numbers) -> set[int]:
 
 def requests(numbers) -> None:
     """One submitted intervention request per student."""
-    guard = save_staff({"first_name": "Lee", "last_name": "Park", "kind": "school_security_officer"})
+    guard = save_staff(
+        {"first_name": "Lee", "last_name": "Park", "kind": "school_security_officer"}
+    )
     for i, student in enumerate(_students(numbers)):
         form = RequestForm(
             occurred_at=datetime(2026, 11, 3 + i, 10, 15),

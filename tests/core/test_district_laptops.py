@@ -55,7 +55,8 @@ EXPECTED = [(
 
 def test_each_bundle_names_its_laptop(laptops):
     with open_bundle(laptops["office"].path) as bundle:
-        assert (bundle.manifest.laptop_name, bundle.manifest.school_code) == ("Front office", "PTHS")
+        manifest = bundle.manifest
+        assert (manifest.laptop_name, manifest.school_code) == ("Front office", "PTHS")
     with open_bundle(laptops["principal"].path) as bundle:
         assert bundle.manifest.laptop_name == "Principal"
 
@@ -80,9 +81,7 @@ def test_two_laptops_are_one_building_in_either_order_and_twice(laptops, tmp_pat
         db.close()
 
 
-def test_a_later_roster_import_on_one_laptop_does_not_undo_the_others_records(
-    laptops, tmp_path
-):
+def test_a_later_roster_import_on_one_laptop_does_not_undo_the_others_records(laptops, tmp_path):
     """The principal imports a roster without students 1-30 (left the school): the office's
     check-ins and notices of them still count at the district."""
     import shutil
@@ -177,3 +176,50 @@ def test_a_renamed_laptop_stays_one_laptop(laptops, tmp_path):
         assert (summary.presented, summary.households_notified) == (70, 20)
     finally:
         district.close()
+
+
+def test_a_district_database_from_before_laptops_keeps_its_records(laptops, tmp_path):
+    """A district database migrated only to 0001 (issue 14) holding a merged bundle: after the
+    laptops migration the school has one "unnamed laptop" holding those records, and a bundle
+    from a named laptop of the same school joins the building."""
+    from peewee import SqliteDatabase
+    from playhouse.migrations import Runner
+
+    from sro_tui.district.database import HISTORY_TABLE, MIGRATIONS_DIR
+
+    path = tmp_path / "old.sqlite3"
+    old = SqliteDatabase(str(path))
+    Runner(old, str(MIGRATIONS_DIR), table_name=HISTORY_TABLE).up(target="0001_initial")
+    school_rid = open_bundle(laptops["office"].path).manifest.school["record_id"]
+    old.execute_sql(
+        "INSERT INTO district_school (code, school_record_id, name, district, ospi_building_code, "
+        "county_district_code, school_year, first_merged_at, last_bundle_created_at, "
+        "last_merged_at) VALUES ('PTHS', ?, 'Port Townsend High School', '', '', '', '2026-27', "
+        "?, ?, ?)",
+        (school_rid, NOW, NOW, NOW),
+    )
+    old.execute_sql(
+        "INSERT INTO district_merge (bundle_hash, school_id, school_year, created_at, merged_at, "
+        "merged_by, source, app_version, format_version, files, rows, inserted, updated, "
+        "removed, unchanged, kept_newer, details) VALUES ('old', 1, '2026-27', ?, ?, 'clerk', "
+        "'', '', 1, 1, 1, 1, 0, 0, 0, 0, '{}')",
+        (NOW, NOW),
+    )
+    old.execute_sql(
+        "INSERT INTO district_record (school_id, school_year, kind, record_id, updated_at, "
+        "row_hash, data, merge_id) VALUES (1, '2026-27', 'presentation-students', 'r1', ?, 'h', "
+        '\'{"sis_id": "000999", "presented": "yes", "updated_at": "x"}\', 1)',
+        (NOW,),
+    )
+    old.close()
+    db = open_district_database(path)
+    try:
+        [before] = district_status(now=NOW)
+        assert [laptop.name for laptop in before.laptops] == ["unnamed laptop"]
+        assert (before.students, before.presented) == (1, 1)
+        merge_bundle(db, laptops["principal"].path)
+        [after] = district_status(now=NOW)
+        assert sorted(laptop.name for laptop in after.laptops) == ["Principal", "unnamed laptop"]
+        assert (after.students, after.presented) == (101, 31)
+    finally:
+        db.close()
