@@ -111,6 +111,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"{s.restraint_isolation_incidents:>4} {s.open_deadlines:>7} "
             f"{s.agreements_adopted:>5}/{s.agreements_not_adopted:<5} {s.open_complaints:>10}"
         )
+        if s.laptops:
+            print(f"{'':<8} sent from {len(s.laptops)} laptop(s): {s.laptops_line()}")
     stale = [s.code for s in schools if s.stale]
     if stale:
         print(f"! not sent for more than {args.stale_days} days: {', '.join(stale)}")

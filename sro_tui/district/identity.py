@@ -20,12 +20,28 @@ household notified on any laptop is notified, otherwise the newest row stands.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 Row = dict[str, str]
 
 
 def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+class _Building(Protocol):
+    name: str
+    ospi_building_code: str
+
+
+def same_school(known: _Building, school_info: dict[str, str]) -> bool:
+    """Is a bundle's school (its manifest's `school`) the building known here (the district's
+    building, or this laptop's school) under the same code? The same OSPI building code when both
+    have one, else the same name (case and spaces aside)."""
+    theirs = school_info.get("ospi_building_code", "").strip()
+    if theirs and known.ospi_building_code:
+        return theirs == known.ospi_building_code
+    return _fold(school_info.get("name", "")) == _fold(known.name)
 
 
 def _student_keys(row: Row) -> list[str]:

@@ -39,6 +39,7 @@ from pathlib import Path
 from peewee import Database, IntegrityError, chunked
 
 from sro_tui.district.database import is_postgres
+from sro_tui.district.identity import same_school
 from sro_tui.district.models import (
     BundleMerge,
     DistrictLaptop,
@@ -151,19 +152,6 @@ class _RowEncoder:
         body = ",".join(map(operator.add, self.keys, map(encode_basestring, others)))
         digest = hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
         return "{" + body + "," + self.last + encode_basestring(values[i]) + "}", digest
-
-
-def _folded(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def same_school(known: DistrictSchool, school_info: dict[str, str]) -> bool:
-    """Is a bundle from a laptop the district has not seen of the building it names? The same
-    OSPI building code when both have one, else the same name (case and spaces aside)."""
-    theirs = school_info.get("ospi_building_code", "").strip()
-    if theirs and known.ospi_building_code:
-        return theirs == known.ospi_building_code
-    return _folded(school_info.get("name", "")) == _folded(known.name)
 
 
 def _lock(query):
