@@ -95,10 +95,14 @@ class SchoolMergeResult:
         if not self.changed:
             lines = [f"{head}: nothing new; nothing changed"]
         else:
+            undone = (
+                f", {self.check_ins_undone} check-in(s) undone (undone on that laptop)"
+                if self.check_ins_undone
+                else ""
+            )
             lines = [
                 f"{head}: {self.check_ins_added} check-in(s) added, "
-                f"{self.check_ins_undone} undone as there, "
-                f"{self.notices_added} family notice(s) added"
+                f"{self.notices_added} family notice(s) added{undone}"
             ]
         lines.append(
             f"  already here: {self.check_ins_already} check-in(s), "
