@@ -213,6 +213,7 @@ class MergeLogEntry:
     updated: int
     removed: int
     unchanged: int
+    laptop: str = ""
 
 
 def school_detail(code: str) -> tuple[SchoolSummary | None, list[MergeLogEntry], dict]:
@@ -232,6 +233,7 @@ def school_detail(code: str) -> tuple[SchoolSummary | None, list[MergeLogEntry],
             m.updated,
             m.removed,
             m.unchanged,
+            m.laptop.name,
         )
         for m in school.merges.order_by(BundleMerge.merged_at.desc(), BundleMerge.id.desc())
     ]
