@@ -25,7 +25,7 @@ from sro_tui.agreements import (
     export_complaints_csv,
     training_overview,
 )
-from sro_tui.district.laptop import laptop_fields
+from sro_tui.district.laptop import laptop_fields, laptop_name
 from sro_tui.district.workbook import write_bundle_workbook
 from sro_tui.exchange import read_exchange_csv
 from sro_tui.exchange.bundle import (
@@ -321,11 +321,13 @@ def last_district_send() -> tuple[datetime, str] | None:
 
 
 def describe_last_send(now: datetime | None = None) -> str:
-    """ "Last sent to the district 3 day(s) ago (2026-09-15 17:05 UTC)", or "Never sent"."""
+    """ "Last sent to the district 3 day(s) ago (2026-09-15 17:05 UTC)", or "Never sent", and the
+    name this laptop sends under."""
+    laptop = f" · this laptop sends as “{laptop_name()}”"
     last = last_district_send()
     if last is None:
-        return "Never sent to the district"
+        return "Never sent to the district" + laptop
     at, _where = last
     days = ((now or utc_now()) - at).days
     ago = "today" if days <= 0 else f"{days} day(s) ago"
-    return f"Last sent to the district {ago} ({at:%Y-%m-%d %H:%M} UTC)"
+    return f"Last sent to the district {ago} ({at:%Y-%m-%d %H:%M} UTC)" + laptop
