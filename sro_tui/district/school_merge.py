@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -166,13 +167,18 @@ class _Students:
         return found
 
 
+def _rows_of(bundle: Bundle, kind: str) -> Iterator[dict[str, str]]:
+    """The rows of the bundle's file of `kind` (none when it has no such file), verified."""
+    entry = next((e for e in bundle.manifest.files if e.kind == kind), None)
+    if entry is not None:
+        for values in bundle.rows(entry):
+            yield dict(zip(entry.columns, values, strict=True))
+
+
 def _merge_check_ins(
     bundle: Bundle, result: SchoolMergeResult, school: School, year: SchoolYear, actor: str
 ) -> None:
     manifest = bundle.manifest
-    entry = next((e for e in manifest.files if e.kind == "presentation-students"), None)
-    if entry is None:
-        return
     students = _Students(school)
     live = {
         student: rid
@@ -193,8 +199,7 @@ def _merge_check_ins(
     }
     sessions: dict[date, PresentationSession] = {}
     now = utc_now()
-    for values in bundle.rows(entry):
-        row = dict(zip(entry.columns, values, strict=True))
+    for row in _rows_of(bundle, "presentation-students"):
         student = students.find(row.get("sis_id", ""), row.get("ssid", ""))
         rid = _derived_id(manifest.laptop_id, year.record_id, row["record_id"])
         if row.get("presented") != "yes":
@@ -289,9 +294,6 @@ def _merge_notices(
     bundle: Bundle, result: SchoolMergeResult, school: School, year: SchoolYear, actor: str
 ) -> None:
     manifest = bundle.manifest
-    entry = next((e for e in manifest.files if e.kind == "family-notices"), None)
-    if entry is None:
-        return
     by_key, by_students = _households_here(school)
     notified = {
         household
@@ -302,8 +304,7 @@ def _merge_notices(
         )
         .tuples()
     }
-    for values in bundle.rows(entry):
-        row = dict(zip(entry.columns, values, strict=True))
+    for row in _rows_of(bundle, "family-notices"):
         if row.get("notice_status") != NOTIFIED_LABEL:
             continue
         household = by_key.get(row.get("household_key", "")) if row.get("household_key") else None

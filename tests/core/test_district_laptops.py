@@ -4,6 +4,7 @@ once, whatever the order the laptops' bundles are merged in, and however often."
 from __future__ import annotations
 
 import itertools
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -13,10 +14,18 @@ from sro_tui.district import MergeRefused, merge_bundle, open_district_database
 from sro_tui.district.laptop import set_laptop_name
 from sro_tui.district.status import district_status
 from sro_tui.exchange.bundle import open_bundle
-from sro_tui.models import School
-from sro_tui.records import ensure_current_year, ensure_school
+from sro_tui.notices import record_notices
+from sro_tui.presentation import list_sessions, undo_last_check_in
+from sro_tui.records import current_year, ensure_current_year, ensure_school
 from sro_tui.roster import import_roster
-from tests.core.laptops_helpers import NOW, TODAY, check_in, office_and_principal, send
+from tests.core.laptops_helpers import (
+    NOW,
+    TODAY,
+    check_in,
+    households_of,
+    office_and_principal,
+    send,
+)
 
 
 @pytest.fixture(scope="module")
@@ -81,56 +90,50 @@ def test_two_laptops_are_one_building_in_either_order_and_twice(laptops, tmp_pat
         db.close()
 
 
+def after_a_change(laptops, tmp_path, which: str, change) -> list:
+    """A copy of one laptop's database, `change`d, sends again; the district merges both
+    laptops' first bundles and that later one. Returns its status, one row per school."""
+    copy = shutil.copyfile(laptops[f"{which}_db"], tmp_path / f"{which}.sqlite3")
+    db = open_database(copy)
+    try:
+        change()
+    finally:
+        db.close()
+    later = send(copy, tmp_path / "out", now=NOW + timedelta(hours=1))
+    district = open_district_database(tmp_path / "district.sqlite3")
+    try:
+        for bundle in (laptops["office"], laptops["principal"], later):
+            merge_bundle(district, bundle.path)
+        return district_status(now=NOW)
+    finally:
+        district.close()
+
+
 def test_a_later_roster_import_on_one_laptop_does_not_undo_the_others_records(laptops, tmp_path):
     """The principal imports a roster without students 1-30 (left the school): the office's
     check-ins and notices of them still count at the district."""
-    import shutil
-
-    principal = shutil.copyfile(laptops["principal_db"], tmp_path / "principal.sqlite3")
     short = tmp_path / "short.csv"
     lines = (laptops["folder"] / "roster.csv").read_text().splitlines(keepends=True)
     short.write_text(lines[0] + "".join(lines[31:]))
-    db = open_database(principal)
-    try:
-        result = import_roster(short)
-        assert result.deactivated == 30
-    finally:
-        db.close()
-    later = send(principal, tmp_path / "out", now=NOW + timedelta(hours=1))
-    district = open_district_database(tmp_path / "district.sqlite3")
-    try:
-        for bundle in (laptops["office"], laptops["principal"], later):
-            merge_bundle(district, bundle.path)
-        assert figures(district) == EXPECTED
-    finally:
-        district.close()
+
+    def reimport():
+        assert import_roster(short).deactivated == 30
+
+    [school] = after_a_change(laptops, tmp_path, "principal", reimport)
+    assert (school.students, school.presented, school.households_notified) == (100, 70, 20)
 
 
 def test_an_undo_on_one_laptop_leaves_the_others_check_in(laptops, tmp_path):
-    """Student 45 was checked in on both laptops; undone on the principal's, the office's
-    check-in still counts. Student 65 (principal only) undone: no longer presented."""
-    import shutil
+    """The principal undoes her check-ins of students 70 down to 45: 45-50, which the office
+    also checked in, still count; 51-70 no longer do."""
 
-    from sro_tui.presentation import list_sessions, undo_last_check_in
-    from sro_tui.records import current_year
-
-    principal = shutil.copyfile(laptops["principal_db"], tmp_path / "principal.sqlite3")
-    db = open_database(principal)
-    try:
+    def undo():
         session = list_sessions(current_year())[0]
-        undone = undo_last_check_in(session, actor="principal")  # the last: student 70
-        assert undone is not None
-    finally:
-        db.close()
-    later = send(principal, tmp_path / "out", now=NOW + timedelta(hours=1))
-    district = open_district_database(tmp_path / "district.sqlite3")
-    try:
-        for bundle in (laptops["office"], laptops["principal"], later):
-            merge_bundle(district, bundle.path)
-        [(_code, _students, presented, *_rest)] = figures(district)
-        assert presented == 69
-    finally:
-        district.close()
+        undone = [undo_last_check_in(session, actor="principal") for _ in range(26)]
+        assert undone[-1].student.sis_id == "000045"
+
+    [school] = after_a_change(laptops, tmp_path, "principal", undo)
+    assert (school.students, school.presented) == (100, 50)
 
 
 def test_a_laptop_of_another_school_under_the_same_code_is_refused(laptops, tmp_path):
@@ -156,26 +159,22 @@ def test_a_laptop_of_another_school_under_the_same_code_is_refused(laptops, tmp_
         district.close()
 
 
-def test_a_renamed_laptop_stays_one_laptop(laptops, tmp_path):
-    import shutil
+def test_a_household_notified_on_both_laptops_counts_once(laptops, tmp_path):
+    """The principal also notifies the households of students 11-30: 11-20 the office had
+    notified already, so 30 households are notified, not 40."""
 
-    office = shutil.copyfile(laptops["office_db"], tmp_path / "office.sqlite3")
-    db = open_database(office)
-    try:
-        set_laptop_name("Front desk")
-        assert School.select().count() == 1
-    finally:
-        db.close()
-    later = send(office, tmp_path / "out", now=NOW + timedelta(hours=1))
-    district = open_district_database(tmp_path / "district.sqlite3")
-    try:
-        for bundle in (laptops["office"], laptops["principal"], later):
-            merge_bundle(district, bundle.path)
-        [summary] = district_status(now=NOW)
-        assert sorted(laptop.name for laptop in summary.laptops) == ["Front desk", "Principal"]
-        assert (summary.presented, summary.households_notified) == (70, 20)
-    finally:
-        district.close()
+    def notify():
+        households = households_of(range(11, 31))
+        assert record_notices(households, method="mail", today=TODAY).recorded == 20
+
+    [school] = after_a_change(laptops, tmp_path, "principal", notify)
+    assert (school.households, school.households_notified) == (100, 30)
+
+
+def test_a_renamed_laptop_stays_one_laptop(laptops, tmp_path):
+    [school] = after_a_change(laptops, tmp_path, "office", lambda: set_laptop_name("Front desk"))
+    assert sorted(laptop.name for laptop in school.laptops) == ["Front desk", "Principal"]
+    assert (school.presented, school.households_notified) == (70, 20)
 
 
 def test_a_district_database_from_before_laptops_keeps_its_records(laptops, tmp_path):
