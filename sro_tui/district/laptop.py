@@ -14,7 +14,7 @@ set up from another's backup) gets a new id of its own at its first send.
 
 from __future__ import annotations
 
-import socket
+import platform
 import unicodedata
 
 from sro_tui.exchange.bundle import UNNAMED_LAPTOP
@@ -30,7 +30,7 @@ MAX_NAME = 60
 
 def computer_name() -> str:
     """This computer's name (the default laptop name)."""
-    return socket.gethostname().split(".")[0].strip() or "this computer"
+    return platform.node().split(".")[0].strip() or "this computer"
 
 
 def laptop_name() -> str:
