@@ -4,6 +4,7 @@ once, whatever the order the laptops' bundles are merged in, and however often."
 from __future__ import annotations
 
 import itertools
+import json
 import shutil
 from datetime import timedelta
 
@@ -222,3 +223,48 @@ def test_a_district_database_from_before_laptops_keeps_its_records(laptops, tmp_
         assert (after.students, after.presented) == (101, 31)
     finally:
         db.close()
+
+
+def test_a_bundle_from_before_laptops_merges_as_an_unnamed_laptop(laptops, tmp_path):
+    """A bundle written before laptops had names (no `laptop` in its manifest) still merges: it
+    counts as the laptop whose id is the school's record_id, shown as "unnamed laptop"."""
+    from sro_tui.exchange.bundle import MANIFEST_NAME, manifest_checksum
+
+    old = shutil.copytree(laptops["principal"].path, tmp_path / laptops["principal"].path.name)
+    manifest = json.loads((old / MANIFEST_NAME).read_text("utf-8"))
+    del manifest["laptop"]
+    manifest["manifest_sha256"] = manifest_checksum(manifest)
+    (old / MANIFEST_NAME).write_text(json.dumps(manifest), "utf-8")
+    db = open_district_database(tmp_path / "district.sqlite3")
+    try:
+        merge_bundle(db, laptops["office"].path)
+        merge_bundle(db, old)
+        [school] = district_status(now=NOW)
+        assert sorted(laptop.name for laptop in school.laptops) == [
+            "Front office",
+            "unnamed laptop",
+        ]
+        assert (school.presented, school.households_notified, school.intervention_requests) == (
+            70,
+            20,
+            5,
+        )
+    finally:
+        db.close()
+
+
+def test_district_status_on_the_command_line_names_each_laptop(laptops, tmp_path, capsys):
+    from sro_tui.cli.main import main
+
+    target = str(tmp_path / "district.sqlite3")
+    for name in ("office", "principal"):
+        assert main(["district", "merge", str(laptops[name].path), "--db", target]) == 0
+    capsys.readouterr()
+    assert main(["district", "status", "--db", target]) == 0
+    out = capsys.readouterr().out
+    assert out.count("PTHS") == 1
+    assert "sent from 2 laptop(s): Front office (sent 2026-11-28 12:00 UTC), Principal" in out
+    assert main(["district", "status", "--json", "--db", target]) == 0
+    [school] = json.loads(capsys.readouterr().out)
+    assert [laptop["name"] for laptop in school["laptops"]] == ["Front office", "Principal"]
+    assert (school["presented"], school["households_notified"]) == (70, 20)
