@@ -119,6 +119,7 @@ def school_files(n: int, families) -> list[BundleFileSpec]:
                     "yes" if presented else "no",
                     _when(rng, start) if presented else "",
                     "scan" if presented else "",
+                    "",  # ssid
                 ]  # fmt: skip
             )
     notices = []

@@ -109,8 +109,9 @@ class KindSnapshot(DistrictModel):
 class DistrictRecord(DistrictModel):
     """One record of one school file; `removed_at` is set when a newer bundle no longer has it."""
 
-    school = ForeignKeyField(DistrictSchool, backref="records", on_delete="RESTRICT")
-    # No index of its own: the unique (laptop, year, kind, record_id) index starts with it.
+    # No index of their own (each costs every insert of a merge): the unique (laptop, year, kind,
+    # record_id) index starts with the laptop, and a school's records are its laptops' records.
+    school = ForeignKeyField(DistrictSchool, backref="records", on_delete="RESTRICT", index=False)
     laptop = ForeignKeyField(DistrictLaptop, on_delete="RESTRICT", index=False)
     school_year = CharField()
     kind = CharField()

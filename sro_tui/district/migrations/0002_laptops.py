@@ -59,7 +59,6 @@ def up(migrator, db):
         'ON "district_snapshot" ("laptop_id", "school_year", "kind")',
         'CREATE UNIQUE INDEX "district_record_laptop_id_school_year_kind_record_id" '
         'ON "district_record" ("laptop_id", "school_year", "kind", "record_id")',
-        'CREATE INDEX "district_record_school_id" ON "district_record" ("school_id")',
         'CREATE INDEX "district_merge_laptop_id" ON "district_merge" ("laptop_id")',
         'CREATE INDEX "district_snapshot_laptop_id" ON "district_snapshot" ("laptop_id")',
     ):
@@ -70,7 +69,6 @@ def down(migrator, db):
     for sql in (
         'DROP INDEX "district_snapshot_laptop_id"',
         'DROP INDEX "district_merge_laptop_id"',
-        'DROP INDEX "district_record_school_id"',
         'DROP INDEX "district_record_laptop_id_school_year_kind_record_id"',
         'DROP INDEX "district_snapshot_laptop_id_school_year_kind"',
         'CREATE UNIQUE INDEX "district_record_school_id_school_year_kind_record_id" '
