@@ -8,7 +8,7 @@ in) and 5 intervention requests.
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sro_tui.db import open_database
@@ -154,3 +154,17 @@ def send(school_db: Path, out: Path, now: datetime | None = None) -> SentBundle:
         return send_to_district(out, now=now)
     finally:
         db.close()
+
+
+def both_sent(folder: Path) -> dict:
+    """Both laptops made in `folder` and each sent once (the office at NOW, the principal five
+    minutes later): their databases (`office_db`, `principal_db`) and bundles (`office`,
+    `principal`), and `folder` (where roster.csv is)."""
+    office, principal = office_and_principal(folder)
+    return {
+        "folder": folder,
+        "office_db": office,
+        "principal_db": principal,
+        "office": send(office, folder / "out", now=NOW),
+        "principal": send(principal, folder / "out", now=NOW + timedelta(minutes=5)),
+    }

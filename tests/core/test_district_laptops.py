@@ -22,9 +22,9 @@ from sro_tui.roster import import_roster
 from tests.core.laptops_helpers import (
     NOW,
     TODAY,
+    both_sent,
     check_in,
     households_of,
-    office_and_principal,
     send,
 )
 
@@ -32,15 +32,7 @@ from tests.core.laptops_helpers import (
 @pytest.fixture(scope="module")
 def laptops(tmp_path_factory):
     """Both laptops' bundles, sent once (the same bundles for every test here)."""
-    folder = tmp_path_factory.mktemp("laptops")
-    office, principal = office_and_principal(folder)
-    return {
-        "office": send(office, folder / "out", now=NOW),
-        "principal": send(principal, folder / "out", now=NOW + timedelta(minutes=5)),
-        "office_db": office,
-        "principal_db": principal,
-        "folder": folder,
-    }
+    return both_sent(tmp_path_factory.mktemp("laptops"))
 
 
 def figures(db) -> list[tuple]:

@@ -109,16 +109,10 @@ def test_the_same_bundle_twice_at_once_lands_once(district, bundles):
 @pytest.fixture(scope="module")
 def laptop_bundles(tmp_path_factory):
     """One school's two laptops (tests/core/laptops_helpers.py), each sent once."""
-    from datetime import timedelta
+    from tests.core.laptops_helpers import both_sent
 
-    from tests.core.laptops_helpers import NOW, office_and_principal, send
-
-    folder = tmp_path_factory.mktemp("laptops")
-    office, principal = office_and_principal(folder)
-    return [
-        send(office, folder / "out", now=NOW),
-        send(principal, folder / "out", now=NOW + timedelta(minutes=5)),
-    ]
+    sent = both_sent(tmp_path_factory.mktemp("laptops"))
+    return [sent["office"], sent["principal"]]
 
 
 @pytest.mark.parametrize("order", [(0, 1), (1, 0)])

@@ -17,24 +17,16 @@ from sro_tui.records import current_year
 from sro_tui.reports import full_status
 from tests.core.laptops_helpers import (
     NOW,
+    both_sent,
     check_in,
     new_laptop,
-    office_and_principal,
     send,
 )
 
 
 @pytest.fixture(scope="module")
 def two(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("laptops")
-    office, principal = office_and_principal(folder)
-    return {
-        "folder": folder,
-        "office_db": office,
-        "principal_db": principal,
-        "office": send(office, folder / "out", now=NOW),
-        "principal": send(principal, folder / "out", now=NOW + timedelta(minutes=5)),
-    }
+    return both_sent(tmp_path_factory.mktemp("laptops"))
 
 
 @pytest.fixture
