@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.markup import escape
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -29,6 +30,7 @@ from sro_tui.ui.widgets.dialogs import BackupDialog
 COLUMNS = (
     "Code",
     "School",
+    "Laptops",
     "Last bundle",
     "Students",
     "Presented",
@@ -39,6 +41,11 @@ COLUMNS = (
     "Agreements ok/miss",
     "Complaints open",
 )
+
+
+def _laptops(summary: SchoolSummary) -> str:
+    """ "2: Front office, Principal" """
+    return f"{len(summary.laptops)}: " + ", ".join(laptop.name for laptop in summary.laptops)
 
 
 def _sent(summary: SchoolSummary) -> str:
@@ -93,6 +100,7 @@ class DistrictScreen(Screen):
             table.add_row(
                 Text(s.code, style=style),
                 s.name,
+                _laptops(s),
                 sent,
                 str(s.students),
                 percent_bar(s.presented_pct),
@@ -243,12 +251,20 @@ class SchoolDetailScreen(Screen):
             f"Open complaints       {s.open_complaints}",
             *(f"Note: {note}" for note in s.notes),
             "",
-            "[b]Records held[/b]",
+            f"[b]Laptops[/b] ({len(s.laptops)}; each student, household and record counts once)",
+            *(
+                f"  {escape(laptop.name):<24} last sent {laptop.last_sent_at:%Y-%m-%d %H:%M} UTC, "
+                f"{laptop.bundles_merged} bundle(s) merged"
+                for laptop in s.laptops
+            ),
+            "",
+            "[b]Records held[/b] (per laptop)",
             *(f"  {kind:<34} {n:>6}" for kind, n in counts.items()),
             "",
             "[b]Bundles merged[/b] (newest first)",
             *(
-                f"  {m.merged_at:%Y-%m-%d %H:%M} by {m.merged_by}: written "
+                f"  {m.merged_at:%Y-%m-%d %H:%M} by {escape(m.merged_by)}, from "
+                f"{escape(m.laptop)}: written "
                 f"{m.created_at:%Y-%m-%d %H:%M}, {m.inserted} added, {m.updated} updated, "
                 f"{m.removed} removed · {m.bundle_hash[:12]}"
                 for m in log
