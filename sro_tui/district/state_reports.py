@@ -109,9 +109,8 @@ def district_state_records(school_year: str) -> list[StateSchool]:
     for school in DistrictSchool.select().order_by(DistrictSchool.code):
         rows: dict[str, list[dict[str, str]]] = {}
         for kind in KINDS:
-            wanted = DistrictRecord.record_id if kind == "interventions" else DistrictRecord.data
             query = (
-                DistrictRecord.select(wanted)
+                DistrictRecord.select(DistrictRecord.record_id, DistrictRecord.data)
                 .where(
                     DistrictRecord.school == school.id,
                     DistrictRecord.school_year == school_year,
@@ -122,17 +121,21 @@ def district_state_records(school_year: str) -> list[StateSchool]:
             )
             # The raw cursor: peewee's per-value conversion would cost more than the JSON. Of a
             # request only its id is needed (drafts are never sent): its text is not decoded.
+            # A record reaches the district once per laptop that sent it (a database copied to
+            # another computer sends as a new laptop): each record_id is counted once, the
+            # newest copy kept (rows come in the order they were stored).
             cursor = district_proxy.execute(query)
+            texts = dict(cursor.fetchall())
             if kind == "interventions":
-                rows[kind] = [{"record_id": rid} for (rid,) in cursor]
+                rows[kind] = [{"record_id": rid} for rid in texts]
             elif kind == "intervention-students":
                 # A request with no restraint, isolation or law-enforcement activity counts in
                 # neither report: its students are not decoded (most of a year's rows).
                 linked = ("intervention-law-enforcement", "intervention-restraint-isolation")
                 wanted = {r.get("request_record_id", "") for k in linked for r in rows[k]}
-                rows[kind] = [loads(data) for (data,) in cursor if _linked_to(data, wanted)]
+                rows[kind] = [loads(data) for data in texts.values() if _linked_to(data, wanted)]
             else:
-                rows[kind] = [loads(data) for (data,) in cursor]
+                rows[kind] = [loads(data) for data in texts.values()]
         schools.append(_school(school, rows))
     return schools
 

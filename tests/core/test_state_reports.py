@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -41,6 +42,7 @@ from sro_tui.district import (
     merge_bundle,
     open_district_database,
 )
+from sro_tui.district.laptop import set_laptop_id, set_laptop_name
 from sro_tui.models import (
     InterventionRequest,
     InterventionStudent,
@@ -462,3 +464,33 @@ def test_a_student_row_is_matched_to_its_request_however_its_json_is_spaced():
     assert _linked_to('{"role":"subject","request_record_id":"r1"}', {"r1"})
     assert not _linked_to('{"request_record_id":"r2"}', {"r1"})
     assert _linked_to('{"request_record_id": "r1", "role": "subject"}', {"r1"})  # decoded
+
+
+def test_a_school_database_copied_to_another_computer_is_counted_once(district, schools, tmp_path):
+    """The copy sends as a laptop of its own with the same requests: the district holds each
+    record twice, and the state reports still count each incident and student once."""
+    copy = shutil.copyfile(schools["ALPHA"], tmp_path / "alpha-copy.sqlite3")
+    db = open_database(copy)
+    try:
+        set_laptop_id("a-second-computer")
+        set_laptop_name("Counselor")
+    finally:
+        db.close()
+    merged_twice = shutil.copyfile(district, tmp_path / "district.sqlite3")
+    db = open_district_database(merged_twice)
+    try:
+        sent = send_from(copy, tmp_path / "bundles")
+        assert not merge_bundle(db, sent.path, merged_by="test").already_merged
+        alpha, _beta, total = restraint_summary(district_state_records(YEAR))
+        arrested = crdc_tallies(district_state_records(YEAR))
+    finally:
+        db.close()
+    assert (alpha.incidents, alpha.students, alpha.student_injuries, alpha.staff_injuries) == (
+        3, 2, 1, 2,
+    )  # fmt: skip
+    assert (total.incidents, total.students) == (5, 4)
+    db = open_district_database(district)
+    try:
+        assert arrested == crdc_tallies(district_state_records(YEAR))
+    finally:
+        db.close()
