@@ -10,11 +10,18 @@ from datetime import timedelta
 
 import pytest
 
+from sro_tui.agreements import log_complaint
 from sro_tui.db import open_database
-from sro_tui.district import MergeRefused, merge_bundle, open_district_database
+from sro_tui.district import (
+    MergeRefused,
+    merge_bundle,
+    open_district_database,
+)
+from sro_tui.district.files import district_annual_report
 from sro_tui.district.laptop import set_laptop_name
 from sro_tui.district.status import district_status
 from sro_tui.exchange.bundle import open_bundle
+from sro_tui.models import InterventionRequest, LawEnforcementActivity
 from sro_tui.notices import record_notices
 from sro_tui.presentation import list_sessions, undo_last_check_in
 from sro_tui.records import current_year, ensure_current_year, ensure_school
@@ -260,3 +267,37 @@ def test_district_status_on_the_command_line_names_each_laptop(laptops, tmp_path
     [school] = json.loads(capsys.readouterr().out)
     assert [laptop["name"] for laptop in school["laptops"]] == ["Front office", "Principal"]
     assert (school["presented"], school["households_notified"]) == (70, 20)
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(["office", "principal"])))
+def test_the_annual_report_counts_the_incidents_of_every_laptop(laptops, tmp_path, order):
+    """The office sends again after the principal: its own report lists no incident, and the
+    district's annual report still counts the principal's two arrests (and her complaint)."""
+    principal = shutil.copyfile(laptops["principal_db"], tmp_path / "principal.sqlite3")
+    db = open_database(principal)
+    try:
+        for request in InterventionRequest.select().limit(2):
+            LawEnforcementActivity.create(request=request, kind="arrest")
+        log_complaint(
+            {
+                "received_on": TODAY,
+                "received_how": "phone",
+                "staff_description": "the officer at lunch",
+                "what_happened": "My son was pushed against a wall at lunch.",
+            },
+            today=TODAY,
+        )
+    finally:
+        db.close()
+    later = {
+        "principal": send(principal, tmp_path / "out", now=NOW + timedelta(minutes=30)),
+        "office": send(laptops["office_db"], tmp_path / "out", now=NOW + timedelta(hours=1)),
+    }
+    district = open_district_database(tmp_path / "district.sqlite3")
+    try:
+        for name in order:
+            merge_bundle(district, later[name].path)
+        [school] = district_annual_report()
+    finally:
+        district.close()
+    assert (school.code, school.incidents, school.complaints) == ("PTHS", 2, 1)
