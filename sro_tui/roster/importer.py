@@ -452,7 +452,7 @@ def prepare_import(
     chosen = _choose(source.schools(), school, path.name, db_school, log, sis_number_ok)
     roster = source.parse(chosen)  # type: ignore[arg-type]
     if contacts_file is not None:
-        contacts_file.join(roster, source.addresses)  # type: ignore[union-attr]
+        contacts_file.join(roster, source.addresses, source.home_phones)  # type: ignore[union-attr]
     roster.families_missing = roster.families_missing or (
         bool(roster.students) and not roster.guardians and not roster.delta
     )

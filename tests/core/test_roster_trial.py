@@ -1,0 +1,97 @@
+"""Findings of the new-user trial of the roster import (docs/roster-import.md): each test writes
+the file shape the trial used and checks what a user would see."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sro_tui.db import open_database
+from sro_tui.models import Guardian, Student
+from sro_tui.roster import RosterImportError, SchoolIdentity, import_roster, prepare_import
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "roster"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sds_race_and_ethnicity_code_lists_are_read(school, db_path, tmp_path):
+    bundle = tmp_path / "sds"
+    shutil.copytree(FIXTURES / "sds21", bundle)
+    _write(
+        bundle / "demographics.csv",
+        "userSourcedId,sex,birthDate,birthCity,birthState,birthCountry,ethnicityCodes,raceCodes\n"
+        's-100,female,2010-01-02,Zetaville,ZZ,ZZ,hispanic,"white,asian"\n'
+        "s-101,male,2011-03-04,Zetaville,ZZ,ZZ,notHispanic,blackOrAfricanAmerican\n",
+    )
+    plan = prepare_import(bundle, school="sch-pths")
+    assert "demographics.csv: raceCodes" not in plan.columns_ignored
+    import_roster(bundle, school="sch-pths")
+    open_database(db_path)
+    races = {s.source_id: s.race_ethnicity for s in Student.select()}
+    assert races == {
+        "s-100": "Hispanic or Latino; Asian; White",
+        "s-101": "Black or African American",
+    }
+
+
+def test_an_unknown_sds_race_code_is_named_in_a_warning(school, tmp_path):
+    bundle = tmp_path / "sds"
+    shutil.copytree(FIXTURES / "sds21", bundle)
+    _write(
+        bundle / "demographics.csv",
+        "userSourcedId,sex,ethnicityCodes,raceCodes\ns-100,female,,martian\n",
+    )
+    plan = prepare_import(bundle, school="sch-pths")
+    assert any("'martian'" in str(w) and "row" in str(w) for w in plan.warnings)
+
+
+def test_a_school_name_equal_to_its_code_is_refused(db, tmp_path):
+    roster = _write(tmp_path / "r.csv", "Student ID,Last Name,First Name\n1,Ames,Ann\n")
+    with pytest.raises(RosterImportError, match="short code"):
+        prepare_import(roster, identity=SchoolIdentity(name="CHPS", code="chps"))
+    assert not Student.select().exists()
+
+
+PS_STUDENTS = (
+    "Student_Number,SchoolID,First_Name,Last_Name,Grade_Level,Enroll_Status,Home_Phone,"
+    "Mailing_Street,Mailing_City,Mailing_State,Mailing_Zip,Family_Ident\n"
+    "0023007,520,Noah,Bell,7,0,360-344-1005,12 Birch Ln,Port Townsend,WA,98368,807\n"
+    "0023010,520,Priya,Shah,8,0,360-344-1010,3 Elm St,Port Townsend,WA,98368,810\n"
+)
+
+
+def test_a_contact_who_does_not_live_with_the_student_gets_no_address(school, tmp_path):
+    students = _write(tmp_path / "students.csv", PS_STUDENTS)
+    contacts = _write(
+        tmp_path / "contacts.csv",
+        "Student_Number,Contact_ID,Contact_First_Name,Contact_Last_Name,Relationship,Custodial,"
+        "Lives_With,Email,Cell_Phone\n"
+        "0023007,90010,Margaret,Bell,Grandmother,Yes,Yes,mbell@aol.com,\n"
+        "0023007,90011,Jason,Bell,Father,No,No,,360-555-0111\n",
+    )
+    import_roster(students, school="PTHS", contacts=contacts)
+    streets = {g.first_name: g.street for g in Guardian.select()}
+    assert streets == {"Margaret": "12 Birch Ln", "Jason": ""}
+
+
+def test_the_students_home_phone_reaches_contacts_living_there_without_a_phone(school, tmp_path):
+    students = _write(tmp_path / "students.csv", PS_STUDENTS)
+    contacts = _write(
+        tmp_path / "contacts.csv",
+        "Student_Number,Contact_ID,Contact_First_Name,Contact_Last_Name,Relationship,Custodial,"
+        "Lives_With,Email,Cell_Phone\n"
+        "0023007,90010,Margaret,Bell,Grandmother,Yes,Yes,mbell@aol.com,\n"
+        "0023007,90011,Jason,Bell,Father,No,No,,\n"
+        "0023010,90012,Ravi,Shah,Father,Yes,Yes,,360-555-0199\n",
+    )
+    plan = prepare_import(students, school="PTHS", contacts=contacts)
+    assert "Home_Phone" not in plan.columns_ignored
+    import_roster(students, school="PTHS", contacts=contacts)
+    phones = {g.first_name: g.phone for g in Guardian.select()}
+    assert phones == {"Margaret": "360-344-1005", "Jason": "", "Ravi": "360-555-0199"}
