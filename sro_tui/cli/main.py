@@ -187,14 +187,10 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
                 "whole roster?",
                 file=sys.stderr,
             )
-        if plan.creates_school and not args.dry_run and not args.school_name:
-            if plan.school_name == plan.school_code:
-                raise CommandFailed(
-                    f"this is the first import: give the school's name and its short code "
-                    f'(--school-name "Port Townsend High School" --school-code '
-                    f"{plan.school_code if ' ' not in plan.school_code else 'PTHS'}); "
-                    "nothing was written"
-                )
+        if plan.creates_school and not args.dry_run:
+            number = plan.format == "sis-csv" and not (args.school_code or args.school)
+            if number or (not args.school_name and plan.school_name == plan.school_code):
+                raise CommandFailed(_first_import_needs_identity(plan))
         if plan.mass_deactivation and not args.dry_run and not args.confirm_deactivations:
             raise CommandFailed(
                 f"{args.path.name} leaves out {plan.missing} of the {plan.active_before} "
@@ -231,6 +227,24 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         if new_file and not done and not args.dry_run:
             _remove_database(db_path)
     return EXIT_OK
+
+
+def _first_import_needs_identity(plan: Any) -> str:
+    """The refusal of a first import without the school's name: an example code that is a
+    short code, never the SIS's number for the school (PowerSchool SchoolID 310)."""
+    code = plan.school_code
+    sis_number = plan.format == "sis-csv"
+    example = "PTHS" if sis_number or " " in code else code
+    number = (
+        f"; {code} is the SIS's number for the school: it is kept to recognise later files"
+        if sis_number and code
+        else ""
+    )
+    return (
+        "this is the first import: give the school's name and its own short code "
+        f'(--school-name "Port Townsend High School" --school-code {example}){number}; '
+        "nothing was written"
+    )
 
 
 def _guardians_replaced(plan: Any, dry_run: bool) -> str:

@@ -98,6 +98,9 @@ class BundleSchool:
     sourced_id: str
     identifier: str
     name: str
+    # An SIS CSV's school column: the SIS's own number for the school (PowerSchool SchoolID 310),
+    # tied to the school as source_id, never a short code to offer for exports.
+    sis_number: bool = False
 
     def __str__(self) -> str:
         code = self.identifier or self.sourced_id

@@ -223,7 +223,9 @@ class SisCsv:
             name = cells[name_col] if name_col is not None else ""
             key = code or name
             if key and key not in found:
-                found[key] = BundleSchool(sourced_id=code, identifier=code, name=name or code)
+                found[key] = BundleSchool(
+                    sourced_id=code, identifier=code, name=name or code, sis_number=bool(code)
+                )
         return list(found.values())
 
     def parse(self, school: BundleSchool | None) -> ParsedRoster:

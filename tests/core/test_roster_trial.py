@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from sro_tui.cli.main import main
 from sro_tui.db import open_database
-from sro_tui.models import Guardian, Student
+from sro_tui.models import Guardian, School, Student
 from sro_tui.roster import RosterImportError, SchoolIdentity, import_roster, prepare_import
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "roster"
@@ -95,3 +96,25 @@ def test_the_students_home_phone_reaches_contacts_living_there_without_a_phone(s
     import_roster(students, school="PTHS", contacts=contacts)
     phones = {g.first_name: g.phone for g in Guardian.select()}
     assert phones == {"Margaret": "360-344-1005", "Jason": "", "Ravi": "360-555-0199"}
+
+
+def test_first_import_never_suggests_the_sis_school_number_as_code(tmp_path, capsys):
+    students = _write(tmp_path / "students.csv", PS_STUDENTS)
+    db = tmp_path / "new.sqlite3"
+    args = ["--db", str(db), "roster", "import", str(students)]
+    assert main([*args, "--school-name", "Blue Heron Middle School"]) == 1
+    err = capsys.readouterr().err
+    assert "--school-code PTHS" in err and "520 is the SIS's number" in err
+    assert not db.exists()
+    assert main([*args, "--school-name", "Blue Heron Middle School", "--school-code", "BHMS"]) == 0
+    open_database(db)
+    assert School.get().code == "BHMS" and School.get().source_id == "520"
+
+
+def test_the_cli_refuses_a_school_name_equal_to_the_code(tmp_path, capsys):
+    students = _write(tmp_path / "students.csv", PS_STUDENTS)
+    db = tmp_path / "new.sqlite3"
+    args = ["--db", str(db), "roster", "import", str(students)]
+    assert main([*args, "--school-name", "CHPS", "--school-code", "CHPS"]) == 1
+    assert "give its full name" in capsys.readouterr().err
+    assert not db.exists()

@@ -255,3 +255,17 @@ async def test_import_dialog_takes_a_contacts_file(school_db, tmp_path):
         assert (nadia.first_name, nadia.phone) == ("Nadia", "360-555-0501")
     finally:
         database.close()
+
+
+async def test_first_import_form_does_not_offer_the_sis_school_number_as_code(empty_db, tmp_path):
+    roster = tmp_path / "ps.csv"
+    roster.write_text(
+        "Student_Number,SchoolID,First_Name,Last_Name,Grade_Level,Enroll_Status\n"
+        "0023001,520,Maya,Rivera,7,0\n",
+        encoding="utf-8",
+    )
+    app = SroApp(empty_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_import(app, pilot, roster)
+        assert type(app.screen).__name__ == "SchoolCodeDialog"
+        assert app.screen.query_one("#school-code", Input).value == ""  # 520 is the SIS's number

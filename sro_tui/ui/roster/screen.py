@@ -378,6 +378,8 @@ def _identity_from_file(school: Any) -> Any:
         return SchoolIdentity()
     code = getattr(school, "identifier", "") or ""
     name = getattr(school, "name", "") or ""
+    if getattr(school, "sis_number", False):  # the SIS's number for the school, not a code
+        return SchoolIdentity(name=name if name != code else "")
     return SchoolIdentity(name=name if name != code else "", code=code if " " not in code else "")
 
 
