@@ -37,6 +37,7 @@ from sro_tui.roster.csvread import (
     BundleSchool,
     ParsedRoster,
     ProblemLog,
+    RosterGuardian,
     RosterImportError,
     RosterProblem,
     RosterStudent,
@@ -660,7 +661,10 @@ class _Diff:
         guardian_names = {row[1]: f"{row[3]} {row[4]}".strip() for row in snapshot[1]}
         for key, g in self._file_guardians.items():
             guardian_names.setdefault(key, f"{g.first_name} {g.last_name}".strip())
-        old = {(normalize_id(sis), key): rel for sis, key, rel in snapshot[2]}
+        was = {old_key: key for key, old_key in self.renamed.items()}
+        old = {(normalize_id(sis), was.get(key, key)): rel for sis, key, rel in snapshot[2]}
+        for old_key, key in was.items():
+            guardian_names[key] = guardian_names.get(old_key, "")
         new = {(sis, key): rel for sis, key, rel in self.links}
 
         def who(sis: str, key: str) -> str:
@@ -698,24 +702,74 @@ class _Diff:
         self._file_guardians = roster.guardians
         names = ("id", "source_key", "active", *GUARDIAN_FIELDS)
         existing = {row[1]: dict(zip(names, row, strict=True)) for row in rows}
+        self.renamed = _same_people(roster.guardians, self.needed_guardians, existing)
         self.guardian_inserts: list[dict[str, Any]] = []
         self.guardian_updates: list[dict[str, Any]] = []
         for key in sorted(self.needed_guardians):
             g = roster.guardians[key]
             values = {f: getattr(g, f) for f in GUARDIAN_FIELDS}
-            old = existing.pop(key, None)
+            old = existing.pop(self.renamed.get(key, key), None)
             if old is None:
                 self.guardian_inserts.append(
                     {"school": school_id, "source_key": key, "active": True, **values}
                 )
-            elif not old["active"] or any(old[f] != values[f] for f in GUARDIAN_FIELDS):
-                self.guardian_updates.append({"id": old["id"], "active": True, **values})
+            elif (
+                not old["active"]
+                or key in self.renamed
+                or any(old[f] != values[f] for f in GUARDIAN_FIELDS)
+            ):
+                self.guardian_updates.append(
+                    {"id": old["id"], "source_key": key, "active": True, **values}
+                )
         self.guardian_deactivations = [
             old["id"]
             for key, old in existing.items()
             if old["active"]
             and (key in roster.removed_guardians or not (roster.delta or roster.families_missing))
         ]
+
+
+def _same_people(
+    guardians: dict[str, RosterGuardian], needed: set[str], existing: dict[str, dict[str, Any]]
+) -> dict[str, str]:
+    """File guardian key -> the key of the guardian on record who is the same person under
+    another key: the same name and the same phone, address or e-mail, where the key (made from
+    the most lasting fact) changed because the family's e-mail did. One to one, or not at all."""
+    new = [key for key in sorted(needed) if key not in existing]
+    spare = [key for key in existing if key not in needed]
+    if not new or not spare:
+        return {}
+    pool: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key in spare:
+        old = existing[key]
+        name = fold(f"{old['first_name']} {old['last_name']}")
+        for fact in _facts(old["email"], old["phone"], old["street"], old["postal_code"]):
+            pool[(name, fact)].add(key)
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in new:
+        g = guardians[key]
+        name = fold(f"{g.first_name} {g.last_name}")
+        same = set().union(
+            *(pool.get((name, f), set()) for f in _facts(g.email, g.phone, g.street, g.postal_code))
+        )
+        if len(same) == 1 and not (same & taken):
+            found[key] = same.pop()
+            taken.add(found[key])
+    return found
+
+
+def _facts(email: str, phone: str, street: str, postal_code: str) -> list[str]:
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    return [
+        f
+        for f in (
+            "e:" + email.lower() if email else "",
+            "p:" + digits if len(digits) >= 7 else "",
+            "a:" + fold(street) + "|" + (postal_code or "")[:5] if street else "",
+        )
+        if f
+    ]
 
 
 Snapshot = tuple[list[tuple], list[tuple], list[tuple]]

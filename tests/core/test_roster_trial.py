@@ -10,7 +10,7 @@ import pytest
 
 from sro_tui.cli.main import main
 from sro_tui.db import open_database
-from sro_tui.models import Guardian, School, Student
+from sro_tui.models import Guardian, School, Student, StudentGuardian
 from sro_tui.roster import RosterImportError, SchoolIdentity, import_roster, prepare_import
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "roster"
@@ -118,3 +118,37 @@ def test_the_cli_refuses_a_school_name_equal_to_the_code(tmp_path, capsys):
     assert main([*args, "--school-name", "CHPS", "--school-code", "CHPS"]) == 1
     assert "give its full name" in capsys.readouterr().err
     assert not db.exists()
+
+
+PS_FAMILY = (
+    "Student_Number,Last_Name,First_Name,Grade_Level,Enroll_Status,Home_Phone,Mailing_Street,"
+    "Mailing_City,Mailing_State,Mailing_Zip,Family_Ident,Mother,Father,Guardianemail\n"
+    "0001201,Van der Berg,Ava,3,0,360-555-0781,4 Oak St,Port Townsend,WA,98368,781,"
+    "Mai Van der Berg,Henk Van der Berg,{email}\n"
+    "0001202,Van der Berg,Ben,5,0,360-555-0781,4 Oak St,Port Townsend,WA,98368,781,"
+    "Mai Van der Berg,Henk Van der Berg,{email}\n"
+    "0001203,Ames,Ann,4,0,,9 Elm St,Port Townsend,WA,98368,782,Jo Ames,,jo@example.org\n"
+)
+
+
+def test_a_changed_family_email_keeps_the_same_guardians(school, db_path, tmp_path):
+    first = _write(tmp_path / "a.csv", PS_FAMILY.format(email="vdb@example.org"))
+    import_roster(first, school="PTHS")
+    before = {(g.first_name, g.record_id) for g in Guardian.select()}
+    links = sorted((lk.student.sis_id, lk.guardian.record_id) for lk in StudentGuardian.select())
+    changed = _write(tmp_path / "b.csv", PS_FAMILY.format(email="vanderberg@example.net"))
+    plan = prepare_import(changed, school="PTHS")
+    assert plan.guardian_link_changes == []
+    assert (plan.guardians_added, plan.guardians_deactivated) == (0, 0)
+    import_roster(changed, school="PTHS")
+    open_database(db_path)
+    assert {(g.first_name, g.record_id) for g in Guardian.select()} == before
+    assert (
+        sorted((lk.student.sis_id, lk.guardian.record_id) for lk in StudentGuardian.select())
+        == links
+    )
+    mai = Guardian.get(Guardian.first_name == "Mai")
+    assert (mai.email, mai.active) == ("vanderberg@example.net", True)
+    # and the next import finds them by their new key: nothing changes
+    again = prepare_import(changed, school="PTHS")
+    assert (again.guardians_added, again.guardians_deactivated, again.unchanged) == (0, 0, 3)
