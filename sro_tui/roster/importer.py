@@ -482,6 +482,10 @@ def prepare_import(
         raise RosterImportError([zeros])
     if roster.families_missing:
         roster.warnings.insert(0, _families_missing_warning(path.name, diff.guardians_kept))
+    elif not roster.delta:
+        alone = _without_guardian(roster, diff)
+        if alone is not None:
+            roster.warnings.insert(0, alone)
     return RosterPlan(
         source=path,
         format=roster.format,
@@ -546,6 +550,35 @@ def _leading_zeros_dropped(roster: ParsedRoster, diff: _Diff) -> RosterProblem |
         f"enrolled here only with leading zeros put back ({student.sis_id} is {stored}): Excel "
         "removed the IDs' leading zeros. Export the file again from the SIS and do not open it "
         "in Excel (or import it into Excel with the ID column as Text); nothing was written",
+    )
+
+
+def _without_guardian(roster: ParsedRoster, diff: _Diff) -> RosterProblem | None:
+    """Enrolled students the file gives no guardian, in a file that names guardians for others:
+    no family notice can reach them, so the import names them (the families screen counts
+    them too)."""
+    linked = {sis for sis, _key, _rel in diff.links}
+    alone = [
+        s
+        for s in roster.students
+        if s.active is not False
+        and normalize_id(s.sis_id) in diff.present
+        and normalize_id(s.sis_id) not in linked
+    ]
+    if not alone:
+        return None
+    names = "; ".join(
+        f"{s.sis_id} {s.first_name} {s.last_name} (row {s.row})".replace("  ", " ")
+        for s in alone[:5]
+    )
+    more = f"; and {len(alone) - 5} more" if len(alone) > 5 else ""
+    return RosterProblem(
+        alone[0].file,
+        alone[0].row,
+        None,
+        f"{len(alone)} enrolled student(s) have no guardian in this file: {names}{more}. No "
+        "family notice can reach them until a guardian is added in the SIS (or the contacts "
+        "file) and imported",
     )
 
 

@@ -11,7 +11,13 @@ import pytest
 from sro_tui.cli.main import main
 from sro_tui.db import open_database
 from sro_tui.models import Guardian, School, Student, StudentGuardian
-from sro_tui.roster import RosterImportError, SchoolIdentity, import_roster, prepare_import
+from sro_tui.roster import (
+    RosterImportError,
+    SchoolIdentity,
+    family_coverage,
+    import_roster,
+    prepare_import,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "roster"
 
@@ -152,3 +158,23 @@ def test_a_changed_family_email_keeps_the_same_guardians(school, db_path, tmp_pa
     # and the next import finds them by their new key: nothing changes
     again = prepare_import(changed, school="PTHS")
     assert (again.guardians_added, again.guardians_deactivated, again.unchanged) == (0, 0, 3)
+
+
+def test_a_student_without_a_guardian_is_named_at_import_and_counted(school, tmp_path):
+    students = _write(tmp_path / "students.csv", PS_STUDENTS)
+    contacts = _write(
+        tmp_path / "contacts.csv",
+        "Student_Number,Contact_ID,Contact_First_Name,Contact_Last_Name,Relationship,Custodial,"
+        "Lives_With\n0023007,90010,Margaret,Bell,Grandmother,Yes,Yes\n",
+    )
+    plan = prepare_import(students, school="PTHS", contacts=contacts)
+    alone = [str(w) for w in plan.warnings if "no guardian in this file" in str(w)]
+    assert alone == [
+        "students.csv, row 3: 1 enrolled student(s) have no guardian in this file: 0023010 Priya "
+        "Shah (row 3). No family notice can reach them until a guardian is added in the SIS (or "
+        "the contacts file) and imported"
+    ]
+    import_roster(students, school="PTHS", contacts=contacts)
+    coverage = family_coverage(school)
+    assert (coverage.enrolled, coverage.without_guardian) == (2, 1)
+    assert coverage.message().startswith("1 of 2 enrolled students have no guardian on record")
