@@ -46,6 +46,7 @@ from sro_tui.roster.csvread import (
 )
 from sro_tui.roster.households import (
     GuardianFacts,
+    HouseholdGroup,
     group_guardians,
     rebuild_households,
     save_households,
@@ -150,6 +151,7 @@ class RosterPlan:
     columns_ignored: list[str] = field(default_factory=list)
     families_missing: bool = False  # no guardian in the file: students come without families
     missing: int = 0  # of them, how many the file does not list (they would be marked inactive)
+    households: int | None = None  # households the file's guardians make (None: kept as they are)
     roster: ParsedRoster | None = field(default=None, repr=False)
     comparison: Any = field(default=None, repr=False)  # reused by apply_import if still current
 
@@ -333,12 +335,18 @@ def _target(
     choice: str | None,
     file: str,
     identity: SchoolIdentity | None = None,
+    unnamed_ok: bool = False,
 ) -> tuple[School | None, dict]:
     """The database's school when it is the file's school, else what to create (with the name
     and codes the person gave, which win over the file's); refuses a file for another school
     (FERPA: a school keeps only its own students)."""
     first = identity.code if identity is not None and get_school() is None else None
-    db_school, create = _target_school(roster, choice or first, file)
+    try:
+        db_school, create = _target_school(roster, choice or first, file)
+    except RosterImportError:
+        if not (unnamed_ok and roster.school is None and get_school() is None):
+            raise
+        db_school, create = None, {"code": "", "name": "", "source_id": ""}  # named later
     if db_school is None and identity is not None:
         given = identity.given()
         create = {**create, **given}
@@ -419,6 +427,7 @@ def prepare_import(
     school: str | None = None,
     contacts: Path | str | None = None,
     identity: SchoolIdentity | None = None,
+    dry_run: bool = False,
 ) -> RosterPlan:
     """Read and check the roster and compare it with the open database; writes nothing.
 
@@ -426,7 +435,8 @@ def prepare_import(
     a PowerSchool contacts export whose guardians replace the students file's guardian columns,
     joined by student number. `identity` names a school this import creates (name, short code,
     OSPI building and county-district codes); an existing school is changed only by
-    set_school_identity. Raises
+    set_school_identity. A `dry_run` plan may leave a new school unnamed (school_code ''):
+    it shows what the file holds, and apply_import refuses it. Raises
     RosterImportError naming file, row, column and reason for every problem found (capped), or
     SchoolChoiceNeeded listing the schools when a choice is needed.
     """
@@ -462,7 +472,7 @@ def prepare_import(
         roster.warnings.append(
             RosterProblem(path.name, None, None, f"… and {log.more_warnings} more warnings")
         )
-    db_school, create = _target(roster, school, path.name, identity)
+    db_school, create = _target(roster, school, path.name, identity, unnamed_ok=dry_run)
     if db_school is not None and identity is not None:
         differs = [c for c, v in identity.given().items() if str(getattr(db_school, c, "")) != v]
         if differs:
@@ -517,6 +527,7 @@ def prepare_import(
         columns_used=roster.columns_used,
         columns_ignored=roster.columns_ignored,
         families_missing=roster.families_missing,
+        households=None if diff.keep_guardians else len(_file_households(diff)),
         roster=roster,
         comparison=diff,
     )
@@ -683,6 +694,7 @@ class _Diff:
         self.guardians_kept = sum(1 for row in snapshot[1] if row[2]) if self.keep_guardians else 0
         self._guardians(roster, school_id, snapshot[1])
         self._link_changes(snapshot)
+        self.groups: list[HouseholdGroup] | None = None  # by _file_households, when asked
 
     def _link_changes(self, snapshot: Snapshot) -> None:
         """Which guardians stop or start being linked to students already on record, and whose
@@ -999,30 +1011,40 @@ def apply_import(
     return result
 
 
+def _file_households(diff: _Diff) -> list[HouseholdGroup]:
+    """The households the file's guardians make (the households module's rule, on the file's
+    facts): guardian i of the groups is the i-th of the sorted keys, which is also the order of
+    the inserts when the school has no guardians yet. Kept on the comparison for apply_import."""
+    if diff.groups is None:
+        students_of: dict[str, set[str]] = defaultdict(set)
+        for sis, key, _rel in diff.links:
+            students_of[key].add(sis)
+        found = diff._file_guardians
+        diff.groups = group_guardians(
+            [
+                GuardianFacts(
+                    i,
+                    key,
+                    (g := found[key]).last_name,
+                    g.street,
+                    g.city,
+                    g.state,
+                    g.postal_code,
+                    frozenset(students_of[key]),
+                )
+                for i, key in enumerate(sorted(diff.needed_guardians))
+            ]
+        )
+    return diff.groups
+
+
 def _households_before_guardians(school: School, diff: _Diff) -> int:
-    """For a school with no guardians yet: group the guardians about to be inserted (the
-    households module's rule, on the file's facts), store the households and point each insert
-    row at its household. Returns the number of households. The same result as inserting first
-    and calling rebuild_households (tests/core/test_households.py checks it)."""
-    students_of: dict[str, set[str]] = defaultdict(set)
-    for sis, key, _rel in diff.links:
-        students_of[key].add(sis)
+    """For a school with no guardians yet: group the guardians about to be inserted, store the
+    households and point each insert row at its household. Returns the number of households.
+    The same result as inserting first and calling rebuild_households
+    (tests/core/test_households.py checks it)."""
     rows = diff.guardian_inserts  # inserted in this order: position i gets the i-th new id
-    groups = group_guardians(
-        [
-            GuardianFacts(
-                i,
-                row["source_key"],
-                row["last_name"],
-                row["street"],
-                row["city"],
-                row["state"],
-                row["postal_code"],
-                frozenset(students_of[row["source_key"]]),
-            )
-            for i, row in enumerate(rows)
-        ]
-    )
+    groups = _file_households(diff)
     household_ids = save_households(school, groups)
     for group in groups:
         for i in group.guardian_ids:
@@ -1082,7 +1104,7 @@ def import_roster(
     identity: SchoolIdentity | None = None,
 ) -> ImportResult:
     """Prepare and (unless dry_run) apply an import; a dry run returns the counts it would have."""
-    plan = prepare_import(path, school, contacts=contacts, identity=identity)
+    plan = prepare_import(path, school, contacts=contacts, identity=identity, dry_run=dry_run)
     if not dry_run:
         return apply_import(plan)
     return ImportResult(
@@ -1091,7 +1113,7 @@ def import_roster(
         deactivated=len(plan.to_deactivate),
         unchanged=plan.unchanged,
         guardians=plan.guardians,
-        households=0,
+        households=plan.households or 0,
         warnings=plan.warnings,
         guardians_added=plan.guardians_added,
         guardians_deactivated=plan.guardians_deactivated,

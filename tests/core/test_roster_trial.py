@@ -178,3 +178,33 @@ def test_a_student_without_a_guardian_is_named_at_import_and_counted(school, tmp
     coverage = family_coverage(school)
     assert (coverage.enrolled, coverage.without_guardian) == (2, 1)
     assert coverage.message().startswith("1 of 2 enrolled students have no guardian on record")
+
+
+def test_a_dry_run_counts_families_and_says_what_the_import_would_refuse(tmp_path, capsys):
+    office = _write(
+        tmp_path / "office.csv",
+        "Student ID,Last Name,First Name,Grade,Parent/Guardian Name,Parent Email,Address\n"
+        '1,Moss,Ada,3,Lena Moss,lena@m.com,"12 Water St, Port Townsend, WA 98368"\n'
+        '2,Moss,Bo,5,Lena Moss,lena@m.com,"12 Water St, Port Townsend, WA 98368"\n'
+        '3,Ames,Cy,5,Jo Ames,jo@a.com,"9 Elm St, Port Townsend, WA 98368"\n',
+    )
+    db = tmp_path / "new.sqlite3"
+    assert main(["--db", str(db), "roster", "import", "--dry-run", str(office)]) == 0
+    out = capsys.readouterr().out
+    assert "3 students would be added" in out and "2 guardians in 2 households" in out
+    assert (
+        "without --dry-run this import would be refused: this file does not say which school" in out
+    )
+    assert not db.exists()
+    # a file that leaves out most of the school: the dry run says the import needs confirming
+    rows = [f"{n},Last{n},First{n},5\n" for n in range(1, 21)]
+    full = _write(tmp_path / "full.csv", "Student ID,Last Name,First Name,Grade\n" + "".join(rows))
+    args = ["--db", str(db), "roster", "import"]
+    assert main([*args, str(full), "--school-name", "Split Test", "--school-code", "SPL"]) == 0
+    header = "Student ID,Last Name,First Name,Grade\n"
+    part = _write(tmp_path / "part.csv", header + "".join(rows[:4]))
+    capsys.readouterr()
+    assert main([*args, "--dry-run", str(part)]) == 0
+    out = capsys.readouterr().out
+    assert "would be refused: part.csv leaves out 16 of the 20 students" in out
+    assert "--confirm-deactivations" in out

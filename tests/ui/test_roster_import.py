@@ -269,3 +269,23 @@ async def test_first_import_form_does_not_offer_the_sis_school_number_as_code(em
         await start_import(app, pilot, roster)
         assert type(app.screen).__name__ == "SchoolCodeDialog"
         assert app.screen.query_one("#school-code", Input).value == ""  # 520 is the SIS's number
+
+
+async def test_preview_counts_families_and_shows_warnings_before_the_lists(school_db, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_import(app, pilot, roster)
+        assert type(app.screen).__name__ == "ImportPreviewDialog"
+        assert "Families: 2 guardians in 2 households · 1 new · 2 no longer listed" in text_of(
+            app, "#import-summary"
+        )
+        parts = [w.id or "" for w in app.screen.query("#import-changes > Static")]
+        assert "no guardian in this file: 000778 Bao Tran" in text_of(app, "#import-warnings")
+        # right after the guardian warning, before the link changes and the names to add
+        assert parts[:3] == [
+            "import-guardian-warning",
+            "import-warnings",
+            "import-guardian-changes",
+        ]

@@ -204,7 +204,20 @@ class ImportPreviewDialog(ModalScreen[bool]):
             f"{_count(plan.to_deactivate):,} to deactivate",
             f"{_count(plan.unchanged):,} unchanged",
         ]
-        return "Students: " + " · ".join(parts)
+        return "Students: " + " · ".join(parts) + "\n" + self.families()
+
+    def families(self) -> str:
+        """Guardians and households the import leaves, new ones and those no longer listed."""
+        plan = self.plan
+        guardians = getattr(plan, "guardians", 0)
+        households = getattr(plan, "households", None)
+        if households is None:
+            return f"Families: {guardians:,} guardians on record, kept as they are"
+        new, gone = getattr(plan, "guardians_added", 0), getattr(plan, "guardians_deactivated", 0)
+        return (
+            f"Families: {guardians:,} guardians in {households:,} households · {new:,} new · "
+            f"{gone:,} no longer listed"
+        )
 
     def compose(self) -> ComposeResult:
         plan = self.plan
@@ -245,19 +258,6 @@ class ImportPreviewDialog(ModalScreen[bool]):
                         id="import-guardian-warning",
                         classes="change-list warnings",
                     )
-                if links:  # first: a family that stops getting its notice matters most
-                    yield Static(
-                        _listing(
-                            "Guardian changes for students on record (notices follow them)",
-                            links,
-                            len(links),
-                        ),
-                        id="import-guardian-changes",
-                        classes="change-list",
-                    )
-                for title, items in changes:
-                    if _count(items):
-                        yield Static(_listing(title, items, _count(items)), classes="change-list")
                 warnings = [str(w) for w in plan.warnings]
                 if plan.encoding_note:
                     warnings.insert(0, plan.encoding_note)
@@ -270,8 +270,22 @@ class ImportPreviewDialog(ModalScreen[bool]):
                     yield Static(
                         "[b]Warnings (the import can go ahead)[/b]\n"
                         + "\n".join(f"  {escape(w)}" for w in warnings),
+                        id="import-warnings",
                         classes="change-list warnings",
                     )
+                if links:  # then: a family that stops getting its notice matters most
+                    yield Static(
+                        _listing(
+                            "Guardian changes for students on record (notices follow them)",
+                            links,
+                            len(links),
+                        ),
+                        id="import-guardian-changes",
+                        classes="change-list",
+                    )
+                for title, items in changes:
+                    if _count(items):
+                        yield Static(_listing(title, items, _count(items)), classes="change-list")
                 columns = _columns_text(plan)  # last: what each column was read for
                 if columns:
                     yield Static(columns, id="import-columns", classes="change-list")
