@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sro_tui.roster.csvread import CsvTable, ProblemLog, RosterGuardian
-from sro_tui.roster.names import split_full_name
+from sro_tui.roster.names import read_name_cell, split_full_name
 from sro_tui.search import fold, normalize_id
 
 _NOT_DIGITS = re.compile(r"\D")
@@ -151,6 +151,10 @@ class GuardianBook:
         self._by_identity: dict[tuple[str, str], int] = {}
         self.family_without_guardian: list[int] = []  # rows with a family contact and no name
         self.bad_emails: list[int] = []
+        self.other_emails: list[tuple[int, str, str]] = []  # a second e-mail, not kept
+        self.other_addresses: list[tuple[int, str, str]] = []  # a second address, not kept
+        self.two_in_one: list[tuple[int, str]] = []  # (row, cell) read as two guardians
+        self.titled_couples: list[tuple[int, str]] = []  # 'Mr. and Mrs. Brooks', kept whole
 
     def add_row(self, cells: list[str], facts: RowFamily) -> None:
         family_email = next((cells[i] for i in self.layout.family["email"] if cells[i]), "")
@@ -165,7 +169,17 @@ class GuardianBook:
             }
             first, last = values.get("first_name", ""), values.get("last_name", "")
             if not (first or last) and values.get("name"):
-                first, last = split_full_name(values["name"], (facts.student_last,))
+                cell = read_name_cell(values["name"])
+                if cell.role and not values.get("relationship"):
+                    values = {**values, "relationship": cell.role}
+                if cell.titles_only:
+                    self.titled_couples.append((facts.row, values["name"]))
+                elif len(cell.names) > 1:
+                    self.two_in_one.append((facts.row, values["name"]))
+                *others, one = cell.names
+                for other in others:  # the second person of 'Mary & Tom Ward'
+                    people.append((slot, *split_full_name(other, (facts.student_last,)), values))
+                first, last = split_full_name(one, (facts.student_last,))
             if not (first or last):
                 # A contact without a name on this row: the family's, never a nameless guardian.
                 family_email = family_email or values.get("email", "")
@@ -228,6 +242,14 @@ class GuardianBook:
             self._people.append((RosterGuardian(source_key="", **found), identities))
         else:  # the same person on a sibling's row: fill in what the earlier row left blank
             guardian, known = self._people[person]
+            if email and guardian.email and email.lower() != guardian.email.lower():
+                self.other_emails.append((facts.row, f"{first} {last}".strip(), email))
+            if (
+                street
+                and guardian.street
+                and _house(street, postal_code) != _house(guardian.street, guardian.postal_code)
+            ):
+                self.other_addresses.append((facts.row, f"{first} {last}".strip(), street))
             for attr, value in found.items():
                 if value and not getattr(guardian, attr):
                     setattr(guardian, attr, value)
@@ -257,6 +279,46 @@ class GuardianBook:
                 f"{len(rows)} student(s) have a family e-mail or phone but no guardian's name "
                 f"(rows {_rows(rows)}): no guardian is made for them; their families are missing",
             )
+        for found, what in (
+            (self.other_emails, "e-mail"),
+            (self.other_addresses, "address"),
+        ):
+            if found:
+                row, name, value = found[0]
+                rows = _rows(list(dict.fromkeys(r for r, _n, _v in found)))
+                self.log.warn(
+                    self.file,
+                    row,
+                    None,
+                    f"{len(found)} guardian(s) have another {what} on a sibling's row than on "
+                    f"their first row (rows {rows}; e.g. {name}: {value!r}): the first is kept, "
+                    f"one guardian has one {what}"
+                    + (
+                        "; siblings who live apart share one household and one notice"
+                        if what == "address"
+                        else ""
+                    ),
+                )
+        found = self.two_in_one
+        if found:
+            self.log.warn(
+                self.file,
+                found[0][0],
+                None,
+                f"{len(found)} guardian name cell(s) hold two people (rows "
+                f"{_rows([r for r, _c in found])}; e.g. {found[0][1]!r}): read as two "
+                "guardians; check them, and give each one their own columns in the SIS",
+            )
+        found = self.titled_couples
+        if found:
+            self.log.warn(
+                self.file,
+                found[0][0],
+                None,
+                f"{len(found)} guardian name cell(s) name a couple by title only (rows "
+                f"{_rows([r for r, _c in found])}; e.g. {found[0][1]!r}): kept as one guardian "
+                "named as written; give each parent's own name in the SIS",
+            )
         guardians: dict[str, RosterGuardian] = {}
         keys: list[str] = []
         for guardian, identities in self._people:
@@ -265,6 +327,13 @@ class GuardianBook:
             keys.append(guardian.source_key)
         links = list(dict.fromkeys((sis, keys[p], rel) for sis, p, rel in self._links))
         return guardians, links
+
+
+def _house(street: str, postal_code: str) -> tuple[str, str]:
+    """The house number and ZIP: '45 Maple St' and '45 Maple Street, …' are one address,
+    '1 Oak St' and '9 Pine St' are two."""
+    first = fold(street).split(" ", 1)[0]
+    return first, (split_address(street).get("postal_code") or postal_code or "")[:5]
 
 
 def _rows(rows: list[int], most: int = 12) -> str:
@@ -279,11 +348,13 @@ _ADDRESS = re.compile(
 
 
 def split_address(one_cell: str) -> dict[str, str]:
-    """'12 Water St, Port Townsend, WA 98368' -> street, city, state, ZIP; a cell that does not
-    read that way stays whole as the street."""
-    match = _ADDRESS.match(" ".join(one_cell.split()))
+    """'12 Water St, Port Townsend, WA 98368' -> street, city, state, ZIP (also written on
+    several lines); a cell that does not read that way stays whole, on one line, as the street."""
+    # A cell typed on several lines (Alt+Enter in Excel) reads as one line, a comma per break.
+    flat = ", ".join(" ".join(line.split()) for line in one_cell.splitlines() if line.strip())
+    match = _ADDRESS.match(flat)
     if not match:
-        return {"street": one_cell}
+        return {"street": flat}
     return {k: v.strip() for k, v in match.groupdict().items()}
 
 

@@ -32,6 +32,7 @@ from sro_tui.models import (
     new_record_ids,
     utc_now,
 )
+from sro_tui.roster.names import without_suffix
 from sro_tui.search import fold
 
 _ZIP = re.compile(r"\d{5}")
@@ -131,8 +132,10 @@ def group_guardians(guardians: list[GuardianFacts]) -> list[HouseholdGroup]:
             address = ""
         names: list[str] = []
         for i in ids:
-            if facts[i].last_name and facts[i].last_name not in names:
-                names.append(facts[i].last_name)
+            # 'Whitehorse Sr.' and 'Whitehorse' are one family name in the label
+            last = without_suffix(facts[i].last_name)
+            if last and last not in names:
+                names.append(last)
         label = (" / ".join(names[:3]) or "Unnamed") + " household"
         groups.append(HouseholdGroup(key=key, guardian_ids=ids, label=label, address=address))
     groups.sort(key=lambda h: h.key)

@@ -430,5 +430,14 @@ class SisCsv:
         address columns live there."""
         for found in self.address_columns:
             if found["street"] is not None and cells[found["street"]]:
-                return {part: cells[i] if i is not None else "" for part, i in found.items()}
+                return {
+                    part: _one_line(cells[i]) if i is not None else "" for part, i in found.items()
+                }
         return {}
+
+
+def _one_line(cell: str) -> str:
+    """An address part typed on several lines (Alt+Enter in Excel), a comma per line break."""
+    if "\n" not in cell and "\r" not in cell:
+        return cell
+    return ", ".join(" ".join(line.split()) for line in cell.splitlines() if line.strip())

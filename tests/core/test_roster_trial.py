@@ -10,7 +10,7 @@ import pytest
 
 from sro_tui.cli.main import main
 from sro_tui.db import open_database
-from sro_tui.models import Guardian, School, Student, StudentGuardian
+from sro_tui.models import Guardian, Household, School, Student, StudentGuardian
 from sro_tui.roster import (
     RosterImportError,
     SchoolIdentity,
@@ -208,3 +208,70 @@ def test_a_dry_run_counts_families_and_says_what_the_import_would_refuse(tmp_pat
     out = capsys.readouterr().out
     assert "would be refused: part.csv leaves out 16 of the 20 students" in out
     assert "--confirm-deactivations" in out
+
+
+def test_two_people_or_a_role_in_one_name_cell_are_read_and_named(school, tmp_path):
+    office = _write(
+        tmp_path / "office.csv",
+        "Student ID,Last Name,First Name,Grade,Guardian 1 Name,Guardian 1 Email\n"
+        "7003,Brooks,Mia,2,Mr. and Mrs. Brooks,brooks@example.org\n"
+        "7004,Ward,Leo,4,Mary & Tom Ward,wards@example.org\n"
+        "7005,O'Neil,Cy,4,Mary O'Neil / Tom O'Neil,oneil@example.org\n"
+        "7006,Lee,Bo,4,Grandparent: Susan Lee,susan@example.org\n",
+    )
+    plan = prepare_import(office)
+    warnings = [str(w) for w in plan.warnings]
+    assert any("2 guardian name cell(s) hold two people (rows 3, 4" in w for w in warnings)
+    assert any("by title only (rows 2" in w and "Mr. and Mrs. Brooks" in w for w in warnings)
+    import_roster(office)
+    names = sorted((g.first_name, g.last_name) for g in Guardian.select())
+    assert names == [
+        ("Mary", "O'Neil"),
+        ("Mary", "Ward"),
+        ("Mr. and Mrs.", "Brooks"),
+        ("Susan", "Lee"),
+        ("Tom", "O'Neil"),
+        ("Tom", "Ward"),
+    ]
+    susan = Guardian.get(Guardian.first_name == "Susan")
+    assert [lk.relationship for lk in susan.student_links] == ["Grandparent"]
+
+
+def test_siblings_at_two_addresses_and_a_second_email_are_named(school, tmp_path):
+    siblings = _write(
+        tmp_path / "ps.csv",
+        "Student_Number,Last_Name,First_Name,Grade_Level,Enroll_Status,Mailing_Street,Mailing_City,"
+        "Mailing_State,Mailing_Zip,Family_Ident,Mother,Mother_Email\n"
+        "0005001,Lindqvist,Astrid,3,0,1 Oak St,Port Townsend,WA,98368,9001,Karin Lindqvist,k@l.se\n"
+        "0005002,Lindqvist,Nils,3,0,9 Pine St,Port Townsend,WA,98368,9001,Karin Lindqvist,k2@l.se\n"
+        "0005003,Hall,Ivy,3,0,45 Maple St,Port Townsend,WA,98368,9002,Jessica Hall,\n"
+        "0005004,Hall,Finn,3,0,45 Maple Street,Port Townsend,WA,98368,9002,Jessica Hall,\n",
+    )
+    warnings = [str(w) for w in prepare_import(siblings).warnings]
+    assert any(
+        "1 guardian(s) have another address on a sibling's row" in w
+        and "Karin Lindqvist: '9 Pine St'" in w
+        and "siblings who live apart share one household" in w
+        for w in warnings
+    )
+    assert any("another e-mail" in w and "'k2@l.se'" in w for w in warnings)
+
+
+def test_korean_order_suffixes_and_a_multi_line_address(school, tmp_path):
+    office = _write(
+        tmp_path / "office.csv",
+        "Student ID,Last Name,First Name,Grade,Mother,Father,Address\n"
+        '1,Kim,Min-jun,5,Kim Soo-jin,Park Ji-ho,"12 Water St\nApt 3\nPort Townsend, WA 98368"\n'
+        "2,Whitehorse,Amy,6,,Robert Whitehorse Sr.,\n",
+    )
+    import_roster(office)
+    names = sorted((g.first_name, g.last_name) for g in Guardian.select())
+    assert names == [("Ji-ho", "Park"), ("Robert", "Whitehorse Sr."), ("Soo-jin", "Kim")]
+    park = Guardian.get(Guardian.last_name == "Park")
+    assert (park.street, park.city, park.postal_code) == (
+        "12 Water St, Apt 3",
+        "Port Townsend",
+        "98368",
+    )
+    labels = sorted(h.label for h in Household.select())
+    assert labels == ["Park / Kim household", "Whitehorse household"]
