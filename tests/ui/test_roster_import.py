@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input
 
 from sro_tui.db import open_database
@@ -289,3 +290,41 @@ async def test_preview_counts_families_and_shows_warnings_before_the_lists(schoo
             "import-warnings",
             "import-guardian-changes",
         ]
+
+
+def _type_fast(app, *keys: str) -> None:
+    """Post keys as a terminal delivers them when typed or pasted fast: all at once, without
+    waiting for one to be handled before the next arrives."""
+    names = {"/": "slash", ".": "full_stop", "\t": "tab"}
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(names.get(key, key), key))
+        else:
+            app.post_message(events.Key(key, None))
+
+
+async def test_keys_typed_fast_after_ctrl_o_land_in_the_dialogs_fields(school_db):
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await wait_for_workers(app)
+        await pilot.press("f8")
+        await pilot.pause(0.3)
+        _type_fast(app, "ctrl+o", *"/tmp/a.csv", "\t", *"/tmp/b.csv")
+        await pilot.pause(0.5)
+        assert type(app.screen).__name__ == "ImportPathDialog"
+        assert app.screen.query_one("#import-path", Input).value == "/tmp/a.csv"
+        assert app.screen.query_one("#import-contacts", Input).value == "/tmp/b.csv"
+        assert app.screen_stack[-2].query_one("#roster-search", Input).value == ""
+        # a pasted pair of paths with a tab between them fills both fields too
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.3)
+        path = app.screen.query_one("#import-path", Input)
+        path.value = ""
+        app.screen.query_one("#import-contacts", Input).value = ""
+        path.post_message(events.Paste("/tmp/c.csv\t/tmp/d.csv"))
+        await pilot.pause(0.3)
+        assert path.value == "/tmp/c.csv"
+        assert app.screen.query_one("#import-contacts", Input).value == "/tmp/d.csv"
