@@ -155,12 +155,34 @@ class GuardianBook:
         self.other_addresses: list[tuple[int, str, str]] = []  # a second address, not kept
         self.two_in_one: list[tuple[int, str]] = []  # (row, cell) read as two guardians
         self.titled_couples: list[tuple[int, str]] = []  # 'Mr. and Mrs. Brooks', kept whole
+        # Per slot: its columns, the columns that name a person, and its e-mail/phone columns.
+        self._slots = [
+            (
+                slot,
+                attrs,
+                [i for a in _PEOPLE & attrs.keys() for i in attrs[a]],
+                [i for a in _CONTACT & attrs.keys() for i in attrs[a]],
+            )
+            for slot, attrs in layout.people.items()
+        ]
 
     def add_row(self, cells: list[str], facts: RowFamily) -> None:
         family_email = next((cells[i] for i in self.layout.family["email"] if cells[i]), "")
         family_phone = next((cells[i] for i in self.layout.family["phone"] if cells[i]), "")
         people = []
-        for slot, attrs in self.layout.people.items():
+        for slot, attrs, name_cells, contact_cells in self._slots:
+            if not any(cells[i] for i in name_cells):
+                # No name in this slot on this row (often a third guardian's empty columns): only
+                # its e-mail or phone can matter, as the family's.
+                if (not family_email or not family_phone) and any(cells[i] for i in contact_cells):
+                    for attr, indexes in attrs.items():
+                        if attr in _CONTACT:
+                            value = next((cells[i] for i in indexes if cells[i]), "")
+                            if attr == "email":
+                                family_email = family_email or value
+                            else:
+                                family_phone = family_phone or value
+                continue
             values = {
                 attr: cells[indexes[0]]
                 if len(indexes) == 1

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,8 @@ GUARDIAN_FIELDS = (
     "preferred_language",
 )
 _FLAGS = {"iep": "IEP", "section_504": "504 plan", "english_learner": "English learner"}
+_student_values = attrgetter(*STUDENT_FIELDS)  # one call for all fields: 5,000 rows add up
+_guardian_values = attrgetter(*GUARDIAN_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -643,12 +646,10 @@ class _Diff:
         for s in roster.students:
             key = normalize_id(s.sis_id)
             old = existing.pop(key, None)
-            values: dict[str, Any] = {}
-            for f in STUDENT_FIELDS:
-                new = getattr(s, f)
+            values = dict(zip(STUDENT_FIELDS, _student_values(s), strict=True))
+            for f, new in values.items():
                 if new is None:  # the file has no such column: keep what the database has
-                    new = old[f] if old else (None if f in _FLAGS else "")
-                values[f] = new
+                    values[f] = old[f] if old else (None if f in _FLAGS else "")
             if values["active"]:
                 self.present.add(key)
             name = f"{s.first_name} {s.last_name}".strip()
@@ -751,8 +752,9 @@ class _Diff:
         self.guardian_inserts: list[dict[str, Any]] = []
         self.guardian_updates: list[dict[str, Any]] = []
         for key in sorted(self.needed_guardians):
-            g = roster.guardians[key]
-            values = {f: getattr(g, f) for f in GUARDIAN_FIELDS}
+            values = dict(
+                zip(GUARDIAN_FIELDS, _guardian_values(roster.guardians[key]), strict=True)
+            )
             old = existing.pop(self.renamed.get(key, key), None)
             if old is None:
                 self.guardian_inserts.append(
