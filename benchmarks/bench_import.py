@@ -99,6 +99,7 @@ def measure_floor(source: Path, db_path: Path) -> dict:
     """The plain importer: the same parsing, de-duplication and households, sqlite3 executemany."""
     import sqlite3
 
+    from benchmarks.generate import GUARDIAN_PARTS
     from sro_tui.db import PRAGMAS, open_database
     from sro_tui.models import new_record_ids
     from sro_tui.search import fold, student_search_key
@@ -115,21 +116,7 @@ def measure_floor(source: Path, db_path: Path) -> dict:
     student_cols = [col[h] for h in ("Student ID", "Last Name", "First Name", "Preferred Name")]
     other_cols = [col[h] for h in ("Grade", "Homeroom", "Sex", "Race", "Home Language")]
     slots = [
-        [
-            col[f"Guardian {n} {part}"]
-            for part in (
-                "First Name",
-                "Last Name",
-                "Relationship",
-                "Email",
-                "Phone",
-                "Language",
-                "Street",
-                "City",
-                "State",
-                "Zip",
-            )
-        ]
+        [col[f"Guardian {n} {part}"] for part in GUARDIAN_PARTS]
         for n in (1, 2, 3)
         if f"Guardian {n} First Name" in col
     ]

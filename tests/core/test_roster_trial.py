@@ -73,13 +73,17 @@ PS_STUDENTS = (
 )
 
 
+CONTACTS_HEADER = (
+    "Student_Number,Contact_ID,Contact_First_Name,Contact_Last_Name,Relationship,Custodial,"
+    "Lives_With,Email,Cell_Phone\n"
+)
+
+
 def test_a_contact_who_does_not_live_with_the_student_gets_no_address(school, tmp_path):
     students = _write(tmp_path / "students.csv", PS_STUDENTS)
     contacts = _write(
         tmp_path / "contacts.csv",
-        "Student_Number,Contact_ID,Contact_First_Name,Contact_Last_Name,Relationship,Custodial,"
-        "Lives_With,Email,Cell_Phone\n"
-        "0023007,90010,Margaret,Bell,Grandmother,Yes,Yes,mbell@aol.com,\n"
+        CONTACTS_HEADER + "0023007,90010,Margaret,Bell,Grandmother,Yes,Yes,mbell@aol.com,\n"
         "0023007,90011,Jason,Bell,Father,No,No,,360-555-0111\n",
     )
     import_roster(students, school="PTHS", contacts=contacts)
@@ -91,9 +95,7 @@ def test_the_students_home_phone_reaches_contacts_living_there_without_a_phone(s
     students = _write(tmp_path / "students.csv", PS_STUDENTS)
     contacts = _write(
         tmp_path / "contacts.csv",
-        "Student_Number,Contact_ID,Contact_First_Name,Contact_Last_Name,Relationship,Custodial,"
-        "Lives_With,Email,Cell_Phone\n"
-        "0023007,90010,Margaret,Bell,Grandmother,Yes,Yes,mbell@aol.com,\n"
+        CONTACTS_HEADER + "0023007,90010,Margaret,Bell,Grandmother,Yes,Yes,mbell@aol.com,\n"
         "0023007,90011,Jason,Bell,Father,No,No,,\n"
         "0023010,90012,Ravi,Shah,Father,Yes,Yes,,360-555-0199\n",
     )
