@@ -299,6 +299,8 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
         raise log.fail(file, start, None, f"this row cannot be read as CSV ({exc})") from exc
     if rows:
         _damaged_end(text, rows[-1], header, min(usual or named, named), last_length, file, log)
+    if '"' in stripped:
+        _malformed_quotes(stripped, delimiter, line_offset, file, log)
     if spill_rows:
         log.warn(
             file,
@@ -337,6 +339,28 @@ def _swallowed_rows(
                 f'a quote (") opens this cell and is not closed where the row ends, so the '
                 f"{len(lines) - 1} line(s) after it were read into this cell; fix the quotes "
                 "in this row and export again",
+            )
+
+
+def _malformed_quotes(
+    text: str, delimiter: str, line_offset: int, file: str, log: ProblemLog
+) -> None:
+    """Warn about the first row where a quoted cell is closed and text follows the closing quote
+    (`"Height 5'10" tall"`, `"abc"def`): a stray or unescaped quote. The lenient read keeps the
+    text, joined; a strict read names the row, so it can be checked in the file."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _cells in reader:
+            pass
+    except csv.Error as exc:
+        if "expected after" in str(exc):
+            log.warn(
+                file,
+                reader.line_num + line_offset,
+                None,
+                'a quote (") closes a cell and text follows it (a stray or unescaped quote): '
+                "the row was read as best it could be; check its values (later rows were not "
+                "checked for this)",
             )
 
 

@@ -277,3 +277,17 @@ def test_korean_order_suffixes_and_a_multi_line_address(school, tmp_path):
     )
     labels = sorted(h.label for h in Household.select())
     assert labels == ["Park / Kim household", "Whitehorse household"]
+
+
+def test_a_quote_closed_in_the_middle_of_a_cell_is_named_with_its_row(school, tmp_path):
+    roster = _write(
+        tmp_path / "r.csv",
+        '"Student ID","Last Name","First Name","Grade","Homeroom"\n'
+        '"1","Ames","Ann","9","201"\n'
+        '"2","Bo","Cy","10","Room "B" east"\n'
+        '"3","Dee","Eve","11","203"\n',
+    )
+    plan = prepare_import(roster)
+    found = [w for w in plan.warnings if "closes a cell and text follows it" in w.reason]
+    assert [(w.file, w.row) for w in found] == [("r.csv", 3)]
+    assert len(plan.to_add) == 3  # a warning: the import can go ahead
