@@ -59,6 +59,9 @@ GUARDIAN_FIELDS = (
 )
 
 
+# The columns of an inserted row, in order (the rows are lists: lighter than dicts).
+STUDENT_INSERT = ("school", "sis_id", *STUDENT_FIELDS, "search_key")
+GUARDIAN_INSERT = ("school", "source_key", "active", *GUARDIAN_FIELDS, "household")
 _FLAGS = {"iep": "IEP", "section_504": "504 plan", "english_learner": "English learner"}
 
 
@@ -68,7 +71,7 @@ _student_values = attrgetter(*STUDENT_FIELDS)  # one call for all fields: 5,000 
 _guardian_values = attrgetter(*GUARDIAN_FIELDS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StudentRow:
     """One student in a dry-run list; `changes` says what an update changes."""
 
@@ -181,7 +184,7 @@ class Comparison:
         self.updated: list[StudentRow] = []
         self.deactivated: list[StudentRow] = []
         self.unchanged = self.skipped_inactive = 0
-        self.student_inserts: list[dict[str, Any]] = []
+        self.student_inserts: list[list[Any]] = []  # values in the order of STUDENT_INSERT
         self.student_updates: list[dict[str, Any]] = []  # carry the row's "id"
         self.student_deactivations: list[int] = []
         self.present: set[str] = set()  # normalised IDs of the file's enrolled students
@@ -201,7 +204,9 @@ class Comparison:
             if old is None:
                 if s.active:
                     self.added.append(StudentRow(s.sis_id, name, values["grade"]))
-                    self.student_inserts.append(_student_row(school_id, s.sis_id, values))
+                    self.student_inserts.append(
+                        [*_student_row(school_id, s.sis_id, values).values()]
+                    )
                 else:
                     self.skipped_inactive += 1
                 continue
@@ -280,8 +285,10 @@ class Comparison:
     def claim(self, school_id: int) -> None:
         """Point the new rows at the school, created since the comparison was made."""
         self.school_id = school_id
-        for row in (*self.student_inserts, *self.student_updates, *self.guardian_inserts):
+        for row in self.student_updates:
             row["school"] = school_id
+        for insert in (*self.student_inserts, *self.guardian_inserts):
+            insert[0] = school_id  # the first column of STUDENT_INSERT and GUARDIAN_INSERT
 
     def _guardians(self, roster: ParsedRoster, school_id: int | None, rows: list[tuple]) -> None:
         self.links = [
@@ -294,7 +301,7 @@ class Comparison:
         names = ("id", "source_key", "active", *GUARDIAN_FIELDS)
         existing = {row[1]: dict(zip(names, row, strict=True)) for row in rows}
         self.renamed = _same_people(roster.guardians, self.needed_guardians, existing)
-        self.guardian_inserts: list[dict[str, Any]] = []
+        self.guardian_inserts: list[list[Any]] = []  # values in the order of GUARDIAN_INSERT
         self.guardian_updates: list[dict[str, Any]] = []
         for key in sorted(self.needed_guardians):
             values = dict(
@@ -302,9 +309,7 @@ class Comparison:
             )
             old = existing.pop(self.renamed.get(key, key), None)
             if old is None:
-                self.guardian_inserts.append(
-                    {"school": school_id, "source_key": key, "active": True, **values}
-                )
+                self.guardian_inserts.append([school_id, key, True, *values.values(), None])
             elif (
                 not old["active"]
                 or key in self.renamed

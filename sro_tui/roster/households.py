@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +48,7 @@ def address_key(street: str, postal_code: str) -> str:
     return f"{street_folded}|{zip_match.group(0) if zip_match else fold(postal_code)}"
 
 
-@dataclass
+@dataclass(slots=True)
 class GuardianFacts:
     guardian_id: int
     source_key: str
@@ -56,10 +57,10 @@ class GuardianFacts:
     city: str
     state: str
     postal_code: str
-    student_ids: frozenset[int]
+    student_ids: Collection[Hashable]  # the students they are linked to (ids or SIS IDs)
 
 
-@dataclass
+@dataclass(slots=True)
 class HouseholdGroup:
     key: str
     guardian_ids: list[int]

@@ -25,6 +25,8 @@ from sro_tui.models import (
 )
 from sro_tui.records import audit, ensure_current_year, ensure_school, get_school
 from sro_tui.roster.compare import (
+    GUARDIAN_INSERT,
+    STUDENT_INSERT,
     Comparison,
     StudentRow,
     families_missing_warning,
@@ -211,6 +213,9 @@ def prepare_import(
     roster = source.parse(chosen)  # type: ignore[arg-type]
     if contacts_file is not None:
         contacts_file.join(roster, source.addresses, source.home_phones)  # type: ignore[union-attr]
+    # The file's cells are read: let them go before the comparison, which is as large again (a
+    # 50,000-student file's table is some 80 MB).
+    del source, contacts_file
     roster.families_missing = roster.families_missing or (
         bool(roster.students) and not roster.guardians and not roster.delta
     )
@@ -326,10 +331,10 @@ def apply_import(
         # are written, so each is written once with its household (no read-back, no UPDATE).
         households = households_before_guardians(school, diff) if not snapshot[1] else None
         steps = [
-            *insert_steps(Student, diff.student_inserts, now),
+            *insert_steps(Student, STUDENT_INSERT, diff.student_inserts, now),
             *update_steps(Student, diff.student_updates, now),
             *deactivate_steps(Student, diff.student_deactivations, now),
-            *insert_steps(Guardian, diff.guardian_inserts, now),
+            *insert_steps(Guardian, GUARDIAN_INSERT, diff.guardian_inserts, now),
             *update_steps(Guardian, diff.guardian_updates, now),
             *deactivate_steps(Guardian, diff.guardian_deactivations, now),
             lambda: write_links(school, diff, now),

@@ -291,3 +291,17 @@ def test_a_quote_closed_in_the_middle_of_a_cell_is_named_with_its_row(school, tm
     found = [w for w in plan.warnings if "closes a cell and text follows it" in w.reason]
     assert [(w.file, w.row) for w in found] == [("r.csv", 3)]
     assert len(plan.to_add) == 3  # a warning: the import can go ahead
+
+
+def test_a_changed_relationship_is_written_on_reimport(school, db_path, tmp_path):
+    text = (
+        "Student ID,Last Name,First Name,Grade,Guardian 1 Name,Guardian 1 Email,"
+        "Guardian 1 Relationship\n1,Ames,Ann,9,Jo Ames,jo@example.org,{rel}\n"
+    )
+    import_roster(_write(tmp_path / "a.csv", text.format(rel="Aunt")))
+    changed = _write(tmp_path / "b.csv", text.format(rel="Guardian"))
+    plan = prepare_import(changed)
+    assert plan.guardian_link_changes == ["relationship Aunt → Guardian: Jo Ames — Ann Ames (1)"]
+    import_roster(changed)
+    open_database(db_path)
+    assert [lk.relationship for lk in StudentGuardian.select()] == ["Guardian"]
