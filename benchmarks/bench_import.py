@@ -302,11 +302,13 @@ def main() -> int:
     small, large = _generate(work, 5_000), _generate(work, 50_000)
     db = work / "import.sqlite3"
     times: dict[str, list[float]] = {"import": [], "floor": []}
+    cpu: dict[str, list[float]] = {"import": [], "floor": []}
     counts: dict[str, dict] = {}
     for _ in range(args.runs):
         for measure in ("import", "floor"):  # alternated: a load spike hits both alike
             result = _run(measure, small, db)
             times[measure].append(result["seconds"])
+            cpu[measure].append(result["cpu"])
             counts[measure] = result
     big = _run("import", large, db)
     load = os.getloadavg()
@@ -324,7 +326,12 @@ def main() -> int:
     ]  # fmt: skip
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {args.runs} runs each")
     for name, runs in times.items():
-        print(f"  {name}: " + " ".join(f"{t:.3f}" for t in runs))
+        print(f"  {name}: " + " ".join(f"{t:.3f}" for t in runs) + " s")
+    cpu_ratio = statistics.median(cpu["import"]) / statistics.median(cpu["floor"])
+    print(
+        f"  CPU time, medians: import {statistics.median(cpu['import']):.3f} s, floor "
+        f"{statistics.median(cpu['floor']):.3f} s, ratio {cpu_ratio:.2f}× (less sensitive to load)"
+    )
     for measure in ("import", "floor"):
         c = counts[measure]
         print(
