@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import charset_normalizer
@@ -326,11 +326,17 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The text's lines with their line ends, as io.StringIO(text, newline="") gives them, one at
-    a time: no second copy of a large file in memory (StringIO keeps four bytes a character)."""
-    for match in _LINE.finditer(text):
-        yield match.group()
+_OTHER_LINE_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _lines(text: str) -> Iterable[str]:
+    """The text's lines with their line ends, as io.StringIO(text, newline="") gives them, without
+    StringIO's copy of a large file (four bytes a character). str.splitlines is the fast way,
+    but it also breaks at form feeds and Unicode separators, which CSV keeps inside cells: a text
+    holding one is split by a regular expression, one line at a time."""
+    if not _OTHER_LINE_BREAKS.search(text):
+        return text.splitlines(keepends=True)
+    return (match.group() for match in _LINE.finditer(text))
 
 
 def _swallowed_rows(
