@@ -204,13 +204,15 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
             )
         else:
             adding = len(plan.to_add)
+            named = plan.school_name and not (refusal and plan.creates_school)
+            shown = plan.school_name if named else "the school (not named yet)"
             families = (
                 f"{_n(plan.guardians, 'guardian')} in {_n(plan.households, 'household')}"
                 if plan.households is not None
                 else f"{_n(plan.guardians, 'guardian')} on record kept as they are"
             )
             print(
-                f"dry run, nothing written — {plan.school_name or 'the school (not named yet)'}"
+                f"dry run, nothing written — {shown}"
                 f": {_n(adding, 'student')} "
                 f"would be added, {len(plan.to_update)} updated, {len(plan.to_deactivate)} "
                 f"marked inactive, {plan.unchanged} unchanged; {families} "

@@ -328,3 +328,20 @@ async def test_keys_typed_fast_after_ctrl_o_land_in_the_dialogs_fields(school_db
         await pilot.pause(0.3)
         assert path.value == "/tmp/c.csv"
         assert app.screen.query_one("#import-contacts", Input).value == "/tmp/d.csv"
+
+
+async def test_the_first_import_form_typed_fast_keeps_name_and_code_apart(empty_db, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    app = SroApp(empty_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_import(app, pilot, roster)
+        assert type(app.screen).__name__ == "SchoolCodeDialog"
+        _type_fast(app, *"Blue Heron", "\t", *"BHMS", "enter")
+        for _ in range(40):  # the preview comes once the worker has read the file
+            await pilot.pause(0.1)
+            if type(app.screen).__name__ == "ImportPreviewDialog":
+                break
+        assert type(app.screen).__name__ == "ImportPreviewDialog"
+        assert app.screen.plan.school_name == "Blue Heron"
+        assert app.screen.plan.school_code == "BHMS"

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.markup import escape
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sro_tui.ui.roster.fields import OrderedInput
 from sro_tui.ui.roster.school_form import SchoolForm
 
 PREVIEW_NAMES = 60  # names listed per kind of change; the counts are always complete
@@ -35,41 +35,6 @@ class ImportFiles:
     @property
     def name(self) -> str:
         return self.path.name
-
-
-class PathInput(Input):
-    """A path field that keeps keys in order when they come faster than the focus moves (a
-    pasted path, Tab, another path): Tab moves the focus at once, and characters that reach
-    this field after the focus left it go on to the field that has it."""
-
-    def _on_key(self, event: events.Key) -> None:  # type: ignore[override]
-        focused = self.screen.focused
-        if event.is_printable and focused is not None and focused is not self:
-            event.stop()
-            event.prevent_default()
-            focused.post_message(events.Key(event.key, event.character))
-            return
-        if event.key in ("tab", "shift+tab") and focused is self:
-            event.stop()
-            event.prevent_default()
-            if event.key == "tab":
-                self.screen.focus_next()
-            else:
-                self.screen.focus_previous()
-        # otherwise Input's own handler (called after this one) types the key
-
-    def _on_paste(self, event: events.Paste) -> None:
-        # A path never holds a tab: a pasted 'students.csv<Tab>contacts.csv' is two fields.
-        first, tab, rest = event.text.partition("\t")
-        if not tab:
-            return  # Input's own handler (called after this one) pastes it
-        event.prevent_default()
-        event.stop()
-        super()._on_paste(events.Paste(first))
-        if tab and rest:
-            self.screen.focus_next()
-            if self.screen.focused is not None and self.screen.focused is not self:
-                self.screen.focused.post_message(events.Paste(rest))
 
 
 class ImportPathDialog(ModalScreen[ImportFiles | None]):
@@ -95,13 +60,13 @@ class ImportPathDialog(ModalScreen[ImportFiles | None]):
                 "confirmed.",
                 classes="dialog-text",
             )
-            yield PathInput(self.initial, placeholder="/media/usb/roster.csv", id="import-path")
+            yield OrderedInput(self.initial, placeholder="/media/usb/roster.csv", id="import-path")
             yield Static(
                 "Contacts file (optional): a PowerSchool contacts export, one row per contact "
                 "with the student number; its parents and guardians join the students.",
                 classes="dialog-text",
             )
-            yield PathInput(
+            yield OrderedInput(
                 self.contacts, placeholder="/media/usb/contacts.csv", id="import-contacts"
             )
             yield Static("", id="import-path-error", classes="field-error")
