@@ -181,6 +181,10 @@ def _listing(title: str, items: Iterable[Any], total: int) -> str:
     return f"[b]{title}[/b]\n" + "\n".join(f"  {n}" for n in names) + more
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def _count(value: Any) -> int:
     return value if isinstance(value, int) else len(value)
 
@@ -215,11 +219,11 @@ class ImportPreviewDialog(ModalScreen[bool]):
         guardians = getattr(plan, "guardians", 0)
         households = getattr(plan, "households", None)
         if households is None:
-            return f"Families: {guardians:,} guardians on record, kept as they are"
+            return f"Families: {_n(guardians, 'guardian')} on record, kept as they are"
         new, gone = getattr(plan, "guardians_added", 0), getattr(plan, "guardians_deactivated", 0)
         return (
-            f"Families: {guardians:,} guardians in {households:,} households · {new:,} new · "
-            f"{gone:,} no longer listed"
+            f"Families: {_n(guardians, 'guardian')} in {_n(households, 'household')} · "
+            f"{new:,} new · {gone:,} no longer listed"
         )
 
     def compose(self) -> ComposeResult:
@@ -230,7 +234,7 @@ class ImportPreviewDialog(ModalScreen[bool]):
             if plan.mass_deactivation:
                 yield Static(
                     f"[b]This file leaves out {plan.missing:,} of the {plan.active_before:,} "
-                    "students enrolled here: importing it marks them all inactive.[/b] Is it "
+                    "students enrolled here: importing it marks them all inactive. [/b]Is it "
                     "the whole roster? If not, cancel and export the full roster from the SIS.",
                     id="import-mass-warning",
                     classes="field-error",
