@@ -345,3 +345,6 @@ async def test_the_first_import_form_typed_fast_keeps_name_and_code_apart(empty_
         assert type(app.screen).__name__ == "ImportPreviewDialog"
         assert app.screen.plan.school_name == "Blue Heron"
         assert app.screen.plan.school_code == "BHMS"
+        await pilot.pause(0.3)  # let the preview finish mounting before the app closes
+        await pilot.press("escape")
+        await pilot.pause(0.3)
