@@ -113,6 +113,12 @@ class LineTable(ScrollView, can_focus=True):
         self._resized()
         self.move_cursor(row=self.cursor_row, always=True)
 
+    def get_row_at(self, row: int) -> Cells:
+        """The cells of row `row` (as DataTable names it)."""
+        if not 0 <= row < self.row_count:
+            raise IndexError(row)
+        return self._row_at(row)
+
     def refresh_row(self, row: int) -> None:
         """Draw row `row` again (its cells changed)."""
         self.refresh_line(row - int(self.scroll_y) + 1)
