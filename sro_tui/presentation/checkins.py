@@ -48,7 +48,7 @@ from sro_tui.records import (
     current_year,
     ensure_current_year,
     get_school,
-    get_setting,
+    kept_setting,
     snapshot,
 )
 from sro_tui.search import normalize_id
@@ -61,7 +61,7 @@ STATION_NAME_SETTING = "station.name"
 
 def station_name() -> str:
     """The name of this check-in station when the database is a station kit, else ""."""
-    return get_setting(STATION_NAME_SETTING)
+    return kept_setting(STATION_NAME_SETTING)  # asked on every scan
 
 
 # --- sessions ---------------------------------------------------------------------------------
