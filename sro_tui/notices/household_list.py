@@ -87,7 +87,7 @@ def load_household_lines(
     found = {hid: HouseholdLine(hid, label) for hid, label, _ in ordered}
     del ordered
 
-    names: dict[int, list[str]] = {}
+    names: dict[int, list[str]] = {hid: [] for hid in found}
     guardian_language: dict[int, str] = {}
     with_email: set[int] = set()
     guardians = (
@@ -101,10 +101,10 @@ def load_household_lines(
         .order_by(Guardian.id)
     )
     for hid, name, email, lang in _cursor(guardians):
-        if hid in names:
-            names[hid].append(name)
-        else:
-            names[hid] = [name]
+        kept = names.get(hid)
+        if kept is None:
+            continue
+        kept.append(name)
         if email:
             with_email.add(hid)
         if lang and hid not in guardian_language:

@@ -178,6 +178,7 @@ class FamiliesScreen(Screen):
         self.shown: list[HouseholdLine] = []
         self.longest = [len(c.label) for c in FAMILY_COLUMNS]
         self.marked: set[int] = set()
+        self.counts = (0, 0, 0)  # households, notified, returned or bounced
         self.coverage_note = ""  # why families are missing, when the roster had no guardians
         self._detail_timer: Timer | None = None
         self._detail: HouseholdNotices | None = None  # the cursor's household, read in full
@@ -244,6 +245,11 @@ class FamiliesScreen(Screen):
 
     def _households_loaded(self, loaded: tuple[list[HouseholdLine], list[int], str]) -> None:
         self.households, self.longest, self.coverage_note = loaded
+        self.counts = (
+            len(self.households),
+            sum(1 for h in self.households if h.is_notified),
+            sum(1 for h in self.households if h.status in ("returned", "bounced")),
+        )
         self._detail = None  # read again: a notice may have been recorded
         self._fill_filter_choices()
         self.refilter()
@@ -271,7 +277,9 @@ class FamiliesScreen(Screen):
         value = self.query_one(widget_id, Select).value
         return "" if value is Select.NULL or value is None else str(value)
 
-    def refilter(self) -> None:
+    def refilter(self, detail: bool = True) -> None:
+        """Show the households the filters choose; the detail pane at once when `detail`, else
+        when the cursor's row settles (a filter change: the table first)."""
         self.shown = filter_households(
             self.households,
             status=self._select_value("#filter-status") or "all",
@@ -279,9 +287,7 @@ class FamiliesScreen(Screen):
             grade=self._select_value("#filter-grade"),
         )
         self._draw_rows()
-        total = len(self.households)
-        notified = sum(1 for h in self.households if h.is_notified)
-        problems = sum(1 for h in self.households if h.status in ("returned", "bounced"))
+        total, notified, problems = self.counts
         self.query_one("#families-progress", ProgressBar).update(
             total=max(total, 1), progress=notified
         )
@@ -293,11 +299,12 @@ class FamiliesScreen(Screen):
             f"showing {len(self.shown):,}{marked} · one notice per household (g: the rule) · "
             "P: paper sent home after an assembly"
         )
-        self._show_detail()
+        if detail:
+            self._show_detail()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.is_mounted:
-            self.refilter()
+            self.refilter(detail=False)
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         # The cursor moves at once; the detail follows when the keys stop.
@@ -351,7 +358,7 @@ class FamiliesScreen(Screen):
     def action_mark_all_shown(self) -> None:
         ids = {h.household_id for h in self.shown}
         self.marked = set() if ids <= self.marked else self.marked | ids
-        self.refilter()
+        self.refilter(detail=False)
 
     def action_record_notice(self) -> None:
         targets = self._targets()
