@@ -180,3 +180,36 @@ async def test_a_roster_without_guardians_is_said_on_the_families_screen(school_
         summary = str(screen.query_one("#families-summary", Static).render())
         assert "have no guardian on record" in summary
         assert "Import a file with guardians" in summary
+
+
+async def test_keys_pressed_while_the_households_load_act_once_they_are_in(
+    school_db: Path, monkeypatch
+):
+    """A person who opens the section and presses ↓ and space at once marks the second
+    household, as if the list had been there: no key is lost or acts on an empty list."""
+    import threading
+
+    from sro_tui.ui.families import screen as families_screen
+
+    real_loader = families_screen.load_household_lines
+    release = threading.Event()
+
+    def slow_loader():
+        release.wait(10)
+        return real_loader()
+
+    monkeypatch.setattr(families_screen, "load_household_lines", slow_loader)
+    app = SroApp(school_db, start_section="families")
+    async with app.run_test(size=(130, 36)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FamiliesScreen) and screen.shown == []
+        await pilot.press("down", "space")  # while the list is still being read
+        assert screen.marked == set()
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.marked == {screen.shown[1].household_id}
+        assert screen.query_one(LineTable).cursor_row == 2  # space moved on to the next row
+        summary = str(screen.query_one("#families-summary", Static).render())
+        assert "Notified 0 / 3 households" in summary

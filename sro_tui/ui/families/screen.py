@@ -6,6 +6,7 @@ The screen is thin: every read and write is a call to `sro_tui.notices`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.markup import escape
@@ -182,6 +183,9 @@ class FamiliesScreen(Screen):
         self.coverage_note = ""  # why families are missing, when the roster had no guardians
         self._detail_timer: Timer | None = None
         self._detail: HouseholdNotices | None = None  # the cursor's household, read in full
+        # Keys pressed before the households first arrive, applied once they are in, in order.
+        self._loading = True
+        self._held: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -204,7 +208,9 @@ class FamiliesScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(LineTable).focus()  # the keys (space, n, s …) act on the table's rows
+        table = self.query_one(LineTable)
+        table.hold = self._hold_while_loading
+        table.focus()  # the keys (space, n, s …) act on the table's rows
         self.reload()
 
     def on_resize(self) -> None:
@@ -253,8 +259,24 @@ class FamiliesScreen(Screen):
         self._detail = None  # read again: a notice may have been recorded
         self._fill_filter_choices()
         self.refilter()
+        if self._loading:
+            self._loaded()
+
+    def _hold_while_loading(self, action: Callable[[], None]) -> bool:
+        """Keep `action` for when the households are in (True), or let it run now (False)."""
+        if self._loading:
+            self._held.append(action)
+        return self._loading
+
+    def _loaded(self) -> None:
+        """The first load ended: the keys pressed meanwhile act now, in the order pressed."""
+        self._loading = False
+        held, self._held = self._held, []
+        for action in held:
+            action()
 
     def _households_failed(self, error: BaseException) -> None:
+        self._loading, self._held = False, []  # the summary says why nothing can be done
         self.households = []
         self.query_one("#families-summary", Static).update(
             f"Not read: {escape(error_words(error))}. Nothing was changed; open the section "
@@ -346,6 +368,8 @@ class FamiliesScreen(Screen):
         return [household.household_id] if household else []
 
     def action_toggle_mark(self) -> None:
+        if self._hold_while_loading(self.action_toggle_mark):
+            return
         household = self._current()
         if household is None:
             return
@@ -356,11 +380,15 @@ class FamiliesScreen(Screen):
             table.move_cursor(row=table.cursor_row + 1)
 
     def action_mark_all_shown(self) -> None:
+        if self._hold_while_loading(self.action_mark_all_shown):
+            return
         ids = {h.household_id for h in self.shown}
         self.marked = set() if ids <= self.marked else self.marked | ids
         self.refilter(detail=False)
 
     def action_record_notice(self) -> None:
+        if self._hold_while_loading(self.action_record_notice):
+            return
         targets = self._targets()
         if not targets:
             self.notify("No household chosen.", severity="warning")
@@ -379,6 +407,8 @@ class FamiliesScreen(Screen):
         )
 
     def action_email_all(self) -> None:
+        if self._hold_while_loading(self.action_email_all):
+            return
         with_email = sum(1 for h in self.households if h.has_email)
         self.app.push_screen(
             RecordNoticeDialog(
@@ -427,6 +457,8 @@ class FamiliesScreen(Screen):
         ).summary()
 
     def action_delivery_status(self) -> None:
+        if self._hold_while_loading(self.action_delivery_status):
+            return
         household = self._current_in_full()
         if household is None or not household.notices:
             self.notify("This household has no notice recorded this year.", severity="warning")
@@ -445,6 +477,8 @@ class FamiliesScreen(Screen):
         return f"Notice marked {DELIVERY_STATUSES[notice.delivery_status].lower()}."
 
     def action_export_list(self) -> None:
+        if self._hold_while_loading(self.action_export_list):
+            return
         self.app.push_screen(
             FolderDialog(
                 "Family notice list",
@@ -461,6 +495,8 @@ class FamiliesScreen(Screen):
         return f"Family notice list written to {path}"
 
     def action_write_letters(self) -> None:
+        if self._hold_while_loading(self.action_write_letters):
+            return
         self.app.push_screen(
             FolderDialog(
                 "Family letters",

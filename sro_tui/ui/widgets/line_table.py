@@ -99,6 +99,9 @@ class LineTable(ScrollView, can_focus=True):
         self.row_count = 0
         self._row_at: Callable[[int], Cells] = lambda i: ()
         self.cursor_row = 0
+        # While the rows load, the screen may keep cursor keys to apply once they are in
+        # (`hold(action)` returns True when it kept it): no key pressed meanwhile is lost.
+        self.hold: Callable[[Callable[[], None]], bool] | None = None
 
     # --- what to show ---------------------------------------------------------------------------
 
@@ -154,24 +157,35 @@ class LineTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor_row - page + 1, animate=False, immediate=True)
 
     def action_cursor_up(self) -> None:
-        self.move_cursor(row=self.cursor_row - 1)
+        if not self._held(self.action_cursor_up):
+            self.move_cursor(row=self.cursor_row - 1)
 
     def action_cursor_down(self) -> None:
-        self.move_cursor(row=self.cursor_row + 1)
+        if not self._held(self.action_cursor_down):
+            self.move_cursor(row=self.cursor_row + 1)
 
     def action_page_up(self) -> None:
-        self.move_cursor(row=self.cursor_row - self._page())
+        if not self._held(self.action_page_up):
+            self.move_cursor(row=self.cursor_row - self._page())
 
     def action_page_down(self) -> None:
-        self.move_cursor(row=self.cursor_row + self._page())
+        if not self._held(self.action_page_down):
+            self.move_cursor(row=self.cursor_row + self._page())
 
     def action_first_row(self) -> None:
-        self.move_cursor(row=0)
+        if not self._held(self.action_first_row):
+            self.move_cursor(row=0)
 
     def action_last_row(self) -> None:
-        self.move_cursor(row=self.row_count - 1)
+        if not self._held(self.action_last_row):
+            self.move_cursor(row=self.row_count - 1)
+
+    def _held(self, action: Callable[[], None]) -> bool:
+        return self.hold is not None and self.hold(action)
 
     def action_select_cursor(self) -> None:
+        if self._held(self.action_select_cursor):
+            return
         if self.row_count:
             self.post_message(self.RowSelected(self, self.cursor_row))
 
