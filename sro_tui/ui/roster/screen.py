@@ -175,7 +175,9 @@ class RosterScreen(Screen):
 
     def _search_typed(self) -> None:
         self._search_pending = False
-        self.show_results(self.query_one("#roster-search", Input).value)
+        # The results at once; the first one's detail (a database read and a long text to lay
+        # out) when the typing pauses.
+        self.show_results(self.query_one("#roster-search", Input).value, detail_now=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # Enter in the search box: go to the results (the first one is highlighted).
@@ -194,8 +196,9 @@ class RosterScreen(Screen):
         matches, count = self.index.search_page(query, MAX_ROWS, active_only=active_only)
         return [m.student for m in matches], count
 
-    def show_results(self, query: str) -> None:
-        """List the first MAX_ROWS matches (the table draws only those on screen)."""
+    def show_results(self, query: str, detail_now: bool = True) -> None:
+        """List the first MAX_ROWS matches (the table draws only those on screen), and the
+        highlighted student's detail now or, with `detail_now` False, once the keys pause."""
         table = self.query_one(LineTable)
         more = self.query_one("#roster-more", Static)
         if self.index is None:
@@ -222,13 +225,17 @@ class RosterScreen(Screen):
         else:
             more.update(f"{count:,} {which}" + (" match" if query.strip() else ""))
         self._cancel_detail()
-        if shown:
+        if not shown:
+            self.query_one("#student-detail", Static).update("")
+        elif detail_now:
             self.show_student(shown[table.cursor_row].student_id)
         else:
-            self.query_one("#student-detail", Static).update("")
+            self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_highlighted)
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         # The cursor moves at once; the detail (a database read) follows when the keys stop.
+        if not event.table.has_focus:
+            return  # the rows changed under a search: show_results has seen to the detail
         self._cancel_detail()
         self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_highlighted)
 

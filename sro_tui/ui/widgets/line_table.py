@@ -139,10 +139,15 @@ class LineTable(ScrollView, can_focus=True):
     def move_cursor(self, *, row: int, always: bool = False) -> None:
         """Put the cursor on `row` (kept within the rows) and scroll it into view."""
         row = max(0, min(row, self.row_count - 1))
-        moved = row != self.cursor_row
+        before, top = self.cursor_row, int(self.scroll_y)
+        moved = row != before
         self.cursor_row = row
         self._scroll_cursor_into_view()
-        self.refresh()
+        if always or int(self.scroll_y) != top:
+            self.refresh()
+        elif moved:  # only the two rows whose look changed are drawn again
+            self.refresh_row(before)
+            self.refresh_row(row)
         if moved or always:
             self.post_message(self.RowHighlighted(self, row))
 
