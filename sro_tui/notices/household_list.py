@@ -22,13 +22,13 @@ from sro_tui.models import (
     School,
     SchoolYear,
     Student,
-    StudentGuardian,
     database_proxy,
 )
 from sro_tui.notices.household_notices import (
     NOTIFIED,
     _grade_sort,
     household_status,
+    notice_links,
     require_school_and_year,
 )
 from sro_tui.notices.language import language_code
@@ -115,29 +115,16 @@ def load_household_lines(
     students: dict[int, list[str]] = {}
     grades: dict[int, list[str]] = {}
     home_languages: dict[int, str] = {}
-    links = (
-        StudentGuardian.select(
-            Guardian.household,
-            Student.id,
-            Student.last_name.concat(", ")
-            .concat(Student.first_name)
-            .concat(" (")
-            .concat(Student.grade)
-            .concat(")"),
-            Student.grade,
-            Student.home_language,
-        )
-        .join(Guardian)
-        .switch(StudentGuardian)
-        .join(Student)
-        .where(
-            Guardian.school == school,
-            Guardian.active == True,  # noqa: E712
-            Student.active == True,  # noqa: E712
-            StudentGuardian.receives_notices == True,  # noqa: E712
-        )
-        .order_by(Guardian.household, Student.last_name, Student.first_name, Student.sis_id)
+    student_brief = (
+        Student.last_name.concat(", ")
+        .concat(Student.first_name)
+        .concat(" (")
+        .concat(Student.grade)
+        .concat(")")
     )
+    links = notice_links(
+        school, Guardian.household, Student.id, student_brief, Student.grade, Student.home_language
+    ).order_by(Guardian.household, Student.last_name, Student.first_name, Student.sis_id)
     last: tuple[int, int] = (0, 0)
     for hid, sid, brief, grade, home_lang in _cursor(links):
         if (hid, sid) == last:
