@@ -111,6 +111,13 @@ def data_version() -> int:
     return database_proxy.execute_sql("PRAGMA data_version").fetchone()[0]
 
 
+def change_count() -> tuple[int, int]:
+    """What changes whenever anything is committed that this thread's connection can see: another
+    connection's commit (PRAGMA data_version) or a row it changed itself (total_changes)."""
+    connection = database_proxy.connection()
+    return connection.execute("PRAGMA data_version").fetchone()[0], connection.total_changes
+
+
 # --- migrations -------------------------------------------------------------------------------
 # Each migration is frozen SQL (or code) that takes the schema from version N-1 to N. Never edit
 # a released migration: add a new one. `tests/core/test_db.py` checks that the migrated schema

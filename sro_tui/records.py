@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -47,6 +48,32 @@ def get_setting(key: str, default: str = "") -> str:
 
 def set_setting(key: str, value: str) -> None:
     Setting.insert(key=key, value=value).on_conflict_replace().execute()
+    global _settings_written
+    _settings_written += 1  # kept settings are read again, on every thread
+
+
+class _KeptSettings(threading.local):
+    connection: object = None
+    written = -1
+    values: dict[str, str]
+
+
+_kept_settings = _KeptSettings()
+_settings_written = 0
+
+
+def kept_setting(key: str) -> str:
+    """A setting read once per database connection and kept (this process's `set_setting`
+    forgets it): for values read on every scan, such as who is recording and the station's
+    name, which change from the app itself, not under it."""
+    kept = _kept_settings
+    connection = database_proxy.connection()
+    # Another database, a reopened one, or a setting written since: read again.
+    if kept.connection is not connection or kept.written != _settings_written:
+        kept.connection, kept.written, kept.values = connection, _settings_written, {}
+    if key not in kept.values:
+        kept.values[key] = get_setting(key)
+    return kept.values[key]
 
 
 EXPORT_FOLDER_SETTING = "export_folder"
@@ -82,8 +109,9 @@ def set_export_folder(folder: Path | str) -> Path:
 
 
 def current_actor() -> str:
-    """Who is recording: the name set in the app, else the computer account's user name."""
-    return get_setting("actor") or getpass.getuser()
+    """Who is recording: the name set in the app, else the computer account's user name (read
+    once per connection: every check-in asks)."""
+    return kept_setting("actor") or getpass.getuser()
 
 
 def snapshot(record: Model) -> dict[str, Any]:

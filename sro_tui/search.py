@@ -122,6 +122,8 @@ class StudentIndex:
         self._tokens: list[tuple[str, int, int]] = []  # (token, which name, position)
         self._typos: dict[str, set[int]] = {}
         self._sorted_ids: list[tuple[str, int]] = []
+        self._in_order: list[int] = []
+        self._place: list[int] = []
         # Every student's folded names, one per line, and where each line starts: the substring
         # pass is then one C-level `str.find` loop instead of a Python loop over every student.
         self._names_blob = ""
@@ -156,6 +158,12 @@ class StudentIndex:
         tokens.sort()
         self._tokens = tokens
         self._sorted_ids = sorted((s.id_key, pos) for pos, s in enumerate(self.students))
+        # Positions by name (ties by position), and each position's place in that order.
+        students = self.students
+        self._in_order = sorted(range(len(students)), key=lambda pos: students[pos].sort_key)
+        self._place = [0] * len(students)
+        for place, pos in enumerate(self._in_order):
+            self._place[pos] = place
         self._names_blob = "\n".join(s.folded for s in self.students)
         starts, offset = [], 0
         for s in self.students:
@@ -211,9 +219,44 @@ class StudentIndex:
 
     def search(self, query: str, limit: int = 10, active_only: bool = True) -> list[Match]:
         """Students matching `query`, best first (see the module docstring for the order)."""
-        # position -> (rank, 0 for a whole-word match else 1). Whole words sort first, then rank:
-        # "jose" puts José before Josephs, "000123" puts that ID before 0001230.
+        return self._best(self._matches(query, limit), limit, active_only)
+
+    def search_page(
+        self, query: str, shown: int, active_only: bool = True
+    ) -> tuple[list[Match], int]:
+        """The best `shown` students matching `query` (in `search`'s order), and how many match
+        in all: every pass runs, as for an unlimited search, but only the shown ones are ranked
+        and built (the roster's search box, on every keystroke)."""
+        results = self._matches(query, None)
+        if active_only:
+            students = self.students
+            results = {pos: fit for pos, fit in results.items() if students[pos].active}
+        return self._best(results, shown, False), len(results)
+
+    def _best(
+        self, results: dict[int, tuple[int, int]], limit: int, active_only: bool
+    ) -> list[Match]:
+        # Ordered by (whole word first, rank, name): one int per match, so that ranking
+        # thousands of matches compares ints, not tuples of names.
+        students, place, n = self.students, self._place, len(self.students) or 1
+        keys = [
+            ((partial << 3) + rank) * n + place[pos]
+            for pos, (rank, partial) in results.items()
+            if not active_only or students[pos].active
+        ]
+        in_order = self._in_order
+        return [
+            Match(students[in_order[key % n]], (key // n) & 7)
+            for key in heapq.nsmallest(limit, keys)
+        ]
+
+    def _matches(self, query: str, limit: int | None) -> dict[int, tuple[int, int]]:
+        """Position -> (rank, 0 for a whole-word match else 1) of every student matching
+        `query`; with a `limit`, the passes that can only add lower ranks stop early."""
+        # Whole words sort first, then rank: "jose" puts José before Josephs, "000123" puts that
+        # ID before 0001230.
         results: dict[int, tuple[int, int]] = {}
+        enough = len(self.students) + 1 if limit is None else limit
 
         def offer(pos: int, rank: int, partial: int = 1) -> None:
             if (rank, partial) < results.get(pos, (99, 99)):
@@ -221,7 +264,7 @@ class StudentIndex:
 
         raw = query.strip()
         if not raw:
-            return []
+            return results
         id_query = normalize_id(raw)
         exact = self._by_id.get(id_query)
         if exact is not None:
@@ -233,7 +276,7 @@ class StudentIndex:
                 if not key.startswith(id_query):
                     break
                 offer(pos, ID_PREFIX)
-                if len(results) > limit * 4:
+                if len(results) > enough * 4:
                     break
 
         # A scan that is exactly an ID needs nothing more: skipping the name passes keeps a
@@ -248,12 +291,12 @@ class StudentIndex:
                 first_hits = {p: fit for p, fit in first_hits.items() if p in hits}
             for pos, (kind, partial) in first_hits.items():
                 offer(pos, LAST_PREFIX + kind, partial)
-            if len(results) < limit:
+            if len(results) < enough:
                 needle = " ".join(words)
                 if len(needle) >= 2:
                     for pos in self._substring_positions(needle):
                         offer(pos, SUBSTRING)
-            if len(results) < limit and not has_digit:  # a typo in a name, not in an ID
+            if len(results) < enough and not has_digit:  # a typo in a name, not in an ID
                 typo_hits: set[int] | None = None
                 for word in words:
                     if len(word) < 3:
@@ -264,17 +307,7 @@ class StudentIndex:
                     typo_hits = hits if typo_hits is None else typo_hits & hits
                 for pos in typo_hits or ():
                     offer(pos, TYPO)
-
-        students = self.students
-        best = heapq.nsmallest(
-            limit,
-            (
-                (partial, rank, students[pos].sort_key, pos)
-                for pos, (rank, partial) in results.items()
-                if students[pos].active or not active_only
-            ),
-        )
-        return [Match(students[pos], rank) for _partial, rank, _key, pos in best]
+        return results
 
     def _pos_of(self, student: IndexedStudent) -> int:
         lo = bisect.bisect_left(self._sorted_ids, (student.id_key,))

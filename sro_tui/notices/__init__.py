@@ -29,6 +29,10 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "record_paper_notices_for_session",
             "validate_notice",
         ],
+        "household_list": [
+            "HouseholdLine",
+            "load_household_lines",
+        ],
         "language": [
             "BUILTIN_TEMPLATES",
             "COMPLAINT_SETTING",

@@ -197,6 +197,24 @@ def _mailing_address(street: str, city: str, state: str, postal_code: str) -> st
     return ", ".join(p for p in (street, city_line.rstrip(",")) if p)
 
 
+def notice_links(school: School, *columns: Any) -> Any:
+    """`columns` of every link through which a household hears about a student: an active
+    guardian of the school, an active student, "receives notices" on (a StudentGuardian query
+    joined to Guardian and Student)."""
+    return (
+        StudentGuardian.select(*columns)
+        .join(Guardian)
+        .switch(StudentGuardian)
+        .join(Student)
+        .where(
+            Guardian.school == school,
+            Guardian.active == True,  # noqa: E712
+            Student.active == True,  # noqa: E712
+            StudentGuardian.receives_notices == True,  # noqa: E712
+        )
+    )
+
+
 def load_households(
     school: School | None = None,
     year: SchoolYear | None = None,
@@ -257,28 +275,17 @@ def load_households(
         )
         newest[hid] = _later(newest[hid], updated)
 
-    links = (
-        StudentGuardian.select(
-            Guardian.household,
-            Student.id,
-            Student.sis_id,
-            Student.last_name,
-            Student.first_name,
-            Student.grade,
-            Student.home_language,
-            Student.updated_at,
-        )
-        .join(Guardian)
-        .switch(StudentGuardian)
-        .join(Student)
-        .where(
-            Guardian.school == school,
-            Guardian.active == True,  # noqa: E712
-            Student.active == True,  # noqa: E712
-            StudentGuardian.receives_notices == True,  # noqa: E712
-        )
-        .order_by(Student.last_name, Student.first_name, Student.sis_id)
-    )
+    links = notice_links(
+        school,
+        Guardian.household,
+        Student.id,
+        Student.sis_id,
+        Student.last_name,
+        Student.first_name,
+        Student.grade,
+        Student.home_language,
+        Student.updated_at,
+    ).order_by(Student.last_name, Student.first_name, Student.sis_id)
     links = links.where(Guardian.household.in_(list(found))) if narrow else links
     home_languages: dict[int, str] = {}
     seen: set[tuple[int, int]] = set()

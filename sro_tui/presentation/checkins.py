@@ -48,7 +48,7 @@ from sro_tui.records import (
     current_year,
     ensure_current_year,
     get_school,
-    get_setting,
+    kept_setting,
     snapshot,
 )
 from sro_tui.search import normalize_id
@@ -61,7 +61,7 @@ STATION_NAME_SETTING = "station.name"
 
 def station_name() -> str:
     """The name of this check-in station when the database is a station kit, else ""."""
-    return get_setting(STATION_NAME_SETTING)
+    return kept_setting(STATION_NAME_SETTING)  # asked on every scan
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -230,12 +230,34 @@ def local_time(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone()
 
 
+# A scan's two reads, as SQL written once per kind of database instead of built by peewee at
+# every scan (most of a check-in's time beside the commit itself).
+_HOT_QUERIES = {
+    "student by id": lambda: Student.select().where(Student.school == 0, Student.sis_id == ""),
+    # At most one row: the once-a-year index allows one check-in not undone per student.
+    "earlier check-in": lambda: PresentationAttendance.select(PresentationAttendance.id).where(
+        (PresentationAttendance.student == 0)
+        & (PresentationAttendance.school_year == 0)
+        & PresentationAttendance.undone_at.is_null()
+    ),
+}
+_hot_sql: dict[tuple[str, type], str] = {}
+
+
+def _sql(name: str) -> str:
+    key = (name, type(database_proxy.obj))
+    if key not in _hot_sql:
+        _hot_sql[key] = _HOT_QUERIES[name]().sql()[0]
+    return _hot_sql[key]
+
+
 def find_student_by_id(school: School, text: str) -> Student | None:
     """The school's student whose ID is exactly `text` (surrounding spaces and case ignored)."""
     wanted = text.strip()
     if not wanted:
         return None
-    student = Student.get_or_none((Student.school == school) & (Student.sis_id == wanted))
+    school_id = school if isinstance(school, int) else school.id
+    student = next(iter(Student.raw(_sql("student by id"), school_id, wanted)), None)
     if student is None:  # IDs with letters may be typed in another case than the roster's
         student = Student.get_or_none(
             (Student.school == school) & (fn.UPPER(Student.sis_id) == normalize_id(wanted))
@@ -253,15 +275,23 @@ def _check_in(
 ) -> CheckInOutcome:
     """Record one student inside the caller's transaction (no commit here), at this computer's
     station unless another `station` is given (a station's scan linked in the office)."""
+    recorded = database_proxy.execute_sql(
+        _sql("earlier check-in"), (student.id, session.school_year_id)
+    ).fetchone()
     earlier = (
-        PresentationAttendance.select(PresentationAttendance, PresentationSession)
-        .join(PresentationSession)
-        .where(
-            (PresentationAttendance.student == student)
-            & (PresentationAttendance.school_year == session.school_year_id)
-            & PresentationAttendance.undone_at.is_null()
+        None
+        if recorded is None
+        # the rare case: read it whole, with its session
+        else (
+            PresentationAttendance.select(PresentationAttendance, PresentationSession)
+            .join(PresentationSession)
+            .where(
+                (PresentationAttendance.student == student)
+                & (PresentationAttendance.school_year == session.school_year_id)
+                & PresentationAttendance.undone_at.is_null()
+            )
+            .first()
         )
-        .first()
     )
     if earlier is not None:
         return CheckInOutcome(

@@ -58,6 +58,14 @@ def screen_class(section: Section) -> type[Screen]:
     return getattr(import_module(f"sro_tui.ui.{module}.screen"), section.screen.class_name)  # type: ignore[attr-defined]
 
 
+def import_section_screens() -> None:
+    """Import every section's screen module now (an app warms them in a thread after start)."""
+    for entry in SECTIONS:
+        module = getattr(entry.screen, "module", None)
+        if module is not None:
+            import_module(f"sro_tui.ui.{module}.screen")
+
+
 HELP_KEY = "f1"
 
 # DESIGN.md order: Dashboard · Assembly check-in · Families & notices · Intervention requests ·

@@ -6,6 +6,8 @@ from textual.app import App
 from textual.geometry import Region
 from textual.widgets import DataTable, Static
 
+from sro_tui.ui.widgets.line_table import LineTable
+
 
 def text_of(app: App, selector: str) -> str:
     """The plain text a Static shows (markup removed)."""
@@ -21,7 +23,9 @@ def drawn_text(app: App, selector: str) -> str:
 
 
 def table_rows(app: App, selector: str = "DataTable") -> list[list[str]]:
-    table = app.screen.query_one(selector, DataTable)
+    """Every row's cells, of a DataTable or a LineTable (which draws only what is on screen)."""
+    table = app.screen.query_one(selector)
+    assert isinstance(table, DataTable | LineTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Select, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from sro_tui.db import open_database
 from sro_tui.exchange import read_exchange_csv
@@ -14,6 +14,7 @@ from sro_tui.notices import load_households
 from sro_tui.ui.app import SroApp
 from sro_tui.ui.families.dialogs import household_rule_text
 from sro_tui.ui.families.screen import FamiliesScreen
+from sro_tui.ui.widgets.line_table import LineTable
 
 
 async def _open(app: SroApp, pilot) -> FamiliesScreen:
@@ -30,7 +31,7 @@ async def test_record_a_notice_and_see_progress(school_db: Path):
     app = SroApp(school_db)
     async with app.run_test(size=(130, 36)) as pilot:
         screen = await _open(app, pilot)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(LineTable)
         assert table.row_count == 3  # Núñez (two addresses) and O'Brien
         summary = str(screen.query_one("#families-summary", Static).render())
         assert "Notified 0 / 3 households" in summary
@@ -39,7 +40,7 @@ async def test_record_a_notice_and_see_progress(school_db: Path):
         # The dialog says whose household it is, not only its (often shared) label.
         intro = " ".join(str(s.render()) for s in app.screen.query(".dialog-text"))
         first = screen.shown[0]
-        assert first.label in intro and first.guardians[0].name in intro
+        assert first.label in intro and first.guardian_names[0] in intro
         app.screen.query_one("#field-notes", TextArea).load_text("In the Friday folder")
         await pilot.click("#save")
         await pilot.pause()
@@ -47,7 +48,7 @@ async def test_record_a_notice_and_see_progress(school_db: Path):
         await pilot.pause()
         summary = str(screen.query_one("#families-summary", Static).render())
         assert "Notified 1 / 3 households" in summary
-        screen.query_one(DataTable).move_cursor(row=0)
+        screen.query_one(LineTable).move_cursor(row=0)
         await pilot.pause()
         assert "Note: In the Friday folder" in str(
             screen.query_one("#families-detail-text", Static).render()
@@ -112,7 +113,7 @@ async def test_filters_returned_mail_and_export(school_db: Path, tmp_path: Path)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert sum(h.is_notified for h in screen.households) == 2
-        table = screen.query_one(DataTable)
+        table = screen.query_one(LineTable)
         table.move_cursor(row=0)
         await pilot.press("s")
         await pilot.pause()
@@ -179,3 +180,36 @@ async def test_a_roster_without_guardians_is_said_on_the_families_screen(school_
         summary = str(screen.query_one("#families-summary", Static).render())
         assert "have no guardian on record" in summary
         assert "Import a file with guardians" in summary
+
+
+async def test_keys_pressed_while_the_households_load_act_once_they_are_in(
+    school_db: Path, monkeypatch
+):
+    """A person who opens the section and presses ↓ and space at once marks the second
+    household, as if the list had been there: no key is lost or acts on an empty list."""
+    import threading
+
+    from sro_tui.ui.families import screen as families_screen
+
+    real_loader = families_screen.load_household_lines
+    release = threading.Event()
+
+    def slow_loader():
+        release.wait(10)
+        return real_loader()
+
+    monkeypatch.setattr(families_screen, "load_household_lines", slow_loader)
+    app = SroApp(school_db, start_section="families")
+    async with app.run_test(size=(130, 36)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FamiliesScreen) and screen.shown == []
+        await pilot.press("down", "space")  # while the list is still being read
+        assert screen.marked == set()
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.marked == {screen.shown[1].household_id}
+        assert screen.query_one(LineTable).cursor_row == 2  # space moved on to the next row
+        summary = str(screen.query_one("#families-summary", Static).render())
+        assert "Notified 0 / 3 households" in summary

@@ -204,3 +204,22 @@ async def test_the_dashboard_scrolls_from_the_keyboard(school_db):
         await pilot.press("pagedown")
         await pilot.pause(0.3)
         assert scroll.scroll_y > 0
+
+
+async def test_keys_typed_right_after_an_f_key_go_to_the_new_section(school_db):
+    """F8 then a name typed at once, before the roster screen is even built: the letters land
+    in the roster's search box, not on the dashboard, and none is lost."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        for key, character in (("f8", None), ("j", "j"), ("o", "o"), ("s", "s")):
+            app.post_message(events.Key(key, character))  # queued together, as a fast typist
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.current_mode == "roster"
+        assert app.screen.query_one("#roster-search", Input).value == "jos"

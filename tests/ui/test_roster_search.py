@@ -25,7 +25,7 @@ async def open_roster(app, pilot):
 async def search(pilot, text: str):
     await pilot.press("escape")  # clears the box
     await pilot.press(*text)
-    await pilot.pause()
+    await pilot.pause(0.3)  # the results at once; the first one's detail once the keys pause
 
 
 async def test_search_by_name_prefix_id_and_without_accents(school_db):

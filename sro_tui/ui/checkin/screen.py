@@ -47,6 +47,7 @@ from sro_tui.presentation import (
 from sro_tui.records import ValidationError, current_actor
 from sro_tui.search import EXACT_ID, Match, StudentIndex, fold
 from sro_tui.ui.checkin.scan_input import ScanInput
+from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.work import error_words
 
 CANDIDATES_SHOWN = 6
@@ -116,6 +117,7 @@ class CheckInScreen(Screen):
         self.recent: deque[CheckInRow] = deque(maxlen=LAST_SHOWN)
         self.open_unmatched = 0
         self.presented: dict[int, datetime] = {}  # student id -> when, this year
+        self._counted = Freshness()  # the counts are read again on return only when changed
         self._candidates: list[Match] = []
         self._candidate_moved = False
         self._candidate_timer: Timer | None = None
@@ -175,7 +177,7 @@ class CheckInScreen(Screen):
 
     def on_screen_resume(self) -> None:
         # Back from a dialog or another section: counts may have changed; the box gets focus.
-        if self.session is not None:
+        if self.session is not None and self._counted.stale():
             self.reload_counts()
         self.focus_box()
 
@@ -250,6 +252,7 @@ class CheckInScreen(Screen):
     def _read_counts(self) -> None:
         session = self.session
         assert session is not None
+        self._counted.mark()
         self.session_count = session_check_in_count(session)
         self.progress = presentation_progress(session.school_year, session.school)
         self.presented = presented_times(session.school_year)  # marks candidates already seen
@@ -680,6 +683,6 @@ class CheckInScreen(Screen):
             )
 
     def after_dialog(self) -> None:
-        if self.session is not None:
+        if self.session is not None and self._counted.stale():
             self.reload_counts()
         self.focus_box()

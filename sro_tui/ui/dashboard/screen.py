@@ -18,6 +18,7 @@ from sro_tui.reports import full_status
 from sro_tui.ui.dashboard.cards import CARDS, CardView
 from sro_tui.ui.navigation import EXPORT_FOLDER_KEY
 from sro_tui.ui.widgets.card import CardContent
+from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.section_bar import SectionBar
 from sro_tui.ui.widgets.work import error_words, run_in_thread
 
@@ -37,6 +38,10 @@ class DashboardScreen(Screen):
         Binding("o", "state_reports", "State reports", id="dashboard.state_reports"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._counted = Freshness()
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield SectionBar("dashboard")  # composed here: the first screen pays for no second layout
@@ -48,8 +53,9 @@ class DashboardScreen(Screen):
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown. Counts change on other screens (an import, a
-        # new staff member): redraw on return.
-        self.refresh_counts()
+        # new staff member): read again on return, when anything was committed since.
+        if self._counted.stale():
+            self.refresh_counts()
 
     def refresh_counts(self) -> None:
         """Read the counts in a thread (the notice counts walk every household: ~0.3 s for a
@@ -57,6 +63,7 @@ class DashboardScreen(Screen):
         self._read_counts()
 
     def _read_counts(self) -> None:
+        self._counted.mark()
         run_in_thread(
             self,
             full_status,

@@ -6,6 +6,7 @@ The screen is thin: every read and write is a call to `sro_tui.notices`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.markup import escape
@@ -13,13 +14,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Select, Static
+from textual.timer import Timer
+from textual.widgets import Footer, Header, ProgressBar, Select, Static
 
 from sro_tui.exchange import ExchangeError
 from sro_tui.notices import (
     DELIVERY_STATUSES,
     HOUSEHOLD_STATUSES,
     NOTICE_METHODS,
+    HouseholdLine,
     HouseholdNotices,
     LetterError,
     change_delivery_status,
@@ -28,6 +31,7 @@ from sro_tui.notices import (
     filter_households,
     language_name,
     letter_language,
+    load_household_lines,
     load_households,
     record_notices,
     record_paper_notices_for_session,
@@ -43,7 +47,8 @@ from sro_tui.ui.families.dialogs import (
     RuleDialog,
     SessionDialog,
 )
-from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
+from sro_tui.ui.widgets.fit_table import FitColumn, cells_wide, fit_longest
+from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.work import error_words, in_thread, run_flow, run_in_thread
 
 STATUS_FILTERS = [
@@ -64,19 +69,31 @@ FAMILY_COLUMNS = (
 )
 
 
-def household_row(h: HouseholdNotices, marked: bool) -> tuple[str, ...]:
-    notice = h.deciding_notice
+def household_row(h: HouseholdLine, marked: bool) -> tuple[str, ...]:
     status = HOUSEHOLD_STATUSES[h.status]
-    if notice is not None:
-        status += f" · {NOTICE_METHODS.get(notice.method, notice.method)} {notice.sent_on}"
+    if h.notice is not None:
+        method, sent_on = h.notice
+        status += f" · {NOTICE_METHODS.get(method, method)} {sent_on}"
     return (
         "●" if marked else " ",
         h.label,
-        ", ".join(g.name for g in h.guardians),
+        ", ".join(h.guardian_names),
         h.language or "—",
-        "; ".join(f"{s.name} ({s.grade})" for s in h.students),
+        h.students,
         status,
     )
+
+
+def longest_cells(households: list[HouseholdLine]) -> list[int]:
+    """Each column's longest cell over every household (measured once per load, in the
+    worker: the table fits its columns from these at every filter change and resize)."""
+    longest = [1] + [0] * (len(FAMILY_COLUMNS) - 1)
+    for h in households:
+        for i, cell in enumerate(household_row(h, False)[1:], start=1):
+            wide = cells_wide(cell)
+            if wide > longest[i]:
+                longest[i] = wide
+    return longest
 
 
 def household_detail(h: HouseholdNotices) -> str:
@@ -113,12 +130,18 @@ def household_detail(h: HouseholdNotices) -> str:
     return "\n".join(lines)
 
 
-def _households_and_coverage() -> tuple[list[Any], str]:
-    """This year's households, and a line when most students have no family on record (a roster
-    without guardian columns): the list would otherwise look short without saying why."""
-    households = load_households()
+def _households_and_coverage() -> tuple[list[HouseholdLine], list[int], str]:
+    """This year's households (brief lines), their columns' longest cells, and a line when most
+    students have no family on record (a roster without guardian columns): the list would
+    otherwise look short without saying why."""
+    households = load_household_lines()
     school = get_school()
-    return households, family_coverage(school).message() if school is not None else ""
+    coverage = family_coverage(school).message() if school is not None else ""
+    return households, longest_cells(households), coverage
+
+
+# A burst of cursor moves (a held arrow key) reads and draws one household's detail, at the end.
+DETAIL_DELAY = 0.08
 
 
 # What the core refuses in the school's words: said, not reported as a failure.
@@ -152,14 +175,23 @@ class FamiliesScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.households: list[HouseholdNotices] = []
-        self.shown: list[HouseholdNotices] = []
+        self.households: list[HouseholdLine] = []
+        self.shown: list[HouseholdLine] = []
+        self.longest = [len(c.label) for c in FAMILY_COLUMNS]
         self.marked: set[int] = set()
+        self.counts = (0, 0, 0)  # households, notified, returned or bounced
         self.coverage_note = ""  # why families are missing, when the roster had no guardians
+        self._detail_timer: Timer | None = None
+        self._detail: HouseholdNotices | None = None  # the cursor's household, read in full
+        # Keys pressed before the households first arrive, applied once they are in, in order.
+        self._loading = True
+        self._held: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="families-summary", classes="screen-summary")
+        yield Static(
+            "Reading the family notice list…", id="families-summary", classes="screen-summary"
+        )
         yield ProgressBar(show_eta=False, id="families-progress")
         with Horizontal(id="families-filters"):
             # One line each: on an 80x24 terminal the households keep the rows.
@@ -169,24 +201,40 @@ class FamiliesScreen(Screen):
             yield Select([], prompt="Any language", id="filter-language", compact=True)
             yield Select([], prompt="Any grade", id="filter-grade", compact=True)
         with Horizontal(id="families-body"):
-            yield DataTable(id="families-table", cursor_type="row", zebra_stripes=True)
+            # Only the rows on screen are drawn: 50,000 households cost no more than 50.
+            yield LineTable(id="families-table")
             with VerticalScroll(id="families-detail"):
                 yield Static("", id="families-detail-text")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).focus()  # the keys (space, n, s …) act on the table's rows
+        table = self.query_one(LineTable)
+        table.hold = self._hold_while_loading
+        table.focus()  # the keys (space, n, s …) act on the table's rows
         self.reload()
 
     def on_resize(self) -> None:
         # After the new layout: under 100 columns the detail pane moves, and the table's width
         # with it.
-        self.call_after_refresh(self._draw_rows)
+        self.call_after_refresh(self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as the table allows (cut text ends in "…")."""
+        table = self.query_one(LineTable)
+        room = table.size.width or self.app.size.width
+        height = table.size.height
+        scrollbar = 2 if not height or len(self.shown) > height - 1 else 0
+        available = room - 2 * table.cell_padding * len(FAMILY_COLUMNS) - scrollbar
+        widths = fit_longest(FAMILY_COLUMNS, self.longest, max(available, len(FAMILY_COLUMNS)))
+        table.set_columns([c.label for c in FAMILY_COLUMNS], widths)
 
     def _draw_rows(self) -> None:
-        """The shown households, columns as wide as the table allows (cut text ends in "…")."""
-        rows = [household_row(h, h.household_id in self.marked) for h in self.shown]
-        fill_fitted(self.query_one(DataTable), FAMILY_COLUMNS, rows)
+        """The shown households: the table asks for a row only when it draws it."""
+        shown, marked = self.shown, self.marked
+        self._fit_columns()
+        self.query_one(LineTable).set_rows(
+            len(shown), lambda i: household_row(shown[i], shown[i].household_id in marked)
+        )
 
     # --- loading and filtering ----------------------------------------------------------------
 
@@ -201,12 +249,34 @@ class FamiliesScreen(Screen):
             failed=self._households_failed,
         )
 
-    def _households_loaded(self, loaded: tuple[list[Any], str]) -> None:
-        self.households, self.coverage_note = loaded
+    def _households_loaded(self, loaded: tuple[list[HouseholdLine], list[int], str]) -> None:
+        self.households, self.longest, self.coverage_note = loaded
+        self.counts = (
+            len(self.households),
+            sum(1 for h in self.households if h.is_notified),
+            sum(1 for h in self.households if h.status in ("returned", "bounced")),
+        )
+        self._detail = None  # read again: a notice may have been recorded
         self._fill_filter_choices()
         self.refilter()
+        if self._loading:
+            self._loaded()
+
+    def _hold_while_loading(self, action: Callable[[], None]) -> bool:
+        """Keep `action` for when the households are in (True), or let it run now (False)."""
+        if self._loading:
+            self._held.append(action)
+        return self._loading
+
+    def _loaded(self) -> None:
+        """The first load ended: the keys pressed meanwhile act now, in the order pressed."""
+        self._loading = False
+        held, self._held = self._held, []
+        for action in held:
+            action()
 
     def _households_failed(self, error: BaseException) -> None:
+        self._loading, self._held = False, []  # the summary says why nothing can be done
         self.households = []
         self.query_one("#families-summary", Static).update(
             f"Not read: {escape(error_words(error))}. Nothing was changed; open the section "
@@ -229,7 +299,9 @@ class FamiliesScreen(Screen):
         value = self.query_one(widget_id, Select).value
         return "" if value is Select.NULL or value is None else str(value)
 
-    def refilter(self) -> None:
+    def refilter(self, detail: bool = True) -> None:
+        """Show the households the filters choose; the detail pane at once when `detail`, else
+        when the cursor's row settles (a filter change: the table first)."""
         self.shown = filter_households(
             self.households,
             status=self._select_value("#filter-status") or "all",
@@ -237,9 +309,7 @@ class FamiliesScreen(Screen):
             grade=self._select_value("#filter-grade"),
         )
         self._draw_rows()
-        total = len(self.households)
-        notified = sum(1 for h in self.households if h.is_notified)
-        problems = sum(1 for h in self.households if h.status in ("returned", "bounced"))
+        total, notified, problems = self.counts
         self.query_one("#families-progress", ProgressBar).update(
             total=max(total, 1), progress=notified
         )
@@ -251,23 +321,40 @@ class FamiliesScreen(Screen):
             f"showing {len(self.shown):,}{marked} · one notice per household (g: the rule) · "
             "P: paper sent home after an assembly"
         )
-        self._show_detail()
+        if detail:
+            self._show_detail()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.is_mounted:
-            self.refilter()
+            self.refilter(detail=False)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
+    def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
+        # The cursor moves at once; the detail follows when the keys stop.
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
 
-    def _current(self) -> HouseholdNotices | None:
-        table = self.query_one(DataTable)
+    def _current(self) -> HouseholdLine | None:
+        table = self.query_one(LineTable)
         if not self.shown or not 0 <= table.cursor_row < len(self.shown):
             return None
         return self.shown[table.cursor_row]
 
+    def _current_in_full(self) -> HouseholdNotices | None:
+        """The cursor's household with its contacts and notices (one household: a few ms)."""
+        line = self._current()
+        if line is None:
+            return None
+        if self._detail is None or self._detail.household_id != line.household_id:
+            found = load_households(household_ids=[line.household_id])
+            self._detail = found[0] if found else None
+        return self._detail
+
     def _show_detail(self) -> None:
-        household = self._current()
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        household = self._current_in_full()
         self.query_one("#families-detail-text", Static).update(
             household_detail(household) if household else "No household to show."
         )
@@ -281,23 +368,27 @@ class FamiliesScreen(Screen):
         return [household.household_id] if household else []
 
     def action_toggle_mark(self) -> None:
+        if self._hold_while_loading(self.action_toggle_mark):
+            return
         household = self._current()
         if household is None:
             return
         self.marked ^= {household.household_id}
-        table = self.query_one(DataTable)
-        table.update_cell_at(
-            (table.cursor_row, 0), "●" if household.household_id in self.marked else " "
-        )
+        table = self.query_one(LineTable)
+        table.refresh_row(table.cursor_row)
         if table.cursor_row < len(self.shown) - 1:
             table.move_cursor(row=table.cursor_row + 1)
 
     def action_mark_all_shown(self) -> None:
+        if self._hold_while_loading(self.action_mark_all_shown):
+            return
         ids = {h.household_id for h in self.shown}
         self.marked = set() if ids <= self.marked else self.marked | ids
-        self.refilter()
+        self.refilter(detail=False)
 
     def action_record_notice(self) -> None:
+        if self._hold_while_loading(self.action_record_notice):
+            return
         targets = self._targets()
         if not targets:
             self.notify("No household chosen.", severity="warning")
@@ -305,7 +396,10 @@ class FamiliesScreen(Screen):
         if self.marked:
             intro = f"{len(targets)} marked household(s)."
         else:  # the label alone is often shared ("Aden household"): say whose and where
-            h = self.shown[self.query_one(DataTable).cursor_row]
+            h = self._current_in_full()
+            if h is None:
+                self.notify("No household chosen.", severity="warning")
+                return
             guardians = ", ".join(g.name for g in h.guardians if g.name)
             intro = " · ".join(p for p in (h.label, guardians, h.address) if p) + "."
         self.app.push_screen(
@@ -313,7 +407,9 @@ class FamiliesScreen(Screen):
         )
 
     def action_email_all(self) -> None:
-        with_email = sum(1 for h in self.households if h.emails)
+        if self._hold_while_loading(self.action_email_all):
+            return
+        with_email = sum(1 for h in self.households if h.has_email)
         self.app.push_screen(
             RecordNoticeDialog(
                 f"E-mailed to every household with an e-mail address "
@@ -321,7 +417,7 @@ class FamiliesScreen(Screen):
                 method="email",
             ),
             lambda values: self._record(
-                [h.household_id for h in self.households if h.emails], values
+                [h.household_id for h in self.households if h.has_email], values
             ),
         )
 
@@ -361,7 +457,9 @@ class FamiliesScreen(Screen):
         ).summary()
 
     def action_delivery_status(self) -> None:
-        household = self._current()
+        if self._hold_while_loading(self.action_delivery_status):
+            return
+        household = self._current_in_full()
         if household is None or not household.notices:
             self.notify("This household has no notice recorded this year.", severity="warning")
             return
@@ -379,6 +477,8 @@ class FamiliesScreen(Screen):
         return f"Notice marked {DELIVERY_STATUSES[notice.delivery_status].lower()}."
 
     def action_export_list(self) -> None:
+        if self._hold_while_loading(self.action_export_list):
+            return
         self.app.push_screen(
             FolderDialog(
                 "Family notice list",
@@ -395,6 +495,8 @@ class FamiliesScreen(Screen):
         return f"Family notice list written to {path}"
 
     def action_write_letters(self) -> None:
+        if self._hold_while_loading(self.action_write_letters):
+            return
         self.app.push_screen(
             FolderDialog(
                 "Family letters",

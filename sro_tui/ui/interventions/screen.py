@@ -43,6 +43,7 @@ from sro_tui.ui.interventions.form import InterventionForm
 from sro_tui.ui.interventions.sections import SEVERITY_MARK
 from sro_tui.ui.widgets.dialogs import ChoiceDialog
 from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
+from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.work import error_words, run_in_thread
 
 EXPORT_FAILED_AFTER = "Files already written are complete; the others were not written."
@@ -119,6 +120,7 @@ class InterventionsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[RequestRow] = []
+        self._listed = Freshness()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -170,7 +172,8 @@ class InterventionsScreen(Screen):
             self.app.request_students()  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self._listed.stale():  # a request saved, a roster imported … since the list was read
+            self.reload()
 
     # --- the list -----------------------------------------------------------------------------
 
@@ -200,6 +203,7 @@ class InterventionsScreen(Screen):
         """Query the list again with the filters (SQL-side, a few ms) and redraw."""
         table = self.query_one(DataTable)
         keep = select_id if select_id is not None else self.selected_id()
+        self._listed.mark()
         # A table of thousands of rows is slow to draw and no one reads it: narrow the filters.
         # SQL-side and a few ms, so on the main thread as the filters change.
         try:

@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Static
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 
 from sro_tui.records import get_school
 from sro_tui.roster import (
@@ -35,9 +36,13 @@ from sro_tui.ui.roster.import_dialogs import (
     SchoolCodeDialog,
 )
 from sro_tui.ui.roster.school_form import SchoolForm
+from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.work import NOTHING_CHANGED, error_words, in_thread, run_flow
 
-MAX_ROWS = 200  # rows drawn at once: more is slow to draw and nobody scrolls that far
+MAX_ROWS = 200  # matches ranked and listed: nobody scrolls further, they type another letter
+ROSTER_COLUMNS = (("Name", 26), ("ID", 10), ("Gr", 3), ("Homeroom", 9), ("", 8))
+# A burst of cursor moves (a held arrow key) reads one student's detail, when it stops.
+DETAIL_DELAY = 0.08
 
 
 def student_row(s: IndexedStudent) -> tuple[str, ...]:
@@ -122,6 +127,10 @@ class RosterScreen(Screen):
         self.index: StudentIndex | None = None
         self.show_inactive = False
         self._row_ids: list[int] = []
+        self._shown: list[IndexedStudent] = []
+        self._searched: tuple[str, bool, StudentIndex | None] | None = None  # what is listed
+        self._search_pending = False
+        self._detail_timer: Timer | None = None
         self._last_import_path = ""
         self._last_contacts_path = ""
         self._importing = False
@@ -131,7 +140,7 @@ class RosterScreen(Screen):
         with Horizontal(id="roster-body"):
             with Vertical(id="roster-list"):
                 yield Input(placeholder="Search by name or student ID…", id="roster-search")
-                yield DataTable(id="roster-results", cursor_type="row", zebra_stripes=True)
+                yield LineTable(id="roster-results")  # draws only the rows on screen
                 yield Static("Loading the roster…", id="roster-more")
             with VerticalScroll(id="student-detail-pane"):
                 yield Static(
@@ -143,12 +152,7 @@ class RosterScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Name", key="name", width=26)
-        table.add_column("ID", key="id", width=10)
-        table.add_column("Gr", key="grade", width=3)
-        table.add_column("Homeroom", key="homeroom", width=9)
-        table.add_column("", key="status", width=8)
+        self.query_one(LineTable).set_columns(*zip(*ROSTER_COLUMNS, strict=True))
         self.query_one("#import-progress").display = False
         self.query_one("#roster-search", Input).focus()
         self.app.students_changed.subscribe(self, self.students_loaded)  # type: ignore[attr-defined]
@@ -160,62 +164,94 @@ class RosterScreen(Screen):
     def students_loaded(self, index: StudentIndex) -> None:
         """The app (re)built the index: search it from now on."""
         self.index = index
+        self._searched = None  # a new index: list again even if the words are the same
         self.show_results(self.query_one("#roster-search", Input).value)
 
     # --- search ---------------------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "roster-search":
-            self.show_results(event.value)
+        # Searched once the keys already typed are in the box: a burst of keys (typing fast, a
+        # paste) is one search for the last of them, and the box never lags behind the keys.
+        if event.input.id == "roster-search" and not self._search_pending:
+            self._search_pending = True
+            self.call_later(self._search_typed)
+
+    def _search_typed(self) -> None:
+        self._search_pending = False
+        # The results at once; the first one's detail (a database read and a long text to lay
+        # out) when the typing pauses.
+        self.show_results(self.query_one("#roster-search", Input).value, detail_now=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # Enter in the search box: go to the results (the first one is highlighted).
         if event.input.id == "roster-search" and self._row_ids:
-            self.query_one(DataTable).focus()
+            self.query_one(LineTable).focus()
 
-    def matching_students(self, query: str) -> list[IndexedStudent]:
-        """Students for this query, best first; the whole roster by name when it is empty."""
+    def matching_students(self, query: str) -> tuple[list[IndexedStudent], int]:
+        """The first MAX_ROWS students for this query, best first (the whole roster by name
+        when it is empty), and how many match in all."""
         if self.index is None:
-            return []
+            return [], 0
         active_only = not self.show_inactive
         if not query.strip():
-            return self.index.in_roster_order(active_only)
-        matches = self.index.search(query, limit=len(self.index), active_only=active_only)
-        return [m.student for m in matches]
+            students = self.index.in_roster_order(active_only)
+            return students[:MAX_ROWS], len(students)
+        matches, count = self.index.search_page(query, MAX_ROWS, active_only=active_only)
+        return [m.student for m in matches], count
 
-    def show_results(self, query: str) -> None:
-        """Fill the table with the first MAX_ROWS matches in one batch."""
-        table = self.query_one(DataTable)
+    def show_results(self, query: str, detail_now: bool = True) -> None:
+        """List the first MAX_ROWS matches (the table draws only those on screen), and the
+        highlighted student's detail now or, with `detail_now` False, once the keys pause."""
+        table = self.query_one(LineTable)
         more = self.query_one("#roster-more", Static)
         if self.index is None:
             more.update("Loading the roster…")
             return
-        students = self.matching_students(query)
-        shown = students[:MAX_ROWS]
-        table.clear()
-        table.add_rows([student_row(s) for s in shown])
-        self._row_ids = [s.student_id for s in shown]
+        searched = (query.strip(), self.show_inactive, self.index)
+        if searched == self._searched:  # "ana " after "ana": the same list, nothing to redo
+            return
+        self._searched = searched
+        shown, count = self.matching_students(query)
+        ids = [s.student_id for s in shown]
+        if ids != self._row_ids:
+            self._row_ids, self._shown = ids, shown
+            table.set_rows(len(shown), lambda i: student_row(shown[i]))
+            table.move_cursor(row=0)
         total = len(self.index)
         which = "students" if self.show_inactive else "active students"
         if total == 0:
             more.update(f"No students yet. Press {IMPORT_ROSTER_KEY} to import a roster.")
-        elif not students:
+        elif not count:
             more.update(f"No student matches “{escape(query.strip())}”.")
-        elif len(students) > len(shown):
-            more.update(
-                f"{len(students) - len(shown):,} more — keep typing "
-                f"({len(students):,} {which} match)"
-            )
+        elif count > len(shown):
+            more.update(f"{count - len(shown):,} more — keep typing ({count:,} {which} match)")
         else:
-            more.update(f"{len(students):,} {which}" + (" match" if query.strip() else ""))
-        if shown:
-            self.show_student(shown[0].student_id)
-        else:
+            more.update(f"{count:,} {which}" + (" match" if query.strip() else ""))
+        self._cancel_detail()
+        if not shown:
             self.query_one("#student-detail", Static).update("")
+        elif detail_now:
+            self.show_student(shown[table.cursor_row].student_id)
+        else:
+            self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_highlighted)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if 0 <= event.cursor_row < len(self._row_ids):
-            self.show_student(self._row_ids[event.cursor_row])
+    def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
+        # The cursor moves at once; the detail (a database read) follows when the keys stop.
+        if not event.table.has_focus:
+            return  # the rows changed under a search: show_results has seen to the detail
+        self._cancel_detail()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_highlighted)
+
+    def _cancel_detail(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+
+    def _show_highlighted(self) -> None:
+        self._detail_timer = None
+        row = self.query_one(LineTable).cursor_row
+        if 0 <= row < len(self._row_ids):
+            self.show_student(self._row_ids[row])
 
     def show_student(self, student_id: int) -> None:
         # One student's row and links: a few ms, so on the main thread as the cursor moves.

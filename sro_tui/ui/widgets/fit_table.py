@@ -26,10 +26,22 @@ class FitColumn:
 def fit_widths(columns: Sequence[FitColumn], rows: Sequence[Sequence[str]], room: int) -> list[int]:
     """Cells of each column (padding not included) so that the table fits `room` cells of
     content, as far as the columns' minimums allow."""
-    widths = []
-    for i, column in enumerate(columns):
-        longest = max((cell_len(str(row[i])) for row in rows), default=0)
-        widths.append(max(1, min(column.max_width, max(cell_len(column.label), longest))))
+    longest = [max((cell_len(str(row[i])) for row in rows), default=0) for i in range(len(columns))]
+    return fit_longest(columns, longest, room)
+
+
+def cells_wide(text: str) -> int:
+    """Cells `text` takes on screen (the quick way for plain ASCII, which most names are)."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def fit_longest(columns: Sequence[FitColumn], longest: Sequence[int], room: int) -> list[int]:
+    """As `fit_widths`, from each column's longest cell (in cells) instead of the rows: for a
+    table that measures its rows once and fits them again at every resize."""
+    widths = [
+        max(1, min(column.max_width, max(cell_len(column.label), wide)))
+        for column, wide in zip(columns, longest, strict=True)
+    ]
     excess = sum(widths) - room
     while excess > 0:
         # Take one cell from the widest column that may still give way, least kept first.
