@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sro_tui.ui.roster.school_form import SchoolForm
+from sro_tui.ui.widgets.text_box import TextBox
 
 PREVIEW_NAMES = 60  # names listed per kind of change; the counts are always complete
 
@@ -59,13 +60,15 @@ class ImportPathDialog(ModalScreen[ImportFiles | None]):
                 "confirmed.",
                 classes="dialog-text",
             )
-            yield Input(self.initial, placeholder="/media/usb/roster.csv", id="import-path")
+            yield TextBox(self.initial, placeholder="/media/usb/roster.csv", id="import-path")
             yield Static(
                 "Contacts file (optional): a PowerSchool contacts export, one row per contact "
                 "with the student number; its parents and guardians join the students.",
                 classes="dialog-text",
             )
-            yield Input(self.contacts, placeholder="/media/usb/contacts.csv", id="import-contacts")
+            yield TextBox(
+                self.contacts, placeholder="/media/usb/contacts.csv", id="import-contacts"
+            )
             yield Static("", id="import-path-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Preview", variant="primary", id="preview")

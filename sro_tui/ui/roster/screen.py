@@ -34,6 +34,7 @@ from sro_tui.ui.roster.import_dialogs import (
     SchoolCodeDialog,
 )
 from sro_tui.ui.roster.school_form import SchoolForm
+from sro_tui.ui.widgets.text_box import TextBox
 from sro_tui.ui.widgets.work import NOTHING_CHANGED, error_words, in_thread, run_flow
 
 MAX_ROWS = 200  # rows drawn at once: more is slow to draw and nobody scrolls that far
@@ -127,7 +128,7 @@ class RosterScreen(Screen):
         yield Header()
         with Horizontal(id="roster-body"):
             with Vertical(id="roster-list"):
-                yield Input(placeholder="Search by name or student ID…", id="roster-search")
+                yield TextBox(placeholder="Search by name or student ID…", id="roster-search")
                 yield DataTable(id="roster-results", cursor_type="row", zebra_stripes=True)
                 yield Static("Loading the roster…", id="roster-more")
             with VerticalScroll(id="student-detail-pane"):
