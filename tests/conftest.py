@@ -1,7 +1,7 @@
 """Shared fixtures: every test gets its own database file in a temporary folder.
 
-Also how the suite is run fast on two cores (README "Tests"): slow tests first, and Textual's
-Pilot polling for an idle app every 5 ms instead of 20.
+Also how the suite is run fast on two cores (README "Development"): slow tests first, Textual's
+Pilot polling for an idle app every 5 ms instead of 20, and each stylesheet parsed once per worker.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import textual._wait
+from textual.css.stylesheet import Stylesheet
 
 from sro_tui.db import open_database
 from sro_tui.records import ensure_current_year, ensure_school
@@ -25,6 +26,24 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 # 1/20 of the slice; busy threads still count, so a test waits for them just as long).
 textual._wait.SLEEP_GRANULARITY = 0.005
 textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
+
+# Every App parses its stylesheets (app.tcss, each section's, every widget's DEFAULT_CSS) anew: a
+# tenth of a Pilot test's CPU. Textual already reuses parsed rules within one App (its cache key is
+# below less the variables); here they are reused across the Apps of a worker, keyed by the theme's
+# variables too, so an App with other colours parses its own.
+_PARSED_RULES: dict[tuple, list] = {}
+_parse_rules = Stylesheet._parse_rules
+
+
+def _parse_rules_once(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+    given = (css, read_from, is_default_rules, tie_breaker, scope)
+    key = (*given, tuple(sorted(self._variables.items())))
+    if key not in _PARSED_RULES:
+        _PARSED_RULES[key] = _parse_rules(self, *given)
+    return _PARSED_RULES[key]
+
+
+Stylesheet._parse_rules = _parse_rules_once
 
 # Collection order is the order xdist hands tests out: the first quarter is dealt round-robin,
 # the rest one by one as workers free up. Long tests first, short ones last, so no worker is
