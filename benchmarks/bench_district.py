@@ -119,6 +119,7 @@ def school_files(n: int, families) -> list[BundleFileSpec]:
                     "yes" if presented else "no",
                     _when(rng, start) if presented else "",
                     "scan" if presented else "",
+                    "",  # ssid
                 ]  # fmt: skip
             )
     notices = []
@@ -314,8 +315,15 @@ def measure_merge(bundles: Path, target: str) -> dict:
     again, refused = merge_bundles(db, paths, merged_by="bench")
     second = time.perf_counter() - t0
     assert not refused and all(r.already_merged for r in again)
+    from sro_tui.district import district_status
+
+    t0 = time.perf_counter()
+    schools = district_status()  # every student, household and record once (issue 18)
+    status = time.perf_counter() - t0
+    assert len(schools) == SCHOOLS
     db.close()
     return {
+        "status": status,
         "first": first,
         "cpu": cpu,
         "again": second,
@@ -417,6 +425,8 @@ def main() -> int:
         ("merge the same 50 again (SQLite)", sqlite["again"], 1.0, "s"),
         ("merge 50 bundles into PostgreSQL", pg["first"], 20.0, "s"),
         ("merge the same 50 again (PostgreSQL)", pg["again"], None, "s"),
+        ("district status of 50 buildings (SQLite)", sqlite["status"], None, "s"),
+        ("district status of 50 buildings (PostgreSQL)", pg["status"], None, "s"),
         ("peak RSS of a merging process", max(sqlite["rss_mb"], pg["rss_mb"]), 300.0, "MB"),
     ]
     assert sqlite["rows"] == floor["rows"] == pg["rows"] == rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -113,6 +114,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"{s.restraint_isolation_incidents:>4} {s.open_deadlines:>7} "
             f"{s.agreements_adopted:>5}/{s.agreements_not_adopted:<5} {s.open_complaints:>10}"
         )
+        if s.laptops:
+            print(f"{'':<8} sent from {len(s.laptops)} laptop(s): {s.laptops_line()}")
     stale = [s.code for s in schools if s.stale]
     if stale:
         print(f"! not sent for more than {args.stale_days} days: {', '.join(stale)}")
@@ -138,16 +141,21 @@ def cmd_files(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from sro_tui.district import DEMO_BUILDINGS, write_demo_district
+    from sro_tui.district.demo_laptops import write_demo_laptops
     from sro_tui.paths import ensure_private_dir
 
     out = args.out or default_data_dir() / "demo-bundles"
     if args.keep_schools:
         ensure_private_dir(args.keep_schools)
+    buildings = DEMO_BUILDINGS[: args.schools]
     db = _district_db(args)
     try:
-        done = write_demo_district(
-            db, out, DEMO_BUILDINGS[: args.schools], keep_schools=args.keep_schools
-        )
+        done = []
+        if args.laptops:  # the first building from two laptops, the others as usual
+            with tempfile.TemporaryDirectory(prefix="sro-tui-demo-laptops-") as work:
+                done += write_demo_laptops(db, out, args.keep_schools or Path(work))
+            buildings = buildings[1:]
+        done += write_demo_district(db, out, buildings, keep_schools=args.keep_schools)
     except OSError as exc:
         raise CommandFailed(str(exc)) from exc
     finally:
@@ -244,5 +252,10 @@ def register(sub: argparse._SubParsersAction, db_option: Callable) -> None:
     p.add_argument(
         "--keep-schools", type=Path, metavar="DIR",
         help="keep each school's database there (<CODE>.sqlite3) to record more and send again",
+    )  # fmt: skip
+    p.add_argument(
+        "--laptops", action="store_true",
+        help="the first school keeps its records on two laptops, the front office and the "
+        "principal (PTHS-office.sqlite3, PTHS-principal.sqlite3), each sending its own bundle",
     )  # fmt: skip
     p.set_defaults(handler=cmd_demo)

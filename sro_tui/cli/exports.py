@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sro_tui.cli.common import CommandFailed, open_db
+from sro_tui.cli.reports import register_report_commands
 from sro_tui.paths import default_export_dir
 
 
@@ -212,3 +213,4 @@ def register(sub: argparse._SubParsersAction, db_option: Callable) -> None:
     )
     out_and_year(p, year_help="the school year, e.g. 2026-27")
     p.set_defaults(handler=cmd_report_annual)
+    register_report_commands(report, db_option)  # restraint, crdc (issue 15)

@@ -1,4 +1,5 @@
-"""`sro-tui school show` and `sro-tui school set`: the school's name and codes (audited).
+"""`sro-tui school show|set|laptop|merge`: the school's name and codes (audited), this laptop's
+name, and another laptop's bundle of the same school taken into this database (issue 18).
 
 Changing the code changes the one School row: every record keeps its record_id, and exports
 from then on carry the new code.
@@ -8,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 
-from sro_tui.cli.common import CommandFailed, open_db
+from sro_tui.cli.common import EXIT_OK, CommandFailed, open_db
 
 
 def _show(school: object) -> None:
@@ -65,8 +67,41 @@ def cmd_school_set(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_school_laptop(args: argparse.Namespace) -> int:
+    from sro_tui.district.laptop import laptop_name, set_laptop_name
+    from sro_tui.records import ValidationError
+
+    db = open_db(args, create=False)
+    try:
+        if args.name is not None:
+            try:
+                set_laptop_name(args.name)
+            except ValidationError as exc:
+                raise CommandFailed(f"{exc}; nothing was changed") from exc
+        print(f"this laptop sends as: {laptop_name()}")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def cmd_school_merge(args: argparse.Namespace) -> int:
+    from sro_tui.district.school_merge import merge_laptop_bundle
+    from sro_tui.exchange import ExchangeError
+
+    db = open_db(args, create=False)
+    try:
+        result = merge_laptop_bundle(args.bundle)
+    except ExchangeError as exc:
+        raise CommandFailed(str(exc)) from exc
+    finally:
+        db.close()
+    for line in result.summary():
+        print(line)
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction, db_option: Callable) -> None:
-    """Add `school show` and `school set` to the command line."""
+    """Add `school show|set|laptop|merge` to the command line."""
     school = sub.add_parser(
         "school",
         help="the school's name and codes",
@@ -92,3 +127,24 @@ def register(sub: argparse._SubParsersAction, db_option: Callable) -> None:
     )
     change.add_argument("--reason", help="why (kept in the audit trail)")
     change.set_defaults(handler=cmd_school_set)
+    laptop = school_sub.add_parser(
+        "laptop",
+        help="show or set this laptop's name (sent with every bundle)",
+        description="A school may keep its records on several laptops; each bundle names the "
+        "laptop that sent it (default: the computer's name).",
+    )
+    db_option(laptop)
+    laptop.add_argument(
+        "--name", metavar="NAME", help='e.g. "Front office" ("" for the computer\'s name)'
+    )
+    laptop.set_defaults(handler=cmd_school_laptop)
+    merge = school_sub.add_parser(
+        "merge",
+        help="take another laptop's bundle of this school into this database",
+        description="Merge the bundle another laptop of this school sent (sro-tui district "
+        "send): its check-ins and family notices, matched by SIS id and household. All or "
+        "nothing; another school's bundle is refused; the same bundle twice changes nothing.",
+    )
+    db_option(merge)
+    merge.add_argument("bundle", type=Path, metavar="OTHER_BUNDLE", help="bundle folder or .zip")
+    merge.set_defaults(handler=cmd_school_merge)

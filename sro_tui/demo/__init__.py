@@ -6,6 +6,10 @@ from sro_tui import lazy
 __getattr__, __dir__, __all__ = lazy.exports(
     __name__,
     {
+        "interventions": [
+            "DISTRICT_EXTRA_REQUESTS",
+            "add_district_demo_requests",
+        ],
         "school": [
             "DEMO_GUARDIANS",
             "DEMO_STEPS",

@@ -423,15 +423,13 @@ def _write_request(
         amend_request(request, changes, reason, actor=AP, now=when + timedelta(minutes=minutes))
 
 
-def add_demo_requests(school: School, rng: random.Random, today: date, record_uuid) -> None:
-    """Write the requests of DEMO_REQUESTS for the current school year (dates relative to
-    `today`), then give every record a seeded record_id so two runs write the same school."""
+def _cast(school: School, rng: random.Random) -> tuple[SchoolYear, dict, list[int]]:
+    """The current year, the responding staff by key, and 16 students drawn with `rng`."""
     year = SchoolYear.get(SchoolYear.is_current == True)  # noqa: E712
     roster = list(SafetyStaff.select().where(SafetyStaff.school == school).order_by(SafetyStaff.id))
     sro = next(s for s in roster if s.kind == "sro")
     guard = next(s for s in roster if s.kind == "school_security_officer")
     campus = next((s for s in roster if s.kind == "campus_security_officer"), guard)
-    staff = {"sro": sro, "guard": guard, "campus": campus}
     active = [
         sid
         for (sid,) in Student.select(Student.id)
@@ -439,7 +437,13 @@ def add_demo_requests(school: School, rng: random.Random, today: date, record_uu
         .order_by(Student.id)
         .tuples()
     ]
-    kids = rng.sample(active, 16)
+    return year, {"sro": sro, "guard": guard, "campus": campus}, rng.sample(active, 16)
+
+
+def add_demo_requests(school: School, rng: random.Random, today: date, record_uuid) -> None:
+    """Write the requests of DEMO_REQUESTS for the current school year (dates relative to
+    `today`), then give every record a seeded record_id so two runs write the same school."""
+    year, staff, kids = _cast(school, rng)
     eve = _thanksgiving_eve(year, today)
     for spec in DEMO_REQUESTS:
         if spec["when"] == THANKSGIVING_EVE:
@@ -478,3 +482,117 @@ def _seed_record_ids(rng: random.Random, record_uuid) -> None:
                 after=fn.REPLACE(AuditEvent.after, old, new),
                 before=fn.REPLACE(AuditEvent.before, old, new),
             ).where(AuditEvent.record_id == old).execute()
+
+
+# --- the demo district's buildings (issue 15) ---------------------------------------------------
+# Each demo building is the demo school under another name; these requests, added to all but the
+# first, make the buildings differ in the state and federal reports: a student both restrained
+# (handcuffed by the SRO, arrest made) and arrested, a student injured, a referral that is not an
+# arrest (a citation), an isolation.
+DISTRICT_EXTRA_REQUESTS: list[dict[str, Any]] = [
+    {
+        "when": (20, 10, 5),
+        "after": 2 * 60,
+        "form": dict(
+            location="Parking lot",
+            requested_by_name="Mr. Haugen",
+            criterion="danger_to_others",
+            facts="Student swung a bike lock at another student and kept swinging when told to "
+            "stop; the SRO handcuffed him.",
+            actions=["restraint", "law_enforcement_activity"],
+            outcome="Student arrested; the other student's arm was checked by the nurse.",
+            restraint_language="English",
+            law_enforcement=[
+                policy.LawEnforcementActivity(
+                    kind="arrest",
+                    on_premises=True,
+                    attorney_access="provided_before_waiver",
+                    why_on_premises="The student was still swinging the lock at others.",
+                    parent_notified=True,
+                    student_under_18=True,
+                )
+            ],
+        ),
+        "restraint": dict(
+            restraint=True,
+            type_codes=("17",),
+            ended=15,
+            administered_by="sro",
+            description="Handcuffed by the SRO after the lock was taken away.",
+            student_injured=True,
+            staff_injured_count=0,
+            medical_care="The nurse cleaned a scrape on the student's wrist.",
+            recommendations="A check-in with the counselor each morning; bikes locked by staff.",
+            administrator_informed=5,
+            family_told_verbally=60,
+            written_report_filed=24 * 60,
+            family_told_in_writing=2 * 24 * 60,
+        ),
+        "students": [(8, "", "subject", ["use_of_force", "arrest"]), (9, "", "target", [])],
+        "staff": ["sro"],
+    },
+    {
+        "when": (12, 14, 20),
+        "form": dict(
+            location="Library",
+            requested_by_name="Ms. Alvarez",
+            criterion="danger_to_others",
+            facts="Student set a small fire in a waste basket; the SRO put it out.",
+            actions=["law_enforcement_activity"],
+            outcome="The SRO wrote a citation for reckless burning.",
+            law_enforcement=[
+                policy.LawEnforcementActivity(
+                    kind="citation",
+                    on_premises=True,
+                    attorney_access="no_waiver_sought",
+                    why_on_premises="The fire had to be put out at once.",
+                    parent_notified=True,
+                    student_under_18=True,
+                )
+            ],
+        ),
+        "students": [(10, "", "subject", [])],
+        "staff": ["sro"],
+    },
+    {
+        "when": (6, 9, 50),
+        "after": 2 * 60,
+        "form": dict(
+            location="Room 101",
+            requested_by_name="Mr. Tran",
+            criterion="danger_to_others",
+            facts="Student threw chairs at classmates and would not stop.",
+            actions=["isolation", "first_aid"],
+            outcome="Calmed in the designated room with the counselor; the nurse saw him.",
+            restraint_language="English",
+        ),
+        "restraint": dict(
+            isolation=True,
+            type_codes=("13",),
+            ended=20,
+            administered_by="campus",
+            description="Stayed with the student in the calm room until he was safe.",
+            student_injured=True,
+            staff_injured_count=0,
+            medical_care="Ice for a bruise on the forehead.",
+            recommendations="A safety plan with the family and a calm-down pass for class.",
+            administrator_informed=5,
+            family_told_verbally=90,
+            written_report_filed=24 * 60,
+        ),
+        "students": [(13, "", "subject", [])],
+        "staff": ["campus"],
+    },
+]
+
+
+def add_district_demo_requests(school: School, how_many: int, today: date) -> int:
+    """Add the first `how_many` of DISTRICT_EXTRA_REQUESTS to a demo school (dates relative to
+    `today`, students drawn with their own seed); returns how many were added."""
+    year, staff, kids = _cast(school, random.Random(f"district-demo/{school.code}"))
+    specs = DISTRICT_EXTRA_REQUESTS[:how_many]
+    for spec in specs:
+        days, hour, minute = spec["when"]
+        when = datetime.combine(_weekday_before(today, days, year.start_date), time(hour, minute))
+        _write_request(spec, when, kids, staff, datetime.combine(today, time(7, 30)))
+    return len(specs)

@@ -13,9 +13,40 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "describe_target",
             "open_district_database",
         ],
-        "demo": ["DEMO_BUILDINGS", "write_demo_district"],
-        "files": ["write_district_report", "write_merged_csvs"],
-        "merge": ["MergeRefused", "MergeResult", "merge_bundle", "merge_bundles"],
+        "demo": [
+            "DEMO_BUILDINGS",
+            "write_demo_district",
+        ],
+        "demo_laptops": [
+            "DEMO_LAPTOPS",
+            "write_demo_laptops",
+        ],
+        "files": [
+            "write_district_report",
+            "write_merged_csvs",
+        ],
+        "identity": [
+            "identity_keys",
+            "one_row_each",
+            "same_school",
+        ],
+        "laptop": [
+            "UNNAMED_LAPTOP",
+            "computer_name",
+            "laptop_name",
+            "set_laptop_name",
+        ],
+        "merge": [
+            "MergeRefused",
+            "MergeResult",
+            "merge_bundle",
+            "merge_bundles",
+        ],
+        "school_merge": [
+            "SchoolMergeRefused",
+            "SchoolMergeResult",
+            "merge_laptop_bundle",
+        ],
         "send": [
             "BUNDLE_KINDS",
             "SentBundle",
@@ -23,6 +54,20 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "last_district_send",
             "send_to_district",
         ],
-        "status": ["DEFAULT_STALE_DAYS", "SchoolSummary", "district_status", "school_detail"],
+        "state_reports": [
+            "district_school_years",
+            "district_state_overview",
+            "district_state_records",
+            "newest_school_year",
+            "write_district_state_report",
+            "write_district_state_reports",
+        ],
+        "status": [
+            "DEFAULT_STALE_DAYS",
+            "LaptopSummary",
+            "SchoolSummary",
+            "district_status",
+            "school_detail",
+        ],
     },
 )

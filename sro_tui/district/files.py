@@ -116,10 +116,20 @@ def _number(text: str) -> float:
 
 
 def district_annual_report() -> list[BuildingReport]:
-    """Each building's annual-report figures, by code."""
+    """Each building's annual-report figures, by code.
+
+    A school may send from several laptops, each with its own requests and complaints, and each
+    laptop's report counts only its own. So the incidents are the distinct incidents all the
+    laptops listed, and the complaints the distinct complaints they sent; a single figure sent by
+    every laptop (staff, agreements) is the newest laptop's."""
     schools = {s.id: s for s in DistrictSchool.select().order_by(DistrictSchool.code)}
     reports = {sid: BuildingReport(s.code, s.name, s.school_year) for sid, s in schools.items()}
-    for sid, row in live_rows("annual-report", _years()):
+    years = _years()
+    listed: dict[int, int] = dict.fromkeys(reports, 0)
+    complaints: dict[int, int] = dict.fromkeys(reports, 0)
+    for sid, _row in live_rows("complaints", years):
+        complaints[sid] += 1
+    for sid, row in live_rows("annual-report", years):
         report, measure, value = reports[sid], row.get("measure"), row.get("value", "")
         if measure == "staff_total":
             report.staff = int(_number(value))
@@ -132,10 +142,15 @@ def district_annual_report() -> list[BuildingReport]:
                 report.agreements_not_adopted += 1
         elif measure == "incidents":
             report.incidents = None if value == "not recorded" else int(_number(value))
+        elif measure == "incident":
+            listed[sid] += 1
         elif measure == "incidents_complete":
             report.incidents_complete = value == "yes"
         elif measure == "complaints_total":
-            report.complaints = int(_number(value))
+            report.complaints = max(int(_number(value)), complaints[sid])
+    for sid, report in reports.items():
+        if report.incidents is not None:
+            report.incidents = max(report.incidents, listed[sid])
     return list(reports.values())
 
 

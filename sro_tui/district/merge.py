@@ -4,20 +4,24 @@ For each bundle, in one transaction:
 
 1. The manifest is checked (`exchange.bundle`); a bundle already merged (same bundle hash) changes
    nothing and says so, after its files are checked against their SHA-256.
-2. The school: a code is bound to one school identity (the school's own `record_id`); a bundle
-   claiming a code already bound to another school — or a school known under another code — is
-   refused.
-3. Each file is a complete picture of its kind at the bundle's `created_at`. When a newer bundle of
-   that school, year and kind was merged before, the file is only read and checked: an older bundle
-   never overwrites newer data. Otherwise, per `record_id`: a new record is added; a record whose
-   values differ is replaced when its `updated_at` is newer (or equal: the newer bundle tells the
-   tie); a record the school no longer has (removed, or an undone check-in) is marked removed,
-   so the district's counts equal the school's.
+2. The school and its laptop (issue 18): a code is one building, and each of the school's laptops
+   (its own database, named in the manifest) sends under it. A laptop the district has not seen
+   joins the building when it is the same school: the same OSPI building code when both have one,
+   else the same name; a bundle claiming a known code for another school — or a school database
+   known under another code — is refused.
+3. Each file is a complete picture of its kind *from that laptop* at the bundle's `created_at`, so
+   one laptop's bundle never removes another's records (identity across laptops is read-time:
+   `district.identity`). When a newer bundle of that laptop, year and kind was merged before,
+   the file is only read and checked: an older bundle never overwrites newer data. Otherwise,
+   per `record_id`: a new record is added; a record whose values differ is replaced when its
+   `updated_at` is newer (or equal: the newer bundle tells the tie); a record the laptop no
+   longer has (removed, or an undone check-in) is marked removed, so the district's counts
+   equal the school's.
 4. Any problem — a checksum, a row count, a row of another school, a truncated file — rolls the
    whole bundle back and is reported with the file and the reason.
 
 Rows are streamed from the bundle, never held whole; only the keys of the records already held for
-that school, year and kind are in memory.
+that laptop, year and kind are in memory.
 """
 
 from __future__ import annotations
@@ -35,8 +39,10 @@ from pathlib import Path
 from peewee import Database, IntegrityError, chunked
 
 from sro_tui.district.database import is_postgres
+from sro_tui.district.identity import same_school
 from sro_tui.district.models import (
     BundleMerge,
+    DistrictLaptop,
     DistrictRecord,
     DistrictSchool,
     KindSnapshot,
@@ -97,6 +103,7 @@ class _RecordInserter:
 
     COLUMNS = (
         "school_id",
+        "laptop_id",
         "school_year",
         "kind",
         "record_id",
@@ -147,30 +154,53 @@ class _RowEncoder:
         return "{" + body + "," + self.last + encode_basestring(values[i]) + "}", digest
 
 
-def _bind_school(manifest: BundleManifest, now: datetime) -> DistrictSchool:
+def _lock(query):
+    return query.for_update() if is_postgres(DistrictSchool._meta.database.obj) else query
+
+
+def _bind_school(manifest: BundleManifest, now: datetime) -> tuple[DistrictSchool, DistrictLaptop]:
     school_info = manifest.school
     code, identity = school_info["code"], school_info["record_id"]
-    query = DistrictSchool.select().where(DistrictSchool.code == code)
-    if is_postgres(DistrictSchool._meta.database.obj):
-        query = query.for_update()
-    school = query.first()
-    if school is not None and school.school_record_id != identity:
+    school = _lock(DistrictSchool.select().where(DistrictSchool.code == code)).first()
+    laptop = DistrictLaptop.get_or_none(DistrictLaptop.laptop_key == manifest.laptop_id)
+    if laptop is not None and laptop.school_id != (school.id if school else None):
+        raise MergeRefused(
+            f"this laptop ({manifest.laptop_name}) sends for {laptop.school.code} "
+            f"({laptop.school.name}), not {code!r}; this bundle is refused"
+        )
+    if laptop is None:
+        other = (
+            DistrictLaptop.select()
+            .where(DistrictLaptop.school_record_id == identity)
+            .where(DistrictLaptop.school != (school.id if school else None))
+            .first()
+        )
+        if other is not None:
+            raise MergeRefused(
+                f"this school is known to the district as {other.school.code!r}, not {code!r}; "
+                "this bundle is refused"
+            )
+    if school is not None and laptop is None and not same_school(school, school_info):
         raise MergeRefused(
             f"school code {code!r} is already bound to {school.name} (another school); "
             "this bundle is refused"
         )
     if school is None:
-        other = DistrictSchool.get_or_none(DistrictSchool.school_record_id == identity)
-        if other is not None:
-            raise MergeRefused(
-                f"this school is known to the district as {other.code!r}, not {code!r}; "
-                "this bundle is refused"
-            )
         school = DistrictSchool.create(
             code=code,
             school_record_id=identity,
             name=school_info.get("name", code),
             school_year=manifest.school_year,
+            first_merged_at=now,
+            last_bundle_created_at=manifest.created_at,
+            last_merged_at=now,
+        )
+    if laptop is None:
+        laptop = DistrictLaptop.create(
+            school=school,
+            laptop_key=manifest.laptop_id,
+            school_record_id=identity,
+            name=manifest.laptop_name,
             first_merged_at=now,
             last_bundle_created_at=manifest.created_at,
             last_merged_at=now,
@@ -184,15 +214,22 @@ def _bind_school(manifest: BundleManifest, now: datetime) -> DistrictSchool:
         school.last_bundle_created_at = manifest.created_at
     school.last_merged_at = now
     school.save()
-    return school
+    if manifest.created_at >= laptop.last_bundle_created_at:
+        laptop.name = manifest.laptop_name
+        laptop.last_bundle_created_at = manifest.created_at
+    laptop.last_merged_at = now
+    laptop.save()
+    return school, laptop
 
 
-def _merge_file(bundle: Bundle, entry, school: DistrictSchool, merge: BundleMerge) -> dict:
+def _merge_file(
+    bundle: Bundle, entry, school: DistrictSchool, laptop: DistrictLaptop, merge: BundleMerge
+) -> dict:
     manifest = bundle.manifest
     year, kind, created = manifest.school_year, entry.kind, manifest.created_at
     counts = dict.fromkeys(COUNTS, 0)
     snapshot = KindSnapshot.get_or_none(
-        KindSnapshot.school == school, KindSnapshot.school_year == year, KindSnapshot.kind == kind
+        KindSnapshot.laptop == laptop, KindSnapshot.school_year == year, KindSnapshot.kind == kind
     )
     if snapshot is not None and created < snapshot.created_at:
         for _values in bundle.rows(entry):  # checked all the same; nothing applied
@@ -210,7 +247,7 @@ def _merge_file(bundle: Bundle, entry, school: DistrictSchool, merge: BundleMerg
             DistrictRecord.removed_at,
         )
         .where(
-            DistrictRecord.school == school,
+            DistrictRecord.laptop == laptop,
             DistrictRecord.school_year == year,
             DistrictRecord.kind == kind,
         )
@@ -237,9 +274,8 @@ def _merge_file(bundle: Bundle, entry, school: DistrictSchool, merge: BundleMerg
         data, digest = encode(values)
         old = held.get(rid)
         if old is None:
-            new_rows.append(
-                (school.id, year, kind, rid, insert.time(updated), digest, data, merge.id)
-            )
+            when = insert.time(updated)
+            new_rows.append((school.id, laptop.id, year, kind, rid, when, digest, data, merge.id))
             counts["inserted"] += 1
             if len(new_rows) >= insert.batch:
                 insert(new_rows)
@@ -266,6 +302,7 @@ def _merge_file(bundle: Bundle, entry, school: DistrictSchool, merge: BundleMerg
     if snapshot is None:
         KindSnapshot.create(
             school=school,
+            laptop=laptop,
             school_year=year,
             kind=kind,
             created_at=created,
@@ -334,12 +371,13 @@ def _merge_once(
     manifest = bundle.manifest
     result = _result(manifest, path, now)
     with db.atomic():
-        school = _bind_school(manifest, now)
+        school, laptop = _bind_school(manifest, now)
         # The merge row first: a second copy of this bundle merging at the same moment waits on
         # its unique hash, then finds it taken.
         merge = BundleMerge.create(
             bundle_hash=manifest.bundle_hash,
             school=school,
+            laptop=laptop,
             school_year=manifest.school_year,
             created_at=manifest.created_at,
             merged_at=now,
@@ -351,7 +389,7 @@ def _merge_once(
             rows=sum(f.rows for f in manifest.files),
         )
         for entry in manifest.files:
-            counts = _merge_file(bundle, entry, school, merge)
+            counts = _merge_file(bundle, entry, school, laptop, merge)
             result.by_kind[entry.kind] = counts
             for key, value in counts.items():
                 result.counts[key] += value

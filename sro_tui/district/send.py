@@ -25,6 +25,7 @@ from sro_tui.agreements import (
     export_complaints_csv,
     training_overview,
 )
+from sro_tui.district.laptop import laptop_fields, laptop_name
 from sro_tui.district.workbook import write_bundle_workbook
 from sro_tui.exchange import read_exchange_csv
 from sro_tui.exchange.bundle import (
@@ -37,7 +38,14 @@ from sro_tui.exchange.bundle import (
 )
 from sro_tui.exchange.csvfiles import encode_cell
 from sro_tui.interventions import export_requests
-from sro_tui.models import PresentationAttendance, School, SchoolYear, Student, utc_now
+from sro_tui.models import (
+    Household,
+    PresentationAttendance,
+    School,
+    SchoolYear,
+    Student,
+    utc_now,
+)
 from sro_tui.notices import export_family_notice_list
 from sro_tui.records import ValidationError, current_year, get_school, get_setting, set_setting
 from sro_tui.reports import annual_report_incidents, annual_report_notes, write_annual_report
@@ -73,6 +81,7 @@ PRESENTATION_COLUMNS = (
     "presented",
     "presented_at",
     "method",
+    "ssid",  # issue 18: with sis_id, who the student is across the school's laptops
 )
 TRAINING_COLUMNS = (
     "record_id",
@@ -118,7 +127,7 @@ def presentation_rows(school: School, year: SchoolYear) -> list[list[str]]:
         if undone_at is None and (student_id not in live or recorded_at < live[student_id][0]):
             live[student_id] = (recorded_at, method)
     rows = []
-    for sid, record_id, updated_at, sis_id, grade, homeroom in (
+    for sid, record_id, updated_at, sis_id, grade, homeroom, ssid in (
         Student.select(
             Student.id,
             Student.record_id,
@@ -126,6 +135,7 @@ def presentation_rows(school: School, year: SchoolYear) -> list[list[str]]:
             Student.sis_id,
             Student.grade,
             Student.homeroom,
+            Student.ssid,
         )
         .where(Student.school == school, Student.active == True)  # noqa: E712
         .order_by(Student.id)
@@ -145,6 +155,7 @@ def presentation_rows(school: School, year: SchoolYear) -> list[list[str]]:
                 "yes" if presented else "no",
                 _dt(presented[0]) if presented else "",
                 presented[1] if presented else "",
+                ssid or "",
             ]
         )
     return rows
@@ -183,6 +194,26 @@ def _exported(path: Path, kind: str) -> BundleFileSpec:
     )
 
 
+HOUSEHOLD_KEY_COLUMN = "household_key"
+
+
+def with_household_keys(spec: BundleFileSpec, school: School) -> BundleFileSpec:
+    """The family notice list with each household's own key (from the roster's keys or the
+    household rule) added as the last column: what tells one family on two laptops apart from two
+    families, since each laptop gives its households their own `record_id` (issue 18)."""
+    keys = dict(
+        Household.select(Household.record_id, Household.key)
+        .where(Household.school == school)
+        .tuples()
+    )
+    i = list(spec.columns).index("household_id")
+    return BundleFileSpec(
+        spec.kind,
+        [*spec.columns, HOUSEHOLD_KEY_COLUMN],
+        [[*row, keys.get(row[i], "")] for row in spec.rows],
+    )
+
+
 def _school_fields(school: School) -> dict[str, str]:
     # The OSPI building and county-district codes arrive with the roster work; read them when the
     # School has them, so this works before and after that change.
@@ -210,11 +241,8 @@ def collect_bundle_files(school: School, year: SchoolYear, staging: Path) -> lis
             "presentation-students", PRESENTATION_COLUMNS, presentation_rows(school, year)
         )
     ]
-    specs.append(
-        _exported(
-            export_family_notice_list(into("notices"), school=school, year=year), "family-notices"
-        )
-    )
+    notices = export_family_notice_list(into("notices"), school=school, year=year)
+    specs.append(with_household_keys(_exported(notices, "family-notices"), school))
     paths = export_requests(into("interventions"), school_year=year)
     specs.extend(_exported(p, k) for p, k in zip(paths, INTERVENTION_KINDS, strict=True))
     specs.append(_exported(export_agreements_csv(into("agreements"), year, school), "agreements"))
@@ -265,6 +293,7 @@ def send_to_district(
             school_year=year.name,
             app_version=__version__,
             created_at=created,
+            laptop=laptop_fields(),
         )
         workbook = None
         if xlsx:
@@ -292,11 +321,13 @@ def last_district_send() -> tuple[datetime, str] | None:
 
 
 def describe_last_send(now: datetime | None = None) -> str:
-    """ "Last sent to the district 3 day(s) ago (2026-09-15 17:05 UTC)", or "Never sent"."""
+    """ "Last sent to the district 3 day(s) ago (2026-09-15 17:05 UTC)", or "Never sent", and the
+    name this laptop sends under."""
+    laptop = f" · this laptop sends as “{laptop_name()}”"
     last = last_district_send()
     if last is None:
-        return "Never sent to the district"
+        return "Never sent to the district" + laptop
     at, _where = last
     days = ((now or utc_now()) - at).days
     ago = "today" if days <= 0 else f"{days} day(s) ago"
-    return f"Last sent to the district {ago} ({at:%Y-%m-%d %H:%M} UTC)"
+    return f"Last sent to the district {ago} ({at:%Y-%m-%d %H:%M} UTC)" + laptop

@@ -1,7 +1,9 @@
 """What the district sees of every building: one row per school, from the merged records.
 
 Each school is shown for the school year of its newest bundle; only records the school still has
-(not removed) count, so the figures equal the school's own at the time it sent.
+(not removed) count, so the figures equal the school's own at the time it sent. A school that sends
+from several laptops is one building: each student, household and record counts once, matched
+across the laptops by `district.identity`.
 """
 
 from __future__ import annotations
@@ -14,11 +16,30 @@ from datetime import datetime
 
 from peewee import fn
 
-from sro_tui.district.models import BundleMerge, DistrictRecord, DistrictSchool
+from sro_tui.district.identity import one_row_each
+from sro_tui.district.models import BundleMerge, DistrictLaptop, DistrictRecord, DistrictSchool
 from sro_tui.models import utc_now
 
 DEFAULT_STALE_DAYS = 14
 """A school that has not sent for longer than this stands out."""
+
+
+@dataclass
+class LaptopSummary:
+    """One laptop of a school: the name it last sent under, when it last sent, bundles merged."""
+
+    name: str
+    last_sent_at: datetime
+    last_merged_at: datetime
+    bundles_merged: int
+
+    def as_json(self) -> dict:
+        return {
+            "name": self.name,
+            "last_sent_at": self.last_sent_at.isoformat() + "Z",
+            "last_merged_at": self.last_merged_at.isoformat() + "Z",
+            "bundles_merged": self.bundles_merged,
+        }
 
 
 @dataclass
@@ -48,6 +69,7 @@ class SchoolSummary:
     staff: int = 0
     training_overdue: int = 0
     notes: list[str] = field(default_factory=list)
+    laptops: list[LaptopSummary] = field(default_factory=list)
 
     @property
     def presented_pct(self) -> float | None:
@@ -63,7 +85,15 @@ class SchoolSummary:
         out["last_merged_at"] = self.last_merged_at.isoformat() + "Z"
         out["presented_pct"] = _round(self.presented_pct)
         out["notified_pct"] = _round(self.notified_pct)
+        out["laptops"] = [laptop.as_json() for laptop in self.laptops]
         return out
+
+    def laptops_line(self) -> str:
+        """ "Front office (sent 2026-09-15 17:05), Principal (sent …)" """
+        return ", ".join(
+            f"{laptop.name} (sent {laptop.last_sent_at:%Y-%m-%d %H:%M} UTC)"
+            for laptop in self.laptops
+        )
 
 
 def _round(value: float | None) -> float | None:
@@ -71,7 +101,21 @@ def _round(value: float | None) -> float | None:
 
 
 def live_rows(kind: str, school_years: dict[int, str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(school id, row) of every record of `kind` a school still has, in its shown year."""
+    """(school id, row) of every record of `kind` a school still has, in its shown year: one row
+    per student, household or record however many of the school's laptops sent it."""
+    current: int | None = None
+    rows: list[dict[str, str]] = []
+    for school_id, row in _stored_rows(kind, school_years):
+        if school_id != current:
+            if rows:
+                yield from ((current, r) for r in one_row_each(kind, rows))
+            current, rows = school_id, []
+        rows.append(row)
+    if rows:
+        yield from ((current, r) for r in one_row_each(kind, rows))
+
+
+def _stored_rows(kind: str, school_years: dict[int, str]) -> Iterator[tuple[int, dict[str, str]]]:
     query = (
         DistrictRecord.select(
             DistrictRecord.school, DistrictRecord.school_year, DistrictRecord.data
@@ -119,6 +163,15 @@ def district_status(
             stale=age > stale_days,
             bundles_merged=merges.get(s.id, 0),
         )
+    for laptop in DistrictLaptop.select().order_by(DistrictLaptop.name, DistrictLaptop.id):
+        by_id[laptop.school_id].laptops.append(
+            LaptopSummary(
+                laptop.name,
+                laptop.last_bundle_created_at,
+                laptop.last_merged_at,
+                laptop.merges.count(),
+            )
+        )
     years = {s.id: s.school_year for s in schools}
     for sid, row in live_rows("presentation-students", years):
         by_id[sid].students += 1
@@ -160,6 +213,7 @@ class MergeLogEntry:
     updated: int
     removed: int
     unchanged: int
+    laptop: str = ""
 
 
 def school_detail(code: str) -> tuple[SchoolSummary | None, list[MergeLogEntry], dict]:
@@ -179,6 +233,7 @@ def school_detail(code: str) -> tuple[SchoolSummary | None, list[MergeLogEntry],
             m.updated,
             m.removed,
             m.unchanged,
+            m.laptop.name,
         )
         for m in school.merges.order_by(BundleMerge.merged_at.desc(), BundleMerge.id.desc())
     ]
@@ -186,7 +241,7 @@ def school_detail(code: str) -> tuple[SchoolSummary | None, list[MergeLogEntry],
     for kind, n in (
         DistrictRecord.select(DistrictRecord.kind, fn.COUNT(DistrictRecord.id))
         .where(
-            DistrictRecord.school == school,
+            DistrictRecord.laptop.in_(school.laptops.select(DistrictLaptop.id)),
             DistrictRecord.school_year == school.school_year,
             DistrictRecord.removed_at.is_null(),
         )

@@ -8,6 +8,7 @@ named `<school>_district-bundle_<year>_<YYYYmmdd-HHMMSS>` holding every CSV of t
      "school": {"code", "name", "record_id", "district", "ospi_building_code",
                 "county_district_code"},
      "school_year": "2026-27", "created_at": "2026-09-15T17:05:00.123456Z", "app_version": "0.1.0",
+     "laptop": {"id": "…", "name": "Front office"},
      "files": [{"name": "family-notices.csv", "kind": "family-notices", "rows": 1480,
                 "sha256": "…", "columns": ["record_id", …]}, …],
      "manifest_sha256": "…"}
@@ -26,6 +27,11 @@ rule against spreadsheet formulas, the same for every column (`neutralise_cell`)
 So `-3`, `+1 360 555 0100` and `2026-09-15` stay as they are, and `=HYPERLINK(…)`, `@SUM(…)` or
 `-2+cmd|…` become text. `restore_cell` (used by the merge) removes exactly that one `'` again; the
 two are exact inverses, so every value survives a send and a merge unchanged.
+
+**Laptops.** A school may keep its records on several laptops; `laptop` (optional, added in issue
+18 without a new format version) names the one that sent: its `id` keys that laptop's records at
+the district, its `name` is what people read. A bundle without it reads as sent by the laptop
+whose id is the school's `record_id`, named "unnamed laptop".
 
 **Identity.** `manifest_sha256` is the SHA-256 of the manifest's own content (canonical JSON, sorted
 keys, without that field); it holds the SHA-256 of every file, so it is the bundle's hash: the same
@@ -61,6 +67,8 @@ BUNDLE_FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 BUNDLE_KIND = "district-bundle"
 MAX_MANIFEST_BYTES = 1_000_000
+UNNAMED_LAPTOP = "unnamed laptop"
+"""The laptop name of a bundle written before laptops had names."""
 
 _FORMULA_START = re.compile(r"^(?:[=@\t\r\n]|[+\-](?![0-9 .,()/#*:x]*$))")
 _NEUTRALISED = re.compile(r"^'*(?:[=@\t\r\n]|[+\-](?![0-9 .,()/#*:x]*$))")
@@ -190,12 +198,14 @@ def write_bundle(
     school_year: str,
     app_version: str,
     created_at: datetime,
+    laptop: dict[str, str] | None = None,
 ) -> WrittenBundle:
     """Write one bundle folder into `out_dir` and return it; all or nothing.
 
     `school` holds `code`, `name`, `record_id` and whatever building codes the school has. The
     folder appears under its final name only when every file and the manifest are on disk; on any
-    failure `BundleError` says why and nothing is left behind.
+    failure `BundleError` says why and nothing is left behind. `laptop` (`{"id", "name"}`) says
+    which of the school's laptops sent it.
     """
     out_dir = Path(out_dir).expanduser()
     name = bundle_folder_name(school["code"], school_year, created_at)
@@ -223,6 +233,8 @@ def write_bundle(
             "app_version": app_version,
             "files": entries,
         }
+        if laptop is not None:
+            manifest["laptop"] = {"id": str(laptop["id"]), "name": str(laptop["name"])}
         manifest["manifest_sha256"] = manifest_checksum(manifest)
         data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         write_private_file_atomically(tmp / MANIFEST_NAME, data)
@@ -273,6 +285,8 @@ class BundleManifest:
     format_version: int
     files: list[BundleEntry]
     bundle_hash: str
+    laptop_id: str = ""
+    laptop_name: str = UNNAMED_LAPTOP
 
     @property
     def school_code(self) -> str:
@@ -377,6 +391,11 @@ class Bundle:
                 for f in raw["files"]
             ]
             year = str(raw["school_year"])
+            laptop = raw.get("laptop") or {}
+            if not isinstance(laptop, dict):
+                raise ValueError("laptop must be an object")
+            laptop_id = str(laptop.get("id") or "").strip() or school["record_id"]
+            laptop_name = " ".join(str(laptop.get("name") or "").split()) or UNNAMED_LAPTOP
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BundleError(f"{where}: incomplete or malformed ({exc})") from exc
         checksum = manifest_checksum(raw)
@@ -398,6 +417,8 @@ class Bundle:
             format_version=version,
             files=files,
             bundle_hash=checksum,
+            laptop_id=laptop_id,
+            laptop_name=laptop_name,
         )
 
     def rows(self, entry: BundleEntry) -> Iterator[list[str]]:

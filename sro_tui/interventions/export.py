@@ -172,6 +172,7 @@ def _student_row(link: dict[str, Any], request: dict[str, Any], ex: _Export) -> 
         **row,
         "student_sis_id": link["sis_id"] or "",
         "unknown_person_description": link["unknown_person_description"],
+        "student_ssid": link["ssid"] or "",
     }
 
 
@@ -297,6 +298,7 @@ def _linked_rows(chosen: Any, by_id: dict[int, dict[str, Any]], ex: _Export) -> 
             InterventionStudent.outcomes,
             InterventionStudent.unknown_person_description,
             Student.sis_id,
+            Student.ssid,
             Student.grade,
             Student.race_ethnicity,
             Student.sex,

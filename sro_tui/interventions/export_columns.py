@@ -77,6 +77,7 @@ IDENTIFIED_COLUMNS: dict[str, tuple[ExportColumn, ...]] = {
         "student_sis_id:id",
         "unknown_person_description",
         *_DEMOGRAPHICS,
+        "student_ssid:id",  # issue 15: the state's S file; last, so older bundles still merge
     ),
     "intervention-law-enforcement": _cols(
         "request_record_id:id", "request_version:int", *_SAFEGUARDS, "why_on_premises"

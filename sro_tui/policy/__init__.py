@@ -35,6 +35,11 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "MINIMUM_PUBLISHED_COUNT",
             "suppress_small_counts",
         ],
+        "suppression": [
+            "hidden_cells",
+            "suppress_table",
+            "suppress_total",
+        ],
         "rules": [
             "ACTIONS",
             "ATTORNEY_ACCESS_ANSWERS",

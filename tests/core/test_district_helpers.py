@@ -159,6 +159,7 @@ def drop_district_tables(url: str) -> None:
         "district_record",
         "district_snapshot",
         "district_merge",
+        "district_laptop",
         "district_school",
         "district_schema_migration",
     ):

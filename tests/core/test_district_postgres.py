@@ -104,3 +104,28 @@ def test_the_same_bundle_twice_at_once_lands_once(district, bundles):
     assert sorted(r.already_merged for r in results) == [False, True]
     assert BundleMerge.select().count() == 1
     assert DistrictRecord.select().count() == sum(bundles[0].rows.values())
+
+
+@pytest.fixture(scope="module")
+def laptop_bundles(tmp_path_factory):
+    """One school's two laptops (tests/core/laptops_helpers.py), each sent once."""
+    from tests.core.laptops_helpers import both_sent
+
+    sent = both_sent(tmp_path_factory.mktemp("laptops"))
+    return [sent["office"], sent["principal"]]
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_two_laptops_of_one_school_are_one_building_on_postgresql(district, laptop_bundles, order):
+    for i in (*order, *order):
+        merge_bundle(district, laptop_bundles[i].path)
+    [school] = district_status()
+    assert (
+        school.code,
+        school.students,
+        school.presented,
+        school.households_notified,
+        school.intervention_requests,
+        sorted(laptop.name for laptop in school.laptops),
+    ) == ("PTHS", 100, 70, 20, 5, ["Front office", "Principal"])
+    assert BundleMerge.select().count() == 2

@@ -9,6 +9,7 @@ import pytest
 
 from sro_tui.cli.main import main
 from sro_tui.district import merge_bundle, open_district_database
+from sro_tui.district.laptop import computer_name
 from sro_tui.models import utc_now
 from sro_tui.ui.app import SroApp
 from sro_tui.ui.district import DistrictApp
@@ -44,8 +45,9 @@ async def test_the_district_screen_shows_every_building_and_a_school_on_enter(di
         rows = table_rows(app, "#district-table")
         assert [r[0] for r in rows] == ["BMS", "PTHS"]
         bms, pths = rows
-        assert bms[2].startswith("⚠ ") and "21 d ago" in bms[2]
-        assert pths[3] == "600" and pths[4].startswith("█████████░") and pths[4].endswith("90%")
+        assert bms[2] == pths[2] == f"1: {computer_name()}"  # one laptop each, by its name
+        assert bms[3].startswith("⚠ ") and "21 d ago" in bms[3]
+        assert pths[4] == "600" and pths[5].startswith("█████████░") and pths[5].endswith("90%")
         assert "not sent for more than 14 days: BMS" in text_of(app, "#district-summary")
         await pilot.press("down", "enter")
         await wait_for_workers(app)
@@ -54,8 +56,32 @@ async def test_the_district_screen_shows_every_building_and_a_school_on_enter(di
         detail = text_of(app, "#school-detail-text")
         assert "Port Townsend High School (PTHS)" in detail
         assert "540 of 600" in detail and "presentation-students" in detail
+        assert "Laptops (1;" in detail and f"from {computer_name()}: written" in detail
         await pilot.press("escape")
         assert not isinstance(app.screen, SchoolDetailScreen)
+
+
+async def test_two_laptops_of_one_school_show_as_one_building(tmp_path):
+    from tests.core.laptops_helpers import NOW, office_and_principal, send
+
+    office, principal = office_and_principal(tmp_path)
+    district = open_district_database(tmp_path / "district.sqlite3")
+    for laptop in (principal, office):
+        merge_bundle(district, send(laptop, tmp_path / "out", now=NOW).path)
+    district.close()
+    app = DistrictApp(str(tmp_path / "district.sqlite3"))
+    async with app.run_test(size=(160, 36)) as pilot:
+        await wait_for_workers(app)
+        await pilot.pause()
+        [row] = table_rows(app, "#district-table")
+        assert row[:3] == ["PTHS", "Port Townsend High School", "2: Front office, Principal"]
+        assert row[4] == "100" and row[5].endswith("70%") and row[7] == "5"
+        await pilot.press("enter")
+        await wait_for_workers(app)
+        await pilot.pause()
+        detail = text_of(app, "#school-detail-text")
+        assert "70 of 100" in detail and "20 of 100" in detail
+        assert "Front office" in detail and "Principal" in detail
 
 
 async def test_send_to_the_district_from_the_school_app(tmp_path, school_db):

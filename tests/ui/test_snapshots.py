@@ -121,6 +121,7 @@ SCENES: dict[str, tuple[str, Callable[..., Awaitable[None]]]] = {
     "agreements_complaints": ("agreements", keys("3")),
     "roster_search": ("roster", keys(*"jo")),
     "help": ("dashboard", keys("f1")),
+    "state_reports": ("dashboard", keys("o")),  # issue 15: restraint to OSPI, CRDC
     # The main dialogs.
     "record_notice_dialog": ("families", keys("n")),
     "new_session_dialog": ("checkin", keys("f12", "n")),

@@ -33,6 +33,8 @@ class DashboardScreen(Screen):
         ),
         # On the dashboard, where the school sees what it owes; the palette has it everywhere.
         Binding("s", "app.send_to_district", "Send to district", id="dashboard.send"),
+        # Restraint and isolation to OSPI, CRDC: the school checks its numbers before it sends.
+        Binding("o", "state_reports", "State reports", id="dashboard.state_reports"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -112,6 +114,21 @@ class DashboardScreen(Screen):
             return
         self.notify(f"Exports now go to {escape(str(saved))}.", title="Export folder")
         self.refresh_counts()
+
+    def action_state_reports(self) -> None:
+        """The restraint and isolation summary and the CRDC tallies of this school's year."""
+        # Imported on first use: the dashboard is the first screen, its imports are start-up time.
+        from sro_tui.reports import school_state_overview, write_school_state_reports
+        from sro_tui.ui.reports import StateReportsScreen
+
+        self.app.push_screen(
+            StateReportsScreen(
+                school_state_overview,
+                write_school_state_reports,
+                self.app.export_folder,  # type: ignore[attr-defined]
+                "this school's own records",
+            )
+        )
 
     def action_refresh_counts(self) -> None:
         self.refresh_counts()

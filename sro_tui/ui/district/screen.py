@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.markup import escape
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -13,15 +14,24 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from sro_tui.district import SchoolSummary, district_status, merge_bundles, school_detail
+from sro_tui.district import (
+    SchoolSummary,
+    district_state_overview,
+    district_status,
+    merge_bundles,
+    school_detail,
+    write_district_state_reports,
+)
 from sro_tui.exchange import find_bundles
 from sro_tui.ui.district.bars import percent_bar
+from sro_tui.ui.reports import StateReportsScreen
 from sro_tui.ui.widgets.dialogs import BackupDialog
 from sro_tui.ui.widgets.text_box import TextBox
 
 COLUMNS = (
     "Code",
     "School",
+    "Laptops",
     "Last bundle",
     "Students",
     "Presented",
@@ -32,6 +42,11 @@ COLUMNS = (
     "Agreements ok/miss",
     "Complaints open",
 )
+
+
+def _laptops(summary: SchoolSummary) -> str:
+    """ "2: Front office, Principal" """
+    return f"{len(summary.laptops)}: " + ", ".join(laptop.name for laptop in summary.laptops)
 
 
 def _sent(summary: SchoolSummary) -> str:
@@ -47,6 +62,7 @@ class DistrictScreen(Screen):
         Binding("enter", "open_school", "School detail", id="district.open"),
         Binding("m", "merge", "Merge bundles", id="district.merge"),
         Binding("r", "refresh", "Refresh", id="district.refresh"),
+        Binding("o", "state_reports", "State reports", id="district.state_reports"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -85,6 +101,7 @@ class DistrictScreen(Screen):
             table.add_row(
                 Text(s.code, style=style),
                 s.name,
+                _laptops(s),
                 sent,
                 str(s.students),
                 percent_bar(s.presented_pct),
@@ -133,6 +150,17 @@ class DistrictScreen(Screen):
         if not merged and not refused:
             app.call_from_thread(app.notify, f"No bundle in {folder}", severity="warning")
         app.call_from_thread(self.refresh_schools)
+
+    def action_state_reports(self) -> None:
+        """Restraint and isolation to OSPI and the CRDC tallies, every building."""
+        self.app.push_screen(
+            StateReportsScreen(
+                district_state_overview,
+                write_district_state_reports,
+                Path.home() / "sro-tui-district-reports",
+                "every building, as merged",
+            )
+        )
 
     def action_open_school(self) -> None:
         table = self.query_one(DataTable)
@@ -226,12 +254,20 @@ class SchoolDetailScreen(Screen):
             f"Open complaints       {s.open_complaints}",
             *(f"Note: {note}" for note in s.notes),
             "",
-            "[b]Records held[/b]",
+            f"[b]Laptops[/b] ({len(s.laptops)}; each student, household and record counts once)",
+            *(
+                f"  {escape(laptop.name):<24} last sent {laptop.last_sent_at:%Y-%m-%d %H:%M} UTC, "
+                f"{laptop.bundles_merged} bundle(s) merged"
+                for laptop in s.laptops
+            ),
+            "",
+            "[b]Records held[/b] (per laptop)",
             *(f"  {kind:<34} {n:>6}" for kind, n in counts.items()),
             "",
             "[b]Bundles merged[/b] (newest first)",
             *(
-                f"  {m.merged_at:%Y-%m-%d %H:%M} by {m.merged_by}: written "
+                f"  {m.merged_at:%Y-%m-%d %H:%M} by {escape(m.merged_by)}, from "
+                f"{escape(m.laptop)}: written "
                 f"{m.created_at:%Y-%m-%d %H:%M}, {m.inserted} added, {m.updated} updated, "
                 f"{m.removed} removed · {m.bundle_hash[:12]}"
                 for m in log
