@@ -156,7 +156,11 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     try:
         try:
             plan = prepare_import(
-                args.path, school=args.school, contacts=args.contacts, identity=identity
+                args.path,
+                school=args.school,
+                contacts=args.contacts,
+                identity=identity,
+                dry_run=args.dry_run,
             )
         except RosterImportError as exc:
             for problem in getattr(exc, "problems", [])[1:]:
@@ -187,20 +191,9 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
                 "whole roster?",
                 file=sys.stderr,
             )
-        if plan.creates_school and not args.dry_run and not args.school_name:
-            if plan.school_name == plan.school_code:
-                raise CommandFailed(
-                    f"this is the first import: give the school's name and its short code "
-                    f'(--school-name "Port Townsend High School" --school-code '
-                    f"{plan.school_code if ' ' not in plan.school_code else 'PTHS'}); "
-                    "nothing was written"
-                )
-        if plan.mass_deactivation and not args.dry_run and not args.confirm_deactivations:
-            raise CommandFailed(
-                f"{args.path.name} leaves out {plan.missing} of the {plan.active_before} "
-                "students enrolled here: importing it would mark them all inactive. If it is "
-                "the whole roster, run again with --confirm-deactivations; nothing was written"
-            )
+        refusal = _refusal(plan, args)
+        if refusal and not args.dry_run:
+            raise CommandFailed(refusal)
         if not args.dry_run:
             result = apply_import(plan)
             print(
@@ -211,11 +204,22 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
             )
         else:
             adding = len(plan.to_add)
-            print(
-                f"dry run, nothing written — {plan.school_name}: {_n(adding, 'student')} "
-                f"would be added, {len(plan.to_update)} updated, {len(plan.to_deactivate)} "
-                f"marked inactive, {plan.unchanged} unchanged"
+            named = plan.school_name and not (refusal and plan.creates_school)
+            shown = plan.school_name if named else "the school (not named yet)"
+            families = (
+                f"{_n(plan.guardians, 'guardian')} in {_n(plan.households, 'household')}"
+                if plan.households is not None
+                else f"{_n(plan.guardians, 'guardian')} on record kept as they are"
             )
+            print(
+                f"dry run, nothing written — {shown}"
+                f": {_n(adding, 'student')} "
+                f"would be added, {len(plan.to_update)} updated, {len(plan.to_deactivate)} "
+                f"marked inactive, {plan.unchanged} unchanged; {families} "
+                f"({plan.guardians_added} new, {plan.guardians_deactivated} no longer listed)"
+            )
+            if refusal:
+                print(f"note: without --dry-run this import would be refused: {refusal}")
             for title, rows in (
                 ("add", plan.to_add),
                 ("update", plan.to_update),
@@ -231,6 +235,44 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         if new_file and not done and not args.dry_run:
             _remove_database(db_path)
     return EXIT_OK
+
+
+def _refusal(plan: Any, args: argparse.Namespace) -> str:
+    """Why the real import refuses this plan ('' when it goes ahead); a dry run says it."""
+    if plan.creates_school and not plan.school_code:
+        return (
+            "this file does not say which school: give the school's name and short code "
+            '(--school-name "Port Townsend High School" --school-code PTHS)'
+        )
+    if plan.creates_school:
+        number = plan.format == "sis-csv" and not (args.school_code or args.school)
+        if number or (not args.school_name and plan.school_name == plan.school_code):
+            return _first_import_needs_identity(plan)
+    if plan.mass_deactivation and not args.confirm_deactivations:
+        return (
+            f"{args.path.name} leaves out {plan.missing} of the {plan.active_before} "
+            "students enrolled here: importing it would mark them all inactive. If it is "
+            "the whole roster, run again with --confirm-deactivations; nothing was written"
+        )
+    return ""
+
+
+def _first_import_needs_identity(plan: Any) -> str:
+    """The refusal of a first import without the school's name: an example code that is a
+    short code, never the SIS's number for the school (PowerSchool SchoolID 310)."""
+    code = plan.school_code
+    sis_number = plan.format == "sis-csv"
+    example = "PTHS" if sis_number or " " in code else code
+    number = (
+        f"; {code} is the SIS's number for the school: it is kept to recognise later files"
+        if sis_number and code
+        else ""
+    )
+    return (
+        "this is the first import: give the school's name and its own short code "
+        f'(--school-name "Port Townsend High School" --school-code {example}){number}; '
+        "nothing was written"
+    )
 
 
 def _guardians_replaced(plan: Any, dry_run: bool) -> str:

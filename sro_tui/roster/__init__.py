@@ -3,8 +3,9 @@ planning an import, applying it all or nothing, grouping guardians into househol
 school's identity.
 
 `csvread` reads CSV as schools export it; `sis`, `family`, `contacts`, `oneroster` and `sds` turn
-files into rows; `importer` plans and applies; `households` holds the household rule; `identity`
-the school's name and codes; `coverage` whether families are on record.
+files into rows; `importer` plans and applies (with `opening` the file, `target` the school,
+`compare` the database and `writing` the rows); `households` holds the household rule;
+`identity` the school's name and codes; `coverage` whether families are on record.
 """
 
 from sro_tui import lazy

@@ -113,6 +113,7 @@ class _Contact:
     phones: list[tuple[int, str]] = field(default_factory=list)  # (rank, number)
     address: dict[str, str] = field(default_factory=dict)
     language: str = ""
+    home_phone: str = ""  # the family's, from the students file: used when they have none
     students: dict[str, tuple[str, bool]] = field(default_factory=dict)  # sis -> (rel, guardian)
 
 
@@ -179,9 +180,16 @@ class ContactsCsv:
         # No flags and no relationship at all: the file cannot say; every contact counts.
         return self.cols["custodial"] is None and self.cols["lives_with"] is None and not word
 
-    def join(self, roster: ParsedRoster, addresses: dict[str, dict[str, str]]) -> None:
-        """Replace the roster's guardians with the contacts of its students. `addresses` gives
-        each student's home address (for contacts who live with the student and have none)."""
+    def join(
+        self,
+        roster: ParsedRoster,
+        addresses: dict[str, dict[str, str]],
+        home_phones: dict[str, str] | None = None,
+    ) -> None:
+        """Replace the roster's guardians with the contacts of its students. `addresses` and
+        `home_phones` give each student's home address and family phone (for contacts who live
+        with the student and have none of their own)."""
+        home_phones = home_phones or {}
         table, log = self.table, self.log
         by_student = {normalize_id(s.sis_id): s for s in roster.students}
         contacts: dict[str, _Contact] = {}
@@ -221,8 +229,14 @@ class ContactsCsv:
                 relationship or (old[0] if old else ""),
                 guardian or (old[1] if old else False),
             )
-            if guardian and not contact.address and key in addresses:
+            # Only a contact who lives with the student shares the student's address (when the
+            # file cannot say, a guardian is taken to): a parent marked as living elsewhere
+            # keeps none rather than a wrong one.
+            lives = facts[2] if facts[2] is not None else guardian
+            if lives and not contact.address and key in addresses:
                 contact.address = dict(addresses[key])
+            if lives and home_phones.get(key):
+                contact.home_phone = contact.home_phone or home_phones[key]
         log.raise_if_errors()
         guardians: dict[str, RosterGuardian] = {}
         links: list[tuple[str, str, str]] = []
@@ -232,7 +246,7 @@ class ContactsCsv:
             if not linked:
                 not_guardians += 1
                 continue
-            phone = min(contact.phones)[1] if contact.phones else ""
+            phone = min(contact.phones)[1] if contact.phones else contact.home_phone
             guardians[contact.key] = RosterGuardian(
                 source_key=contact.key,
                 first_name=contact.first,

@@ -27,8 +27,14 @@ class FamilyCoverage:
         return self.enrolled > 0 and self.without_guardian * 2 > self.enrolled
 
     def message(self) -> str:
-        """One line for the screen ('' when families are on record)."""
+        """One line for the screen ('' when every enrolled student has a guardian)."""
         if not self.families_missing:
+            if self.without_guardian:
+                return (
+                    f"{self.without_guardian:,} of {self.enrolled:,} enrolled students have no "
+                    "guardian on record: no family notice can reach them. Add their guardians "
+                    "in the SIS and import the roster again."
+                )
             return ""
         return (
             f"{self.without_guardian:,} of {self.enrolled:,} enrolled students have no guardian "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import charset_normalizer
@@ -98,6 +99,9 @@ class BundleSchool:
     sourced_id: str
     identifier: str
     name: str
+    # An SIS CSV's school column: the SIS's own number for the school (PowerSchool SchoolID 310),
+    # tied to the school as source_id, never a short code to offer for exports.
+    sis_number: bool = False
 
     def __str__(self) -> str:
         code = self.identifier or self.sourced_id
@@ -249,9 +253,7 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
     if "\x00" in text:
         raise log.fail(file, None, None, "holds NUL bytes: it is not a CSV text file")
     stripped = text.lstrip("\r\n")
-    reader = csv.reader(
-        io.StringIO(stripped, newline=""), delimiter=_delimiter(stripped.split("\n", 1)[0])
-    )
+    reader = csv.reader(_lines(stripped), delimiter=_delimiter(stripped.split("\n", 1)[0]))
     skipped_lines = len(text) - len(stripped)
     line_offset = text[:skipped_lines].count("\n")
     try:
@@ -266,6 +268,7 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
     forbidden = [i for i, k in enumerate(keys) if k in FORBIDDEN_HEADER_KEYS]
     unnamed = {i for i, h in enumerate(header) if not h}
     rows: list[tuple[int, list[str]]] = []
+    same = {"": ""}.setdefault
     spill_rows: list[int] = []
     start = reader.line_num + 1 + line_offset
     delimiter = reader.dialect.delimiter
@@ -278,7 +281,9 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
             if start - row_number > 1:
                 _swallowed_rows(cells, header, row_number, delimiter, file, log)
             usual, last_length = (last_length or usual), len(cells)
-            cells = [c.strip() for c in cells]
+            # One string object per distinct value (cities, grades, flags, a sibling's family
+            # repeat on many rows): a 50,000-student file then takes a fraction of the memory.
+            cells = [same(value, value) for value in map(str.strip, cells)]
             if not any(cells):
                 continue  # blank line, or a row of empty cells that Excel leaves behind
             if len(cells) < width:
@@ -296,6 +301,8 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
         raise log.fail(file, start, None, f"this row cannot be read as CSV ({exc})") from exc
     if rows:
         _damaged_end(text, rows[-1], header, min(usual or named, named), last_length, file, log)
+    if '"' in stripped:
+        _malformed_quotes(stripped, delimiter, line_offset, file, log)
     if spill_rows:
         log.warn(
             file,
@@ -316,6 +323,22 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
     return CsvTable(file=file, header=header, keys=keys, rows=rows, note=note)
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+_OTHER_LINE_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _lines(text: str) -> Iterable[str]:
+    """The text's lines with their line ends, as io.StringIO(text, newline="") gives them, without
+    StringIO's copy of a large file (four bytes a character). str.splitlines is the fast way,
+    but it also breaks at form feeds and Unicode separators, which CSV keeps inside cells: a text
+    holding one is split by a regular expression, one line at a time."""
+    if not _OTHER_LINE_BREAKS.search(text):
+        return text.splitlines(keepends=True)
+    return (match.group() for match in _LINE.finditer(text))
+
+
 def _swallowed_rows(
     cells: list[str], header: list[str], row: int, delimiter: str, file: str, log: ProblemLog
 ) -> None:
@@ -334,6 +357,28 @@ def _swallowed_rows(
                 f'a quote (") opens this cell and is not closed where the row ends, so the '
                 f"{len(lines) - 1} line(s) after it were read into this cell; fix the quotes "
                 "in this row and export again",
+            )
+
+
+def _malformed_quotes(
+    text: str, delimiter: str, line_offset: int, file: str, log: ProblemLog
+) -> None:
+    """Warn about the first row where a quoted cell is closed and text follows the closing quote
+    (`"Height 5'10" tall"`, `"abc"def`): a stray or unescaped quote. The lenient read keeps the
+    text, joined; a strict read names the row, so it can be checked in the file."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _cells in reader:
+            pass
+    except csv.Error as exc:
+        if "expected after" in str(exc):
+            log.warn(
+                file,
+                reader.line_num + line_offset,
+                None,
+                'a quote (") closes a cell and text follows it (a stray or unescaped quote): '
+                "the row was read as best it could be; check its values (later rows were not "
+                "checked for this)",
             )
 
 
@@ -502,7 +547,7 @@ def is_iso_date(value: str) -> bool:
 # --- the parsed roster -----------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class RosterStudent:
     """A student as the file describes them. None means "the file has no such column": the
     import then keeps what the database holds."""
@@ -527,7 +572,7 @@ class RosterStudent:
     ssid: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RosterGuardian:
     source_key: str
     first_name: str = ""

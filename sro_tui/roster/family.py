@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sro_tui.roster.csvread import CsvTable, ProblemLog, RosterGuardian
-from sro_tui.roster.names import split_full_name
+from sro_tui.roster.names import read_name_cell, split_full_name
 from sro_tui.search import fold, normalize_id
 
 _NOT_DIGITS = re.compile(r"\D")
@@ -148,15 +148,41 @@ class GuardianBook:
         self.log = log
         self._people: list[tuple[RosterGuardian, list[tuple[str, str]]]] = []
         self._links: list[tuple[str, int, str]] = []  # student sis_id, person index, relationship
-        self._by_identity: dict[tuple[str, str], int] = {}
+        self._by_identity: dict[str, int] = {}
         self.family_without_guardian: list[int] = []  # rows with a family contact and no name
         self.bad_emails: list[int] = []
+        self.other_emails: list[tuple[int, str, str]] = []  # a second e-mail, not kept
+        self.other_addresses: list[tuple[int, str, str]] = []  # a second address, not kept
+        self.two_in_one: list[tuple[int, str]] = []  # (row, cell) read as two guardians
+        self.titled_couples: list[tuple[int, str]] = []  # 'Mr. and Mrs. Brooks', kept whole
+        # Per slot: its columns, the columns that name a person, and its e-mail/phone columns.
+        self._slots = [
+            (
+                slot,
+                attrs,
+                [i for a in _PEOPLE & attrs.keys() for i in attrs[a]],
+                [i for a in _CONTACT & attrs.keys() for i in attrs[a]],
+            )
+            for slot, attrs in layout.people.items()
+        ]
 
     def add_row(self, cells: list[str], facts: RowFamily) -> None:
         family_email = next((cells[i] for i in self.layout.family["email"] if cells[i]), "")
         family_phone = next((cells[i] for i in self.layout.family["phone"] if cells[i]), "")
         people = []
-        for slot, attrs in self.layout.people.items():
+        for slot, attrs, name_cells, contact_cells in self._slots:
+            if not any(cells[i] for i in name_cells):
+                # No name in this slot on this row (often a third guardian's empty columns): only
+                # its e-mail or phone can matter, as the family's.
+                if (not family_email or not family_phone) and any(cells[i] for i in contact_cells):
+                    for attr, indexes in attrs.items():
+                        if attr in _CONTACT:
+                            value = next((cells[i] for i in indexes if cells[i]), "")
+                            if attr == "email":
+                                family_email = family_email or value
+                            else:
+                                family_phone = family_phone or value
+                continue
             values = {
                 attr: cells[indexes[0]]
                 if len(indexes) == 1
@@ -165,7 +191,17 @@ class GuardianBook:
             }
             first, last = values.get("first_name", ""), values.get("last_name", "")
             if not (first or last) and values.get("name"):
-                first, last = split_full_name(values["name"], (facts.student_last,))
+                cell = read_name_cell(values["name"])
+                if cell.role and not values.get("relationship"):
+                    values = {**values, "relationship": cell.role}
+                if cell.titles_only:
+                    self.titled_couples.append((facts.row, values["name"]))
+                elif len(cell.names) > 1:
+                    self.two_in_one.append((facts.row, values["name"]))
+                *others, one = cell.names
+                for other in others:  # the second person of 'Mary & Tom Ward'
+                    people.append((slot, *split_full_name(other, (facts.student_last,)), values))
+                first, last = split_full_name(one, (facts.student_last,))
             if not (first or last):
                 # A contact without a name on this row: the family's, never a nameless guardian.
                 family_email = family_email or values.get("email", "")
@@ -228,6 +264,14 @@ class GuardianBook:
             self._people.append((RosterGuardian(source_key="", **found), identities))
         else:  # the same person on a sibling's row: fill in what the earlier row left blank
             guardian, known = self._people[person]
+            if email and guardian.email and email.lower() != guardian.email.lower():
+                self.other_emails.append((facts.row, f"{first} {last}".strip(), email))
+            if (
+                street
+                and guardian.street
+                and _house(street, postal_code) != _house(guardian.street, guardian.postal_code)
+            ):
+                self.other_addresses.append((facts.row, f"{first} {last}".strip(), street))
             for attr, value in found.items():
                 if value and not getattr(guardian, attr):
                     setattr(guardian, attr, value)
@@ -257,6 +301,46 @@ class GuardianBook:
                 f"{len(rows)} student(s) have a family e-mail or phone but no guardian's name "
                 f"(rows {_rows(rows)}): no guardian is made for them; their families are missing",
             )
+        for found, what in (
+            (self.other_emails, "e-mail"),
+            (self.other_addresses, "address"),
+        ):
+            if found:
+                row, name, value = found[0]
+                rows = _rows(list(dict.fromkeys(r for r, _n, _v in found)))
+                self.log.warn(
+                    self.file,
+                    row,
+                    None,
+                    f"{len(found)} guardian(s) have another {what} on a sibling's row than on "
+                    f"their first row (rows {rows}; e.g. {name}: {value!r}): the first is kept, "
+                    f"one guardian has one {what}"
+                    + (
+                        "; siblings who live apart share one household and one notice"
+                        if what == "address"
+                        else ""
+                    ),
+                )
+        found = self.two_in_one
+        if found:
+            self.log.warn(
+                self.file,
+                found[0][0],
+                None,
+                f"{len(found)} guardian name cell(s) hold two people (rows "
+                f"{_rows([r for r, _c in found])}; e.g. {found[0][1]!r}): read as two "
+                "guardians; check them, and give each one their own columns in the SIS",
+            )
+        found = self.titled_couples
+        if found:
+            self.log.warn(
+                self.file,
+                found[0][0],
+                None,
+                f"{len(found)} guardian name cell(s) name a couple by title only (rows "
+                f"{_rows([r for r, _c in found])}; e.g. {found[0][1]!r}): kept as one guardian "
+                "named as written; give each parent's own name in the SIS",
+            )
         guardians: dict[str, RosterGuardian] = {}
         keys: list[str] = []
         for guardian, identities in self._people:
@@ -265,6 +349,13 @@ class GuardianBook:
             keys.append(guardian.source_key)
         links = list(dict.fromkeys((sis, keys[p], rel) for sis, p, rel in self._links))
         return guardians, links
+
+
+def _house(street: str, postal_code: str) -> tuple[str, str]:
+    """The house number and ZIP: '45 Maple St' and '45 Maple Street, …' are one address,
+    '1 Oak St' and '9 Pine St' are two."""
+    first = fold(street).split(" ", 1)[0]
+    return first, (split_address(street).get("postal_code") or postal_code or "")[:5]
 
 
 def _rows(rows: list[int], most: int = 12) -> str:
@@ -279,12 +370,19 @@ _ADDRESS = re.compile(
 
 
 def split_address(one_cell: str) -> dict[str, str]:
-    """'12 Water St, Port Townsend, WA 98368' -> street, city, state, ZIP; a cell that does not
-    read that way stays whole as the street."""
-    match = _ADDRESS.match(" ".join(one_cell.split()))
+    """'12 Water St, Port Townsend, WA 98368' -> street, city, state, ZIP (also written on
+    several lines); a cell that does not read that way stays whole, on one line, as the street."""
+    # A cell typed on several lines (Alt+Enter in Excel) reads as one line, a comma per break.
+    flat = ", ".join(" ".join(line.split()) for line in one_cell.splitlines() if line.strip())
+    match = _ADDRESS.match(flat)
     if not match:
-        return {"street": one_cell}
+        return {"street": flat}
     return {k: v.strip() for k, v in match.groupdict().items()}
+
+
+# An identity is the folded name and one fact, "name|e:email" (fold leaves no "|" in a name), or
+# a contact ID: one string each, as a 50,000-student file makes some 350,000 of them.
+_CONTACT_ID = "\x00id|"
 
 
 def _identities(
@@ -296,12 +394,13 @@ def _identities(
     contact_id: str,
     family_ident: str,
     sis_id: str,
-) -> list[tuple[str, str]]:
+) -> list[str]:
     if contact_id:
-        return [("id", contact_id)]
+        return [_CONTACT_ID + contact_id]
     digits = _NOT_DIGITS.sub("", phone)
+    name += "|"
     found = [
-        (name, x)
+        name + x
         for x in (
             "e:" + email.lower() if email else "",
             "p:" + digits if digits else "",
@@ -310,21 +409,23 @@ def _identities(
         )
         if x
     ]
-    return found or [(name, "s:" + normalize_id(sis_id))]
+    return found or [name + "s:" + normalize_id(sis_id)]
 
 
-def _identity_rank(identity: tuple[str, str]) -> tuple[int, str]:
+def _identity_rank(identity: str) -> tuple[int, str]:
     # e-mail, then phone, address, family number, then the student: the most lasting fact names
     # the key (an order kept from earlier versions, so re-imports find the same guardians).
-    kind = identity[1][:1] if identity[0] != "id" else "id"
-    return ("id", "e", "p", "a", "f", "s").index(kind), identity[1]
+    if identity.startswith(_CONTACT_ID):
+        return 0, identity[len(_CONTACT_ID) :]
+    fact = identity.partition("|")[2]
+    return ("id", "e", "p", "a", "f", "s").index(fact[:1]), fact
 
 
-def _key(identity: tuple[str, str]) -> str:
+def _key(identity: str) -> str:
     """A stable guardian key from who they are, hashed so the key repeats no personal data."""
-    if identity[0] == "id":
-        return f"sis:{identity[1]}"
-    return "sis:" + hashlib.sha256("|".join(identity).encode()).hexdigest()[:24]
+    if identity.startswith(_CONTACT_ID):
+        return f"sis:{identity[len(_CONTACT_ID) :]}"
+    return "sis:" + hashlib.sha256(identity.encode()).hexdigest()[:24]
 
 
 def default_relationship(slot: str) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ from sro_tui.models import (
     new_record_ids,
     utc_now,
 )
+from sro_tui.roster.names import without_suffix
 from sro_tui.search import fold
 
 _ZIP = re.compile(r"\d{5}")
@@ -46,7 +48,7 @@ def address_key(street: str, postal_code: str) -> str:
     return f"{street_folded}|{zip_match.group(0) if zip_match else fold(postal_code)}"
 
 
-@dataclass
+@dataclass(slots=True)
 class GuardianFacts:
     guardian_id: int
     source_key: str
@@ -55,10 +57,10 @@ class GuardianFacts:
     city: str
     state: str
     postal_code: str
-    student_ids: frozenset[int]
+    student_ids: Collection[Hashable]  # the students they are linked to (ids or SIS IDs)
 
 
-@dataclass
+@dataclass(slots=True)
 class HouseholdGroup:
     key: str
     guardian_ids: list[int]
@@ -131,8 +133,10 @@ def group_guardians(guardians: list[GuardianFacts]) -> list[HouseholdGroup]:
             address = ""
         names: list[str] = []
         for i in ids:
-            if facts[i].last_name and facts[i].last_name not in names:
-                names.append(facts[i].last_name)
+            # 'Whitehorse Sr.' and 'Whitehorse' are one family name in the label
+            last = without_suffix(facts[i].last_name)
+            if last and last not in names:
+                names.append(last)
         label = (" / ".join(names[:3]) or "Unnamed") + " household"
         groups.append(HouseholdGroup(key=key, guardian_ids=ids, label=label, address=address))
     groups.sort(key=lambda h: h.key)

@@ -61,6 +61,11 @@ def identity_problems(identity: SchoolIdentity) -> list[str]:
             f"the school code {code!r} is not a short code: letters and digits (and . _ -), "
             "at most 16, no spaces; e.g. PTHS"
         )
+    if code is not None and "name" in given and given["name"].casefold() == code.casefold():
+        problems.append(
+            f"the school's name {given['name']!r} is its short code: give its full name "
+            '(e.g. "Port Townsend High School")'
+        )
     building = given.get("ospi_building_code")
     if building is not None and not _BUILDING.match(building):
         problems.append(f"the OSPI building code {building!r} is not 4 or 5 digits")

@@ -24,6 +24,7 @@ from sro_tui.roster.csvread import (
     ProblemLog,
     RosterGuardian,
     RosterStudent,
+    header_key,
     id_problem,
     is_iso_date,
     normalize_grade,
@@ -79,6 +80,20 @@ RACE_FLAGS = (
     ("white", "White"),
     ("demographicracetwoormoreraces", "Two or more races"),
 )
+# SDS v2.1 writes race and ethnicity as code lists ("white,asian"; "hispanic") instead of flags.
+RACE_CODES = {header_key(key): label for key, label in RACE_FLAGS[1:]} | {
+    "twoormoreraces": "Two or more races",
+    "multiracial": "Two or more races",
+}
+ETHNICITY_CODES = {
+    "hispanic": "Hispanic or Latino",
+    "hispanicorlatino": "Hispanic or Latino",
+    "hispanicorlatinoethnicity": "Hispanic or Latino",
+    "nothispanic": "",
+    "nothispanicorlatino": "",
+    "notselected": "",
+}
+_RACE_ORDER = {label: i for i, (_key, label) in enumerate(RACE_FLAGS)}
 # Districts add these as extension columns (ext_iep, metadata.iep...): read them when present.
 EXTRA_FLAGS = {
     "iep": ("iep", "iepstatus", "specialeducation"),
@@ -410,6 +425,8 @@ class OneRosterBundle:
             "usersourcedid",
             "sex",
             *(key for key, _label in RACE_FLAGS),
+            "racecodes",
+            "ethnicitycodes",
             *(a for names in EXTRA_FLAGS.values() for a in _flag_aliases(names)),
         ),
     }
@@ -524,6 +541,15 @@ class OneRosterBundle:
         sex = self.col(t, "sex")
         races = [(t.find(key), label) for key, label in RACE_FLAGS]
         races = [(col, label) for col, label in races if col is not None]
+        codes = [
+            (col, table)
+            for col, table in (
+                (t.find("ethnicitycodes"), ETHNICITY_CODES),
+                (t.find("racecodes"), RACE_CODES),
+            )
+            if col is not None
+        ]
+        unknown: list[tuple[int, str]] = []
         flags = {attr: t.find(*_flag_aliases(names)) for attr, names in EXTRA_FLAGS.items()}
         out: dict[str, dict[str, object]] = {}
         for n, cells in t.rows:
@@ -542,6 +568,8 @@ class OneRosterBundle:
                     except ValueError as exc:
                         self.log.error(t.file, n, t.header[col], str(exc))
                 found["race_ethnicity"] = "; ".join(labels)
+            elif codes:
+                found["race_ethnicity"] = _coded_race(cells, codes, n, unknown)
             for attr, col in flags.items():
                 if col is not None:
                     try:
@@ -549,6 +577,15 @@ class OneRosterBundle:
                     except ValueError as exc:
                         self.log.error(t.file, n, t.header[col], str(exc))
             out[uid] = found
+        if unknown:
+            rows = ", ".join(str(n) for n, _code in unknown[:12])
+            self.log.warn(
+                t.file,
+                unknown[0][0],
+                None,
+                f"{len(unknown)} race or ethnicity code(s) are not SDS codes (e.g. "
+                f"{unknown[0][1]!r}; rows {rows}): left out of the student's race/ethnicity",
+            )
         return out
 
     def _homerooms(self, school: BundleSchool, wanted: set[str]) -> dict[str, str] | None:
@@ -627,3 +664,21 @@ def _bundle_files(path: Path, log: ProblemLog) -> dict[str, object]:
             raise log.fail(member.filename, None, None, "is too large for a roster file")
         files[Path(member.filename).name.lower()] = lambda m=member: read(m)
     return files
+
+
+def _coded_race(
+    cells: list[str], codes: list[tuple[int, dict[str, str]]], row: int, unknown: list
+) -> str:
+    """SDS's code lists ('hispanic'; 'white,asian') as the readable list the race flags give."""
+    labels: set[str] = set()
+    for col, table in codes:
+        for code in cells[col].replace(";", ",").split(","):
+            key = header_key(code)
+            if not key:
+                continue
+            label = table.get(key)
+            if label is None:
+                unknown.append((row, code.strip()))
+            elif label:
+                labels.add(label)
+    return "; ".join(sorted(labels, key=_RACE_ORDER.__getitem__))

@@ -159,6 +159,7 @@ class SisCsv:
             )
         self.read_guardians = True  # False when a contacts export gives the guardians
         self.addresses: dict[str, dict[str, str]] = {}  # student sis_id -> home address
+        self.home_phones: dict[str, str] = {}  # student sis_id -> the family's phone
         self.columns = {f: table.find(*aliases) for f, aliases in STUDENT_COLUMNS.items()}
         if self.columns["school_code"] == self.columns["school_name"]:
             self.columns["school_name"] = None  # one 'School' column: code and name at once
@@ -204,6 +205,9 @@ class SisCsv:
             purposes[language] = "student: home language (also the guardians', unless their own)"
         if self.read_guardians:
             purposes.update(self.family.purposes)
+        else:  # a contacts file gives the guardians; the family phone still reaches them
+            for i in self.family.family["phone"]:
+                purposes[i] = "family phone (for contacts living with the student who have none)"
         used = [(self.table.header[i], purposes[i]) for i in sorted(purposes)]
         ignored = [h for i, h in enumerate(self.table.header) if h and i not in purposes]
         return used, ignored
@@ -219,7 +223,9 @@ class SisCsv:
             name = cells[name_col] if name_col is not None else ""
             key = code or name
             if key and key not in found:
-                found[key] = BundleSchool(sourced_id=code, identifier=code, name=name or code)
+                found[key] = BundleSchool(
+                    sourced_id=code, identifier=code, name=name or code, sis_number=bool(code)
+                )
         return list(found.values())
 
     def parse(self, school: BundleSchool | None) -> ParsedRoster:
@@ -270,6 +276,9 @@ class SisCsv:
                 home_language=student.home_language or "",
             )
             self.addresses.setdefault(student.sis_id, facts.address)
+            if not self.read_guardians and student.sis_id not in self.home_phones:
+                phones = self.family.family["phone"]
+                self.home_phones[student.sis_id] = next((cells[i] for i in phones if cells[i]), "")
             if self.read_guardians:
                 guardians.add_row(cells, facts)
         log.raise_if_errors()
@@ -421,5 +430,14 @@ class SisCsv:
         address columns live there."""
         for found in self.address_columns:
             if found["street"] is not None and cells[found["street"]]:
-                return {part: cells[i] if i is not None else "" for part, i in found.items()}
+                return {
+                    part: _one_line(cells[i]) if i is not None else "" for part, i in found.items()
+                }
         return {}
+
+
+def _one_line(cell: str) -> str:
+    """An address part typed on several lines (Alt+Enter in Excel), a comma per line break."""
+    if "\n" not in cell and "\r" not in cell:
+        return cell
+    return ", ".join(" ".join(line.split()) for line in cell.splitlines() if line.strip())

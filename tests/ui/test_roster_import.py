@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input
 
 from sro_tui.db import open_database
@@ -253,3 +254,95 @@ async def test_import_dialog_takes_a_contacts_file(school_db, tmp_path):
         assert (nadia.first_name, nadia.phone) == ("Nadia", "360-555-0501")
     finally:
         database.close()
+
+
+async def test_first_import_form_does_not_offer_the_sis_school_number_as_code(empty_db, tmp_path):
+    roster = tmp_path / "ps.csv"
+    roster.write_text(
+        "Student_Number,SchoolID,First_Name,Last_Name,Grade_Level,Enroll_Status\n"
+        "0023001,520,Maya,Rivera,7,0\n",
+        encoding="utf-8",
+    )
+    app = SroApp(empty_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_import(app, pilot, roster)
+        assert type(app.screen).__name__ == "SchoolCodeDialog"
+        assert app.screen.query_one("#school-code", Input).value == ""  # 520 is the SIS's number
+
+
+async def test_preview_counts_families_and_shows_warnings_before_the_lists(school_db, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_import(app, pilot, roster)
+        assert type(app.screen).__name__ == "ImportPreviewDialog"
+        assert "Families: 2 guardians in 2 households · 1 new · 2 no longer listed" in text_of(
+            app, "#import-summary"
+        )
+        parts = [w.id or "" for w in app.screen.query("#import-changes > Static")]
+        assert "no guardian in this file: 000778 Bao Tran" in text_of(app, "#import-warnings")
+        # right after the guardian warning, before the link changes and the names to add
+        assert parts[:3] == [
+            "import-guardian-warning",
+            "import-warnings",
+            "import-guardian-changes",
+        ]
+
+
+def _type_fast(app, *keys: str) -> None:
+    """Post keys as a terminal delivers them when typed or pasted fast: all at once, without
+    waiting for one to be handled before the next arrives."""
+    names = {"/": "slash", ".": "full_stop", "\t": "tab"}
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(names.get(key, key), key))
+        else:
+            app.post_message(events.Key(key, None))
+
+
+async def test_keys_typed_fast_after_ctrl_o_land_in_the_dialogs_fields(school_db):
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await wait_for_workers(app)
+        await pilot.press("f8")
+        await pilot.pause(0.3)
+        _type_fast(app, "ctrl+o", *"/tmp/a.csv", "\t", *"/tmp/b.csv")
+        await pilot.pause(0.5)
+        assert type(app.screen).__name__ == "ImportPathDialog"
+        assert app.screen.query_one("#import-path", Input).value == "/tmp/a.csv"
+        assert app.screen.query_one("#import-contacts", Input).value == "/tmp/b.csv"
+        assert app.screen_stack[-2].query_one("#roster-search", Input).value == ""
+        # a pasted pair of paths with a tab between them fills both fields too
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.3)
+        path = app.screen.query_one("#import-path", Input)
+        path.value = ""
+        app.screen.query_one("#import-contacts", Input).value = ""
+        path.post_message(events.Paste("/tmp/c.csv\t/tmp/d.csv"))
+        await pilot.pause(0.3)
+        assert path.value == "/tmp/c.csv"
+        assert app.screen.query_one("#import-contacts", Input).value == "/tmp/d.csv"
+
+
+async def test_the_first_import_form_typed_fast_keeps_name_and_code_apart(empty_db, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    app = SroApp(empty_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_import(app, pilot, roster)
+        assert type(app.screen).__name__ == "SchoolCodeDialog"
+        _type_fast(app, *"Blue Heron", "\t", *"BHMS", "enter")
+        for _ in range(40):  # the preview comes once the worker has read the file
+            await pilot.pause(0.1)
+            if type(app.screen).__name__ == "ImportPreviewDialog":
+                break
+        assert type(app.screen).__name__ == "ImportPreviewDialog"
+        assert app.screen.plan.school_name == "Blue Heron"
+        assert app.screen.plan.school_code == "BHMS"
+        await pilot.pause(0.3)  # let the preview finish mounting before the app closes
+        await pilot.press("escape")
+        await pilot.pause(0.3)

@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sro_tui.ui.roster.fields import OrderedInput
 from sro_tui.ui.roster.school_form import SchoolForm
-from sro_tui.ui.widgets.text_box import TextBox
 
 PREVIEW_NAMES = 60  # names listed per kind of change; the counts are always complete
 
@@ -60,13 +60,13 @@ class ImportPathDialog(ModalScreen[ImportFiles | None]):
                 "confirmed.",
                 classes="dialog-text",
             )
-            yield TextBox(self.initial, placeholder="/media/usb/roster.csv", id="import-path")
+            yield OrderedInput(self.initial, placeholder="/media/usb/roster.csv", id="import-path")
             yield Static(
                 "Contacts file (optional): a PowerSchool contacts export, one row per contact "
                 "with the student number; its parents and guardians join the students.",
                 classes="dialog-text",
             )
-            yield TextBox(
+            yield OrderedInput(
                 self.contacts, placeholder="/media/usb/contacts.csv", id="import-contacts"
             )
             yield Static("", id="import-path-error", classes="field-error")
@@ -181,6 +181,10 @@ def _listing(title: str, items: Iterable[Any], total: int) -> str:
     return f"[b]{title}[/b]\n" + "\n".join(f"  {n}" for n in names) + more
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def _count(value: Any) -> int:
     return value if isinstance(value, int) else len(value)
 
@@ -207,7 +211,20 @@ class ImportPreviewDialog(ModalScreen[bool]):
             f"{_count(plan.to_deactivate):,} to deactivate",
             f"{_count(plan.unchanged):,} unchanged",
         ]
-        return "Students: " + " · ".join(parts)
+        return "Students: " + " · ".join(parts) + "\n" + self.families()
+
+    def families(self) -> str:
+        """Guardians and households the import leaves, new ones and those no longer listed."""
+        plan = self.plan
+        guardians = getattr(plan, "guardians", 0)
+        households = getattr(plan, "households", None)
+        if households is None:
+            return f"Families: {_n(guardians, 'guardian')} on record, kept as they are"
+        new, gone = getattr(plan, "guardians_added", 0), getattr(plan, "guardians_deactivated", 0)
+        return (
+            f"Families: {_n(guardians, 'guardian')} in {_n(households, 'household')} · "
+            f"{new:,} new · {gone:,} no longer listed"
+        )
 
     def compose(self) -> ComposeResult:
         plan = self.plan
@@ -217,7 +234,7 @@ class ImportPreviewDialog(ModalScreen[bool]):
             if plan.mass_deactivation:
                 yield Static(
                     f"[b]This file leaves out {plan.missing:,} of the {plan.active_before:,} "
-                    "students enrolled here: importing it marks them all inactive.[/b] Is it "
+                    "students enrolled here: importing it marks them all inactive. [/b]Is it "
                     "the whole roster? If not, cancel and export the full roster from the SIS.",
                     id="import-mass-warning",
                     classes="field-error",
@@ -248,19 +265,6 @@ class ImportPreviewDialog(ModalScreen[bool]):
                         id="import-guardian-warning",
                         classes="change-list warnings",
                     )
-                if links:  # first: a family that stops getting its notice matters most
-                    yield Static(
-                        _listing(
-                            "Guardian changes for students on record (notices follow them)",
-                            links,
-                            len(links),
-                        ),
-                        id="import-guardian-changes",
-                        classes="change-list",
-                    )
-                for title, items in changes:
-                    if _count(items):
-                        yield Static(_listing(title, items, _count(items)), classes="change-list")
                 warnings = [str(w) for w in plan.warnings]
                 if plan.encoding_note:
                     warnings.insert(0, plan.encoding_note)
@@ -273,8 +277,22 @@ class ImportPreviewDialog(ModalScreen[bool]):
                     yield Static(
                         "[b]Warnings (the import can go ahead)[/b]\n"
                         + "\n".join(f"  {escape(w)}" for w in warnings),
+                        id="import-warnings",
                         classes="change-list warnings",
                     )
+                if links:  # then: a family that stops getting its notice matters most
+                    yield Static(
+                        _listing(
+                            "Guardian changes for students on record (notices follow them)",
+                            links,
+                            len(links),
+                        ),
+                        id="import-guardian-changes",
+                        classes="change-list",
+                    )
+                for title, items in changes:
+                    if _count(items):
+                        yield Static(_listing(title, items, _count(items)), classes="change-list")
                 columns = _columns_text(plan)  # last: what each column was read for
                 if columns:
                     yield Static(columns, id="import-columns", classes="change-list")

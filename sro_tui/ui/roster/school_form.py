@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from sro_tui.roster import SchoolIdentity, identity_problems
-from sro_tui.ui.widgets.text_box import TextBox
+from sro_tui.ui.roster.fields import OrderedInput
 
 FIELDS = (
     ("name", "school-name", "School name", "e.g. Port Townsend High School"),
@@ -50,7 +50,7 @@ class SchoolForm(ModalScreen[SchoolIdentity | None]):
             yield Static(self.INTRO, classes="dialog-text")
             for attr, widget_id, label, placeholder in FIELDS:
                 yield Label(label)
-                yield TextBox(
+                yield OrderedInput(
                     getattr(self.current, attr) or "", placeholder=placeholder, id=widget_id
                 )
             yield Static("", id="school-form-error", classes="field-error")

@@ -28,6 +28,7 @@ from sro_tui.search import IndexedStudent, StudentIndex
 from sro_tui.ui.navigation import IMPORT_ROSTER_KEY
 from sro_tui.ui.roster.import_dialogs import (
     ChooseSchoolDialog,
+    ImportFiles,
     ImportPathDialog,
     ImportPreviewDialog,
     ImportProblemsDialog,
@@ -96,7 +97,9 @@ class RosterScreen(Screen):
         ImportProblemsDialog,
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(IMPORT_ROSTER_KEY, "import_roster", "Import roster", id="roster.import"),
+        Binding(
+            IMPORT_ROSTER_KEY, "import_roster", "Import roster", id="roster.import", priority=True
+        ),
         Binding("ctrl+f", "focus_search", "Find", id="roster.find", show=False),
         Binding("escape", "clear_search", "Clear search", id="roster.clear", show=False),
         Binding(
@@ -288,25 +291,32 @@ class RosterScreen(Screen):
             self.notify("An import is already running.", severity="warning")
             return
         self._importing = True
-        run_flow(
-            self,
-            self.import_roster(),
-            what="The roster import",
-            after="Nothing was imported.",
-            group="roster-import",
+
+        def chosen(files: ImportFiles | None) -> None:
+            if files is None:
+                self._importing = False
+                return
+            run_flow(
+                self,
+                self.import_roster(files),
+                what="The roster import",
+                after="Nothing was imported.",
+                group="roster-import",
+            )
+
+        # Pushed here, not in the flow's worker: keys typed right after ctrl+o reach the dialog,
+        # never the search box behind it.
+        self.app.push_screen(
+            ImportPathDialog(self._last_import_path, self._last_contacts_path), chosen
         )
 
-    async def import_roster(self) -> None:
-        """Path → school (when the file holds several) → preview → confirm → apply with progress.
+    async def import_roster(self, files: ImportFiles) -> None:
+        """(Path chosen) → school (when the file holds several) → preview → confirm → apply
+        with progress.
 
         Bad data is shown in the problems dialog; any other failure (database locked, disk full,
         a corrupt zip) fails the flow and the app says so. An import is all or nothing."""
         try:
-            files = await self.app.push_screen_wait(
-                ImportPathDialog(self._last_import_path, self._last_contacts_path)
-            )
-            if files is None:
-                return
             path = files.path
             self._last_import_path = str(path)
             self._last_contacts_path = str(files.contacts or "")
@@ -379,6 +389,8 @@ def _identity_from_file(school: Any) -> Any:
         return SchoolIdentity()
     code = getattr(school, "identifier", "") or ""
     name = getattr(school, "name", "") or ""
+    if getattr(school, "sis_number", False):  # the SIS's number for the school, not a code
+        return SchoolIdentity(name=name if name != code else "")
     return SchoolIdentity(name=name if name != code else "", code=code if " " not in code else "")
 
 
