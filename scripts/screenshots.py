@@ -16,13 +16,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import time_machine
-from textual.widgets import Input, TextArea
 
 from sro_tui.db import open_database
 from sro_tui.demo import create_demo_school
 from sro_tui.presentation import students_not_presented
 from sro_tui.ui.app import SroApp
 from sro_tui.ui.navigation import HELP_KEY, SECTIONS
+from sro_tui.ui.widgets.still import hold_still
 
 SIZE = (120, 36)
 DEMO_DAY = date(2026, 11, 28)
@@ -40,12 +40,7 @@ def write_demo_school(db_path: Path) -> None:
 async def settle(app: SroApp, pilot) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
-    for screen in app.screen_stack:
-        for box in screen.query(Input):
-            box.cursor_blink = False
-        for area in screen.query(TextArea):
-            area.cursor_blink = False
-    app.clear_notifications()
+    hold_still(app)
     await pilot.pause()
 
 

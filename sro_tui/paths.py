@@ -19,6 +19,7 @@ DB_ENV_VAR = "SRO_TUI_DB"
 DB_FILENAME = "sro-tui.sqlite3"
 LOG_FILENAME = "sro-tui.log"
 EXPORT_FOLDER_NAME = "sro-tui exports"
+DISTRICT_SENDS_FOLDER_NAME = "to the district"
 
 
 def default_data_dir() -> Path:
@@ -39,6 +40,13 @@ def default_export_dir() -> Path:
     """Where files for the district go unless the school chose a folder (the setting) or a
     command names one (--out): one folder in the user's documents, "sro-tui exports"."""
     return user_documents_path() / EXPORT_FOLDER_NAME
+
+
+def district_sends_dir(export_dir: Path) -> Path:
+    """Where "Send to the district" writes its bundles unless told otherwise: a folder in the
+    export folder. The school app and `sro-tui district send` write there; the district app's
+    merge dialog proposes it."""
+    return Path(export_dir) / DISTRICT_SENDS_FOLDER_NAME
 
 
 def log_path(db_path: Path) -> Path:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sro_tui.cli.common import EXIT_BAD_DATA, EXIT_OK, CommandFailed, open_db
-from sro_tui.paths import default_data_dir
+from sro_tui.paths import default_data_dir, default_export_dir, district_sends_dir
 
 
 def _district_db(args: argparse.Namespace):
@@ -39,11 +39,13 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_send(args: argparse.Namespace) -> int:
     from sro_tui.district import send_to_district
     from sro_tui.exchange import ExchangeError
-    from sro_tui.records import ValidationError
+    from sro_tui.records import ValidationError, export_folder
 
     db = open_db(args, create=False)
     try:
-        sent = send_to_district(args.to or default_data_dir() / "to-district", xlsx=args.xlsx)
+        # --to wins; else where the app's "Send to the district" writes: the export folder's.
+        to = args.to or district_sends_dir(export_folder(default_export_dir()))
+        sent = send_to_district(to, xlsx=args.xlsx)
     except (ExchangeError, ValidationError, OSError) as exc:
         raise CommandFailed(str(exc)) from exc
     finally:
@@ -201,7 +203,12 @@ def register(sub: argparse._SubParsersAction, db_option: Callable) -> None:
         description="Write one bundle with every export of the year and its manifest.",
     )
     db_option(p)
-    p.add_argument("--to", type=Path, metavar="DIR", help="where to write (default: user data)")
+    p.add_argument(
+        "--to",
+        type=Path,
+        metavar="DIR",
+        help="where to write (default: the export folder's 'to the district')",
+    )
     p.add_argument("--xlsx", action="store_true", help="also write an Excel workbook, IDs as text")
     p.set_defaults(handler=cmd_send)
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Static
 
 from sro_tui.ui.widgets.dialogs import BackupDialog
+from sro_tui.ui.widgets.text_box import TextBox
 
 
 class RestoreDialog(BackupDialog):
@@ -29,7 +30,7 @@ class RestoreDialog(BackupDialog):
                 "section starts again on the restored records.",
                 classes="dialog-text",
             )
-            yield Input(
+            yield TextBox(
                 str(Path.home() / "sro-tui-backups") + "/",
                 placeholder="a backup file written by Back up",
                 id="backup-folder",

@@ -16,6 +16,7 @@ import pytest
 from sro_tui.cli import build_parser, main
 from sro_tui.db import open_database
 from sro_tui.records import ensure_current_year, ensure_school, save_staff
+from tests.templates import demo_school
 
 
 @pytest.fixture
@@ -102,13 +103,7 @@ def test_console_script_runs_as_a_process(school_db: Path):
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
-    from sro_tui.demo import create_demo_school
-
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    database = open_database(path)
-    create_demo_school(date(2026, 11, 28))
-    database.close()
-    return path
+    return demo_school(tmp_path_factory.mktemp("demo") / "demo.sqlite3")  # the 2026-11-28 demo
 
 
 def _files(folder: Path) -> dict[str, Path]:

@@ -19,31 +19,30 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from sro_tui.db import open_database
-from sro_tui.demo import create_demo_school
 from sro_tui.district import send_to_district
 from sro_tui.district.send import SentBundle
 from sro_tui.models import School
-
-DEMO_TODAY = date(2026, 11, 28)
+from tests.templates import demo_school
 
 
 def build_demo_school(path: Path, code: str = "PTHS", name: str = "") -> Path:
-    """Write the demo school into a new database at `path` (code and name changed if given)."""
-    db = open_database(path)
-    try:
-        create_demo_school(DEMO_TODAY)
-        if code != "PTHS":
+    """Write the demo school into a new database at `path` (code and name changed if given): a
+    copy of the one built once per process."""
+    demo_school(path)
+    if code != "PTHS":
+        db = open_database(path)
+        try:
             School.update(
                 code=code, name=name or f"{code} School", record_id=f"school-{code.lower()}"
             ).execute()
-    finally:
-        db.close()
+        finally:
+            db.close()
     return path
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from peewee import chunked
 
-from sro_tui.db import open_database
 from sro_tui.models import Guardian, SafetyStaff, Student, StudentGuardian, database_proxy
 from sro_tui.records import ensure_current_year, ensure_school
 from sro_tui.roster import rebuild_households
 from sro_tui.search import student_search_key
+from tests.templates import copy_template, empty_database
 
 # (sis_id, first, middle, last, preferred, grade, homeroom, active)
 STUDENTS = [
@@ -150,19 +150,20 @@ def build_small_school(extra_students: int = 0) -> None:
     )
 
 
+def small_school_file(path: Path, extra_students: int = 0) -> Path:
+    """A database file at `path` holding the small school (and `extra_students` more), closed so
+    the app opens it itself: a copy of the one built once per test process."""
+    name = f"small-school+{extra_students}"
+    return copy_template(name, lambda: build_small_school(extra_students), path)
+
+
 @pytest.fixture
 def school_db(tmp_path: Path) -> Path:
     """A database file holding the small school, closed again so the app opens it itself."""
-    path = tmp_path / "school.sqlite3"
-    database = open_database(path)
-    build_small_school()
-    database.close()
-    return path
+    return small_school_file(tmp_path / "school.sqlite3")
 
 
 @pytest.fixture
 def empty_db(tmp_path: Path) -> Path:
     """A new, empty database file (no school yet)."""
-    path = tmp_path / "empty.sqlite3"
-    open_database(path).close()
-    return path
+    return empty_database(tmp_path / "empty.sqlite3")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from textual.widgets import Input, Select, TextArea
 
 from sro_tui.agreements import AGREEMENT_ITEMS
@@ -46,6 +47,7 @@ async def _fill(pilot, values: dict[str, object]) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_agreement_from_first_meeting_to_adoption(school_db):
     app = _app(school_db)
     async with app.run_test(size=(130, 40)) as pilot:
@@ -108,6 +110,7 @@ async def test_agreement_from_first_meeting_to_adoption(school_db):
         database.close()
 
 
+@pytest.mark.slow
 async def test_log_route_answer_close_a_complaint_then_annual_report(school_db, tmp_path):
     app = _app(school_db)
     async with app.run_test(size=(130, 40)) as pilot:

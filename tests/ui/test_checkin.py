@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from sro_tui.db import open_database
 from sro_tui.models import AuditEvent, PresentationAttendance, PresentationSession, UnmatchedScan
 from sro_tui.ui.app import SroApp
 from sro_tui.ui.checkin.screen import CheckInScreen
 
-from .conftest import build_small_school
+from .conftest import small_school_file
 from .helpers import table_rows, text_of, wait_for_workers
 
 EXTRA = 300  # students 500000 … 500299, on top of the small school
@@ -25,11 +24,7 @@ EXTRA = 300  # students 500000 … 500299, on top of the small school
 
 @pytest.fixture
 def big_school_db(tmp_path: Path) -> Path:
-    path = tmp_path / "school.sqlite3"
-    database = open_database(path)
-    build_small_school(extra_students=EXTRA)
-    database.close()
-    return path
+    return small_school_file(tmp_path / "school.sqlite3", extra_students=EXTRA)
 
 
 async def open_checkin(app: SroApp, pilot) -> CheckInScreen:
@@ -80,6 +75,7 @@ def count_bells(app: SroApp) -> list[int]:
     return rings
 
 
+@pytest.mark.slow
 async def test_300_scans_back_to_back_are_all_recorded_in_order_once(big_school_db):
     ids = [str(500000 + n) for n in range(EXTRA)]
     random.Random(4311).shuffle(ids)

@@ -9,23 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from sro_tui.db import open_database
 from sro_tui.models import PresentationAttendance
 from sro_tui.ui.app import SroApp
 from sro_tui.ui.checkin import screen as checkin_screen
 
-from .conftest import build_small_school
+from .conftest import small_school_file
 from .helpers import text_of
 from .test_checkin import attendance_ids, open_checkin, scanner_burst, wait_until
 
 
 @pytest.fixture
 def school_file(tmp_path: Path) -> Path:
-    path = tmp_path / "school.sqlite3"
-    database = open_database(path)
-    build_small_school(extra_students=20)
-    database.close()
-    return path
+    return small_school_file(tmp_path / "school.sqlite3", extra_students=20)
 
 
 async def test_scans_wait_in_order_while_another_program_holds_the_write_lock(school_file):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 
 import pytest
 
+from sro_tui.cli.main import main
 from sro_tui.district import merge_bundle, open_district_database
 from sro_tui.district.laptop import computer_name
 from sro_tui.models import utc_now
@@ -127,3 +129,28 @@ async def test_merging_from_the_district_screen(district_file, tmp_path):
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert sum("already merged" in m for m in messages) == 2
+
+
+async def test_the_merge_dialog_proposes_the_folder_sends_land_in(
+    district_file, tmp_path, monkeypatch, capsys
+):
+    """A send without --to lands in the export folder's "to the district"; on that computer the
+    district screen's merge dialog proposes that very folder, and Enter merges what is there."""
+    monkeypatch.setattr("sro_tui.paths.user_documents_path", lambda: tmp_path / "Documents")
+    school = shutil.copyfile(district_file.parent / "pths.sqlite3", tmp_path / "pths.sqlite3")
+    assert main(["district", "send", "--db", str(school)]) == 0
+    landed = tmp_path / "Documents" / "sro-tui exports" / "to the district"
+    assert f"bundle written to {landed}" in capsys.readouterr().out
+    app = DistrictApp(str(tmp_path / "district.sqlite3"))
+    async with app.run_test(size=(140, 36)) as pilot:
+        await wait_for_workers(app)
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen.query_one("#backup-folder").value == str(landed)
+        await pilot.press("enter")
+        await wait_for_workers(app)
+        await pilot.pause()
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert [r[0] for r in table_rows(app, "#district-table")] == ["PTHS"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Select, Static, TextArea
 
 from sro_tui.db import open_database
@@ -99,6 +100,7 @@ async def test_a_date_in_the_future_keeps_the_dialog_open_with_what_was_typed(sc
         database.close()
 
 
+@pytest.mark.slow
 async def test_filters_returned_mail_and_export(school_db: Path, tmp_path: Path):
     app = SroApp(school_db)
     async with app.run_test(size=(130, 36)) as pilot:

@@ -11,6 +11,7 @@ from sro_tui.db import open_database
 from sro_tui.models import Guardian, School, Student
 from sro_tui.ui.app import SroApp
 
+from .conftest import small_school_file
 from .helpers import table_rows, text_of, wait_for_workers
 
 ROSTER = (
@@ -133,11 +134,8 @@ async def test_a_path_that_does_not_exist_keeps_the_dialog_open(school_db, tmp_p
 async def test_a_file_that_would_empty_the_school_warns_and_enter_cancels(tmp_path):
     """25 students enrolled, a 3-student file: the preview says so in words, names the guardian
     links the file drops, and the focus is on Cancel (Enter and ctrl+s import nothing)."""
-    from .conftest import build_small_school
-
-    db_path = tmp_path / "school.sqlite3"
+    db_path = small_school_file(tmp_path / "school.sqlite3", extra_students=20)
     database = open_database(db_path)
-    build_small_school(extra_students=20)
     active = Student.select().where(Student.active == True).count()  # noqa: E712
     database.close()
     roster = tmp_path / "roster.csv"

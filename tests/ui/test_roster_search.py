@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sro_tui.db import open_database
 from sro_tui.ui.app import SroApp
 
-from .conftest import build_small_school
+from .conftest import small_school_file
 from .helpers import table_rows, text_of, wait_for_workers
 
 
@@ -83,11 +82,7 @@ async def test_inactive_students_are_hidden_until_asked(school_db):
 
 @pytest.fixture
 def big_school_db(tmp_path: Path) -> Path:
-    path = tmp_path / "big.sqlite3"
-    database = open_database(path)
-    build_small_school(extra_students=4000)
-    database.close()
-    return path
+    return small_school_file(tmp_path / "big.sqlite3", extra_students=4000)
 
 
 async def test_thousands_of_students_caps_rows_and_says_how_many_more(big_school_db):

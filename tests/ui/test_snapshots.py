@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from sro_tui.db import open_database
 from sro_tui.demo import create_demo_school
 from sro_tui.ui.app import SroApp
+from sro_tui.ui.widgets.still import hold_still
 
 SIZES = {"120x36": (120, 36), "80x24": (80, 24)}
 
@@ -71,12 +72,7 @@ async def steady(pilot, *, wait_for_workers: bool = True) -> None:
     if wait_for_workers:
         await app.workers.wait_for_complete()
     await pilot.pause()
-    for screen in app.screen_stack:  # a dialog's screen underneath shows its cursor too
-        for box in screen.query(Input):
-            box.cursor_blink = False
-        for area in screen.query(TextArea):
-            area.cursor_blink = False
-    app.clear_notifications()
+    hold_still(app)
     await pilot.pause()
 
 

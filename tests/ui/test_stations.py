@@ -8,6 +8,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList
 
 from sro_tui.models import PresentationAttendance, Student, UnmatchedScan
@@ -75,6 +76,7 @@ async def scan_at_station(
             assert "Undone:" in text_of(app, "#checkin-feedback")
 
 
+@pytest.mark.slow
 async def test_two_doors_merge_once_in_either_order(tmp_path: Path):
     started = time.monotonic()
     school_file = tmp_path / "school.sqlite3"

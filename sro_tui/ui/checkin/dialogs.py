@@ -49,6 +49,7 @@ from sro_tui.presentation import (
 from sro_tui.records import STAFF_KINDS, ValidationError, list_staff
 from sro_tui.search import Match
 from sro_tui.ui.widgets.record_form import FormField, RecordForm
+from sro_tui.ui.widgets.text_box import TextBox
 
 
 def _problems(exc: ValidationError) -> str:
@@ -295,7 +296,7 @@ class StudentPickDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog checkin-dialog"):
             yield Static(escape(self.title_text), classes="dialog-title")
-            yield Input(placeholder="Name or student ID…", id="pick-query")
+            yield TextBox(placeholder="Name or student ID…", id="pick-query")
             yield OptionList(id="pick-results")
 
     def on_mount(self) -> None:
@@ -343,7 +344,7 @@ class ReasonDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(escape(self.question), classes="dialog-text")
-            yield Input(placeholder="e.g. visitor's card, not a student", id="reason")
+            yield TextBox(placeholder="e.g. visitor's card, not a student", id="reason")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

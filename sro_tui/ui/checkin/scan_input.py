@@ -1,4 +1,4 @@
-"""The check-in box: an Input that never merges two scans into one.
+"""The check-in box: a text box that never merges two scans into one.
 
 A barcode scanner types ten characters and Enter in about 30 ms, then the next student's ID right
 after. A plain `Input` posts `Submitted(value)` from its Enter *binding*, which runs only after the
@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.message import Message
-from textual.widgets import Input
+
+from sro_tui.ui.widgets.text_box import TextBox
 
 
-class ScanInput(Input):
+class ScanInput(TextBox):
     """A single-line box for scans and typed names; see the module docstring."""
 
     @dataclass

@@ -28,6 +28,7 @@ from sro_tui.presentation import (
     station_summary,
 )
 from sro_tui.records import ValidationError
+from sro_tui.ui.widgets.text_box import TextBox
 
 
 class StationKitDialog(ModalScreen[Path | None]):
@@ -55,9 +56,9 @@ class StationKitDialog(ModalScreen[Path | None]):
                 classes="dialog-text",
             )
             yield Label("Station name")
-            yield Input(placeholder="North door", id="station-name")
+            yield TextBox(placeholder="North door", id="station-name")
             yield Label("Folder")
-            yield Input(str(self.folder), id="station-folder")
+            yield TextBox(str(self.folder), id="station-folder")
             yield Static("", id="station-kit-problems", classes="dialog-error")
 
     def on_mount(self) -> None:
@@ -117,7 +118,7 @@ class StationMergeDialog(ModalScreen[bool]):
                 "Esc",
                 classes="dialog-title",
             )
-            yield Input(placeholder="the kit's file, e.g. /media/usb/PTHS-…-north-door.sqlite3")
+            yield TextBox(placeholder="the kit's file, e.g. /media/usb/PTHS-…-north-door.sqlite3")
             yield Static("", id="station-merge-result")
             yield Static("", id="station-merge-stations")
 

@@ -6,12 +6,14 @@ Enter. Reads go through `sro_tui.district` in thread workers.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from sro_tui.district import DEFAULT_STALE_DAYS, describe_target, open_district_database
+from sro_tui.paths import default_export_dir, district_sends_dir
 from sro_tui.ui.district.screen import DistrictScreen
 
 
@@ -24,8 +26,16 @@ class DistrictApp(App):
         Binding("ctrl+q", "app.quit", "Quit", id="district.quit", priority=True),
     ]
 
-    def __init__(self, target: str, *, stale_days: int = DEFAULT_STALE_DAYS):
+    def __init__(
+        self,
+        target: str,
+        *,
+        stale_days: int = DEFAULT_STALE_DAYS,
+        bundle_folder: Path | None = None,
+    ):
         super().__init__()
+        # What the merge dialog proposes: where a send on this computer writes its bundles.
+        self.bundle_folder = bundle_folder or district_sends_dir(default_export_dir())
         self.target = target
         self.target_label = describe_target(target)
         self.stale_days = stale_days

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Static
+from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from sro_tui.district import (
     SchoolSummary,
@@ -26,6 +26,7 @@ from sro_tui.exchange import find_bundles
 from sro_tui.ui.district.bars import percent_bar
 from sro_tui.ui.reports import StateReportsScreen
 from sro_tui.ui.widgets.dialogs import BackupDialog
+from sro_tui.ui.widgets.text_box import TextBox
 
 COLUMNS = (
     "Code",
@@ -133,7 +134,7 @@ class DistrictScreen(Screen):
             if folder is not None:
                 self._merge(folder)
 
-        self.app.push_screen(MergeDialog(), merge)
+        self.app.push_screen(MergeDialog(self.app.bundle_folder), merge)  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="district-merge", exit_on_error=False)
     def _merge(self, folder: Path) -> None:
@@ -176,7 +177,9 @@ class DistrictScreen(Screen):
 
 
 class MergeDialog(BackupDialog):
-    """Which bundle (folder or .zip), or folder of bundles, to merge; dismisses with it or None."""
+    """Which bundle (folder or .zip), or folder of bundles, to merge; dismisses with it or None.
+
+    It proposes `folder`: where "Send to the district" writes its bundles on this computer."""
 
     DIALOG_TITLE = "Merge school bundles"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -191,7 +194,7 @@ class MergeDialog(BackupDialog):
                 "whole or not at all; one merged before changes nothing.",
                 classes="dialog-text",
             )
-            yield Input(str(Path.home() / "sro-tui-to-district"), id="backup-folder")
+            yield TextBox(str(self.folder), id="backup-folder")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Merge", variant="primary", id="confirm")
                 yield Button("Cancel", id="cancel")

@@ -12,8 +12,10 @@ from textual.widgets import Button, Input, Static
 
 from sro_tui.district import describe_last_send, send_to_district
 from sro_tui.exchange import ExchangeError
+from sro_tui.paths import district_sends_dir
 from sro_tui.records import ValidationError
 from sro_tui.ui.widgets.dialogs import BackupDialog, YesNoCheckbox
+from sro_tui.ui.widgets.text_box import TextBox
 from sro_tui.ui.widgets.work import run_in_thread
 
 
@@ -42,7 +44,7 @@ class SendToDistrictDialog(BackupDialog):
                 "Give it to the district office (USB stick, shared drive).",
                 classes="dialog-text",
             )
-            yield Input(str(self.folder), id="backup-folder")
+            yield TextBox(str(self.folder), id="backup-folder")
             with Horizontal(id="send-district-options"):
                 yield Static("Also an Excel workbook (IDs as text):")
                 yield YesNoCheckbox(False, id="send-district-xlsx")
@@ -91,5 +93,5 @@ def start_send_to_district(app: App) -> None:
 
     with database.connection_context():
         last = describe_last_send()
-    folder = app.export_folder / "to the district"  # type: ignore[attr-defined]
+    folder = district_sends_dir(app.export_folder)  # type: ignore[attr-defined]
     app.push_screen(SendToDistrictDialog(last, folder), write)

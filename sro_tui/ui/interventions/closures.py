@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, OptionList, Static
 
 from sro_tui.interventions import add_closures, remove_closures, school_closures
 from sro_tui.records import ValidationError, parse_date
+from sro_tui.ui.widgets.text_box import TextBox
 
 
 class ClosuresDialog(ModalScreen[None]):
@@ -41,9 +42,9 @@ class ClosuresDialog(ModalScreen[None]):
             )
             yield OptionList(id="closures-list")
             with Horizontal(id="closures-dates"):
-                yield Input(placeholder="First day (MM/DD/YYYY)", id="closures-first")
-                yield Input(placeholder="Last day (empty: one day)", id="closures-last")
-            yield Input(placeholder="What it is, e.g. Winter break", id="closures-label")
+                yield TextBox(placeholder="First day (MM/DD/YYYY)", id="closures-first")
+                yield TextBox(placeholder="Last day (empty: one day)", id="closures-last")
+            yield TextBox(placeholder="What it is, e.g. Winter break", id="closures-label")
             yield Static("", id="closures-problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add", variant="primary", id="closures-add")

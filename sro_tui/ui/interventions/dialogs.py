@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from sro_tui import policy
 from sro_tui.interventions import HistoryEntry
+from sro_tui.ui.widgets.text_box import TextBox
 
 FIELD_LABELS = {
     "occurred_at": "When",
@@ -60,7 +61,7 @@ class SubmitDialog(ModalScreen[dict[str, Any] | None]):
             with VerticalScroll(id="submit-reasons"):
                 if self.amending:
                     yield Label("Why is it being amended? (kept with the original)")
-                    yield Input(placeholder="Reason for the amendment", id="amendment-reason")
+                    yield TextBox(placeholder="Reason for the amendment", id="amendment-reason")
                 if self.needs_reason:
                     yield Static("Each of these needs a written reason before it is saved:")
                 for index, finding in enumerate(self.needs_reason):
@@ -68,7 +69,7 @@ class SubmitDialog(ModalScreen[dict[str, Any] | None]):
                         f"[yellow]![/] {escape(finding.message)} "
                         f"[dim]({escape(finding.citation)})[/]"
                     )
-                    yield Input(
+                    yield TextBox(
                         self.given.get(finding.key, ""), placeholder="Reason", id=f"reason-{index}"
                     )
                 if not self.needs_reason and not self.amending:
@@ -132,7 +133,7 @@ class TextPromptDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text")
-            yield Input(placeholder=self.placeholder, id="prompt-text")
+            yield TextBox(placeholder=self.placeholder, id="prompt-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="primary", id="confirm")
                 yield Button("Cancel", id="cancel")
@@ -169,7 +170,7 @@ class ExportDialog(ModalScreen[tuple[Path, bool] | None]):
                 classes="dialog-text",
             )
             yield Label("Folder")
-            yield Input(str(self.folder), id="export-folder")
+            yield TextBox(str(self.folder), id="export-folder")
             yield Checkbox(
                 "De-identified (no names, no free text; SIS id, grade and demographics kept)",
                 id="export-deidentified",

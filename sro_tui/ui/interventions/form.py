@@ -60,6 +60,7 @@ from sro_tui.ui.interventions.sections import (
 from sro_tui.ui.interventions.students_involved import StudentsInvolved
 from sro_tui.ui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 from sro_tui.ui.widgets.record_form import NarrativeArea
+from sro_tui.ui.widgets.text_box import TextBox
 
 ACTION_CHOICES = [(label, key) for key, label in policy.ACTIONS.items()] + [
     (f"{label} (discipline — administrator only)", key)
@@ -111,21 +112,19 @@ class InterventionForm(Screen[Any]):
             with VerticalScroll(id="form-fields"):
                 with Horizontal(classes="row"):
                     yield Label("When", classes="lbl")
-                    yield Input(
+                    yield TextBox(
                         time_text(f.occurred_at),
                         placeholder=DATETIME_FORMAT_HINT,
                         id="f-occurred_at",
                         compact=True,
-                        select_on_focus=False,
                     )
                 with Horizontal(classes="row"):
                     yield Label("Where", classes="lbl")
-                    yield Input(
+                    yield TextBox(
                         f.location,
                         placeholder="Place (e.g. cafeteria)",
                         id="f-location",
                         compact=True,
-                        select_on_focus=False,
                     )
                     yield Checkbox(
                         "On school premises",
@@ -141,12 +140,11 @@ class InterventionForm(Screen[Any]):
                 )
                 with Horizontal(classes="row", id="requester-row"):
                     yield Label("Asked by", classes="lbl")
-                    yield Input(
+                    yield TextBox(
                         f.requested_by_name,
                         placeholder="Name",
                         id="f-requested_by_name",
                         compact=True,
-                        select_on_focus=False,
                     )
                     yield Select(
                         [(v, k) for k, v in policy.REQUESTER_ROLES.items()],
@@ -207,12 +205,11 @@ class InterventionForm(Screen[Any]):
                 yield RestraintBlock(f.restraint, f.restraint_language, id="ri-section")
                 with Horizontal(classes="row"):
                     yield Label("Outcome", classes="lbl")
-                    yield Input(
+                    yield TextBox(
                         f.outcome,
                         placeholder="How it ended",
                         id="f-outcome",
                         compact=True,
-                        select_on_focus=False,
                     )
             with VerticalScroll(id="findings-panel"):
                 yield Static("", id="findings-text")

@@ -44,6 +44,7 @@ from sro_tui.ui.interventions.sections import SEVERITY_MARK
 from sro_tui.ui.widgets.dialogs import ChoiceDialog
 from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
 from sro_tui.ui.widgets.freshness import Freshness
+from sro_tui.ui.widgets.text_box import TextBox
 from sro_tui.ui.widgets.work import error_words, run_in_thread
 
 EXPORT_FAILED_AFTER = "Files already written are complete; the others were not written."
@@ -132,8 +133,8 @@ class InterventionsScreen(Screen):
                 compact=True,
             )
             yield Select(CRITERION_FILTER, prompt="Any criterion", id="flt-criterion", compact=True)
-            yield Input(placeholder="From date", id="flt-from", compact=True)
-            yield Input(placeholder="To date", id="flt-to", compact=True)
+            yield TextBox(placeholder="From date", id="flt-from", compact=True)
+            yield TextBox(placeholder="To date", id="flt-to", compact=True)
             yield Select(
                 self._staff_choices(),
                 prompt="Any staff",
@@ -141,8 +142,8 @@ class InterventionsScreen(Screen):
                 compact=True,
             )
         with Horizontal(id="filter-bar-2"):
-            yield Input(placeholder="Student name or ID", id="flt-student", compact=True)
-            yield Input(
+            yield TextBox(placeholder="Student name or ID", id="flt-student", compact=True)
+            yield TextBox(
                 placeholder="Text in place / requester / facts", id="flt-text", compact=True
             )
             yield Select(YES_NO_FILTER, prompt="Findings?", id="flt-findings", compact=True)

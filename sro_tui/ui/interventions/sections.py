@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from sro_tui import policy
 from sro_tui.interventions import DATETIME_FORMAT_HINT, closure_days, parse_local_datetime
+from sro_tui.ui.widgets.text_box import TextBox
 
 YES_NO = [("Yes", "yes"), ("No", "no")]
 SEARCH_KINDS = {
@@ -77,7 +78,7 @@ class LawEnforcementBlock(Vertical):
                 classes="le-on-premises",
                 compact=True,
             )
-        yield Input(
+        yield TextBox(
             a.why_on_premises,
             placeholder="Why it could not take place away from school",
             classes="le-why",
@@ -235,14 +236,14 @@ class RestraintBlock(Vertical):
         ):
             with Horizontal():
                 yield Label(label, classes="ri-label")
-                yield Input(value, placeholder=hint, id=f"ri-{name}", compact=True)
+                yield TextBox(value, placeholder=hint, id=f"ri-{name}", compact=True)
         for name, label, value in (
             ("started_at", "Began at", r.started_at),
             ("ended_at", "Ended at", r.ended_at),
         ):
             with Horizontal():
                 yield Label(label, classes="ri-label")
-                yield Input(
+                yield TextBox(
                     time_text(value),
                     placeholder=DATETIME_FORMAT_HINT,
                     id=f"ri-{name}",
@@ -250,7 +251,7 @@ class RestraintBlock(Vertical):
                 )
         with Horizontal():
             yield Label("What led to it", classes="ri-label")
-            yield Input(
+            yield TextBox(
                 r.description,
                 placeholder="The behaviour and the danger",
                 id="ri-description",
@@ -259,7 +260,7 @@ class RestraintBlock(Vertical):
         for step, label in STEP_FIELDS:
             with Horizontal():
                 yield Label(label, classes="ri-label")
-                yield Input(
+                yield TextBox(
                     time_text(getattr(r, f"{step}_at")),
                     placeholder=f"{DATETIME_FORMAT_HINT} (empty while owed)",
                     id=f"ri-{step}",
@@ -267,7 +268,7 @@ class RestraintBlock(Vertical):
                 )
         with Horizontal():
             yield Label("Family's language", classes="ri-label")
-            yield Input(
+            yield TextBox(
                 self.language,
                 placeholder="For the notices (e.g. Spanish)",
                 id="ri-language",

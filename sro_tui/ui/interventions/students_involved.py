@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from sro_tui.interventions import InvolvedStudent, student_labels
+from sro_tui.ui.widgets.text_box import TextBox
 
 ROLE_WORDS = {"subject": "Subject", "target": "Target", "witness": "Witness", "other": "Other"}
 ROLE_CYCLE = list(ROLE_WORDS)
@@ -72,13 +73,13 @@ class StudentsInvolved(Vertical):
         ]
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield TextBox(
             placeholder="Type a name or student ID; arrows pick, Enter adds",
             id="student-search",
             compact=True,
         )
         yield OptionList(id="student-matches")
-        yield Input(
+        yield TextBox(
             placeholder="…or describe an unknown person, Enter adds",
             id="unknown-person",
             compact=True,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Input
+
+from sro_tui.ui.widgets.text_box import TextBox
 
 
-class OrderedInput(Input):
+class OrderedInput(TextBox):
     """A field that keeps keys in order when they come faster than the focus moves (a pasted
     path, Tab, another path; a name, Tab, a code): Tab moves the focus at once, and characters
     that reach this field after the focus left it go on to the field that has it. Textual

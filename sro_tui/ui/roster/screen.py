@@ -37,6 +37,7 @@ from sro_tui.ui.roster.import_dialogs import (
 )
 from sro_tui.ui.roster.school_form import SchoolForm
 from sro_tui.ui.widgets.line_table import LineTable
+from sro_tui.ui.widgets.text_box import TextBox
 from sro_tui.ui.widgets.work import NOTHING_CHANGED, error_words, in_thread, run_flow
 
 MAX_ROWS = 200  # matches ranked and listed: nobody scrolls further, they type another letter
@@ -139,7 +140,7 @@ class RosterScreen(Screen):
         yield Header()
         with Horizontal(id="roster-body"):
             with Vertical(id="roster-list"):
-                yield Input(placeholder="Search by name or student ID…", id="roster-search")
+                yield TextBox(placeholder="Search by name or student ID…", id="roster-search")
                 yield LineTable(id="roster-results")  # draws only the rows on screen
                 yield Static("Loading the roster…", id="roster-more")
             with VerticalScroll(id="student-detail-pane"):

@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
+from sro_tui.ui.widgets.text_box import TextBox
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask a yes/no question; dismisses with True only when the person confirms."""
@@ -127,7 +129,7 @@ class FolderDialog(ModalScreen[Path | None]):
         with Vertical(classes="dialog", id=f"{self.INPUT_ID}-dialog"):
             yield Static(self.DIALOG_TITLE, classes="dialog-title")
             yield Static(self.EXPLANATION, classes="dialog-text")
-            yield Input(str(self.folder), id=self.INPUT_ID)
+            yield TextBox(str(self.folder), id=self.INPUT_ID)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.CONFIRM_LABEL, variant="primary", id="confirm")
                 yield Button("Cancel", id="cancel")

@@ -31,6 +31,7 @@ from textual.widgets.selection_list import Selection
 
 from sro_tui.records import ValidationError, parse_date
 from sro_tui.ui.widgets.dialogs import YesNoCheckbox
+from sro_tui.ui.widgets.text_box import TextBox
 
 # What each kind of field reads as: text (one line), narrative (several lines), date, int (a
 # whole number), number (may have a decimal point), select (one of `choices`), check (yes/no),
@@ -118,12 +119,11 @@ def field_widget(field: FormField) -> Widget:
             disabled=field.disabled,
         )
     placeholder = field.placeholder or (DATE_HINT if field.kind == "date" else "")
-    return Input(
+    return TextBox(
         form_text(field.value),
         id=wid,
         placeholder=placeholder,
         compact=True,
-        select_on_focus=False,  # Backspace removes one character, not the whole default
         disabled=field.disabled,
     )
 
