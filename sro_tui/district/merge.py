@@ -247,9 +247,10 @@ def _merge_file(
             DistrictRecord.removed_at,
         )
         .where(
-            DistrictRecord.laptop == laptop,
+            DistrictRecord.school == school,
             DistrictRecord.school_year == year,
             DistrictRecord.kind == kind,
+            DistrictRecord.laptop == laptop,
         )
         .tuples()
     }

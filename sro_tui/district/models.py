@@ -125,7 +125,8 @@ class DistrictRecord(DistrictModel):
 
     class Meta:
         table_name = "district_record"
-        indexes = ((("laptop", "school_year", "kind", "record_id"), True),)
+        # School first: every read of a building asks by school, year and kind (migration 0003).
+        indexes = ((("school", "school_year", "kind", "laptop", "record_id"), True),)
 
 
 DISTRICT_MODELS = (DistrictSchool, DistrictLaptop, BundleMerge, KindSnapshot, DistrictRecord)

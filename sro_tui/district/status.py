@@ -241,7 +241,7 @@ def school_detail(code: str) -> tuple[SchoolSummary | None, list[MergeLogEntry],
     for kind, n in (
         DistrictRecord.select(DistrictRecord.kind, fn.COUNT(DistrictRecord.id))
         .where(
-            DistrictRecord.laptop.in_(school.laptops.select(DistrictLaptop.id)),
+            DistrictRecord.school == school,
             DistrictRecord.school_year == school.school_year,
             DistrictRecord.removed_at.is_null(),
         )
