@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+from sro_tui.policy.wa_holidays import HOLIDAYS
+
 RESTRAINT_CITATION = "RCW 28A.600.485; Policy 3246"
 AS_SOON_AS_POSSIBLE = "as soon as possible"
 
@@ -87,6 +89,17 @@ class Deadline:
 
 @lru_cache(maxsize=64)
 def _holidays_of_year(year: int) -> tuple[tuple[date, str], ...]:
+    # The library's answer written down (policy/wa_holidays.py, checked against it by a test):
+    # the library itself loads every country's calendar first, half a second of every start.
+    written = HOLIDAYS.get(year)
+    if written is not None:
+        return tuple((date.fromisoformat(day), name) for day, name in written)
+    return library_holidays_of_year(year)
+
+
+def library_holidays_of_year(year: int) -> tuple[tuple[date, str], ...]:
+    """Washington's legal holidays of `year` from the `holidays` library (observed dates
+    included), sorted: the source of `wa_holidays.HOLIDAYS` and of any year it does not hold."""
     # Imported on first use, not with the module: the `holidays` package loads every country's
     # calendar (about a second on a busy school laptop), which every `sro-tui` command would pay.
     import holidays as holiday_calendars

@@ -19,6 +19,8 @@ from sro_tui.policy import (
     restraint_deadlines,
     washington_legal_holidays,
 )
+from sro_tui.policy.deadlines import library_holidays_of_year
+from sro_tui.policy.wa_holidays import HOLIDAYS
 from sro_tui.records import ValidationError
 
 # RCW 1.16.050(1), as listed in LAW.md: "New Year's Day, Martin Luther King Jr. Day (third Monday
@@ -196,3 +198,15 @@ def test_calendar_cli_adds_lists_and_removes(tmp_path, capsys):
     assert not any(line.startswith("2026-12-25") for line in listed)
     assert main(["calendar", "holidays", "2026"]) == 0
     assert "2026-11-27  Fri  Native American Heritage Day" in capsys.readouterr().out
+
+
+def test_the_written_holiday_table_is_the_librarys_answer():
+    """policy/wa_holidays.py spares every start the library's import; it must say what the
+    library says (after a library upgrade: `uv run python scripts/write_wa_holidays.py`)."""
+    assert HOLIDAYS, "the table is empty"
+    for year, written in HOLIDAYS.items():
+        library = tuple((day.isoformat(), name) for day, name in library_holidays_of_year(year))
+        assert written == library, f"{year}: run scripts/write_wa_holidays.py"
+    beyond = max(HOLIDAYS) + 1  # a year the table does not hold comes from the library
+    assert washington_legal_holidays(beyond) == dict(library_holidays_of_year(beyond))
+    assert date(beyond, 12, 25) in washington_legal_holidays(beyond)
