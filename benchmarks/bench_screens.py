@@ -32,6 +32,7 @@ Timings are wall clock on a machine others share: the load average is printed wi
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import resource
@@ -105,7 +106,15 @@ def prepare(work: Path) -> dict:
 def _copy(work: Path, name: str) -> Path:
     copy = work / f"run-{os.getpid()}-{name}"  # the app may write: each run gets its own copy
     shutil.copyfile(work / name, copy)
+    # Removed when this measuring process ends, so a kept --work folder does not fill up.
+    atexit.register(_remove_copy, copy)
     return copy
+
+
+def _remove_copy(copy: Path) -> None:
+    lock = copy.with_name(copy.name + ".lock")
+    for leftover in (copy, lock, *copy.parent.glob(f"{copy.name}-*")):
+        leftover.unlink(missing_ok=True)
 
 
 # --- driving an app headless: key pressed → settled and drawn ----------------------------------
