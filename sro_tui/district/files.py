@@ -148,6 +148,8 @@ def district_annual_report() -> list[BuildingReport]:
             report.incidents_complete = value == "yes"
         elif measure == "complaints_total":
             report.complaints = max(int(_number(value)), complaints[sid])
+    # One laptop's own figure never exceeds what all of them listed; with several, the distinct
+    # records are the building's count (the newest laptop's figure holds only its own).
     for sid, report in reports.items():
         if report.incidents is not None:
             report.incidents = max(report.incidents, listed[sid])
