@@ -110,14 +110,22 @@ def test_race_is_read_the_way_the_crdc_counts_it():
 
 
 def _school(path: Path, code: str, name: str, building: str = "", county: str = "") -> dict:
-    open_database(path)
+    """A school's database, left open for `_student` and `_request` (`_done` closes it)."""
+    db = open_database(path)
     school = School.create(
         code=code, name=name, ospi_building_code=building, county_district_code=county
     )
     year = SchoolYear.create(
         name=YEAR, start_date=date(2026, 9, 1), end_date=date(2027, 6, 18), is_current=True
     )
-    return {"school": school, "year": year, "n": 0}
+    return {"school": school, "year": year, "n": 0, "db": db}
+
+
+def _done(ctx: dict, path: Path) -> Path:
+    # Closed, so everything is in the database file itself (not in its write-ahead log): a test
+    # copies the file as a user would copy a closed database to another computer.
+    ctx["db"].close()
+    return path
 
 
 def _student(ctx: dict, sis_id: str, race: str, sex: str, **kw) -> Student:
@@ -178,7 +186,7 @@ def _alpha(path: Path) -> Path:
         ctx, [(a2, "subject", [])], status="draft",
         restraint=dict(restraint=True, type_codes="1", student_injured=True),
     )  # fmt: skip
-    return path
+    return _done(ctx, path)
 
 
 def _beta(path: Path) -> Path:
@@ -191,7 +199,7 @@ def _beta(path: Path) -> Path:
                        staff_injured_count=0),
     )  # fmt: skip
     _request(ctx, [(b2, "subject", [])], restraint=dict(restraint=True))
-    return path
+    return _done(ctx, path)
 
 
 @pytest.fixture(scope="module")
