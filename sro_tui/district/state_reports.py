@@ -109,8 +109,10 @@ def district_state_records(school_year: str) -> list[StateSchool]:
     for school in DistrictSchool.select().order_by(DistrictSchool.code):
         rows: dict[str, list[dict[str, str]]] = {}
         for kind in KINDS:
+            # Of a request only its id is needed (drafts are never sent): its text is not read.
+            text = DistrictRecord.record_id if kind == "interventions" else DistrictRecord.data
             query = (
-                DistrictRecord.select(DistrictRecord.record_id, DistrictRecord.data)
+                DistrictRecord.select(DistrictRecord.record_id, text)
                 .where(
                     DistrictRecord.school == school.id,
                     DistrictRecord.school_year == school_year,
@@ -119,8 +121,7 @@ def district_state_records(school_year: str) -> list[StateSchool]:
                 )
                 .order_by(DistrictRecord.id)
             )
-            # The raw cursor: peewee's per-value conversion would cost more than the JSON. Of a
-            # request only its id is needed (drafts are never sent): its text is not decoded.
+            # The raw cursor: peewee's per-value conversion would cost more than the JSON.
             # A record reaches the district once per laptop that sent it (a database copied to
             # another computer sends as a new laptop): each record_id is counted once, the
             # newest copy kept (rows come in the order they were stored).
