@@ -33,18 +33,11 @@ class Clock:
     """Frames handed to the driver, to time a key to the last frame it caused."""
 
     def __init__(self) -> None:
-        from textual.app import App
+        sys.path.insert(0, str(ROOT))
+        from benchmarks.bench_screens import _frames
 
-        self.frames: list[float] = []
-        original = App._display
-        frames = self.frames
-
-        def display(app, screen, renderable):  # type: ignore[no-untyped-def]
-            if renderable is not None:
-                frames.append(time.perf_counter())
-            return original(app, screen, renderable)
-
-        App._display = display  # type: ignore[method-assign]
+        self.frames: list[float] = _frames()
+        self.first = 0.0
 
     async def timed(self, app, pilot, act, profile: cProfile.Profile | None = None):
         """(wall seconds to the last frame, CPU seconds) of `act()` and what it set off."""
@@ -105,12 +98,17 @@ async def sections(school: Path, profile: cProfile.Profile | None, warm: bool) -
             print(f"after {key}: {_ms((wall, cpu))}")
 
 
-async def sections_floor(_school: Path, profile: cProfile.Profile | None, _warm: bool) -> None:
+def _floor(name: str):  # type: ignore[no-untyped-def]
+    """A floor app of bench_screens (floor_apps.py): the same bare Textual app it compares with."""
     sys.path.insert(0, str(ROOT))
-    from benchmarks.floor_apps import SwitchFloor
+    from benchmarks import floor_apps
 
+    return getattr(floor_apps, name)()
+
+
+async def sections_floor(_school: Path, profile: cProfile.Profile | None, _warm: bool) -> None:
     clock = Clock()
-    app = SwitchFloor()
+    app = _floor("SwitchFloor")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause(0.2)
         for key in KEYS:
@@ -145,11 +143,8 @@ async def cursor(school: Path, profile: cProfile.Profile | None, _warm: bool) ->
 
 
 async def cursor_floor(_school: Path, profile: cProfile.Profile | None, _warm: bool) -> None:
-    sys.path.insert(0, str(ROOT))
-    from benchmarks.floor_apps import CursorFloor
-
     clock = Clock()
-    app = CursorFloor()
+    app = _floor("CursorFloor")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause(0.2)
         await _downs("floor", clock, app, pilot, profile)

@@ -136,36 +136,25 @@ async def test_an_immigration_remark_is_stopped_before_it_is_stored(school_db: P
 
 
 def _submitted_request(db_path: Path) -> None:
+    _requests_in(
+        db_path,
+        ["Gym"],
+        first_day=24,
+        facts="Student threw basketballs at the bleachers and would not let class start",
+    )
+
+
+def _requests_in(
+    db_path: Path,
+    places: list[str],
+    first_day: int = 20,
+    facts: str = "Student would not let class start",
+) -> None:
+    """One submitted request a day of November 2026 in each place, the first place the oldest."""
     database = open_database(db_path)
     try:
         staff = SafetyStaff.get(SafetyStaff.last_name == "Okafor")
-        submit_request(
-            RequestForm(
-                occurred_at=datetime(2026, 11, 24, 10, 0),
-                location="Gym",
-                requested_by_name="Mr Haugen",
-                requested_by_role="teacher",
-                criterion="disruption",
-                purpose_is_discipline=False,
-                facts="Student threw basketballs at the bleachers and would not let class start",
-                actions=["de_escalation"],
-                outcome="Calmed down.",
-                students=[InvolvedStudent(Student.get(Student.sis_id == "000200").id)],
-                staff_ids=[staff.id],
-            ),
-            actor="principal",
-            now=datetime(2026, 11, 24, 11, 0),
-        )
-    finally:
-        database.close()
-
-
-def _requests_in(db_path: Path, places: list[str]) -> None:
-    """One submitted request a day in each place, the first place the oldest."""
-    database = open_database(db_path)
-    try:
-        staff = SafetyStaff.get(SafetyStaff.last_name == "Okafor")
-        for day, place in enumerate(places, start=20):
+        for day, place in enumerate(places, start=first_day):
             submit_request(
                 RequestForm(
                     occurred_at=datetime(2026, 11, day, 10, 0),
@@ -174,7 +163,7 @@ def _requests_in(db_path: Path, places: list[str]) -> None:
                     requested_by_role="teacher",
                     criterion="disruption",
                     purpose_is_discipline=False,
-                    facts="Student would not let class start",
+                    facts=facts,
                     actions=["de_escalation"],
                     outcome="Calmed down.",
                     students=[InvolvedStudent(Student.get(Student.sis_id == "000200").id)],
