@@ -126,8 +126,8 @@ def without_guardian(roster: ParsedRoster, diff: Comparison) -> RosterProblem | 
         s
         for s in roster.students
         if s.active is not False
-        and normalize_id(s.sis_id) in diff.present
-        and normalize_id(s.sis_id) not in linked
+        and (key := normalize_id(s.sis_id)) in diff.present
+        and key not in linked
     ]
     if not alone:
         return None
@@ -291,10 +291,11 @@ class Comparison:
             insert[0] = school_id  # the first column of STUDENT_INSERT and GUARDIAN_INSERT
 
     def _guardians(self, roster: ParsedRoster, school_id: int | None, rows: list[tuple]) -> None:
+        present = self.present
         self.links = [
-            (normalize_id(sis), key, rel)
+            (student, key, rel)
             for sis, key, rel in roster.links
-            if normalize_id(sis) in self.present
+            if (student := normalize_id(sis)) in present
         ]
         self.needed_guardians = {key for _sis, key, _rel in self.links}
         self.file_guardians = roster.guardians

@@ -247,22 +247,43 @@ class GuardianBook:
             facts.family_ident,
             facts.sis_id,
         )
-        person = next((self._by_identity[i] for i in identities if i in self._by_identity), None)
-        found = {
-            "email": email,
-            "phone": phone,
-            "street": street,
-            "city": address.get("city", ""),
-            "state": address.get("state", ""),
-            "postal_code": postal_code,
-            "preferred_language": values.get("language", "") or facts.home_language,
-            "first_name": first,
-            "last_name": last,
-        }
+        by_identity = self._by_identity
+        person = None
+        for identity in identities:
+            person = by_identity.get(identity)
+            if person is not None:
+                break
+        city, state = address.get("city", ""), address.get("state", "")
+        language = values.get("language", "") or facts.home_language
         if person is None:
             person = len(self._people)
-            self._people.append((RosterGuardian(source_key="", **found), identities))
+            guardian = RosterGuardian(
+                source_key="",
+                first_name=first,
+                last_name=last,
+                email=email,
+                phone=phone,
+                street=street,
+                city=city,
+                state=state,
+                postal_code=postal_code,
+                preferred_language=language,
+            )
+            self._people.append((guardian, identities))
+            for identity in identities:
+                by_identity[identity] = person  # none of them is known yet
         else:  # the same person on a sibling's row: fill in what the earlier row left blank
+            found = {
+                "email": email,
+                "phone": phone,
+                "street": street,
+                "city": city,
+                "state": state,
+                "postal_code": postal_code,
+                "preferred_language": language,
+                "first_name": first,
+                "last_name": last,
+            }
             guardian, known = self._people[person]
             if email and guardian.email and email.lower() != guardian.email.lower():
                 self.other_emails.append((facts.row, f"{first} {last}".strip(), email))
@@ -276,8 +297,8 @@ class GuardianBook:
                 if value and not getattr(guardian, attr):
                     setattr(guardian, attr, value)
             known.extend(i for i in identities if i not in known)
-        for identity in identities:
-            self._by_identity.setdefault(identity, person)
+            for identity in identities:
+                by_identity.setdefault(identity, person)
         relationship = values.get("relationship", "") or default_relationship(slot)
         self._links.append((facts.sis_id, person, relationship))
 
@@ -344,7 +365,8 @@ class GuardianBook:
         guardians: dict[str, RosterGuardian] = {}
         keys: list[str] = []
         for guardian, identities in self._people:
-            guardian.source_key = _key(min(identities, key=_identity_rank))
+            best = identities[0] if len(identities) == 1 else min(identities, key=_identity_rank)
+            guardian.source_key = _key(best)
             guardians.setdefault(guardian.source_key, guardian)
             keys.append(guardian.source_key)
         links = list(dict.fromkeys((sis, keys[p], rel) for sis, p, rel in self._links))
