@@ -225,18 +225,21 @@ class GuardianBook:
         family_phone: str,
         facts: RowFamily,
     ) -> None:
-        email = values.get("email", "") or family_email
-        phone = values.get("phone", "") or family_phone
+        get = values.get
+        email = get("email", "") or family_email
+        phone = get("phone", "") or family_phone
         if email and "@" not in email:
             self.bad_emails.append(facts.row)
-        address = (
-            {p: values.get(p, "") for p in ("street", "city", "state", "postal_code")}
-            if values.get("street")
-            else facts.address
-        )
-        if address.get("street") and not address.get("postal_code"):
-            address = {**address, **split_address(address["street"])}
-        street, postal_code = address.get("street", ""), address.get("postal_code", "")
+        # The person's own address, else the student's (from the row).
+        if not get("street"):
+            get = facts.address.get
+        street, city = get("street", ""), get("city", "")
+        state, postal_code = get("state", ""), get("postal_code", "")
+        if street and not postal_code:  # '12 Water St, Port Townsend, WA 98368' in one cell
+            parts = split_address(street)
+            street = parts["street"]
+            city, state = parts.get("city", city), parts.get("state", state)
+            postal_code = parts.get("postal_code", postal_code)
         identities = _identities(
             fold(f"{first} {last}"),
             email,
@@ -253,7 +256,6 @@ class GuardianBook:
             person = by_identity.get(identity)
             if person is not None:
                 break
-        city, state = address.get("city", ""), address.get("state", "")
         language = values.get("language", "") or facts.home_language
         if person is None:
             person = len(self._people)
