@@ -155,13 +155,15 @@ class GuardianBook:
         self.other_addresses: list[tuple[int, str, str]] = []  # a second address, not kept
         self.two_in_one: list[tuple[int, str]] = []  # (row, cell) read as two guardians
         self.titled_couples: list[tuple[int, str]] = []  # 'Mr. and Mrs. Brooks', kept whole
-        # Per slot: its columns, the columns that name a person, and its e-mail/phone columns.
+        # Per slot: its columns, the columns that name a person, its e-mail/phone columns, and
+        # each attribute's one column (-1 when several, the first filled in wins).
         self._slots = [
             (
                 slot,
                 attrs,
                 [i for a in _PEOPLE & attrs.keys() for i in attrs[a]],
                 [i for a in _CONTACT & attrs.keys() for i in attrs[a]],
+                [(a, ids[0] if len(ids) == 1 else -1, ids) for a, ids in attrs.items()],
             )
             for slot, attrs in layout.people.items()
         ]
@@ -170,7 +172,7 @@ class GuardianBook:
         family_email = next((cells[i] for i in self.layout.family["email"] if cells[i]), "")
         family_phone = next((cells[i] for i in self.layout.family["phone"] if cells[i]), "")
         people = []
-        for slot, attrs, name_cells, contact_cells in self._slots:
+        for slot, attrs, name_cells, contact_cells, columns in self._slots:
             if not any(cells[i] for i in name_cells):
                 # No name in this slot on this row (often a third guardian's empty columns): only
                 # its e-mail or phone can matter, as the family's.
@@ -184,10 +186,8 @@ class GuardianBook:
                                 family_phone = family_phone or value
                 continue
             values = {
-                attr: cells[indexes[0]]
-                if len(indexes) == 1
-                else next((cells[i] for i in indexes if cells[i]), "")
-                for attr, indexes in attrs.items()
+                attr: cells[one] if one >= 0 else next((cells[i] for i in indexes if cells[i]), "")
+                for attr, one, indexes in columns
             }
             first, last = values.get("first_name", ""), values.get("last_name", "")
             if not (first or last) and values.get("name"):
@@ -442,7 +442,10 @@ def _identity_rank(identity: str) -> tuple[int, str]:
     if identity.startswith(_CONTACT_ID):
         return 0, identity[len(_CONTACT_ID) :]
     fact = identity.partition("|")[2]
-    return ("id", "e", "p", "a", "f", "s").index(fact[:1]), fact
+    return _FACT_RANK[fact[:1]], fact
+
+
+_FACT_RANK = {"e": 1, "p": 2, "a": 3, "f": 4, "s": 5}  # after a contact ID (0)
 
 
 def _key(identity: str) -> str:
