@@ -7,6 +7,12 @@ The index lives in memory (a few MB for 5,000 students) so a lookup never waits 
 - then substrings, then names one typo away ("Mrtinez" finds "Martinez").
 Accents and case are ignored ("jose" finds "José"), and apostrophes are dropped ("obrien" finds
 "O'Brien").
+
+`search` (a short list, on every keystroke) does not rank every student a short prefix matches:
+each kind of name part keeps its tokens sorted, and each block of them sorted by roster order, so
+the best few come out of a merge of those blocks in order (`_best_first`), each checked against
+the student's own name parts. It gives exactly what ranking every match gives (`_matches` +
+`_best`, which `search_page` uses to count them all); a property test compares the two.
 """
 
 from __future__ import annotations
@@ -80,6 +86,14 @@ EXACT_ID, ID_PREFIX, LAST_PREFIX, FIRST_PREFIX, OTHER_PREFIX, SUBSTRING, TYPO = 
 
 # Which name a token came from, in ranking order.
 _LAST, _FIRST, _OTHER = 0, 1, 2
+_KINDS = (_LAST, _FIRST, _OTHER)
+# Sorts after every folded token that starts with a given prefix (folded text is [0-9a-z ]).
+_AFTER = "\U0010ffff"
+# Tokens per block kept in roster order: a prefix's tokens are whole blocks merged in order plus
+# at most two partial blocks sorted on the spot.
+_BLOCK = 128
+# `_best`'s keys ((partial << 3) + rank) of the name-prefix classes.
+_NAME_KEYS = frozenset((partial << 3) + LAST_PREFIX + kind for partial in (0, 1) for kind in _KINDS)
 
 
 @dataclass(slots=True)
@@ -119,7 +133,12 @@ class StudentIndex:
 
     def __post_init__(self) -> None:
         self._by_id: dict[str, IndexedStudent] = {}
-        self._tokens: list[tuple[str, int, int]] = []  # (token, which name, position)
+        # Per kind of name part: its tokens sorted, each token's student as a place in roster
+        # order, and those places sorted within each block of `_BLOCK` tokens.
+        self._kind_tokens: list[list[str]] = [[], [], []]
+        self._kind_places: list[list[int]] = [[], [], []]
+        self._kind_blocks: list[list[list[int]]] = [[], [], []]
+        self._parts: list[tuple[tuple[str, int], ...]] = []  # each student's (token, kind)
         self._typos: dict[str, set[int]] = {}
         self._sorted_ids: list[tuple[str, int]] = []
         self._in_order: list[int] = []
@@ -133,14 +152,17 @@ class StudentIndex:
     def rebuild(self) -> None:
         self._by_id.clear()
         self._typos.clear()
-        tokens: list[tuple[str, int, int]] = []
-        for pos, s in enumerate(self.students):
+        students = self.students
+        parts_of: list[tuple[tuple[str, int], ...]] = []
+        spelled: dict[str, list[int]] = {}  # name part (3+ letters) -> positions
+        for pos, s in enumerate(students):
             s.id_key = normalize_id(s.sis_id)
             s.folded = " ".join(
                 p for p in (fold(s.last_name), fold(s.first_name), fold(s.preferred_name)) if p
             )
             s.sort_key = (fold(s.last_name), fold(s.first_name), s.id_key)
             self._by_id[s.id_key] = s
+            mine: list[tuple[str, int]] = []
             for which, name in (
                 (_LAST, s.last_name),
                 (_FIRST, s.first_name),
@@ -148,25 +170,44 @@ class StudentIndex:
             ):
                 parts = fold(name).split()
                 for i, part in enumerate(parts):
-                    kind = which if i == 0 else _OTHER
-                    tokens.append((part, kind, pos))
+                    mine.append((part, which if i == 0 else _OTHER))
                     if len(part) >= 3:
-                        for variant in _deletions(part) | {part}:
-                            self._typos.setdefault(variant, set()).add(pos)
+                        spelled.setdefault(part, []).append(pos)
                 if len(parts) > 1:  # "Garcia Lopez" also as "garcialopez"
-                    tokens.append(("".join(parts), which, pos))
-        tokens.sort()
-        self._tokens = tokens
-        self._sorted_ids = sorted((s.id_key, pos) for pos, s in enumerate(self.students))
+                    mine.append(("".join(parts), which))
+            parts_of.append(tuple(mine))
+        self._parts = parts_of
+        # Names repeat across a school: each spelling's one-letter deletions are made once.
+        typos = self._typos
+        for part, positions in spelled.items():
+            for variant in _deletions(part) | {part}:
+                known = typos.get(variant)
+                if known is None:
+                    typos[variant] = set(positions)
+                else:
+                    known.update(positions)
+        self._sorted_ids = sorted((s.id_key, pos) for pos, s in enumerate(students))
         # Positions by name (ties by position), and each position's place in that order.
-        students = self.students
         self._in_order = sorted(range(len(students)), key=lambda pos: students[pos].sort_key)
         self._place = [0] * len(students)
         for place, pos in enumerate(self._in_order):
             self._place[pos] = place
-        self._names_blob = "\n".join(s.folded for s in self.students)
+        by_kind: list[list[tuple[str, int]]] = [[], [], []]
+        for pos, mine in enumerate(parts_of):
+            place = self._place[pos]
+            for token, kind in mine:
+                by_kind[kind].append((token, place))
+        for kind, pairs in enumerate(by_kind):
+            pairs.sort()
+            places = [place for _token, place in pairs]
+            self._kind_tokens[kind] = [token for token, _place in pairs]
+            self._kind_places[kind] = places
+            self._kind_blocks[kind] = [
+                sorted(places[at : at + _BLOCK]) for at in range(0, len(places), _BLOCK)
+            ]
+        self._names_blob = "\n".join(s.folded for s in students)
         starts, offset = [], 0
-        for s in self.students:
+        for s in students:
             starts.append(offset)
             offset += len(s.folded) + 1
         self._line_starts = starts
@@ -203,23 +244,51 @@ class StudentIndex:
         """The student whose ID is exactly `sis_id` (case and surrounding spaces ignored)."""
         return self._by_id.get(normalize_id(sis_id))
 
+    def _prefix_range(self, kind: int, prefix: str) -> tuple[int, int, int]:
+        """Where `prefix` sits in the sorted tokens of one kind: (first token starting with it,
+        first one longer than it, the end of those starting with it)."""
+        tokens = self._kind_tokens[kind]
+        lo = bisect.bisect_left(tokens, prefix)
+        return (
+            lo,
+            bisect.bisect_right(tokens, prefix, lo),
+            bisect.bisect_left(tokens, prefix + _AFTER, lo),
+        )
+
     def _prefix_positions(self, prefix: str) -> dict[int, tuple[int, int]]:
         """Positions of students with a name part starting with `prefix` -> (name kind, 0 when the
         part is the whole word typed, else 1), the best one per student."""
         found: dict[int, tuple[int, int]] = {}
-        lo = bisect.bisect_left(self._tokens, (prefix,))
-        for i in range(lo, len(self._tokens)):
-            token, kind, pos = self._tokens[i]
-            if not token.startswith(prefix):
-                break
-            fit = (kind, 0 if token == prefix else 1)
-            if fit < found.get(pos, (99, 99)):
-                found[pos] = fit
+        in_order = self._in_order
+        for kind in _KINDS:
+            lo, whole_end, hi = self._prefix_range(kind, prefix)
+            places = self._kind_places[kind]
+            for i in range(lo, hi):
+                pos = in_order[places[i]]
+                fit = (kind, 0 if i < whole_end else 1)
+                if fit < found.get(pos, (99, 99)):
+                    found[pos] = fit
         return found
 
     def search(self, query: str, limit: int = 10, active_only: bool = True) -> list[Match]:
-        """Students matching `query`, best first (see the module docstring for the order)."""
-        return self._best(self._matches(query, limit), limit, active_only)
+        """Students matching `query`, best first (see the module docstring for the order): the
+        same list as ranking every match, without ranking them all."""
+        raw = query.strip()
+        if not raw or limit <= 0:
+            return []
+        results, words = self._id_matches(raw, limit)
+        if not words:
+            return self._best(results, limit, active_only)
+        # With several words, the students matching every one (set intersections, at C speed).
+        shared = self._every_word_places(words) if len(words) > 1 else None
+        found, first_hits = self._best_first(words[0], shared, results, limit, active_only)
+        if found is not None:
+            return found
+        # Fewer than `limit` matched: `first_hits` holds every name match, as `_matches` finds.
+        for pos, (kind, partial) in first_hits.items():
+            _offer(results, pos, LAST_PREFIX + kind, partial)
+        self._more_matches(raw, words, results, limit)
+        return self._best(results, limit, active_only)
 
     def search_page(
         self, query: str, shown: int, active_only: bool = True
@@ -255,34 +324,11 @@ class StudentIndex:
         `query`; with a `limit`, the passes that can only add lower ranks stop early."""
         # Whole words sort first, then rank: "jose" puts José before Josephs, "000123" puts that
         # ID before 0001230.
-        results: dict[int, tuple[int, int]] = {}
-        enough = len(self.students) + 1 if limit is None else limit
-
-        def offer(pos: int, rank: int, partial: int = 1) -> None:
-            if (rank, partial) < results.get(pos, (99, 99)):
-                results[pos] = (rank, partial)
-
         raw = query.strip()
         if not raw:
-            return results
-        id_query = normalize_id(raw)
-        exact = self._by_id.get(id_query)
-        if exact is not None:
-            offer(self._pos_of(exact), EXACT_ID, 0)
-        if len(id_query) >= 2 and " " not in id_query:
-            lo = bisect.bisect_left(self._sorted_ids, (id_query,))
-            for i in range(lo, len(self._sorted_ids)):
-                key, pos = self._sorted_ids[i]
-                if not key.startswith(id_query):
-                    break
-                offer(pos, ID_PREFIX)
-                if len(results) > enough * 4:
-                    break
-
-        # A scan that is exactly an ID needs nothing more: skipping the name passes keeps a
-        # scanner's lookups well under a millisecond.
-        words = [] if exact is not None else fold(raw).split()
-        has_digit = any(c.isdigit() for c in raw)
+            return {}
+        enough = len(self.students) + 1 if limit is None else limit
+        results, words = self._id_matches(raw, enough)
         if words:
             # Every word must prefix some name part; the first word decides the rank.
             first_hits = self._prefix_positions(words[0])
@@ -290,28 +336,165 @@ class StudentIndex:
                 hits = self._prefix_positions(word)
                 first_hits = {p: fit for p, fit in first_hits.items() if p in hits}
             for pos, (kind, partial) in first_hits.items():
-                offer(pos, LAST_PREFIX + kind, partial)
-            if len(results) < enough:
-                needle = " ".join(words)
-                if len(needle) >= 2:
-                    for pos in self._substring_positions(needle):
-                        offer(pos, SUBSTRING)
-            if len(results) < enough and not has_digit:  # a typo in a name, not in an ID
-                typo_hits: set[int] | None = None
-                for word in words:
-                    if len(word) < 3:
-                        continue
-                    hits: set[int] = set()
-                    for variant in _deletions(word) | {word}:
-                        hits |= self._typos.get(variant, set())
-                    typo_hits = hits if typo_hits is None else typo_hits & hits
-                for pos in typo_hits or ():
-                    offer(pos, TYPO)
+                _offer(results, pos, LAST_PREFIX + kind, partial)
+            self._more_matches(raw, words, results, enough)
         return results
+
+    def _id_matches(self, raw: str, enough: int) -> tuple[dict[int, tuple[int, int]], list[str]]:
+        """The ID passes for the stripped query `raw`, and the folded words the name passes
+        look for (none after an exact ID)."""
+        results: dict[int, tuple[int, int]] = {}
+        id_query = normalize_id(raw)
+        exact = self._by_id.get(id_query)
+        if exact is not None:
+            _offer(results, self._pos_of(exact), EXACT_ID, 0)
+        if len(id_query) >= 2 and " " not in id_query:
+            lo = bisect.bisect_left(self._sorted_ids, (id_query,))
+            for i in range(lo, len(self._sorted_ids)):
+                key, pos = self._sorted_ids[i]
+                if not key.startswith(id_query):
+                    break
+                _offer(results, pos, ID_PREFIX)
+                if len(results) > enough * 4:
+                    break
+        # A scan that is exactly an ID needs nothing more: skipping the name passes keeps a
+        # scanner's lookups well under a millisecond.
+        return results, ([] if exact is not None else fold(raw).split())
+
+    def _more_matches(
+        self, raw: str, words: list[str], results: dict[int, tuple[int, int]], enough: int
+    ) -> None:
+        """The passes after the name prefixes, while fewer than `enough` students match:
+        substrings of the joined names, then one typo (not for a query with a digit)."""
+        if len(results) < enough:
+            needle = " ".join(words)
+            if len(needle) >= 2:
+                for pos in self._substring_positions(needle):
+                    _offer(results, pos, SUBSTRING)
+        if len(results) < enough and not any(c.isdigit() for c in raw):
+            typo_hits: set[int] | None = None
+            for word in words:
+                if len(word) < 3:
+                    continue
+                hits: set[int] = set()
+                for variant in _deletions(word) | {word}:
+                    hits |= self._typos.get(variant, set())
+                typo_hits = hits if typo_hits is None else typo_hits & hits
+            for pos in typo_hits or ():
+                _offer(results, pos, TYPO)
+
+    def _best_first(
+        self,
+        word: str,
+        shared: set[int] | None,
+        results: dict[int, tuple[int, int]],
+        limit: int,
+        active_only: bool,
+    ) -> tuple[list[Match] | None, dict[int, tuple[int, int]]]:
+        """The best `limit` matches of the ID `results` and the name-prefix pass for `word`
+        (only among the roster places `shared`, when given), class by class in `_best`'s order
+        ((whole word, rank), then roster order), or None when the name matches ran out first;
+        and the name matches seen (all of them then, as `_matches` finds them: position ->
+        (name kind, partial))."""
+        students, in_order, parts_of = self.students, self._in_order, self._parts
+        found: list[Match] = []
+        first_hits: dict[int, tuple[int, int]] = {}
+        rejected: set[int] = set()
+        taken: set[int] = set()
+        by_key: dict[int, list[int]] = {}
+        for pos, (rank, partial) in results.items():
+            by_key.setdefault((partial << 3) + rank, []).append(self._place[pos])
+        for key in sorted(by_key.keys() | _NAME_KEYS):
+            if key in by_key:  # an ID class: never a name class too
+                chosen = (students[in_order[place]] for place in sorted(by_key[key]))
+                for s in chosen:
+                    if s.active or not active_only:
+                        found.append(Match(s, key & 7))
+                        if len(found) == limit:
+                            return found, first_hits
+                continue
+            partial, kind = key >> 3, (key & 7) - LAST_PREFIX
+            lo, whole_end, hi = self._prefix_range(kind, word)
+            start, end = (lo, whole_end) if partial == 0 else (whole_end, hi)
+            if shared is None:
+                in_class = self._places_in_order(kind, start, end)
+            else:
+                in_class = iter(sorted(shared.intersection(self._kind_places[kind][start:end])))
+            for place in in_class:
+                pos = in_order[place]
+                if pos in taken or pos in rejected or pos in results:
+                    continue
+                fit = first_hits.get(pos)
+                if fit is None:
+                    fit = _fit(parts_of[pos], word)
+                    if fit is None:
+                        rejected.add(pos)
+                        continue
+                    first_hits[pos] = fit
+                if fit != (kind, partial):
+                    continue  # it belongs to (and is taken in) its own, later class
+                taken.add(pos)
+                s = students[pos]
+                if s.active or not active_only:
+                    found.append(Match(s, LAST_PREFIX + kind))
+                    if len(found) == limit:
+                        return found, first_hits
+        return None, first_hits
+
+    def _every_word_places(self, words: list[str]) -> set[int]:
+        """The roster places of the students with a name part starting with each of `words`."""
+        shared: set[int] | None = None
+        for word in sorted(words, key=self._prefix_count):
+            places: set[int] = set()
+            for kind in _KINDS:
+                lo, _whole_end, hi = self._prefix_range(kind, word)
+                places.update(self._kind_places[kind][lo:hi])
+            shared = places if shared is None else shared & places
+            if not shared:
+                break
+        return shared or set()
+
+    def _prefix_count(self, word: str) -> int:
+        """How many tokens (of any kind) start with `word`."""
+        total = 0
+        for kind in _KINDS:
+            lo, _whole_end, hi = self._prefix_range(kind, word)
+            total += hi - lo
+        return total
+
+    def _places_in_order(self, kind: int, start: int, end: int) -> Iterator[int]:
+        """The places (roster order) of tokens `start`..`end` of one kind, smallest first."""
+        places, blocks = self._kind_places[kind], self._kind_blocks[kind]
+        first_block, last_block = -(-start // _BLOCK), end // _BLOCK
+        if first_block >= last_block:
+            return iter(sorted(places[start:end]))
+        runs = blocks[first_block:last_block]
+        edges = places[start : first_block * _BLOCK] + places[last_block * _BLOCK : end]
+        if edges:
+            runs.append(sorted(edges))
+        return iter(runs[0]) if len(runs) == 1 else heapq.merge(*runs)
 
     def _pos_of(self, student: IndexedStudent) -> int:
         lo = bisect.bisect_left(self._sorted_ids, (student.id_key,))
         return self._sorted_ids[lo][1]
+
+
+def _offer(results: dict[int, tuple[int, int]], pos: int, rank: int, partial: int = 1) -> None:
+    """Keep a student's best (rank, partial) match."""
+    if (rank, partial) < results.get(pos, (99, 99)):
+        results[pos] = (rank, partial)
+
+
+def _fit(parts: tuple[tuple[str, int], ...], word: str) -> tuple[int, int] | None:
+    """A student's best (name kind, partial) for `word` among their name parts, as
+    `_prefix_positions` finds it, or None when `word` prefixes none."""
+    best: tuple[int, int] | None = None
+    for token, kind in parts:
+        if token.startswith(word):
+            fit = (kind, 0 if token == word else 1)
+            if best is None or fit < best:
+                best = fit
+    return best
 
 
 def build_index(rows: Iterable[tuple]) -> StudentIndex:

@@ -8,6 +8,7 @@ from sro_tui import lazy
 __getattr__, __dir__, __all__ = lazy.exports(
     __name__,
     {
+        "candidates": ["CANDIDATES_SHOWN", "candidates_for"],
         "checkins": [
             "CheckInOutcome",
             "CheckInRow",

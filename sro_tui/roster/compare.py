@@ -63,6 +63,7 @@ GUARDIAN_FIELDS = (
 STUDENT_INSERT = ("school", "sis_id", *STUDENT_FIELDS, "search_key")
 GUARDIAN_INSERT = ("school", "source_key", "active", *GUARDIAN_FIELDS, "household")
 _FLAGS = {"iep": "IEP", "section_504": "504 plan", "english_learner": "English learner"}
+_ACTIVE = STUDENT_FIELDS.index("active")
 
 
 _student_values = attrgetter(*STUDENT_FIELDS)  # one call for all fields: 5,000 rows add up
@@ -126,8 +127,8 @@ def without_guardian(roster: ParsedRoster, diff: Comparison) -> RosterProblem | 
         s
         for s in roster.students
         if s.active is not False
-        and normalize_id(s.sis_id) in diff.present
-        and normalize_id(s.sis_id) not in linked
+        and (key := normalize_id(s.sis_id)) in diff.present
+        and key not in linked
     ]
     if not alone:
         return None
@@ -194,6 +195,9 @@ class Comparison:
         for s in roster.students:
             key = normalize_id(s.sis_id)
             old = existing.pop(key, None)
+            if old is None and s.active:  # a new student (all of a first import): no dicts
+                self._add_student(s, key, school_id)
+                continue
             values = dict(zip(STUDENT_FIELDS, _student_values(s), strict=True))
             for f, new in values.items():
                 if new is None:  # the file has no such column: keep what the database has
@@ -247,6 +251,20 @@ class Comparison:
         self._link_changes(snapshot)
         self.groups: list[HouseholdGroup] | None = None  # by file_households, when asked
 
+    def _add_student(self, s: RosterStudent, key: str, school_id: int | None) -> None:
+        """A student the database does not hold, enrolled: an insert row (the file's blanks as
+        a new student's: '' for text, None for a flag) and a dry-run line."""
+        values = [
+            (None if f in _FLAGS else "") if v is None else v
+            for f, v in zip(STUDENT_FIELDS, _student_values(s), strict=True)
+        ]
+        if values[_ACTIVE]:
+            self.present.add(key)
+        first, middle, last, preferred = values[:4]
+        self.added.append(StudentRow(s.sis_id, f"{s.first_name} {s.last_name}".strip(), values[4]))
+        search_key = student_search_key(s.sis_id, first, middle, last, preferred)
+        self.student_inserts.append([school_id, s.sis_id, *values, search_key])
+
     def _link_changes(self, snapshot: Snapshot) -> None:
         """Which guardians stop or start being linked to students already on record, and whose
         relationship changes: families' notices follow the links, so the preview names them."""
@@ -291,10 +309,11 @@ class Comparison:
             insert[0] = school_id  # the first column of STUDENT_INSERT and GUARDIAN_INSERT
 
     def _guardians(self, roster: ParsedRoster, school_id: int | None, rows: list[tuple]) -> None:
+        present = self.present
         self.links = [
-            (normalize_id(sis), key, rel)
+            (student, key, rel)
             for sis, key, rel in roster.links
-            if normalize_id(sis) in self.present
+            if (student := normalize_id(sis)) in present
         ]
         self.needed_guardians = {key for _sis, key, _rel in self.links}
         self.file_guardians = roster.guardians

@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import charset_normalizer
 
@@ -283,7 +284,8 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
             usual, last_length = (last_length or usual), len(cells)
             # One string object per distinct value (cities, grades, flags, a sibling's family
             # repeat on many rows): a 50,000-student file then takes a fraction of the memory.
-            cells = [same(value, value) for value in map(str.strip, cells)]
+            cells = list(map(str.strip, cells))
+            cells = list(map(same, cells, cells))
             if not any(cells):
                 continue  # blank line, or a row of empty cells that Excel leaves behind
             if len(cells) < width:
@@ -452,6 +454,7 @@ class NotK12Grade(ValueError):
     """A recognised grade code outside PK-12 (ungraded, infant/toddler, post-secondary...)."""
 
 
+@lru_cache(maxsize=1024)  # a column holds a few values, 50,000 times
 def normalize_grade(raw: str) -> str:
     """'09' -> '9', 'KG'/'0' -> 'K', 'PK'/'-1'/'-2' -> 'PK', '' -> ''.
 
@@ -482,6 +485,7 @@ _TRUE = {"true", "t", "yes", "y", "1", "x", "active"}
 _FALSE = {"false", "f", "no", "n", "0", ""}
 
 
+@lru_cache(maxsize=1024)  # a column holds a few values, 50,000 times
 def parse_flag(raw: str) -> bool:
     """Yes/no cells as SIS exports write them; an empty cell in a flag column means no."""
     text = raw.strip().lower()
@@ -492,6 +496,7 @@ def parse_flag(raw: str) -> bool:
     raise ValueError(f"{raw!r} is not yes or no")
 
 
+@lru_cache(maxsize=1024)  # a column holds a few values, 50,000 times
 def normalize_sex(raw: str) -> str:
     """'M'/'male' -> 'Male', 'F'/'female' -> 'Female', 'X'/non-binary -> 'X'; others kept."""
     text = header_key(raw)

@@ -155,13 +155,15 @@ class GuardianBook:
         self.other_addresses: list[tuple[int, str, str]] = []  # a second address, not kept
         self.two_in_one: list[tuple[int, str]] = []  # (row, cell) read as two guardians
         self.titled_couples: list[tuple[int, str]] = []  # 'Mr. and Mrs. Brooks', kept whole
-        # Per slot: its columns, the columns that name a person, and its e-mail/phone columns.
+        # Per slot: its columns, the columns that name a person, its e-mail/phone columns, and
+        # each attribute's one column (-1 when several, the first filled in wins).
         self._slots = [
             (
                 slot,
                 attrs,
                 [i for a in _PEOPLE & attrs.keys() for i in attrs[a]],
                 [i for a in _CONTACT & attrs.keys() for i in attrs[a]],
+                [(a, ids[0] if len(ids) == 1 else -1, ids) for a, ids in attrs.items()],
             )
             for slot, attrs in layout.people.items()
         ]
@@ -170,7 +172,7 @@ class GuardianBook:
         family_email = next((cells[i] for i in self.layout.family["email"] if cells[i]), "")
         family_phone = next((cells[i] for i in self.layout.family["phone"] if cells[i]), "")
         people = []
-        for slot, attrs, name_cells, contact_cells in self._slots:
+        for slot, attrs, name_cells, contact_cells, columns in self._slots:
             if not any(cells[i] for i in name_cells):
                 # No name in this slot on this row (often a third guardian's empty columns): only
                 # its e-mail or phone can matter, as the family's.
@@ -184,10 +186,8 @@ class GuardianBook:
                                 family_phone = family_phone or value
                 continue
             values = {
-                attr: cells[indexes[0]]
-                if len(indexes) == 1
-                else next((cells[i] for i in indexes if cells[i]), "")
-                for attr, indexes in attrs.items()
+                attr: cells[one] if one >= 0 else next((cells[i] for i in indexes if cells[i]), "")
+                for attr, one, indexes in columns
             }
             first, last = values.get("first_name", ""), values.get("last_name", "")
             if not (first or last) and values.get("name"):
@@ -225,18 +225,21 @@ class GuardianBook:
         family_phone: str,
         facts: RowFamily,
     ) -> None:
-        email = values.get("email", "") or family_email
-        phone = values.get("phone", "") or family_phone
+        get = values.get
+        email = get("email", "") or family_email
+        phone = get("phone", "") or family_phone
         if email and "@" not in email:
             self.bad_emails.append(facts.row)
-        address = (
-            {p: values.get(p, "") for p in ("street", "city", "state", "postal_code")}
-            if values.get("street")
-            else facts.address
-        )
-        if address.get("street") and not address.get("postal_code"):
-            address = {**address, **split_address(address["street"])}
-        street, postal_code = address.get("street", ""), address.get("postal_code", "")
+        # The person's own address, else the student's (from the row).
+        if not get("street"):
+            get = facts.address.get
+        street, city = get("street", ""), get("city", "")
+        state, postal_code = get("state", ""), get("postal_code", "")
+        if street and not postal_code:  # '12 Water St, Port Townsend, WA 98368' in one cell
+            parts = split_address(street)
+            street = parts["street"]
+            city, state = parts.get("city", city), parts.get("state", state)
+            postal_code = parts.get("postal_code", postal_code)
         identities = _identities(
             fold(f"{first} {last}"),
             email,
@@ -247,22 +250,42 @@ class GuardianBook:
             facts.family_ident,
             facts.sis_id,
         )
-        person = next((self._by_identity[i] for i in identities if i in self._by_identity), None)
-        found = {
-            "email": email,
-            "phone": phone,
-            "street": street,
-            "city": address.get("city", ""),
-            "state": address.get("state", ""),
-            "postal_code": postal_code,
-            "preferred_language": values.get("language", "") or facts.home_language,
-            "first_name": first,
-            "last_name": last,
-        }
+        by_identity = self._by_identity
+        person = None
+        for identity in identities:
+            person = by_identity.get(identity)
+            if person is not None:
+                break
+        language = values.get("language", "") or facts.home_language
         if person is None:
             person = len(self._people)
-            self._people.append((RosterGuardian(source_key="", **found), identities))
+            guardian = RosterGuardian(
+                source_key="",
+                first_name=first,
+                last_name=last,
+                email=email,
+                phone=phone,
+                street=street,
+                city=city,
+                state=state,
+                postal_code=postal_code,
+                preferred_language=language,
+            )
+            self._people.append((guardian, identities))
+            for identity in identities:
+                by_identity[identity] = person  # none of them is known yet
         else:  # the same person on a sibling's row: fill in what the earlier row left blank
+            found = {
+                "email": email,
+                "phone": phone,
+                "street": street,
+                "city": city,
+                "state": state,
+                "postal_code": postal_code,
+                "preferred_language": language,
+                "first_name": first,
+                "last_name": last,
+            }
             guardian, known = self._people[person]
             if email and guardian.email and email.lower() != guardian.email.lower():
                 self.other_emails.append((facts.row, f"{first} {last}".strip(), email))
@@ -276,8 +299,8 @@ class GuardianBook:
                 if value and not getattr(guardian, attr):
                     setattr(guardian, attr, value)
             known.extend(i for i in identities if i not in known)
-        for identity in identities:
-            self._by_identity.setdefault(identity, person)
+            for identity in identities:
+                by_identity.setdefault(identity, person)
         relationship = values.get("relationship", "") or default_relationship(slot)
         self._links.append((facts.sis_id, person, relationship))
 
@@ -344,7 +367,8 @@ class GuardianBook:
         guardians: dict[str, RosterGuardian] = {}
         keys: list[str] = []
         for guardian, identities in self._people:
-            guardian.source_key = _key(min(identities, key=_identity_rank))
+            best = identities[0] if len(identities) == 1 else min(identities, key=_identity_rank)
+            guardian.source_key = _key(best)
             guardians.setdefault(guardian.source_key, guardian)
             keys.append(guardian.source_key)
         links = list(dict.fromkeys((sis, keys[p], rel) for sis, p, rel in self._links))
@@ -418,7 +442,10 @@ def _identity_rank(identity: str) -> tuple[int, str]:
     if identity.startswith(_CONTACT_ID):
         return 0, identity[len(_CONTACT_ID) :]
     fact = identity.partition("|")[2]
-    return ("id", "e", "p", "a", "f", "s").index(fact[:1]), fact
+    return _FACT_RANK[fact[:1]], fact
+
+
+_FACT_RANK = {"e": 1, "p": 2, "a": 3, "f": 4, "s": 5}  # after a contact ID (0)
 
 
 def _key(identity: str) -> str:

@@ -28,10 +28,12 @@ from textual.widgets.option_list import Option
 
 from sro_tui.db import DatabaseBusy, StorageError, data_version, storage_errors
 from sro_tui.presentation import (
+    CANDIDATES_SHOWN,
     CheckInOutcome,
     CheckInRow,
     PresentationProgress,
     PresentationSession,
+    candidates_for,
     check_in_student,
     last_check_ins,
     local_time,
@@ -45,12 +47,11 @@ from sro_tui.presentation import (
     unmatched_scans,
 )
 from sro_tui.records import ValidationError, current_actor
-from sro_tui.search import EXACT_ID, Match, StudentIndex, fold
+from sro_tui.search import Match, StudentIndex
 from sro_tui.ui.checkin.scan_input import ScanInput
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.work import error_words
 
-CANDIDATES_SHOWN = 6
 CANDIDATE_DELAY = 0.08  # seconds of quiet typing before candidates are drawn (a scan never waits)
 LAST_SHOWN = 10
 HOW_SHORT = {"scan": "scan", "search": "name", "list": "list"}  # fits the narrow column
@@ -62,21 +63,6 @@ RETRY_EVERY = 0.5
 OTHERS_CHECKED_EVERY = 3.0  # seconds between looks for another program's writes (an import)
 
 Write = Callable[[PresentationSession], CheckInOutcome]
-
-
-def candidates_for(index: StudentIndex, text: str, limit: int = CANDIDATES_SHOWN) -> list[Match]:
-    """The students to offer under the box for `text`, best first (the app's search ranking).
-
-    Two shortcuts keep every lookup quick on a 5,000-student school: an exact ID is the only
-    candidate (Enter records it anyway), and one letter is too little to choose from.
-    """
-    query = text.strip()
-    exact = index.by_id(query)
-    if exact is not None:
-        return [Match(exact, EXACT_ID)]
-    if len(fold(query)) < 2:
-        return []
-    return index.search(query, limit=limit)
 
 
 def _has_digit(text: str) -> bool:

@@ -1,0 +1,84 @@
+"""The quick search (best few, without ranking every match) gives exactly what ranking every
+match gives: the same students, in the same order, with the same rank, on any roster and query."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sro_tui import search
+from sro_tui.search import build_index
+
+# Few syllables, so that names share prefixes, whole words and other names' parts; accents,
+# apostrophes, hyphens and spaces as a school's names have them.
+SYLLABLES = ["ma", "mar", "ia", "jo", "se", "jos", "é", "o'", "lo", "pez", "an", "na", "-", " "]
+name = st.lists(st.sampled_from(SYLLABLES), min_size=0, max_size=4).map("".join)
+student_id = st.text(alphabet="0129A", min_size=1, max_size=5)
+
+
+@st.composite
+def rosters(draw):
+    count = draw(st.integers(1, 60))
+    ids = draw(st.lists(student_id, min_size=count, max_size=count, unique_by=str.upper))
+    return [
+        (
+            n,
+            sis,
+            draw(name),
+            draw(name),
+            draw(st.one_of(st.just(""), name)),
+            "9",
+            "",
+            draw(st.booleans()),
+        )
+        for n, sis in enumerate(ids, start=1)
+    ]
+
+
+@st.composite
+def queries(draw, rows):
+    row = draw(st.sampled_from(rows))
+    piece = st.one_of(
+        st.sampled_from([row[2], row[3], row[4], row[1]]).flatmap(
+            lambda text: st.integers(0, len(text)).map(lambda n: text[:n])
+        ),
+        st.lists(st.sampled_from(SYLLABLES), max_size=3).map("".join),
+        st.text(alphabet="0129Aaz ", max_size=4),
+    )
+    return " ".join(draw(st.lists(piece, min_size=1, max_size=3)))
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(data=st.data(), rows=rosters(), block=st.sampled_from([1, 2, 3, 5, 128]))
+def test_quick_search_is_the_full_ranking_cut_short(data, rows, block):
+    # Small blocks so a few dozen students cover whole blocks, partial ones and their merge.
+    with mock.patch("sro_tui.search._BLOCK", block):
+        index = build_index(rows)
+        for _ in range(8):
+            query = data.draw(queries(rows))
+            limit = data.draw(st.integers(1, 8))
+            active_only = data.draw(st.booleans())
+            quick = index.search(query, limit=limit, active_only=active_only)
+            full = index._best(index._matches(query, limit), limit, active_only)
+            assert [(m.student.student_id, m.rank) for m in quick] == [
+                (m.student.student_id, m.rank) for m in full
+            ], (query, limit, active_only)
+
+
+def test_quick_search_stops_early_on_a_big_school():
+    """Not a timing: on 3,000 students sharing a surname prefix, the quick search checks a
+    handful of them, where ranking every match looks at all 3,000."""
+    rows = [(n, f"{n:05d}", f"Mar{n:04d}", "Ana", "", "9", "", True) for n in range(3000)]
+    index = build_index(rows)
+    with mock.patch("sro_tui.search._fit", wraps=search._fit) as fit:
+        found = index.search("mar", limit=6)
+    assert [m.student.last_name for m in found] == [f"Mar{n:04d}" for n in range(6)]
+    assert fit.call_count <= 12
+    assert len(index._matches("mar", None)) == 3000
