@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -18,6 +19,7 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.signal import Signal
 from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
@@ -107,20 +109,61 @@ class SroApp(App):
         # Published with the new index whenever the students were (re)loaded (after an import).
         self.students_changed: Signal[StudentIndex] = Signal(self, "students-changed")
         for s in SECTIONS:
-            self.add_mode(s.id, s.screen)
+            self.add_mode(s.id, self._section_screen(s.id))
 
     # --- sections -----------------------------------------------------------------------------
 
+    def _section_screen(self, section_id: str) -> Callable[[], Screen]:
+        """The mode's factory: the section's screen, ready to be styled once when it is mounted.
+
+        Textual (pinned to 8.2) re-parses every stylesheet and restyles every widget of the app
+        twice when a new mode's screen is first shown (its CSS "update count" starts behind the
+        app's), and again after the first frame when the screen's breakpoint classes
+        (`-wide`/`-tall`) are added: each a whole-screen restyle, a third of start-up. A new
+        screen is styled in full when mounted, from the current stylesheet, so it is marked as
+        up to date, and given the breakpoint classes of the current size before it is styled.
+        (A later theme change still restyles it: `refresh_css` walks every screen.)"""
+        build = section(section_id).screen
+
+        def prepared() -> Screen:
+            screen = build()
+            screen._css_update_count = self._css_update_count
+            width, height = self.size
+            for own, shared, dimension in (
+                (screen.HORIZONTAL_BREAKPOINTS, self.HORIZONTAL_BREAKPOINTS, width),
+                (screen.VERTICAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS, height),
+            ):
+                breakpoints = (shared if own is None else own) or []
+                screen.add_class(
+                    *screen._get_breakpoint_classes(dimension, breakpoints), update=False
+                )
+            return screen
+
+        return prepared
+
     def switch_mode(self, mode: str) -> AwaitMount:
-        """Textual's switch, less one thing for a section already open: it no longer re-applies
-        every CSS rule to every widget of the screen (a third of a switch on these screens).
+        """Textual's switch, less two things (Textual is pinned to 8.2):
+
+        - a section already open no longer re-applies every CSS rule to every widget of the
+          screen (a third of a switch on these screens);
+        - a section opened for the first time is styled once, as its widgets are mounted, instead
+          of three times more (Textual restyles the whole screen on each of the two "resume"
+          events it sends a new mode's screen; see also `_section_screen`).
+
         Styles still follow a changed stylesheet or theme (`refresh_css` below), a resize, and
-        focus and hover, which restyle what they touch. (Textual is pinned to 8.2.)"""
-        if mode == self._current_mode or mode not in self._screen_stacks:
-            return super().switch_mode(mode)  # the first open: composed and styled in full
+        focus and hover, which restyle what they touch."""
+        if mode == self._current_mode or mode not in self._modes:
+            return super().switch_mode(mode)  # nothing to do, or Textual's error
         self.delay_update()
         self.screen.post_message(events.ScreenSuspend())
         self.screen.refresh()
+        if mode in self._screen_stacks:
+            await_mount = None
+        else:
+            factory = self._modes[mode]
+            screen, await_mount = self._get_screen(factory() if callable(factory) else factory)
+            self._screen_stacks[mode] = [screen]
+            self._load_screen_css(screen)  # a section's own stylesheet, read on its first open
         self._current_mode = mode
         if self.screen._css_update_count != self._css_update_count:
             self.refresh_css()
@@ -128,7 +171,7 @@ class SroApp(App):
         self.screen_change_signal.publish(self.screen)
         self.screen._screen_resized(self.size)
         self.screen.post_message(events.ScreenResume(refresh_styles=False))
-        return AwaitMount(self.screen, [])
+        return await_mount or AwaitMount(self.screen, [])
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -349,12 +392,12 @@ class SroApp(App):
         for s in SECTIONS:
             if s.id not in (current, spare):
                 await self.remove_mode(s.id)
-                self.add_mode(s.id, s.screen)
+                self.add_mode(s.id, self._section_screen(s.id))
         await self.remove_mode(spare)
-        self.add_mode(spare, section(spare).screen)
+        self.add_mode(spare, self._section_screen(spare))
         await self.switch_mode(spare)
         await self.remove_mode(current)
-        self.add_mode(current, section(current).screen)
+        self.add_mode(current, self._section_screen(current))
         await self.switch_mode(current)
         self.student_index = None
         self.refresh_school_title()
