@@ -108,6 +108,7 @@ class SroApp(App):
         self.student_index: StudentIndex | None = None
         # Published with the new index whenever the students were (re)loaded (after an import).
         self.students_changed: Signal[StudentIndex] = Signal(self, "students-changed")
+        self._resizes_seen = 0
         for s in SECTIONS:
             self.add_mode(s.id, self._section_screen(s.id))
 
@@ -174,6 +175,16 @@ class SroApp(App):
         return await_mount or AwaitMount(self.screen, [])
 
     # --- lifecycle ----------------------------------------------------------------------------
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # The terminal reports its size once more just after start (Textual has already laid out
+        # the first screen at it). Textual keeps that report and, once idle, sends it to the
+        # screen, which lays out and draws every widget again at the same size: a sixth of
+        # start-up, while the dashboard's counts wait. That one repeat is dropped; every later
+        # report (a real resize) goes on to Textual's handler.
+        self._resizes_seen += 1
+        if self._resizes_seen == 2 and event.size == self._size:
+            event.prevent_default()
 
     def on_mount(self) -> None:
         # Finish or drop what a killed export or backup left beside the database.
