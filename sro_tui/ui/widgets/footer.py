@@ -3,9 +3,9 @@
 Textual's footer builds one widget per key and builds them all again whenever the screen says its
 bindings may have changed (the screen shown, a widget focused, a check box ticked): four times
 in the first second of the dashboard, each time mounting and styling every key again while the
-dashboard's counts wait for the interpreter. This one draws the same keys the same way, and
-rebuilds only when the keys shown (their key, words, action, or whether they are enabled)
-differ from those on screen.
+dashboard's counts wait for the interpreter. This one draws the same keys the same way, from the
+first frame, and rebuilds only when the keys shown (their key, words, action, or whether they
+are enabled) differ from those on screen.
 """
 
 from __future__ import annotations
@@ -22,17 +22,20 @@ class KeysFooter(Footer):
         super().__init__(compact=compact)
         self._composed_keys: tuple | None = None
 
-    def _shown_keys(self) -> tuple | None:
-        """What compose would draw, as a value to compare (None until the keys are known)."""
-        if not self._bindings_ready:
-            return None
-        # Every active binding, shown or not (the command palette's key is drawn from them too).
+    def _shown_keys(self) -> tuple:
+        """What compose draws, as a value to compare: the shown keys and the palette's."""
+        palette = self.app.COMMAND_PALETTE_BINDING
         return tuple(
-            (key, b.key, b.description, b.action, b.show, b.group, b.tooltip, enabled, tooltip)
+            (key, b.key, b.description, b.action, b.group, b.tooltip, enabled, tooltip)
             for key, (_, b, enabled, tooltip) in self.screen.active_bindings.items()
+            if b.show or key == palette
         )
 
     def compose(self) -> ComposeResult:
+        # Textual's footer draws no key until the screen first reports its bindings, then builds
+        # them all after the first frame; the screen's keys are known now (focus only adds
+        # hidden ones), so they are drawn on the first frame and kept when the report matches.
+        self.set_reactive(Footer._bindings_ready, True)
         self._composed_keys = self._shown_keys()
         for widget in super().compose():
             if isinstance(widget, FooterKey) and self.compact:
@@ -42,6 +45,6 @@ class KeysFooter(Footer):
             yield widget
 
     async def recompose(self) -> None:
-        if self.is_attached and self._shown_keys() == self._composed_keys:
+        if self._shown_keys() == self._composed_keys:
             return
         await super().recompose()
