@@ -24,10 +24,9 @@ from textual.signal import Signal
 from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
 
+from sro_tui import exchange, policy
 from sro_tui.db import open_database
-from sro_tui.exchange import finish_interrupted_exports
 from sro_tui.paths import append_private_text, log_path, remove_stale_temp_files
-from sro_tui.policy import washington_legal_holidays
 from sro_tui.records import current_year, export_folder, get_school, load_student_index
 from sro_tui.safekeeping import BackupError, backup_database, hold_database_lock, restore_backup
 from sro_tui.search import StudentIndex
@@ -187,9 +186,10 @@ class SroApp(App):
             event.prevent_default()
 
     def on_mount(self) -> None:
-        # Finish or drop what a killed export or backup left beside the database.
+        # Drop what a killed backup left beside the database; a killed export is finished (or
+        # dropped) once the first screen is drawn (the CSV module is not start-up's to load).
         remove_stale_temp_files(self.db_path.parent)
-        finish_interrupted_exports(self.export_folder)
+        self.call_after_refresh(self._finish_interrupted_exports)
         self.refresh_school_title()
         try:
             section(self.start_section)
@@ -202,6 +202,9 @@ class SroApp(App):
         # interpreter while the first screen is drawn.
         self.set_timer(HOLIDAYS_WARM_AFTER_SECONDS, self.load_holiday_calendar)
         self.set_timer(SECTIONS_WARM_AFTER_SECONDS, self.warm_sections)
+
+    def _finish_interrupted_exports(self) -> None:
+        exchange.finish_interrupted_exports(self.export_folder)
 
     def warm_sections(self) -> None:
         """Import the sections' screens (and the core they use) off the screen's thread, once
@@ -220,7 +223,7 @@ class SroApp(App):
         this_year = date.today().year
         run_in_thread(
             self,
-            washington_legal_holidays,
+            policy.washington_legal_holidays,
             this_year - 1,
             this_year + 1,
             what="Loading Washington's legal holidays",
