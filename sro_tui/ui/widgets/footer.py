@@ -45,6 +45,8 @@ class KeysFooter(Footer):
             yield widget
 
     async def recompose(self) -> None:
+        if not self.is_attached or self._pruning:
+            return  # its screen was removed meanwhile (a restore): nothing to build, as Textual's
         if self._shown_keys() == self._composed_keys:
             return
         await super().recompose()
