@@ -304,23 +304,43 @@ def open_restraint_deadlines(
     now: datetime | None = None,
 ) -> list[tuple[InterventionRequest, policy.Deadline]]:
     """Every restraint/isolation step still owed this school year, soonest due first."""
-    year = current_year()
+    owed = _owed_restraint_steps()
+    ids = {request_id for request_id, _ in owed}
+    ir = InterventionRequest
+    requests = {r.id: r for r in ir.select().where(ir.id.in_(ids))} if ids else {}
+    return [(requests[request_id], deadline) for request_id, deadline in owed]
+
+
+def _owed_restraint_steps() -> list[tuple[int, policy.Deadline]]:
+    """(request id, step) for every restraint/isolation step still owed this school year, soonest
+    due first. Only the times the steps need, as plain rows: the dashboard counts these at every
+    start, and building each request's record (every column) was most of its wait."""
+    r, ir = RestraintIsolation, InterventionRequest
     query = (
-        RestraintIsolation.select(RestraintIsolation, InterventionRequest)
-        .join(InterventionRequest)
+        r.select(
+            ir.id.alias("request_id"),
+            ir.occurred_at,
+            r.started_at,
+            r.administrator_informed_at,
+            r.written_report_filed_at,
+            r.family_told_verbally_at,
+            r.family_told_in_writing_at,
+        )
+        .join(ir)
         .where(_open_restraint_condition())
     )
+    year = current_year()
     if year is not None:
-        query = query.where(InterventionRequest.school_year == year)
+        query = query.where(ir.school_year == year)
     owed = []
     closed = closure_days()
-    for row in query:
-        started = row.started_at or row.request.occurred_at
+    for row in query.namedtuples():
+        started = row.started_at or row.occurred_at
         if started is None:
             continue
         for deadline in policy.deadlines_of(row, started, closed):
             if not deadline.met:
-                owed.append((row.request, deadline))
+                owed.append((row.request_id, deadline))
     owed.sort(key=lambda pair: pair[1].due_at)
     return owed
 
@@ -382,7 +402,7 @@ def intervention_counts(today: date | None = None, now: datetime | None = None) 
     by_status = dict(
         ir.select(ir.status, fn.COUNT(ir.id)).where(*in_year).group_by(ir.status).tuples()
     )
-    owed = open_restraint_deadlines(now)
+    owed = _owed_restraint_steps()
     return {
         "this_month_by_criterion": dict(by_criterion),
         "this_month": sum(by_criterion.values()),
@@ -399,5 +419,5 @@ def intervention_counts(today: date | None = None, now: datetime | None = None) 
         "overdue_restraint_steps": sum(
             1 for _, d in owed if d.overdue(now) and not d.as_soon_as_possible
         ),
-        "requests_with_open_restraint_steps": len({r.id for r, _ in owed}),
+        "requests_with_open_restraint_steps": len({request_id for request_id, _ in owed}),
     }

@@ -23,6 +23,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from peewee import ModelSelect
+
 from sro_tui.db import bulk_insert
 from sro_tui.exchange import MERGE_COLUMNS, ExportColumn, write_exchange_csv
 from sro_tui.models import (
@@ -706,7 +708,8 @@ def notice_counts(school: School | None = None, year: SchoolYear | None = None) 
             by_method[method] += 1
             # Policy 4311: "At the beginning of each school year": a later notice is late.
             late += late_in_year(date.fromisoformat(str(sent_on)[:10]), year.start_date)
-    without = students_without_notice_guardian(school)
+    # Counted in SQL: the dashboard asks at every start (the list is for the families screen).
+    without = _without_notice_guardian(school).count()
     return {
         "households": len(on_list),
         "notified": by_status["notified"],
@@ -716,13 +719,18 @@ def notice_counts(school: School | None = None, year: SchoolYear | None = None) 
         "notified_by_method": dict(by_method),
         "notified_late": late,
         # Owed a notice with no guardian to send it to: counted, never dropped (issue 12).
-        "students_without_notice_guardian": len(without),
+        "students_without_notice_guardian": without,
     }
 
 
 def students_without_notice_guardian(school: School | None = None) -> list[Student]:
     """Active students with no active guardian who receives notices: they are owed the family
     notice like everyone else, and the office must find someone to send it to."""
+    query = _without_notice_guardian(school)
+    return list(query.order_by(Student.last_name, Student.first_name))
+
+
+def _without_notice_guardian(school: School | None) -> ModelSelect:
     school = school or get_school()
     receiving = (
         StudentGuardian.select(StudentGuardian.student)
@@ -735,7 +743,7 @@ def students_without_notice_guardian(school: School | None = None) -> list[Stude
     )
     if school is not None:
         query = query.where(Student.school == school)
-    return list(query.order_by(Student.last_name, Student.first_name))
+    return query
 
 
 FAMILY_NOTICE_LIST_KIND = "family-notices"

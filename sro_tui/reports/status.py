@@ -15,7 +15,8 @@ def full_status(default_export_folder: Path | None = None) -> dict[str, Any]:
     status = school_status().as_dict()
     if default_export_folder is not None:
         status["export_folder"] = str(export_folder(default_export_folder))
-    if get_school() is None or current_year() is None:
+    school, year = get_school(), current_year()
+    if school is None or year is None:
         return status
     from sro_tui.agreements import agreements_status
     from sro_tui.interventions import intervention_counts
@@ -23,7 +24,8 @@ def full_status(default_export_folder: Path | None = None) -> dict[str, Any]:
     from sro_tui.presentation import presentation_status
 
     status["presentation"] = presentation_status()
-    status["family_notices"] = notice_counts()
+    # The school and year read once (each count would read them again, two to eight times).
+    status["family_notices"] = notice_counts(school, year)
     status["interventions"] = intervention_counts()
-    status["agreements"] = agreements_status()
+    status["agreements"] = agreements_status(school=school)
     return status

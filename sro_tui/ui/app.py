@@ -10,6 +10,7 @@ database (`sro-tui.log`).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -17,14 +18,14 @@ from typing import ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.signal import Signal
 from textual.widget import AwaitMount
 from textual.worker import Worker
 
+from sro_tui import exchange, policy
 from sro_tui.db import open_database
-from sro_tui.exchange import finish_interrupted_exports
 from sro_tui.paths import log_path, remove_stale_temp_files
-from sro_tui.policy import washington_legal_holidays
 from sro_tui.records import current_year, export_folder, get_school, load_student_index
 from sro_tui.safekeeping import BackupError, backup_database, hold_database_lock, restore_backup
 from sro_tui.search import StudentIndex
@@ -98,21 +99,63 @@ class SroApp(ReportsFailures, App):
         self.student_index: StudentIndex | None = None
         # Published with the new index whenever the students were (re)loaded (after an import).
         self.students_changed: Signal[StudentIndex] = Signal(self, "students-changed")
+        self._resizes_seen = 0
         for s in SECTIONS:
-            self.add_mode(s.id, s.screen)
+            self.add_mode(s.id, self._section_screen(s.id))
 
     # --- sections -----------------------------------------------------------------------------
 
+    def _section_screen(self, section_id: str) -> Callable[[], Screen]:
+        """The mode's factory: the section's screen, ready to be styled once when it is mounted.
+
+        Textual (pinned to 8.2) re-parses every stylesheet and restyles every widget of the app
+        twice when a new mode's screen is first shown (its CSS "update count" starts behind the
+        app's), and again after the first frame when the screen's breakpoint classes
+        (`-wide`/`-tall`) are added: each a whole-screen restyle, a third of start-up. A new
+        screen is styled in full when mounted, from the current stylesheet, so it is marked as
+        up to date, and given the breakpoint classes of the current size before it is styled.
+        (A later theme change still restyles it: `refresh_css` walks every screen.)"""
+        build = section(section_id).screen
+
+        def prepared() -> Screen:
+            screen = build()
+            screen._css_update_count = self._css_update_count
+            width, height = self.size
+            for own, shared, dimension in (
+                (screen.HORIZONTAL_BREAKPOINTS, self.HORIZONTAL_BREAKPOINTS, width),
+                (screen.VERTICAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS, height),
+            ):
+                breakpoints = (shared if own is None else own) or []
+                screen.add_class(
+                    *screen._get_breakpoint_classes(dimension, breakpoints), update=False
+                )
+            return screen
+
+        return prepared
+
     def switch_mode(self, mode: str) -> AwaitMount:
-        """Textual's switch, less one thing for a section already open: it no longer re-applies
-        every CSS rule to every widget of the screen (a third of a switch on these screens).
+        """Textual's switch, less two things (Textual is pinned to 8.2):
+
+        - a section already open no longer re-applies every CSS rule to every widget of the
+          screen (a third of a switch on these screens);
+        - a section opened for the first time is styled once, as its widgets are mounted, instead
+          of three times more (Textual restyles the whole screen on each of the two "resume"
+          events it sends a new mode's screen; see also `_section_screen`).
+
         Styles still follow a changed stylesheet or theme (`refresh_css` below), a resize, and
-        focus and hover, which restyle what they touch. (Textual is pinned to 8.2.)"""
-        if mode == self._current_mode or mode not in self._screen_stacks:
-            return super().switch_mode(mode)  # the first open: composed and styled in full
+        focus and hover, which restyle what they touch."""
+        if mode == self._current_mode or mode not in self._modes:
+            return super().switch_mode(mode)  # nothing to do, or Textual's error
         self.delay_update()
         self.screen.post_message(events.ScreenSuspend())
         self.screen.refresh()
+        if mode in self._screen_stacks:
+            await_mount = None
+        else:
+            factory = self._modes[mode]
+            screen, await_mount = self._get_screen(factory() if callable(factory) else factory)
+            self._screen_stacks[mode] = [screen]
+            self._load_screen_css(screen)  # a section's own stylesheet, read on its first open
         self._current_mode = mode
         if self.screen._css_update_count != self._css_update_count:
             self.refresh_css()
@@ -120,14 +163,25 @@ class SroApp(ReportsFailures, App):
         self.screen_change_signal.publish(self.screen)
         self.screen._screen_resized(self.size)
         self.screen.post_message(events.ScreenResume(refresh_styles=False))
-        return AwaitMount(self.screen, [])
+        return await_mount or AwaitMount(self.screen, [])
 
     # --- lifecycle ----------------------------------------------------------------------------
 
+    def _on_resize(self, event: events.Resize) -> None:
+        # The terminal reports its size once more just after start (Textual has already laid out
+        # the first screen at it). Textual keeps that report and, once idle, sends it to the
+        # screen, which lays out and draws every widget again at the same size: a sixth of
+        # start-up, while the dashboard's counts wait. That one repeat is dropped; every later
+        # report (a real resize) goes on to Textual's handler.
+        self._resizes_seen += 1
+        if self._resizes_seen == 2 and event.size == self._size:
+            event.prevent_default()
+
     def on_mount(self) -> None:
-        # Finish or drop what a killed export or backup left beside the database.
+        # Drop what a killed backup left beside the database; a killed export is finished (or
+        # dropped) once the first screen is drawn (the CSV module is not start-up's to load).
         remove_stale_temp_files(self.db_path.parent)
-        finish_interrupted_exports(self.export_folder)
+        self.call_after_refresh(self._finish_interrupted_exports)
         self.refresh_school_title()
         try:
             section(self.start_section)
@@ -140,6 +194,9 @@ class SroApp(ReportsFailures, App):
         # interpreter while the first screen is drawn.
         self.set_timer(HOLIDAYS_WARM_AFTER_SECONDS, self.load_holiday_calendar)
         self.set_timer(SECTIONS_WARM_AFTER_SECONDS, self.warm_sections)
+
+    def _finish_interrupted_exports(self) -> None:
+        exchange.finish_interrupted_exports(self.export_folder)
 
     def warm_sections(self) -> None:
         """Import the sections' screens (and the core they use) off the screen's thread, once
@@ -158,7 +215,7 @@ class SroApp(ReportsFailures, App):
         this_year = date.today().year
         run_in_thread(
             self,
-            washington_legal_holidays,
+            policy.washington_legal_holidays,
             this_year - 1,
             this_year + 1,
             what="Loading Washington's legal holidays",
@@ -316,12 +373,12 @@ class SroApp(ReportsFailures, App):
         for s in SECTIONS:
             if s.id not in (current, spare):
                 await self.remove_mode(s.id)
-                self.add_mode(s.id, s.screen)
+                self.add_mode(s.id, self._section_screen(s.id))
         await self.remove_mode(spare)
-        self.add_mode(spare, section(spare).screen)
+        self.add_mode(spare, self._section_screen(spare))
         await self.switch_mode(spare)
         await self.remove_mode(current)
-        self.add_mode(current, section(current).screen)
+        self.add_mode(current, self._section_screen(current))
         await self.switch_mode(current)
         self.student_index = None
         self.refresh_school_title()

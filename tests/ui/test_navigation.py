@@ -123,6 +123,7 @@ async def test_palette_goes_to_a_section(school_db):
 async def test_dashboard_counts_and_empty_roster_hint(school_db, empty_db):
     app = SroApp(school_db)
     async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()  # the counts are read in a thread
         await pilot.pause()
         assert "5 active" in drawn_text(app, "#card-students")
         assert "1 inactive" in drawn_text(app, "#card-students")
@@ -143,6 +144,7 @@ async def test_notice_card_draws_its_progress_bar(school_db):
 
     app = SroApp(school_db)
     async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()  # the counts are read in a thread
         await pilot.pause()
         card = drawn_text(app, "#card-notices")
         assert "0 / 3 households notified this year" in card

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from sro_tui.records import ValidationError, set_export_folder
 from sro_tui.reports import full_status
 from sro_tui.ui.dashboard.cards import CARDS, CardView
 from sro_tui.ui.navigation import EXPORT_FOLDER_KEY
 from sro_tui.ui.widgets.card import CardContent
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.section_bar import SectionBar
 from sro_tui.ui.widgets.work import error_words, run_in_thread
@@ -49,7 +50,7 @@ class DashboardScreen(Screen):
         with VerticalScroll(id="dashboard-scroll"), Grid(id="dashboard-cards"):
             for card in CARDS:
                 yield CardView(card)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown. Counts change on other screens (an import, a

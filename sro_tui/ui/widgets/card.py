@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.style import Style
 from rich.text import Text
+from textual.color import Color
 from textual.widget import Widget
 
 
@@ -55,18 +56,19 @@ class CardView(Widget):
     """One card on the dashboard: a bordered block of text, redrawn by `show(content)`.
 
     One widget per card (no child Statics or ProgressBar): the dashboard is the first screen,
-    and every widget mounted there is start-up time.
+    and every widget mounted there is start-up time. For the same reason its hint and bar take
+    their colours from the theme's variables, not from component classes (each one styled like
+    a widget of its own: three more per card to style as the dashboard starts).
     """
 
     DEFAULT_CSS = """
     CardView { height: auto; border: round $primary; padding: 0 1; }
     CardView.-warning { border: round $warning; }
-    CardView > .card--hint { color: $accent; }
-    CardView > .card--bar-done { color: $primary; }
-    CardView > .card--bar-rest { color: $surface-lighten-2; }
-    CardView.-complete > .card--bar-done { color: $success; }
     """
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"card--hint", "card--bar-done", "card--bar-rest"}
+    HINT_COLOR = "accent"
+    BAR_DONE_COLOR = "primary"
+    BAR_COMPLETE_COLOR = "success"  # every household notified, say
+    BAR_REST_COLOR = "surface-lighten-2"
 
     def __init__(self, card: DashboardCard):
         super().__init__(id=f"card-{card.id}")
@@ -77,8 +79,6 @@ class CardView(Widget):
     def show(self, content: CardContent) -> None:
         self.card_content = content
         self.set_class(content.warning, "-warning")
-        done, total = content.progress or (0, 1)
-        self.set_class(content.progress is not None and done >= total, "-complete")
         self.refresh(layout=True)
 
     @property
@@ -95,16 +95,23 @@ class CardView(Widget):
             return ""
         parts: list[RenderableType] = [Text("\n".join(content.lines))]
         if content.hint:
-            parts.append(Text(content.hint, style=self.get_component_rich_style("card--hint")))
+            parts.append(Text(content.hint, style=self._theme_style(self.HINT_COLOR)))
         if content.progress is not None:
             done, total = content.progress
+            done_color = self.BAR_COMPLETE_COLOR if done >= total else self.BAR_DONE_COLOR
             parts.append(Text(""))
             parts.append(
                 CardBar(
                     done,
                     total,
-                    self.get_component_rich_style("card--bar-done"),
-                    self.get_component_rich_style("card--bar-rest"),
+                    self._theme_style(done_color),
+                    self._theme_style(self.BAR_REST_COLOR),
                 )
             )
         return Group(*parts)
+
+    def _theme_style(self, variable: str) -> Style:
+        """The card's own style (its background) in the colour of a theme variable: what a
+        `color: $variable` rule gives a component class."""
+        color = Color.parse(self.app.theme_variables[variable])
+        return self.rich_style + Style(color=color.rich_color)

@@ -28,16 +28,25 @@ class SectionBar(Static):
     def __init__(self, current: str = "") -> None:
         super().__init__(id="section-bar")
         self.current = current
+        self._shown: Text | None = None
 
     def show_current(self, section_id: str) -> None:
         self.current = section_id
-        self.update(self._label(self.content_size.width))
+        self._show()
 
     def on_mount(self) -> None:
-        self.update(self._label(self.content_size.width))
+        self._show()
 
     def on_resize(self) -> None:
-        self.update(self._label(self.content_size.width))
+        self._show()
+
+    def _show(self) -> None:
+        # Only when the words or the highlight change: each update lays the screen out again
+        # (three times for the same bar as the first screen starts, otherwise).
+        label = self._label(self.content_size.width)
+        if label != self._shown:
+            self._shown = label
+            self.update(label)
 
     def _label(self, width: int) -> Text:
         """The roomiest layout that fits `width` cells: every F-key stays visible at 80 columns
