@@ -29,6 +29,12 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "record_paper_notices_for_session",
             "validate_notice",
         ],
+        "household_index": [
+            "STATUS_KEYS",
+            "HouseholdIndex",
+            "HouseholdRows",
+            "load_household_index",
+        ],
         "household_list": [
             "HouseholdLine",
             "load_household_lines",

@@ -193,14 +193,14 @@ async def test_keys_pressed_while_the_households_load_act_once_they_are_in(
 
     from sro_tui.ui.families import screen as families_screen
 
-    real_loader = families_screen.load_household_lines
+    real_loader = families_screen.load_household_index
     release = threading.Event()
 
     def slow_loader():
         release.wait(10)
         return real_loader()
 
-    monkeypatch.setattr(families_screen, "load_household_lines", slow_loader)
+    monkeypatch.setattr(families_screen, "load_household_index", slow_loader)
     app = SroApp(school_db, start_section="families")
     async with app.run_test(size=(130, 36)) as pilot:
         await pilot.pause()

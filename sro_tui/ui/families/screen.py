@@ -6,7 +6,7 @@ The screen is thin: every read and write is a call to `sro_tui.notices`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from rich.markup import escape
@@ -22,16 +22,17 @@ from sro_tui.notices import (
     DELIVERY_STATUSES,
     HOUSEHOLD_STATUSES,
     NOTICE_METHODS,
+    STATUS_KEYS,
+    HouseholdIndex,
     HouseholdLine,
     HouseholdNotices,
+    HouseholdRows,
     LetterError,
     change_delivery_status,
     export_family_notice_list,
-    filter_choices,
-    filter_households,
     language_name,
     letter_language,
-    load_household_lines,
+    load_household_index,
     load_households,
     record_notices,
     record_paper_notices_for_session,
@@ -69,31 +70,42 @@ FAMILY_COLUMNS = (
 )
 
 
+def notice_cell(status: str, notice: tuple[str, str] | None) -> str:
+    """The Notice column: the household's status, and the notice that decided it."""
+    if notice is None:
+        return HOUSEHOLD_STATUSES[status]
+    method, sent_on = notice
+    return f"{HOUSEHOLD_STATUSES[status]} · {NOTICE_METHODS.get(method, method)} {sent_on}"
+
+
 def household_row(h: HouseholdLine, marked: bool) -> tuple[str, ...]:
-    status = HOUSEHOLD_STATUSES[h.status]
-    if h.notice is not None:
-        method, sent_on = h.notice
-        status += f" · {NOTICE_METHODS.get(method, method)} {sent_on}"
     return (
         "●" if marked else " ",
         h.label,
         ", ".join(h.guardian_names),
         h.language or "—",
         h.students,
-        status,
+        notice_cell(h.status, h.notice),
     )
 
 
-def longest_cells(households: list[HouseholdLine]) -> list[int]:
+def longest_cells(households: HouseholdIndex) -> list[int]:
     """Each column's longest cell over every household (measured once per load, in the
-    worker: the table fits its columns from these at every filter change and resize)."""
-    longest = [1] + [0] * (len(FAMILY_COLUMNS) - 1)
-    for h in households:
-        for i, cell in enumerate(household_row(h, False)[1:], start=1):
-            wide = cells_wide(cell)
-            if wide > longest[i]:
-                longest[i] = wide
-    return longest
+    worker, without building a row: the table fits its columns from these at every filter
+    change and resize)."""
+    longest = households.longest
+    statuses = {
+        (STATUS_KEYS[code], households.notices.get(hid))
+        for hid, code in zip(households.ids, households.status, strict=True)
+    }
+    return [
+        1,
+        longest["label"],
+        longest["guardians"],
+        max(longest["language"], 1),  # "—" when none
+        longest["students"],
+        max((cells_wide(notice_cell(*s)) for s in statuses), default=0),
+    ]
 
 
 def household_detail(h: HouseholdNotices) -> str:
@@ -130,11 +142,11 @@ def household_detail(h: HouseholdNotices) -> str:
     return "\n".join(lines)
 
 
-def _households_and_coverage() -> tuple[list[HouseholdLine], list[int], str]:
-    """This year's households (brief lines), their columns' longest cells, and a line when most
-    students have no family on record (a roster without guardian columns): the list would
-    otherwise look short without saying why."""
-    households = load_household_lines()
+def _households_and_coverage() -> tuple[HouseholdIndex, list[int], str]:
+    """This year's households (their rows read as they are drawn), their columns' longest
+    cells, and a line when most students have no family on record (a roster without guardian
+    columns): the list would otherwise look short without saying why."""
+    households = load_household_index()
     school = get_school()
     coverage = family_coverage(school).message() if school is not None else ""
     return households, longest_cells(households), coverage
@@ -175,8 +187,8 @@ class FamiliesScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.households: list[HouseholdLine] = []
-        self.shown: list[HouseholdLine] = []
+        self.households: HouseholdIndex | None = None
+        self.shown: Sequence[HouseholdLine] = []
         self.longest = [len(c.label) for c in FAMILY_COLUMNS]
         self.marked: set[int] = set()
         self.counts = (0, 0, 0)  # households, notified, returned or bounced
@@ -249,12 +261,13 @@ class FamiliesScreen(Screen):
             failed=self._households_failed,
         )
 
-    def _households_loaded(self, loaded: tuple[list[HouseholdLine], list[int], str]) -> None:
-        self.households, self.longest, self.coverage_note = loaded
+    def _households_loaded(self, loaded: tuple[HouseholdIndex, list[int], str]) -> None:
+        households, self.longest, self.coverage_note = loaded
+        self.households = households
         self.counts = (
-            len(self.households),
-            sum(1 for h in self.households if h.is_notified),
-            sum(1 for h in self.households if h.status in ("returned", "bounced")),
+            len(households),
+            households.count("notified"),
+            households.count("returned") + households.count("bounced"),
         )
         self._detail = None  # read again: a notice may have been recorded
         self._fill_filter_choices()
@@ -277,14 +290,16 @@ class FamiliesScreen(Screen):
 
     def _households_failed(self, error: BaseException) -> None:
         self._loading, self._held = False, []  # the summary says why nothing can be done
-        self.households = []
+        self.households = None
         self.query_one("#families-summary", Static).update(
             f"Not read: {escape(error_words(error))}. Nothing was changed; open the section "
             "again once the database is free."
         )
 
     def _fill_filter_choices(self) -> None:
-        languages, grades = filter_choices(self.households)  # grades in school order
+        if self.households is None:
+            return
+        languages, grades = self.households.filter_choices()  # grades in school order
         lang_select = self.query_one("#filter-language", Select)
         grade_select = self.query_one("#filter-grade", Select)
         keep_lang, keep_grade = lang_select.value, grade_select.value
@@ -302,12 +317,15 @@ class FamiliesScreen(Screen):
     def refilter(self, detail: bool = True) -> None:
         """Show the households the filters choose; the detail pane at once when `detail`, else
         when the cursor's row settles (a filter change: the table first)."""
-        self.shown = filter_households(
-            self.households,
+        households = self.households
+        if households is None:
+            return
+        chosen = households.chosen(
             status=self._select_value("#filter-status") or "all",
             language=self._select_value("#filter-language"),
             grade=self._select_value("#filter-grade"),
         )
+        self.shown = households.rows(chosen)
         self._draw_rows()
         total, notified, problems = self.counts
         self.query_one("#families-progress", ProgressBar).update(
@@ -382,7 +400,9 @@ class FamiliesScreen(Screen):
     def action_mark_all_shown(self) -> None:
         if self._hold_while_loading(self.action_mark_all_shown):
             return
-        ids = {h.household_id for h in self.shown}
+        if not isinstance(self.shown, HouseholdRows):
+            return
+        ids = set(self.shown.household_ids())
         self.marked = set() if ids <= self.marked else self.marked | ids
         self.refilter(detail=False)
 
@@ -409,16 +429,16 @@ class FamiliesScreen(Screen):
     def action_email_all(self) -> None:
         if self._hold_while_loading(self.action_email_all):
             return
-        with_email = sum(1 for h in self.households if h.has_email)
+        if self.households is None:
+            return
+        with_email = self.households.with_email()
         self.app.push_screen(
             RecordNoticeDialog(
                 f"E-mailed to every household with an e-mail address "
-                f"({with_email:,} of {len(self.households):,}).",
+                f"({len(with_email):,} of {len(self.households):,}).",
                 method="email",
             ),
-            lambda values: self._record(
-                [h.household_id for h in self.households if h.has_email], values
-            ),
+            lambda values: self._record(with_email, values),
         )
 
     def _record(self, targets: list[int], values: dict[str, Any] | None) -> None:
@@ -508,7 +528,11 @@ class FamiliesScreen(Screen):
         )
 
     def _do_letters(self, values: dict[str, Any]) -> str:
-        chosen = None if values["pending"] else [h.household_id for h in self.households]
+        households = self.households
+        if values["pending"]:
+            chosen = None
+        else:
+            chosen = list(households.ids) if households is not None else []
         files = write_letters(values["folder"], chosen, fmt=values["fmt"])
         if not files:
             return "No household to write a letter for."

@@ -1,0 +1,344 @@
+"""This year's notice list kept small, for a screen that shows tens of thousands of households.
+
+`load_household_lines` reads every household's guardians and students as text: at 50,000
+students that is a second of queries and tens of MB, most of it never on screen. The Families
+screen needs, for every household, only what orders the list, what its filters test and what its
+counts count; the text of a row (guardian names, students) is read when the row is drawn, a
+screenful at a time. `load_household_index` reads that in a few narrow queries into arrays (one
+small int per household and filter), and works out once which rows each filter keeps, so a filter
+change is a lookup. The rules are the ones `load_household_lines` applies (and tested against it).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Sequence
+from typing import overload
+
+from peewee import fn
+
+from sro_tui.models import (
+    FamilyNotice,
+    Guardian,
+    Household,
+    School,
+    SchoolYear,
+    Student,
+    database_proxy,
+)
+from sro_tui.notices.household_list import HouseholdLine, load_household_lines
+from sro_tui.notices.household_notices import (
+    BACK_ON_THE_LIST,
+    NOTIFIED,
+    _grade_sort,
+    household_status,
+    notice_links,
+    require_school_and_year,
+)
+from sro_tui.notices.language import language_code
+
+STATUS_KEYS = ("not_notified", "notified", "returned", "bounced")  # index = the stored code
+_STATUS_CODE = {key: code for code, key in enumerate(STATUS_KEYS)}
+# Rows whose text is read together: about a screenful, either side of the one asked for.
+TEXT_CHUNK = 48
+TEXT_KEPT = 4096  # households whose text is kept; past that the oldest screenfuls are read again
+NARROW_UP_TO = 2000  # households named in one query (SQLite takes at most 32,766 values)
+
+
+def _cursor(query) -> Iterator[tuple]:
+    return iter(database_proxy.execute(query))
+
+
+class HouseholdIndex(Sequence[HouseholdLine]):
+    """Every household on this year's notice list, in the list's order (row `i` is a
+    `HouseholdLine`, its text read when first asked for)."""
+
+    def __init__(self, school: School, year: SchoolYear) -> None:
+        self.school, self.year = school, year
+        self.ids = array("q")
+        self.labels: list[str] = []
+        self.status = bytearray()  # index into STATUS_KEYS
+        self.language_of = array("H")  # index into `languages`
+        self.languages: list[str] = [""]  # as the roster writes them, each once
+        self.codes: list[str] = [""]  # each language's code
+        self.grade_bits = array("Q")  # bit g: a student in `grades[g]`
+        self.grades: list[str] = []  # in the order first met
+        self.has_email = bytearray()
+        self.notices: dict[int, tuple[str, str]] = {}  # household id -> the deciding notice
+        # Each column's longest cell in characters (guardians, students as the table joins them).
+        self.longest = {"label": 0, "guardians": 0, "language": 0, "students": 0}
+        self._positions: dict[tuple[str, str, str], Sequence[int]] = {}
+        self._by_status: dict[str, Sequence[int]] = {}
+        self._by_code: dict[str, array] = {}
+        self._by_grade: dict[str, array] = {}
+        self._text: dict[int, tuple[tuple[str, ...], str]] = {}
+
+    # --- as a sequence of lines -----------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, i: int) -> HouseholdLine: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[HouseholdLine]: ...
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self.line(range(len(self)), i if i >= 0 else len(self) + i)
+
+    def line(self, rows: Sequence[int], i: int) -> HouseholdLine:
+        """Row `i` of `rows` (positions in this list) as a line; its text is read with that of
+        the rows around it when not read yet."""
+        pos = rows[i]
+        hid = self.ids[pos]
+        if hid not in self._text:
+            self._read_text([self.ids[p] for p in rows[max(0, i - 8) : i + TEXT_CHUNK]])
+        line = HouseholdLine(hid, self.labels[pos])
+        line.guardian_names, line.students = self._text.get(hid, ((), ""))
+        lang = self.language_of[pos]
+        line.language, line.language_code = self.languages[lang], self.codes[lang]
+        bits = self.grade_bits[pos]
+        line.grades = tuple(
+            sorted((g for b, g in enumerate(self.grades) if bits >> b & 1), key=_grade_sort)
+        )
+        line.status = STATUS_KEYS[self.status[pos]]
+        line.notice = self.notices.get(hid)
+        line.has_email = bool(self.has_email[pos])
+        return line
+
+    def _read_text(self, household_ids: list[int]) -> None:
+        wanted = [hid for hid in household_ids if hid not in self._text]
+        if len(self._text) + len(wanted) > TEXT_KEPT:
+            self._text.clear()
+        found = load_household_lines(self.school, self.year, household_ids=wanted)
+        for line in found:
+            self._text[line.household_id] = (line.guardian_names, line.students)
+
+    def rows(self, positions: Sequence[int]) -> HouseholdRows:
+        """The households at `positions` (from `chosen`) as a sequence of lines."""
+        return HouseholdRows(self, positions)
+
+    # --- counts and filters ---------------------------------------------------------------------
+
+    def count(self, status: str) -> int:  # type: ignore[override]
+        """Households whose status is `status` (a key of HOUSEHOLD_STATUSES)."""
+        return self.status.count(_STATUS_CODE[status])
+
+    def with_email(self) -> list[int]:
+        """The ids of the households with an e-mail address on file."""
+        return [hid for hid, e in zip(self.ids, self.has_email, strict=True) if e]
+
+    def filter_choices(self) -> tuple[list[str], list[str]]:
+        """The language codes (sorted) and grades (school order) found, as `filter_choices`."""
+        return sorted(self._by_code), sorted(self._by_grade, key=_grade_sort)
+
+    def chosen(self, status: str = "all", language: str = "", grade: str = "") -> Sequence[int]:
+        """Positions of the households `filter_households` would keep, in the list's order
+        (worked out once per filter; every filter's rows for one value are kept)."""
+        key = (status, language_code(language) if language else "", grade)
+        if key not in self._positions:
+            self._positions[key] = self._choose(*key)
+        return self._positions[key]
+
+    def _choose(self, status: str, code: str, grade: str) -> Sequence[int]:
+        parts: list[Sequence[int]] = []
+        if status != "all":
+            parts.append(self._by_status[status])
+        if code:
+            parts.append(self._by_code.get(code, array("l")))
+        if grade:
+            parts.append(self._by_grade.get(grade, array("l")))
+        if not parts:
+            return range(len(self))
+        parts.sort(key=len)  # the fewest rows first, each then kept if the other filters keep it
+        rows = parts[0]
+        for other in parts[1:]:
+            wanted = set(other)
+            rows = array("l", (p for p in rows if p in wanted))
+        return rows
+
+    def _index(self) -> None:
+        """The rows each filter value keeps (once per load)."""
+        status = self.status
+        notified = _STATUS_CODE["notified"]
+        problem = {_STATUS_CODE[s] for s in BACK_ON_THE_LIST}
+        self._by_status = {
+            "pending": array("l", (p for p, s in enumerate(status) if s != notified)),
+            "problem": array("l", (p for p, s in enumerate(status) if s in problem)),
+            "notified": array("l", (p for p, s in enumerate(status) if s == notified)),
+        }
+        by_language: dict[int, array] = {}
+        for p, lang in enumerate(self.language_of):
+            if lang:
+                by_language.setdefault(lang, array("l")).append(p)
+        by_code: dict[str, array] = {}
+        for lang, rows in by_language.items():
+            code = self.codes[lang]
+            if code:
+                merged = by_code.get(code)
+                by_code[code] = rows if merged is None else array("l", sorted([*merged, *rows]))
+        self._by_code = by_code
+        by_grade: dict[str, array] = {}
+        for b, g in enumerate(self.grades):
+            bit = 1 << b
+            by_grade[g] = array("l", (p for p, bits in enumerate(self.grade_bits) if bits & bit))
+        self._by_grade = {g: rows for g, rows in by_grade.items() if rows}
+
+
+class HouseholdRows(Sequence[HouseholdLine]):
+    """Some of a `HouseholdIndex`'s households (a filter's choice), each built when asked for."""
+
+    def __init__(self, index: HouseholdIndex, positions: Sequence[int]) -> None:
+        self.index, self.positions = index, positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @overload
+    def __getitem__(self, i: int) -> HouseholdLine: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[HouseholdLine]: ...
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self.index.line(self.positions, i if i >= 0 else len(self) + i)
+
+    def household_ids(self) -> list[int]:
+        """Every shown household's id (no text read)."""
+        ids = self.index.ids
+        return [ids[p] for p in self.positions]
+
+
+def load_household_index(
+    school: School | None = None, year: SchoolYear | None = None
+) -> HouseholdIndex:
+    """This year's notice list as a `HouseholdIndex`: the households `load_household_lines`
+    returns, in the same order, with the same status, language, grades and e-mail; their text is
+    read as rows are asked for. A few narrow queries: no guardian or student name is read here."""
+    school, year = require_school_and_year(school, year)
+    index = HouseholdIndex(school, year)
+    households = Household.select(Household.id, Household.label, Household.key).where(
+        Household.school == school,
+        Household.active == True,  # noqa: E712
+    )
+    ordered = sorted(_cursor(households), key=lambda row: (row[1].casefold(), row[2]))
+
+    # Guardians: e-mail, the first one's language, and the length of the names the row shows.
+    first_language: dict[int, str] = {}
+    with_email: set[int] = set()
+    names_long: dict[int, int] = {}
+    guardians = (
+        Guardian.select(
+            Guardian.household,
+            Guardian.email != "",
+            Guardian.preferred_language,
+            fn.LENGTH(fn.TRIM(Guardian.first_name.concat(" ").concat(Guardian.last_name))),
+        )
+        .where(Guardian.school == school, Guardian.active == True)  # noqa: E712
+        .order_by(Guardian.id)
+    )
+    for hid, email, lang, long in _cursor(guardians):
+        names_long[hid] = names_long[hid] + 2 + long if hid in names_long else long
+        if email:
+            with_email.add(hid)
+        if lang and hid not in first_language:
+            first_language[hid] = lang
+
+    # Students: grades and the length of the students cell ("Last, First (grade); …"); a
+    # student linked through two guardians of one household counts once.
+    grade_bit: dict[str, int] = {}
+    bits: dict[int, int] = {}
+    students_long: dict[int, int] = {}
+    seen: set[int] = set()
+    links = notice_links(
+        school,
+        Guardian.household,
+        Student.id,
+        Student.grade,
+        fn.LENGTH(Student.last_name) + fn.LENGTH(Student.first_name) + fn.LENGTH(Student.grade),
+    )
+    for hid, sid, grade, long in _cursor(links):
+        pair = hid << 32 | sid
+        if pair in seen:
+            continue
+        seen.add(pair)
+        bit = grade_bit.get(grade)
+        if bit is None:
+            bit = grade_bit[grade] = 1 << len(grade_bit)
+            index.grades.append(grade)
+        bits[hid] = bits.get(hid, 0) | bit
+        long += 5  # ", " " (" ")"
+        students_long[hid] = students_long[hid] + 2 + long if hid in students_long else long
+    del seen
+    home_language = _home_languages(school, set(bits) - set(first_language))
+
+    statuses: dict[int, list[str]] = {}
+    deciding: dict[int, tuple[str, str, str]] = {}  # the newest that counts, else the newest
+    notices = (
+        FamilyNotice.select(
+            FamilyNotice.household,
+            FamilyNotice.method,
+            FamilyNotice.sent_on,
+            FamilyNotice.delivery_status,
+        )
+        .where(FamilyNotice.school_year == year)
+        .order_by(FamilyNotice.sent_on.desc(), FamilyNotice.id.desc())
+    )
+    for hid, method, sent_on, status in _cursor(notices):
+        if hid not in bits:
+            continue
+        statuses.setdefault(hid, []).append(status)
+        if hid not in deciding or (status in NOTIFIED and deciding[hid][2] not in NOTIFIED):
+            deciding[hid] = (method, str(sent_on)[:10], status)
+
+    language_at: dict[str, int] = {"": 0}
+    longest = index.longest
+    for hid, label, _ in ordered:
+        grades = bits.get(hid)
+        if grades is None:  # no active student to tell the family about
+            continue
+        index.ids.append(hid)
+        index.labels.append(label)
+        index.grade_bits.append(grades)
+        index.has_email.append(hid in with_email)
+        lang = first_language.get(hid) or home_language.get(hid, "")
+        at = language_at.get(lang)
+        if at is None:
+            at = language_at[lang] = len(index.languages)
+            index.languages.append(lang)
+            index.codes.append(language_code(lang))
+        index.language_of.append(at)
+        if hid in statuses:
+            index.status.append(_STATUS_CODE[household_status(statuses[hid])])
+            index.notices[hid] = deciding[hid][:2]
+        else:
+            index.status.append(0)
+        longest["label"] = max(longest["label"], len(label))
+        longest["guardians"] = max(longest["guardians"], names_long.get(hid, 0))
+        longest["students"] = max(longest["students"], students_long[hid])
+    longest["language"] = max(map(len, index.languages))
+    index._index()
+    return index
+
+
+def _home_languages(school: School, household_ids: set[int]) -> dict[int, str]:
+    """For households whose guardians name no language: their first student's home language
+    (students in the list's order), as `load_household_lines` picks it."""
+    if not household_ids:
+        return {}
+    links = notice_links(school, Guardian.household, Student.home_language).where(
+        Student.home_language != ""
+    )
+    if len(household_ids) <= NARROW_UP_TO:
+        links = links.where(Guardian.household.in_(list(household_ids)))
+    ordered = links.order_by(
+        Guardian.household, Student.last_name, Student.first_name, Student.sis_id
+    )
+    found: dict[int, str] = {}
+    for hid, lang in _cursor(ordered):
+        if hid in household_ids:
+            found.setdefault(hid, lang)
+    return found
