@@ -120,8 +120,9 @@ def household_detail(h: HouseholdNotices) -> str:
     lines += ["", "[b]Students[/b]"]
     lines += [f"  {e(s.name)} · grade {e(s.grade or '—')} · ID {e(s.sis_id)}" for s in h.students]
     wanted = h.language_code or "en"
-    letter = language_name(letter_language(wanted))
-    if letter_language(wanted) != wanted:
+    in_language = letter_language(wanted)  # reads the template folders: once
+    letter = language_name(in_language)
+    if in_language != wanted:
         letter += f" (no {language_name(wanted)} template yet)"
     lines += [
         "",
@@ -195,6 +196,8 @@ class FamiliesScreen(Screen):
         self.coverage_note = ""  # why families are missing, when the roster had no guardians
         self._detail_timer: Timer | None = None
         self._detail: HouseholdNotices | None = None  # the cursor's household, read in full
+        self._detail_text = ""  # what the detail pane shows
+        self._summary_text = ""  # what the summary line says
         # Keys pressed before the households first arrive, applied once they are in, in order.
         self._loading = True
         self._held: list[Callable[[], None]] = []
@@ -291,6 +294,7 @@ class FamiliesScreen(Screen):
     def _households_failed(self, error: BaseException) -> None:
         self._loading, self._held = False, []  # the summary says why nothing can be done
         self.households = None
+        self._summary_text = ""  # said here instead: the next summary is shown whatever it is
         self.query_one("#families-summary", Static).update(
             f"Not read: {escape(error_words(error))}. Nothing was changed; open the section "
             "again once the database is free."
@@ -314,9 +318,10 @@ class FamiliesScreen(Screen):
         value = self.query_one(widget_id, Select).value
         return "" if value is Select.NULL or value is None else str(value)
 
-    def refilter(self, detail: bool = True) -> None:
+    def refilter(self, detail: bool = True, *, when_new: bool = False) -> None:
         """Show the households the filters choose; the detail pane at once when `detail`, else
-        when the cursor's row settles (a filter change: the table first)."""
+        when the cursor's row settles (a filter change: the table first). `when_new`: only when
+        they choose other rows (the choices filled after a load say "changed" too)."""
         households = self.households
         if households is None:
             return
@@ -325,6 +330,9 @@ class FamiliesScreen(Screen):
             language=self._select_value("#filter-language"),
             grade=self._select_value("#filter-grade"),
         )
+        shown = self.shown
+        if when_new and isinstance(shown, HouseholdRows) and shown.positions is chosen:
+            return  # the same list's same rows (`chosen` keeps each filter's)
         self.shown = households.rows(chosen)
         self._draw_rows()
         total, notified, problems = self.counts
@@ -333,18 +341,21 @@ class FamiliesScreen(Screen):
         )
         marked = f" · {len(self.marked)} marked" if self.marked else ""
         warning = f"[b]⚠ {escape(self.coverage_note)}[/b]\n" if self.coverage_note else ""
-        self.query_one("#families-summary", Static).update(
+        summary = (
             f"{warning}Notified {notified:,} / {total:,} households · "
             f"{problems:,} returned or bounced · "
             f"showing {len(self.shown):,}{marked} · one notice per household (g: the rule) · "
             "P: paper sent home after an assembly"
         )
+        if summary != self._summary_text:  # a new summary is laid out again: only when new
+            self._summary_text = summary
+            self.query_one("#families-summary", Static).update(summary)
         if detail:
             self._show_detail()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.is_mounted:
-            self.refilter(detail=False)
+            self.refilter(detail=False, when_new=True)
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         # The cursor moves at once; the detail follows when the keys stop.
@@ -373,9 +384,10 @@ class FamiliesScreen(Screen):
             self._detail_timer.stop()
             self._detail_timer = None
         household = self._current_in_full()
-        self.query_one("#families-detail-text", Static).update(
-            household_detail(household) if household else "No household to show."
-        )
+        text = household_detail(household) if household else "No household to show."
+        if text != self._detail_text:  # the same household after a filter: nothing to lay out
+            self._detail_text = text
+            self.query_one("#families-detail-text", Static).update(text)
 
     # --- actions ------------------------------------------------------------------------------
 
