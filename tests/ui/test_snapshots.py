@@ -25,6 +25,7 @@ from sro_tui.ui.app import SroApp
 from sro_tui.ui.widgets.still import hold_still
 
 SIZES = {"120x36": (120, 36), "80x24": (80, 24)}
+STEADY_TRIES = 30
 
 # The demo school is dated 2026-11-28; the screens count "this month", "overdue" and open
 # deadlines against the clock, so the clock is set to that day too (16:00 UTC, 8:00 in Washington).
@@ -67,13 +68,25 @@ def snapshot_db(demo_school_file: Path, tmp_path: Path) -> Path:
 
 
 async def steady(pilot, *, wait_for_workers: bool = True) -> None:
-    """Wait for the app's workers and stop cursors blinking, so two runs draw the same."""
+    """Wait for the app's workers and stop cursors blinking, then until two pictures in a row are
+    the same: on a busy machine Pilot's idle check can pass before a widget's last idle-time
+    update (a table taking its new size after its rows came), so two runs draw the same."""
     app = pilot.app
     if wait_for_workers:
         await app.workers.wait_for_complete()
     await pilot.pause()
     hold_still(app)
     await pilot.pause()
+    picture = app.export_screenshot()
+    for _ in range(STEADY_TRIES):
+        await pilot.pause(0.01)
+        if wait_for_workers:
+            await app.workers.wait_for_complete()
+        again = app.export_screenshot()
+        if again == picture:
+            return
+        picture = again
+    raise AssertionError(f"the screen kept changing for {STEADY_TRIES} pictures")
 
 
 def keys(*pressed: str) -> Callable[..., Awaitable[None]]:
