@@ -20,7 +20,6 @@ from typing import overload
 from peewee import fn
 
 from sro_tui.models import (
-    FamilyNotice,
     Guardian,
     Household,
     School,
@@ -28,12 +27,14 @@ from sro_tui.models import (
     Student,
     database_proxy,
 )
-from sro_tui.notices.household_list import HouseholdLine, load_household_lines
+from sro_tui.notices.household_list import (
+    HouseholdLine,
+    household_notice_statuses,
+    load_household_lines,
+)
 from sro_tui.notices.household_notices import (
     BACK_ON_THE_LIST,
-    NOTIFIED,
     _grade_sort,
-    household_status,
     notice_links,
     require_school_and_year,
 )
@@ -80,14 +81,8 @@ class HouseholdIndex(Sequence[HouseholdLine]):
     def __len__(self) -> int:
         return len(self.ids)
 
-    @overload
-    def __getitem__(self, i: int) -> HouseholdLine: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[HouseholdLine]: ...
-    def __getitem__(self, i):  # type: ignore[no-untyped-def]
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        return self.line(range(len(self)), i if i >= 0 else len(self) + i)
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]  # (as HouseholdRows)
+        return self.rows(range(len(self)))[i]
 
     def line(self, rows: Sequence[int], i: int) -> HouseholdLine:
         """Row `i` of `rows` (positions in this list) as a line; its text is read with that of
@@ -295,24 +290,7 @@ def _load(school: School, year: SchoolYear) -> HouseholdIndex:
     del seen
     home_language = _home_languages(school, set(bits) - set(first_language))
 
-    statuses: dict[int, list[str]] = {}
-    deciding: dict[int, tuple[str, str, str]] = {}  # the newest that counts, else the newest
-    notices = (
-        FamilyNotice.select(
-            FamilyNotice.household,
-            FamilyNotice.method,
-            FamilyNotice.sent_on,
-            FamilyNotice.delivery_status,
-        )
-        .where(FamilyNotice.school_year == year)
-        .order_by(FamilyNotice.sent_on.desc(), FamilyNotice.id.desc())
-    )
-    for hid, method, sent_on, status in _cursor(notices):
-        if hid not in bits:
-            continue
-        statuses.setdefault(hid, []).append(status)
-        if hid not in deciding or (status in NOTIFIED and deciding[hid][2] not in NOTIFIED):
-            deciding[hid] = (method, str(sent_on)[:10], status)
+    noticed = household_notice_statuses(year, bits)
 
     # Built column by column (a loop per household here was a fifth of the load at 50,000).
     ids = [hid for hid, _ in ordered if hid in bits]  # no active student: not on the list
@@ -331,11 +309,11 @@ def _load(school: School, year: SchoolYear) -> HouseholdIndex:
         (language_at[first_language.get(hid) or home_language.get(hid, "")] for hid in ids),
     )
     index.status = bytearray(len(ids))
-    if statuses:
+    if noticed:
         for pos, hid in enumerate(ids):
-            if hid in statuses:
-                index.status[pos] = _STATUS_CODE[household_status(statuses[hid])]
-                index.notices[hid] = deciding[hid][:2]
+            if hid in noticed:
+                status, index.notices[hid] = noticed[hid]
+                index.status[pos] = _STATUS_CODE[status]
     index.longest = {
         "label": max(map(len, labels), default=0),
         "guardians": max(map(names_long.get, ids, repeat(0)), default=0),

@@ -11,7 +11,7 @@ rules (which households are on the list, their status, their language) are the o
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 
 from peewee import fn
 
@@ -150,26 +150,8 @@ def load_household_lines(
         if home_lang and hid not in home_languages:
             home_languages[hid] = home_lang
 
-    statuses: dict[int, list[str]] = {}
-    deciding: dict[int, tuple[str, str, str]] = {}  # the newest that counts, else the newest
-    notices = (
-        FamilyNotice.select(
-            FamilyNotice.household,
-            FamilyNotice.method,
-            FamilyNotice.sent_on,
-            FamilyNotice.delivery_status,
-        )
-        .where(FamilyNotice.school_year == year)
-        .order_by(FamilyNotice.sent_on.desc(), FamilyNotice.id.desc())
-    )
-    if household_ids is not None:
-        notices = notices.where(FamilyNotice.household.in_(list(found)))
-    for hid, method, sent_on, status in _cursor(notices):
-        if hid not in found:
-            continue
-        statuses.setdefault(hid, []).append(status)
-        if hid not in deciding or (status in NOTIFIED and deciding[hid][2] not in NOTIFIED):
-            deciding[hid] = (method, str(sent_on)[:10], status)
+    narrowed = list(found) if household_ids is not None else None
+    noticed = household_notice_statuses(year, found, narrowed)
 
     lines = []
     codes: dict[str, str] = {}
@@ -185,8 +167,36 @@ def load_household_lines(
         if line.language not in codes:  # a few languages among thousands of households
             codes[line.language] = language_code(line.language)
         line.language_code = codes[line.language]
-        if hid in statuses:
-            line.status = household_status(statuses[hid])
-            line.notice = deciding[hid][:2]
+        if hid in noticed:
+            line.status, line.notice = noticed[hid]
         lines.append(line)
     return lines
+
+
+def household_notice_statuses(
+    year: SchoolYear, listed: Container[int], household_ids: list[int] | None = None
+) -> dict[int, tuple[str, tuple[str, str]]]:
+    """For each household in `listed` with a notice this year (narrowed to `household_ids` when
+    given): its status and the notice that decided it, (method, sent on), as `load_households`
+    says them (the newest that counts, else the newest)."""
+    statuses: dict[int, list[str]] = {}
+    deciding: dict[int, tuple[str, str, str]] = {}
+    notices = (
+        FamilyNotice.select(
+            FamilyNotice.household,
+            FamilyNotice.method,
+            FamilyNotice.sent_on,
+            FamilyNotice.delivery_status,
+        )
+        .where(FamilyNotice.school_year == year)
+        .order_by(FamilyNotice.sent_on.desc(), FamilyNotice.id.desc())
+    )
+    if household_ids is not None:
+        notices = notices.where(FamilyNotice.household.in_(household_ids))
+    for hid, method, sent_on, status in _cursor(notices):
+        if hid not in listed:
+            continue
+        statuses.setdefault(hid, []).append(status)
+        if hid not in deciding or (status in NOTIFIED and deciding[hid][2] not in NOTIFIED):
+            deciding[hid] = (method, str(sent_on)[:10], status)
+    return {hid: (household_status(found), deciding[hid][:2]) for hid, found in statuses.items()}
