@@ -34,6 +34,8 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "HouseholdIndex",
             "HouseholdRows",
             "load_household_index",
+            "load_household_order",
+            "with_filters",
         ],
         "household_list": [
             "HouseholdLine",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 from array import array
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import repeat
 from typing import overload
 
@@ -74,7 +75,8 @@ class HouseholdIndex(Sequence[HouseholdLine]):
         self._by_status: dict[str, Sequence[int]] = {}
         self._by_code: dict[str, array] = {}
         self._by_grade: dict[str, array] = {}
-        self._text: dict[int, tuple[tuple[str, ...], str]] = {}
+        self._lines: dict[int, HouseholdLine] = {}  # rows read so far, by household id
+        self.filters_ready = False  # languages, grades, e-mail and lengths read (`with_filters`)
 
     # --- as a sequence of lines -----------------------------------------------------------------
 
@@ -89,28 +91,20 @@ class HouseholdIndex(Sequence[HouseholdLine]):
         the rows around it when not read yet."""
         pos = rows[i]
         hid = self.ids[pos]
-        if hid not in self._text:
-            self._read_text([self.ids[p] for p in rows[max(0, i - 8) : i + TEXT_CHUNK]])
-        line = HouseholdLine(hid, self.labels[pos])
-        line.guardian_names, line.students = self._text.get(hid, ((), ""))
-        lang = self.language_of[pos]
-        line.language, line.language_code = self.languages[lang], self.codes[lang]
-        bits = self.grade_bits[pos]
-        line.grades = tuple(
-            sorted((g for b, g in enumerate(self.grades) if bits >> b & 1), key=_grade_sort)
-        )
-        line.status = STATUS_KEYS[self.status[pos]]
-        line.notice = self.notices.get(hid)
-        line.has_email = bool(self.has_email[pos])
+        line = self._lines.get(hid)
+        if line is None:
+            self._read_lines([self.ids[p] for p in rows[max(0, i - 8) : i + TEXT_CHUNK]])
+            line = self._lines.get(hid)
+        if line is None:  # gone since the list was read (the list is read again after a change)
+            line = HouseholdLine(hid, self.labels[pos])
         return line
 
-    def _read_text(self, household_ids: list[int]) -> None:
-        wanted = [hid for hid in household_ids if hid not in self._text]
-        if len(self._text) + len(wanted) > TEXT_KEPT:
-            self._text.clear()
-        found = load_household_lines(self.school, self.year, household_ids=wanted)
-        for line in found:
-            self._text[line.household_id] = (line.guardian_names, line.students)
+    def _read_lines(self, household_ids: list[int]) -> None:
+        wanted = [hid for hid in household_ids if hid not in self._lines]
+        if len(self._lines) + len(wanted) > TEXT_KEPT:
+            self._lines.clear()
+        for line in load_household_lines(self.school, self.year, household_ids=wanted):
+            self._lines[line.household_id] = line
 
     def rows(self, positions: Sequence[int]) -> HouseholdRows:
         """The households at `positions` (from `chosen`) as a sequence of lines."""
@@ -130,9 +124,14 @@ class HouseholdIndex(Sequence[HouseholdLine]):
         """The language codes (sorted) and grades (school order) found, as `filter_choices`."""
         return sorted(self._by_code), sorted(self._by_grade, key=_grade_sort)
 
-    def chosen(self, status: str = "all", language: str = "", grade: str = "") -> Sequence[int]:
+    def chosen(
+        self, status: str = "all", language: str = "", grade: str = ""
+    ) -> Sequence[int] | None:
         """Positions of the households `filter_households` would keep, in the list's order
-        (worked out once per filter; every filter's rows for one value are kept)."""
+        (worked out once per filter; every filter's rows for one value are kept). None for a
+        language or grade before `with_filters` has read them."""
+        if (language or grade) and not self.filters_ready:
+            return None
         key = (status, language_code(language) if language else "", grade)
         if key not in self._positions:
             self._positions[key] = self._choose(*key)
@@ -155,8 +154,8 @@ class HouseholdIndex(Sequence[HouseholdLine]):
             rows = array("l", (p for p in rows if p in wanted))
         return rows
 
-    def _index(self) -> None:
-        """The rows each filter value keeps (once per load)."""
+    def _index_status(self) -> None:
+        """The rows each status filter keeps (once per load)."""
         status = self.status
         notified = _STATUS_CODE["notified"]
         problem = {_STATUS_CODE[s] for s in BACK_ON_THE_LIST}
@@ -165,6 +164,9 @@ class HouseholdIndex(Sequence[HouseholdLine]):
             "problem": array("l", (p for p, s in enumerate(status) if s in problem)),
             "notified": array("l", (p for p, s in enumerate(status) if s == notified)),
         }
+
+    def _index_filters(self) -> None:
+        """The rows each language and grade keeps (once per load)."""
         by_language: dict[int, array] = {}
         for p, lang in enumerate(self.language_of):
             if lang:
@@ -214,32 +216,81 @@ def load_household_index(
 ) -> HouseholdIndex:
     """This year's notice list as a `HouseholdIndex`: the households `load_household_lines`
     returns, in the same order, with the same status, language, grades and e-mail; their text is
-    read as rows are asked for. A few narrow queries: no guardian or student name is read here."""
-    school, year = require_school_and_year(school, year)
-    # Half a million rows become short-lived tuples (no cycles among them): the cyclic
+    read as rows are asked for. A few narrow queries: no guardian or student name is read here.
+    (`load_household_order` then `with_filters`: the list can be shown between the two.)"""
+    return with_filters(load_household_order(school, year))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Hundreds of thousands of rows become short-lived tuples (no cycles among them): the cyclic
     # collector, run every few hundred of them over all the app's objects, was a tenth of the
     # load at 50,000 students. It runs again as usual once the list is read.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(school, year)
+        yield
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(school: School, year: SchoolYear) -> HouseholdIndex:
-    index = HouseholdIndex(school, year)
-    households = Household.select(Household.id, Household.label).where(
-        Household.school == school,
-        Household.active == True,  # noqa: E712
+def load_household_order(
+    school: School | None = None, year: SchoolYear | None = None
+) -> HouseholdIndex:
+    """This year's notice list in order, with each household's status and deciding notice:
+    enough to draw it, count it and filter it by status (a third of the work at 50,000
+    students). Its languages, grades, e-mail and column lengths are read by `with_filters`."""
+    school, year = require_school_and_year(school, year)
+    with _collector_paused():
+        index = HouseholdIndex(school, year)
+        households = Household.select(Household.id, Household.label).where(
+            Household.school == school,
+            Household.active == True,  # noqa: E712
+        )
+        # By label regardless of case, then by key: sorted by key in SQL (its index), then by
+        # the folded label in a stable sort.
+        by_key = [(hid, label) for hid, label in _cursor(households.order_by(Household.key))]
+        folded = [label.casefold() for _, label in by_key]
+        ordered = [by_key[i] for i in sorted(range(len(by_key)), key=folded.__getitem__)]
+        del by_key, folded
+        listed = {hid for (hid,) in _cursor(notice_links(school, Guardian.household))}
+        noticed = household_notice_statuses(year, listed)
+
+        ids = [hid for hid, _ in ordered if hid in listed]  # no active student: not on the list
+        label_of = dict(ordered)
+        index.ids = array("q", ids)
+        index.labels = list(map(label_of.__getitem__, ids))
+        index.status = bytearray(len(ids))
+        if noticed:
+            for pos, hid in enumerate(ids):
+                if hid in noticed:
+                    status, index.notices[hid] = noticed[hid]
+                    index.status[pos] = _STATUS_CODE[status]
+        index.longest["label"] = max(map(len, index.labels), default=0)
+        index._index_status()
+        return index
+
+
+def with_filters(order: HouseholdIndex) -> HouseholdIndex:
+    """`order` (from `load_household_order`) with its households' languages, grades, e-mail
+    and column lengths read: a new index with the same rows (and the rows' text read so far)."""
+    with _collector_paused():
+        return _with_filters(order)
+
+
+def _with_filters(order: HouseholdIndex) -> HouseholdIndex:
+    school = order.school
+    index = HouseholdIndex(school, order.year)
+    index.ids, index.labels, index.status, index.notices = (
+        order.ids,
+        order.labels,
+        order.status,
+        order.notices,
     )
-    # By label regardless of case, then by key: sorted by key in SQL (its index), then by the
-    # folded label in a stable sort.
-    by_key = [(hid, label) for hid, label in _cursor(households.order_by(Household.key))]
-    folded = [label.casefold() for _, label in by_key]
-    ordered = [by_key[i] for i in sorted(range(len(by_key)), key=folded.__getitem__)]
-    del by_key, folded
+    index.longest["label"], index._lines = order.longest["label"], order._lines
+    index._by_status = order._by_status
+    ids = index.ids
 
     # Guardians: e-mail, the first one's language, and the length of the names the row shows.
     first_language: dict[int, str] = {}
@@ -290,14 +341,8 @@ def _load(school: School, year: SchoolYear) -> HouseholdIndex:
     del seen
     home_language = _home_languages(school, set(bits) - set(first_language))
 
-    noticed = household_notice_statuses(year, bits)
-
     # Built column by column (a loop per household here was a fifth of the load at 50,000).
-    ids = [hid for hid, _ in ordered if hid in bits]  # no active student: not on the list
-    label_of = dict(ordered)
-    index.ids = array("q", ids)
-    index.labels = labels = list(map(label_of.__getitem__, ids))
-    index.grade_bits = array("Q", map(bits.__getitem__, ids))
+    index.grade_bits = array("Q", map(bits.get, ids, repeat(0)))
     index.has_email = bytearray(map(with_email.__contains__, ids))
     language_at: dict[str, int] = {"": 0}
     for lang in {*first_language.values(), *home_language.values()}:
@@ -308,19 +353,11 @@ def _load(school: School, year: SchoolYear) -> HouseholdIndex:
         "H",
         (language_at[first_language.get(hid) or home_language.get(hid, "")] for hid in ids),
     )
-    index.status = bytearray(len(ids))
-    if noticed:
-        for pos, hid in enumerate(ids):
-            if hid in noticed:
-                status, index.notices[hid] = noticed[hid]
-                index.status[pos] = _STATUS_CODE[status]
-    index.longest = {
-        "label": max(map(len, labels), default=0),
-        "guardians": max(map(names_long.get, ids, repeat(0)), default=0),
-        "language": max(map(len, index.languages)),
-        "students": max(map(students_long.__getitem__, ids), default=0),
-    }
-    index._index()
+    index.longest["guardians"] = max(map(names_long.get, ids, repeat(0)), default=0)
+    index.longest["language"] = max(map(len, index.languages))
+    index.longest["students"] = max(map(students_long.get, ids, repeat(0)), default=0)
+    index._index_filters()
+    index.filters_ready = True
     return index
 
 

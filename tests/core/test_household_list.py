@@ -14,8 +14,10 @@ from sro_tui.notices import (
     filter_households,
     load_household_index,
     load_household_lines,
+    load_household_order,
     load_households,
     record_notice,
+    with_filters,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -127,5 +129,29 @@ def test_a_row_read_after_a_notice_is_recorded_is_the_new_one(tmp_path: Path):
         after = load_household_index()
         assert after[0].status == "notified" and after[0].notice == ("mail", "2026-09-01")
         assert after.rows(after.chosen("pending")).household_ids()[0] != first.household_id
+    finally:
+        db.close()
+
+
+def test_the_order_comes_first_and_the_filters_follow(tmp_path: Path):
+    """`load_household_order` alone draws and counts the list and filters it by status; a
+    language or grade waits for `with_filters`, which keeps the same rows."""
+    db = write_database(generate_families(students=120, guardians=200), tmp_path / "s.sqlite3")
+    try:
+        lines = load_household_lines()
+        record_notice(lines[3].household_id, method="mail", sent_on=date(2026, 9, 1), today=TODAY)
+        order = load_household_order()
+        full = load_household_index()
+        assert list(order.ids) == list(full.ids) and order.labels == full.labels
+        assert order.count("notified") == 1 and not order.filters_ready
+        assert order.chosen("pending") == full.chosen("pending")
+        assert order.chosen("all", "es") is None and order.chosen("all", "", "9") is None
+        first = order[0]  # read from the database, as the table draws it
+        assert first.guardian_names == full[0].guardian_names and first.students
+        completed = with_filters(order)
+        assert completed.filters_ready and list(completed.ids) == list(order.ids)
+        assert completed.filter_choices() == full.filter_choices()
+        assert completed.chosen("all", "es") == full.chosen("all", "es")
+        assert completed.longest == full.longest
     finally:
         db.close()

@@ -32,10 +32,11 @@ from sro_tui.notices import (
     export_family_notice_list,
     language_name,
     letter_language,
-    load_household_index,
+    load_household_order,
     load_households,
     record_notices,
     record_paper_notices_for_session,
+    with_filters,
     write_letters,
 )
 from sro_tui.presentation import list_sessions
@@ -93,7 +94,10 @@ def longest_cells(households: HouseholdIndex) -> list[int]:
     """Each column's longest cell over every household (measured once per load, in the
     worker, without building a row: the table fits its columns from these at every filter
     change and resize)."""
-    longest = households.longest
+    longest = dict(households.longest)
+    if not households.filters_ready:  # not read yet: as wide as they may be, until they are
+        for column in FAMILY_COLUMNS[2:5]:
+            longest[column.key] = column.max_width
     statuses = {
         (STATUS_KEYS[code], households.notices.get(hid))
         for hid, code in zip(households.ids, households.status, strict=True)
@@ -144,10 +148,11 @@ def household_detail(h: HouseholdNotices) -> str:
 
 
 def _households_and_coverage() -> tuple[HouseholdIndex, list[int], str]:
-    """This year's households (their rows read as they are drawn), their columns' longest
-    cells, and a line when most students have no family on record (a roster without guardian
-    columns): the list would otherwise look short without saying why."""
-    households = load_household_index()
+    """This year's households in order (their rows read as they are drawn; what the language
+    and grade filters test follows, `with_filters`), their columns' longest cells, and a line
+    when most students have no family on record (a roster without guardian columns): the list
+    would otherwise look short without saying why."""
+    households = load_household_order()
     school = get_school()
     coverage = family_coverage(school).message() if school is not None else ""
     return households, longest_cells(households), coverage
@@ -201,6 +206,8 @@ class FamiliesScreen(Screen):
         # Keys pressed before the households first arrive, applied once they are in, in order.
         self._loading = True
         self._held: list[Callable[[], None]] = []
+        # Keys that need the households' e-mail, applied once `with_filters` has read it.
+        self._held_for_filters: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -241,7 +248,8 @@ class FamiliesScreen(Screen):
         scrollbar = 2 if not height or len(self.shown) > height - 1 else 0
         available = room - 2 * table.cell_padding * len(FAMILY_COLUMNS) - scrollbar
         widths = fit_longest(FAMILY_COLUMNS, self.longest, max(available, len(FAMILY_COLUMNS)))
-        table.set_columns([c.label for c in FAMILY_COLUMNS], widths)
+        if widths != table.widths:  # the same widths: nothing to draw again
+            table.set_columns([c.label for c in FAMILY_COLUMNS], widths)
 
     def _draw_rows(self) -> None:
         """The shown households: the table asks for a row only when it draws it."""
@@ -273,10 +281,40 @@ class FamiliesScreen(Screen):
             households.count("returned") + households.count("bounced"),
         )
         self._detail = None  # read again: a notice may have been recorded
-        self._fill_filter_choices()
         self.refilter()
         if self._loading:
             self._loaded()
+        # Drawn: now what the language and grade filters test (most of the reading at 50,000).
+        run_in_thread(
+            self,
+            with_filters,
+            households,
+            what="Reading the family notice list",
+            group="families-filters",
+            done=self._filters_loaded,
+            failed=self._households_failed,
+        )
+
+    def _filters_loaded(self, households: HouseholdIndex) -> None:
+        """The languages, grades and e-mail are in: the filters offer them and a filter chosen
+        meanwhile applies; the same rows are not drawn again."""
+        if self.households is None or households.ids is not self.households.ids:
+            return  # read again since: the newer list brings its own
+        self.households = households
+        longest = longest_cells(households)
+        if longest != self.longest:
+            self.longest = longest
+            self._fit_columns()
+        self._fill_filter_choices()
+        shown = self.shown
+        chosen = households.chosen(*self._filters())
+        if isinstance(shown, HouseholdRows) and chosen == shown.positions:
+            shown.index = households  # the same rows, from the list that can filter them
+        else:
+            self.refilter(detail=False)
+        held, self._held_for_filters = self._held_for_filters, []
+        for action in held:
+            action()
 
     def _hold_while_loading(self, action: Callable[[], None]) -> bool:
         """Keep `action` for when the households are in (True), or let it run now (False)."""
@@ -293,6 +331,7 @@ class FamiliesScreen(Screen):
 
     def _households_failed(self, error: BaseException) -> None:
         self._loading, self._held = False, []  # the summary says why nothing can be done
+        self._held_for_filters = []
         self.households = None
         self._summary_text = ""  # said here instead: the next summary is shown whatever it is
         self.query_one("#families-summary", Static).update(
@@ -301,7 +340,7 @@ class FamiliesScreen(Screen):
         )
 
     def _fill_filter_choices(self) -> None:
-        if self.households is None:
+        if self.households is None or not self.households.filters_ready:
             return
         languages, grades = self.households.filter_choices()  # grades in school order
         lang_select = self.query_one("#filter-language", Select)
@@ -314,6 +353,14 @@ class FamiliesScreen(Screen):
         if keep_grade in grades:
             grade_select.value = keep_grade
 
+    def _filters(self) -> tuple[str, str, str]:
+        """The status, language and grade chosen."""
+        return (
+            self._select_value("#filter-status") or "all",
+            self._select_value("#filter-language"),
+            self._select_value("#filter-grade"),
+        )
+
     def _select_value(self, widget_id: str) -> str:
         value = self.query_one(widget_id, Select).value
         return "" if value is Select.NULL or value is None else str(value)
@@ -325,11 +372,9 @@ class FamiliesScreen(Screen):
         households = self.households
         if households is None:
             return
-        chosen = households.chosen(
-            status=self._select_value("#filter-status") or "all",
-            language=self._select_value("#filter-language"),
-            grade=self._select_value("#filter-grade"),
-        )
+        chosen = households.chosen(*self._filters())
+        if chosen is None:
+            return  # a language or grade before they are read: chosen once they are
         shown = self.shown
         if when_new and isinstance(shown, HouseholdRows) and shown.positions is chosen:
             return  # the same list's same rows (`chosen` keeps each filter's)
@@ -442,6 +487,9 @@ class FamiliesScreen(Screen):
         if self._hold_while_loading(self.action_email_all):
             return
         if self.households is None:
+            return
+        if not self.households.filters_ready:  # asked again once the e-mail is read
+            self._held_for_filters.append(self.action_email_all)
             return
         with_email = self.households.with_email()
         self.app.push_screen(
