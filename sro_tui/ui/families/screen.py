@@ -308,8 +308,9 @@ class FamiliesScreen(Screen):
         self._fill_filter_choices()
         shown = self.shown
         chosen = households.chosen(*self._filters())
-        if isinstance(shown, HouseholdRows) and chosen == shown.positions:
-            shown.index = households  # the same rows, from the list that can filter them
+        same_list = isinstance(shown, HouseholdRows) and shown.index.ids is households.ids
+        if same_list and chosen == shown.positions:  # type: ignore[union-attr]
+            shown.index = households  # type: ignore[union-attr]  # the same rows, drawn
         else:
             self.refilter(detail=False)
         held, self._held_for_filters = self._held_for_filters, []
@@ -376,8 +377,13 @@ class FamiliesScreen(Screen):
         if chosen is None:
             return  # a language or grade before they are read: chosen once they are
         shown = self.shown
-        if when_new and isinstance(shown, HouseholdRows) and shown.positions is chosen:
-            return  # the same list's same rows (`chosen` keeps each filter's)
+        if (
+            when_new
+            and isinstance(shown, HouseholdRows)
+            and shown.index is households
+            and shown.positions == chosen
+        ):
+            return  # the same list's same rows
         self.shown = households.rows(chosen)
         self._draw_rows()
         total, notified, problems = self.counts
