@@ -87,9 +87,12 @@ async def _settled(app, pilot) -> None:
 async def screen(school: Path, rounds: int) -> None:
     from textual.widgets import Select
 
+    from benchmarks.bench_screens import _frames, _marks
     from sro_tui.ui.app import SroApp
     from sro_tui.ui.widgets.line_table import LineTable
 
+    frames = _frames()
+    rows_set = _marks(LineTable, "set_rows")
     app = SroApp(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await _settled(app, pilot)
@@ -98,11 +101,20 @@ async def screen(school: Path, rounds: int) -> None:
         await pilot.press("f4")
         await _settled(app, pilot)
         wall, cpu = clock.read()
+        await pilot.pause(0.05)
         table = app.screen.query_one(LineTable)
+        start = clock.wall
+        first_rows = [t for t in frames if rows_set and t > rows_set[0] > start]
+        drawn = [t for t in frames if start < t <= start + wall + 0.05]
         print(
             f"app  F4 -> loaded and drawn (first open)  wall {ms(wall)}  CPU {ms(cpu)}  "
             f"{table.row_count:,} rows  RSS {before:.0f} -> {_rss_mb():.0f} MB  ({_load()})"
         )
+        if first_rows and drawn:
+            print(
+                f"app  F4 -> first frame with the rows {ms(first_rows[0] - start)}"
+                f"  -> last frame {ms(drawn[-1] - start)}"
+            )
         walls, cpus = [], []
         for _ in range(rounds):
             clock = Clock()
