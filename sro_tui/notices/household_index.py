@@ -15,7 +15,6 @@ import gc
 from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from itertools import repeat
 from typing import overload
 
 from peewee import fn
@@ -26,6 +25,7 @@ from sro_tui.models import (
     School,
     SchoolYear,
     Student,
+    StudentGuardian,
     database_proxy,
 )
 from sro_tui.notices.household_list import (
@@ -250,17 +250,21 @@ def load_household_order(
         )
         # By label regardless of case, then by key: sorted by key in SQL (its index), then by
         # the folded label in a stable sort.
-        by_key = [(hid, label) for hid, label in _cursor(households.order_by(Household.key))]
-        folded = [label.casefold() for _, label in by_key]
-        ordered = [by_key[i] for i in sorted(range(len(by_key)), key=folded.__getitem__)]
-        del by_key, folded
+        key_ids, key_labels = array("q"), []
+        for hid, label in _cursor(households.order_by(Household.key)):
+            key_ids.append(hid)
+            key_labels.append(label)
+        order = sorted(
+            range(len(key_ids)), key=[label.casefold() for label in key_labels].__getitem__
+        )
         listed = {hid for (hid,) in _cursor(notice_links(school, Guardian.household))}
         noticed = household_notice_statuses(year, listed)
 
-        ids = [hid for hid, _ in ordered if hid in listed]  # no active student: not on the list
-        label_of = dict(ordered)
-        index.ids = array("q", ids)
-        index.labels = list(map(label_of.__getitem__, ids))
+        kept = [i for i in order if key_ids[i] in listed]  # no active student: not on the list
+        del order, listed
+        ids = index.ids = array("q", (key_ids[i] for i in kept))
+        index.labels = [key_labels[i] for i in kept]
+        del kept, key_ids, key_labels
         index.status = bytearray(len(ids))
         if noticed:
             for pos, hid in enumerate(ids):
@@ -291,11 +295,25 @@ def _with_filters(order: HouseholdIndex) -> HouseholdIndex:
     index.longest["label"], index._lines = order.longest["label"], order._lines
     index._by_status = order._by_status
     ids = index.ids
+    count = len(ids)
+    # Kept by position in the list (arrays, not a dict per household: the peak stays small).
+    position = {hid: pos for pos, hid in enumerate(ids)}
+    names_long = array("l", bytes(8 * count))
+    students_long = array("l", bytes(8 * count))
+    grade_bits = array("Q", bytes(8 * count))
+    has_email = bytearray(count)
+    language_of = array("H", bytes(2 * count))
+    language_at: dict[str, int] = {"": 0}
+
+    def language_number(lang: str) -> int:
+        at = language_at.get(lang)
+        if at is None:
+            at = language_at[lang] = len(index.languages)
+            index.languages.append(lang)
+            index.codes.append(language_code(lang))
+        return at
 
     # Guardians: e-mail, the first one's language, and the length of the names the row shows.
-    first_language: dict[int, str] = {}
-    with_email: set[int] = set()
-    names_long: dict[int, int] = {}
     guardians = (
         Guardian.select(
             Guardian.household,
@@ -307,55 +325,49 @@ def _with_filters(order: HouseholdIndex) -> HouseholdIndex:
         .order_by(Guardian.id)
     )
     for hid, email, lang, long in _cursor(guardians):
-        names_long[hid] = names_long[hid] + 2 + long if hid in names_long else long
+        pos = position.get(hid)
+        if pos is None:  # no active student: not on the list
+            continue
+        names_long[pos] += long + 2  # ", " between two: 2 too many, taken off the longest
         if email:
-            with_email.add(hid)
-        if lang and hid not in first_language:
-            first_language[hid] = lang
+            has_email[pos] = 1
+        if lang and not language_of[pos]:
+            language_of[pos] = language_number(lang)
 
-    # Students: grades and the length of the students cell ("Last, First (grade); …"); a
-    # student linked through two guardians of one household counts once.
+    # Students, one at a time: grades and the length of the students cell ("Last, First
+    # (grade); …"); a student linked through two guardians of one household counts once.
     grade_bit: dict[str, int] = {}
-    bits: dict[int, int] = {}
-    students_long: dict[int, int] = {}
-    seen: set[int] = set()
     links = notice_links(
         school,
+        StudentGuardian.student,
         Guardian.household,
-        Student.id,
         Student.grade,
         fn.LENGTH(Student.last_name) + fn.LENGTH(Student.first_name) + fn.LENGTH(Student.grade),
-    )
-    for hid, sid, grade, long in _cursor(links):
-        pair = hid << 32 | sid
-        if pair in seen:
+    ).order_by(StudentGuardian.student)  # its index: no sorting
+    student, counted = 0, set()
+    for sid, hid, grade, long in _cursor(links):
+        if sid != student:
+            student, counted = sid, set()
+        pos = position.get(hid)
+        if pos is None or pos in counted:
             continue
-        seen.add(pair)
+        counted.add(pos)
         bit = grade_bit.get(grade)
         if bit is None:
             bit = grade_bit[grade] = 1 << len(grade_bit)
             index.grades.append(grade)
-        bits[hid] = bits.get(hid, 0) | bit
+        grade_bits[pos] |= bit
         long += 5  # ", " " (" ")"
-        students_long[hid] = students_long[hid] + 2 + long if hid in students_long else long
-    del seen
-    home_language = _home_languages(school, set(bits) - set(first_language))
+        students_long[pos] = students_long[pos] + 2 + long if students_long[pos] else long
+    without_language = {ids[pos] for pos in range(count) if not language_of[pos]}
+    for hid, lang in _home_languages(school, without_language).items():
+        language_of[position[hid]] = language_number(lang)
+    del position
 
-    # Built column by column (a loop per household here was a fifth of the load at 50,000).
-    index.grade_bits = array("Q", map(bits.get, ids, repeat(0)))
-    index.has_email = bytearray(map(with_email.__contains__, ids))
-    language_at: dict[str, int] = {"": 0}
-    for lang in {*first_language.values(), *home_language.values()}:
-        language_at[lang] = len(index.languages)
-        index.languages.append(lang)
-        index.codes.append(language_code(lang))
-    index.language_of = array(
-        "H",
-        (language_at[first_language.get(hid) or home_language.get(hid, "")] for hid in ids),
-    )
-    index.longest["guardians"] = max(map(names_long.get, ids, repeat(0)), default=0)
+    index.grade_bits, index.has_email, index.language_of = grade_bits, has_email, language_of
+    index.longest["guardians"] = max(max(names_long, default=0) - 2, 0)
     index.longest["language"] = max(map(len, index.languages))
-    index.longest["students"] = max(map(students_long.get, ids, repeat(0)), default=0)
+    index.longest["students"] = max(students_long, default=0)
     index._index_filters()
     index.filters_ready = True
     return index
