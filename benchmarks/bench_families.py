@@ -56,12 +56,17 @@ def ms(seconds: float) -> str:
 
 def core(school: Path, rounds: int) -> None:
     from sro_tui.db import open_database
-    from sro_tui.notices import load_household_index, load_household_lines
+    from sro_tui.notices import (
+        load_household_index,
+        load_household_lines,
+        load_household_order,
+    )
 
     database = open_database(school)
     try:
         for name, function in (
-            ("load_household_index", load_household_index),
+            ("load_household_order (rows drawn)", load_household_order),
+            ("load_household_index (+ filters)", load_household_index),
             ("load_household_lines (before)", load_household_lines),
         ):
             cpu = []
@@ -70,7 +75,7 @@ def core(school: Path, rounds: int) -> None:
                 found = function()
                 cpu.append(clock.read()[1])
             print(
-                f"core {name:<31} {len(found):>7,} households  CPU min {ms(min(cpu))}"
+                f"core {name:<34} {len(found):>7,} households  CPU min {ms(min(cpu))}"
                 f"  median {ms(statistics.median(cpu))}"
             )
             del found
