@@ -418,7 +418,7 @@ async def m_cursor(work: Path) -> dict:
         out["families"] = await _downs(app, pilot, frames)
         await pilot.press("f5")
         await _settle(app, pilot)
-        app.screen.query_one("DataTable").focus()
+        app.screen.query_one("#interventions-table").focus()
         await _settle(app, pilot)
         out["interventions"] = await _downs(app, pilot, frames)
     return out

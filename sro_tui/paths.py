@@ -54,6 +54,21 @@ def log_path(db_path: Path) -> Path:
     return Path(db_path).parent / LOG_FILENAME
 
 
+LOG_KEEP_BYTES = 1_000_000  # the error log is rotated past this: one older file is kept
+
+
+def append_to_log(path: Path, text: str) -> None:
+    """Append to an error log (0600); past `LOG_KEEP_BYTES` the log becomes `<name>.1` (the
+    previous `.1` is dropped) and a new one begins, so a failure that repeats all year does not
+    fill the laptop's disk."""
+    try:
+        if path.stat().st_size > LOG_KEEP_BYTES:
+            os.replace(path, path.with_name(path.name + ".1"))
+    except FileNotFoundError:
+        pass
+    append_private_text(path, text)
+
+
 def append_private_text(path: Path, text: str) -> None:
     """Append `text` to a file readable only by its owner (0600), creating it when missing."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

@@ -11,6 +11,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "DistrictDatabaseError",
             "default_district_target",
             "describe_target",
+            "is_server_url",
             "open_district_database",
         ],
         "demo": [

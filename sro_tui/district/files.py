@@ -118,28 +118,34 @@ def _number(text: str) -> float:
 def district_annual_report() -> list[BuildingReport]:
     """Each building's annual-report figures, by code.
 
-    A school may send from several laptops, each with its own requests and complaints, and each
-    laptop's report counts only its own. So the incidents are the distinct incidents all the
-    laptops listed, and the complaints the distinct complaints they sent; a single figure sent by
-    every laptop (staff, agreements) is the newest laptop's."""
+    A school may send from several laptops, each with its own requests, complaints, staff and
+    agreements, and each laptop's report counts only its own. So the building's figures are the
+    distinct records all its laptops listed: the incidents, the complaints, the staff (each
+    person's row, by record) and the agreements (one per provider and year, as the identity
+    rule has it: adopted when any laptop has it adopted); a laptop's own total only counts where
+    it says more (a report sent before its rows were listed)."""
     schools = {s.id: s for s in DistrictSchool.select().order_by(DistrictSchool.code)}
     reports = {sid: BuildingReport(s.code, s.name, s.school_year) for sid, s in schools.items()}
     years = _years()
     listed: dict[int, int] = dict.fromkeys(reports, 0)
     complaints: dict[int, int] = dict.fromkeys(reports, 0)
+    staff: dict[int, set[str]] = {sid: set() for sid in reports}
+    agreements: dict[int, dict[str, bool]] = {sid: {} for sid in reports}
     for sid, _row in live_rows("complaints", years):
         complaints[sid] += 1
     for sid, row in live_rows("annual-report", years):
         report, measure, value = reports[sid], row.get("measure"), row.get("value", "")
         if measure == "staff_total":
-            report.staff = int(_number(value))
+            report.staff = max(report.staff, int(_number(value)))
         elif measure == "staff_days_per_week":
-            report.staff_days_per_week += _number(value)
+            person = row.get("subject_record_id") or row.get("record_id", "")
+            if person not in staff[sid]:
+                staff[sid].add(person)
+                report.staff_days_per_week += _number(value)
         elif measure == "agreement":
-            if value.startswith("adopted"):
-                report.agreements_adopted += 1
-            else:
-                report.agreements_not_adopted += 1
+            provider = " ".join(row.get("subject", "").casefold().split())
+            adopted = agreements[sid].get(provider, False) or value.startswith("adopted")
+            agreements[sid][provider] = adopted
         elif measure == "incidents":
             report.incidents = None if value == "not recorded" else int(_number(value))
         elif measure == "incident":
@@ -153,6 +159,9 @@ def district_annual_report() -> list[BuildingReport]:
     for sid, report in reports.items():
         if report.incidents is not None:
             report.incidents = max(report.incidents, listed[sid])
+        report.staff = max(report.staff, len(staff[sid]))
+        report.agreements_adopted = sum(agreements[sid].values())
+        report.agreements_not_adopted = len(agreements[sid]) - report.agreements_adopted
     return list(reports.values())
 
 

@@ -10,36 +10,28 @@ database (`sro-tui.log`).
 from __future__ import annotations
 
 import sys
-import traceback
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
-from textual import events, on
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.signal import Signal
 from textual.widget import AwaitMount
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from sro_tui.db import open_database
 from sro_tui.exchange import finish_interrupted_exports
-from sro_tui.paths import append_private_text, log_path, remove_stale_temp_files
+from sro_tui.paths import log_path, remove_stale_temp_files
 from sro_tui.policy import washington_legal_holidays
 from sro_tui.records import current_year, export_folder, get_school, load_student_index
 from sro_tui.safekeeping import BackupError, backup_database, hold_database_lock, restore_backup
 from sro_tui.search import StudentIndex
 from sro_tui.ui.commands import SectionCommands
 from sro_tui.ui.navigation import HELP_KEY, SECTIONS, import_section_screens, section
-from sro_tui.ui.widgets.work import (
-    NOTHING_CHANGED,
-    failure_message,
-    if_failed,
-    is_reported,
-    run_flow,
-    run_in_thread,
-    split_description,
-)
+from sro_tui.ui.widgets.failures import ReportsFailures
+from sro_tui.ui.widgets.work import run_flow, run_in_thread
 
 APP_TITLE = "sro-tui · school safety & security records"
 HOLIDAYS_WARM_AFTER_SECONDS = 3.0
@@ -62,7 +54,7 @@ def _section_bindings() -> list[BindingType]:
     ]
 
 
-class SroApp(App):
+class SroApp(ReportsFailures, App):
     """The school's Policy 4311 records in a terminal."""
 
     CSS_PATH = "app.tcss"
@@ -222,35 +214,10 @@ class SroApp(App):
 
     # --- failures: one handler for every worker ---------------------------------------------------
 
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state is WorkerState.ERROR and worker.error is not None and is_reported(worker):
-            what, after = split_description(worker.description)
-            self.report_failure(what, worker.error, after)
-            then = if_failed(worker)
-            if then is not None:
-                then(worker.error)
-
-    def report_failure(self, what: str, error: BaseException, after: str = NOTHING_CHANGED) -> None:
-        """Tell the person what failed and what was (not) written; log it with its traceback.
-        Workers reach it through the handler above; the few quick calls kept on the main thread
-        (a check-in, committed before the screen confirms it) call it themselves."""
-        message = failure_message(what, error, after)
-        log = log_path(self.db_path)
-        trace = "".join(traceback.format_exception(error))
-        try:
-            append_private_text(log, f"{datetime.now():%Y-%m-%d %H:%M:%S} {message}\n{trace}\n")
-            where = f"Details are in {log}."
-        except OSError as exc:
-            where = f"The log could not be written either ({exc.strerror or exc})."
-        self.notify(
-            f"{message}\n{where}",
-            title="Something failed",
-            severity="error",
-            timeout=30,
-            markup=False,  # an error or a path may hold [brackets]
-        )
+    def failure_log(self) -> Path:
+        """Every worker's failure is told and logged (ReportsFailures): the log beside the
+        database."""
+        return log_path(self.db_path)
 
     # --- actions ------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from sro_tui.agreements import log_complaint
+from sro_tui.agreements import log_complaint, save_safety_staff, start_agreement
 from sro_tui.db import open_database
 from sro_tui.district import (
     MergeRefused,
@@ -301,3 +301,51 @@ def test_the_annual_report_counts_the_incidents_of_every_laptop(laptops, tmp_pat
     finally:
         district.close()
     assert (school.code, school.incidents, school.complaints) == ("PTHS", 2, 1)
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(["office", "principal"])))
+def test_the_annual_report_counts_the_staff_and_agreements_of_every_laptop(
+    laptops, tmp_path, order
+):
+    """The principal keeps the safety staff and the agreement; the office, which sends last, has
+    no staff and started the same agreement again. The district's report keeps her three staff
+    (Lee Park, five days a week, and the two added here) and counts the agreement once."""
+    copies = {
+        name: shutil.copyfile(laptops[f"{name}_db"], tmp_path / f"{name}.sqlite3")
+        for name in ("principal", "office")
+    }
+    db = open_database(copies["principal"])
+    try:
+        sro = {
+            "commissioned": True,
+            "employer_type": "law_enforcement_agency",
+            "employer_name": "Port Townsend Police Department",
+        }
+        for first, last, kind, days, more in (
+            ("Dana", "Reyes", "sro", 5, sro),
+            ("Sam", "Ortiz", "school_security_officer", 3, {}),
+        ):
+            save_safety_staff(
+                {"first_name": first, "last_name": last, "kind": kind, "days_per_week": days} | more
+            )
+        start_agreement("Port Townsend Police Department", "law_enforcement_agency")
+    finally:
+        db.close()
+    db = open_database(copies["office"])
+    try:
+        start_agreement("port townsend  POLICE department", "law_enforcement_agency")
+    finally:
+        db.close()
+    later = {
+        "principal": send(copies["principal"], tmp_path / "out", now=NOW + timedelta(minutes=30)),
+        "office": send(copies["office"], tmp_path / "out", now=NOW + timedelta(hours=1)),
+    }
+    district = open_district_database(tmp_path / "district.sqlite3")
+    try:
+        for name in order:
+            merge_bundle(district, later[name].path)
+        [school] = district_annual_report()
+    finally:
+        district.close()
+    assert (school.staff, school.staff_days_per_week) == (3, 13)
+    assert (school.agreements_adopted, school.agreements_not_adopted) == (0, 1)

@@ -14,7 +14,7 @@ from platformdirs import user_documents_path
 from sro_tui.cli import main
 from sro_tui.db import open_database
 from sro_tui.models import AuditEvent
-from sro_tui.paths import append_private_text, default_export_dir, log_path
+from sro_tui.paths import append_private_text, append_to_log, default_export_dir, log_path
 from sro_tui.records import (
     ValidationError,
     ensure_current_year,
@@ -75,6 +75,22 @@ def test_the_log_is_beside_the_database_private_and_appended(tmp_path: Path):
     append_private_text(log, "second\n")
     assert log.read_text() == "first\nsecond\n"
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+def test_the_log_is_rotated_once_it_is_large_keeping_one_older_file(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("sro_tui.paths.LOG_KEEP_BYTES", 100)
+    log = log_path(tmp_path / "school.sqlite3")
+    for n in range(3):
+        append_to_log(log, f"failure {n}: " + "x" * 60 + "\n")
+    # 0 and 1 made the log larger than 100 bytes: 2 began a new one, the older kept as .1.
+    older = tmp_path / "sro-tui.log.1"
+    assert older.read_text().count("failure") == 2 and log.read_text().startswith("failure 2")
+    for n in range(3, 5):
+        append_to_log(log, f"failure {n}: " + "x" * 60 + "\n")
+    # 2 and 3 became the older file; 0 and 1 are gone: never more than two files.
+    assert older.read_text().startswith("failure 2") and log.read_text().startswith("failure 4")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sro-tui.log", "sro-tui.log.1"]
+    assert stat.S_IMODE(older.stat().st_mode) == stat.S_IMODE(log.stat().st_mode) == 0o600
 
 
 # --- the command line ---------------------------------------------------------------------------

@@ -154,3 +154,61 @@ async def test_the_merge_dialog_proposes_the_folder_sends_land_in(
         await wait_for_workers(app)
         await pilot.pause()
         assert [r[0] for r in table_rows(app, "#district-table")] == ["PTHS"]
+
+
+async def test_a_merge_that_fails_is_told_and_logged_beside_the_district_database(
+    district_file, tmp_path, monkeypatch
+):
+    import sro_tui.ui.district.screen as district_screen
+
+    def disk_full(database, bundles):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(district_screen, "merge_bundles", disk_full)
+    target = tmp_path / "district.sqlite3"
+    shutil.copyfile(district_file, target)
+    app = DistrictApp(str(target))
+    async with app.run_test(size=(140, 36)) as pilot:
+        await wait_for_workers(app)
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#backup-folder").value = str(tmp_path)
+        await pilot.press("enter")
+        await wait_for_workers(app)
+        await pilot.pause()
+        [failure] = [n for n in app._notifications if n.severity == "error"]
+        assert failure.message.startswith(f"Merging the bundles in {tmp_path} failed: ")
+        assert "failed: the disk is full." in failure.message
+        assert "the one that failed was not merged at all." in failure.message
+        log = tmp_path / "sro-tui.log"
+        assert f"Details are in {log}." in failure.message
+        assert "OSError" in log.read_text() and log.stat().st_mode & 0o777 == 0o600
+        # The buildings are read again, unchanged.
+        assert [r[0] for r in table_rows(app, "#district-table")] == ["BMS", "PTHS"]
+
+
+async def test_a_district_read_that_fails_says_so_where_the_figures_would_be(
+    district_file, tmp_path, monkeypatch
+):
+    import sro_tui.ui.district.screen as district_screen
+
+    def locked(*args):
+        raise RuntimeError("the district database is busy")
+
+    app = DistrictApp(str(district_file))
+    async with app.run_test(size=(140, 36)) as pilot:
+        await wait_for_workers(app)
+        monkeypatch.setattr(district_screen, "district_status", locked)
+        monkeypatch.setattr(district_screen, "district_state_overview", locked)
+        await pilot.press("r")
+        await wait_for_workers(app)
+        await pilot.pause()
+        summary = text_of(app, "#district-summary")
+        assert summary == "Not read: the district database is busy. Press r to try again."
+        await pilot.press("o")  # the state reports: the screen's own reaction runs here too
+        await wait_for_workers(app)
+        await pilot.pause()
+        assert text_of(app, "#state-due").startswith("Not counted: the district database is busy")
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert any(m.startswith("Reading the district database failed") for m in errors)
+        assert any(m.startswith("Counting the state and federal reports failed") for m in errors)

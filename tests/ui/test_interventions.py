@@ -136,28 +136,72 @@ async def test_an_immigration_remark_is_stopped_before_it_is_stored(school_db: P
 
 
 def _submitted_request(db_path: Path) -> None:
+    _requests_in(
+        db_path,
+        ["Gym"],
+        first_day=24,
+        facts="Student threw basketballs at the bleachers and would not let class start",
+    )
+
+
+def _requests_in(
+    db_path: Path,
+    places: list[str],
+    first_day: int = 20,
+    facts: str = "Student would not let class start",
+) -> None:
+    """One submitted request a day of November 2026 in each place, the first place the oldest."""
     database = open_database(db_path)
     try:
         staff = SafetyStaff.get(SafetyStaff.last_name == "Okafor")
-        submit_request(
-            RequestForm(
-                occurred_at=datetime(2026, 11, 24, 10, 0),
-                location="Gym",
-                requested_by_name="Mr Haugen",
-                requested_by_role="teacher",
-                criterion="disruption",
-                purpose_is_discipline=False,
-                facts="Student threw basketballs at the bleachers and would not let class start",
-                actions=["de_escalation"],
-                outcome="Calmed down.",
-                students=[InvolvedStudent(Student.get(Student.sis_id == "000200").id)],
-                staff_ids=[staff.id],
-            ),
-            actor="principal",
-            now=datetime(2026, 11, 24, 11, 0),
-        )
+        for day, place in enumerate(places, start=first_day):
+            submit_request(
+                RequestForm(
+                    occurred_at=datetime(2026, 11, day, 10, 0),
+                    location=place,
+                    requested_by_name="Mr Haugen",
+                    requested_by_role="teacher",
+                    criterion="disruption",
+                    purpose_is_discipline=False,
+                    facts=facts,
+                    actions=["de_escalation"],
+                    outcome="Calmed down.",
+                    students=[InvolvedStudent(Student.get(Student.sis_id == "000200").id)],
+                    staff_ids=[staff.id],
+                ),
+                actor="principal",
+                now=datetime(2026, 11, day, 11, 0),
+            )
     finally:
         database.close()
+
+
+async def test_cursor_keys_typed_with_f5_move_the_list_and_its_detail_follows(school_db: Path):
+    """F5 then two downs at once, before the list is built: the cursor ends on the third
+    request (newest first) and, once the keys pause, the detail shows that request."""
+    from textual import events
+
+    _requests_in(school_db, ["Gym", "Library", "Cafeteria"])
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        for key in ("f5", "down", "down"):
+            app.post_message(events.Key(key, None))  # queued together, as a fast typist
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)  # the detail follows once the keys pause
+        assert app.current_mode == "interventions"
+        assert [row[0] for row in table_rows(app, "#interventions-table")] == [
+            "2026-11-22 10:00",
+            "2026-11-21 10:00",
+            "2026-11-20 10:00",
+        ]
+        assert app.screen.query_one("#interventions-table").cursor_row == 2
+        assert "Where: Gym" in text_of(app, "#request-detail-text")
+        await pilot.press("up")
+        await pilot.pause(0.3)
+        assert "Where: Library" in text_of(app, "#request-detail-text")
 
 
 async def test_amend_a_submitted_request_and_see_its_history(school_db: Path):

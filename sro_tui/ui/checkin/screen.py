@@ -128,6 +128,7 @@ class CheckInScreen(Screen):
         self.waiting: deque[Write] = deque()
         self._waiting_reason = ""
         self._retry_timer: Timer | None = None
+        self._bar_grades: tuple[str, ...] | None = None  # the grades that have a bar
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -270,6 +271,10 @@ class CheckInScreen(Screen):
         self.show_unmatched()
 
     def _rebuild_grade_bars(self) -> None:
+        grades = tuple(grade.grade for grade in self.progress.by_grade)
+        if grades == self._bar_grades:  # the same grades: show_progress moves the bars
+            return
+        self._bar_grades = grades
         holder = self.query_one("#checkin-grades", VerticalScroll)
         holder.remove_children()
         rows = []

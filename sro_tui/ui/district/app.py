@@ -12,13 +12,21 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from sro_tui.district import DEFAULT_STALE_DAYS, describe_target, open_district_database
-from sro_tui.paths import default_export_dir, district_sends_dir
+from sro_tui.district import (
+    DEFAULT_STALE_DAYS,
+    describe_target,
+    is_server_url,
+    open_district_database,
+)
+from sro_tui.paths import default_data_dir, default_export_dir, district_sends_dir, log_path
 from sro_tui.ui.district.screen import DistrictScreen
+from sro_tui.ui.widgets.failures import ReportsFailures
 
 
-class DistrictApp(App):
-    """Every building's Policy 4311 records, as the district office receives them."""
+class DistrictApp(ReportsFailures, App):
+    """Every building's Policy 4311 records, as the district office receives them. A failed
+    read or merge is told and logged (beside a SQLite district database, else in the user data
+    folder)."""
 
     CSS_PATH = ["../app.tcss", "district.tcss"]
     TITLE = "sro-tui · district office"
@@ -40,6 +48,16 @@ class DistrictApp(App):
         self.target_label = describe_target(target)
         self.stale_days = stale_days
         self.database = open_district_database(target)
+
+    def failure_log(self) -> Path | None:
+        if not is_server_url(self.target):
+            return log_path(Path(self.target))
+        folder = default_data_dir()
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return folder / "sro-tui-district.log"
 
     def on_mount(self) -> None:
         self.sub_title = self.target_label

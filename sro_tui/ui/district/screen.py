@@ -7,7 +7,6 @@ from typing import ClassVar
 
 from rich.markup import escape
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -27,6 +26,7 @@ from sro_tui.ui.district.bars import percent_bar
 from sro_tui.ui.reports import StateReportsScreen
 from sro_tui.ui.widgets.dialogs import BackupDialog
 from sro_tui.ui.widgets.text_box import TextBox
+from sro_tui.ui.widgets.work import error_words, run_in_thread
 
 COLUMNS = (
     "Code",
@@ -84,12 +84,21 @@ class DistrictScreen(Screen):
     def refresh_schools(self) -> None:
         self._read()
 
-    @work(thread=True, exclusive=True, group="district-status", exit_on_error=False)
     def _read(self) -> None:
-        app = self.app
-        with app.database.connection_context():  # type: ignore[attr-defined]
-            schools = district_status(app.stale_days)  # type: ignore[attr-defined]
-        app.call_from_thread(self._show, schools)
+        run_in_thread(
+            self,
+            district_status,
+            self.app.stale_days,  # type: ignore[attr-defined]
+            what="Reading the district database",
+            group="district-status",
+            done=self._show,
+            failed=self._not_read,
+        )
+
+    def _not_read(self, error: BaseException) -> None:
+        self.query_one("#district-summary", Static).update(
+            f"Not read: {escape(error_words(error))}. Press r to try again."
+        )
 
     def _show(self, schools: list[SchoolSummary]) -> None:
         table = self.query_one(DataTable)
@@ -136,20 +145,33 @@ class DistrictScreen(Screen):
 
         self.app.push_screen(MergeDialog(self.app.bundle_folder), merge)  # type: ignore[attr-defined]
 
-    @work(thread=True, exclusive=True, group="district-merge", exit_on_error=False)
     def _merge(self, folder: Path) -> None:
-        app = self.app
-        with app.database.connection_context():  # type: ignore[attr-defined]
-            merged, refused = merge_bundles(app.database, find_bundles([folder]))  # type: ignore[attr-defined]
-        for result in merged:
-            app.call_from_thread(app.notify, result.summary(), timeout=10)
-        for problem in refused:
-            app.call_from_thread(
-                app.notify, f"Refused, nothing changed: {problem}", severity="error", timeout=20
-            )
-        if not merged and not refused:
-            app.call_from_thread(app.notify, f"No bundle in {folder}", severity="warning")
-        app.call_from_thread(self.refresh_schools)
+        database = self.app.database  # type: ignore[attr-defined]
+
+        def merged_and_refused() -> tuple[list, list]:
+            return merge_bundles(database, find_bundles([folder]))
+
+        def say(outcome: tuple[list, list]) -> None:
+            merged, refused = outcome
+            for result in merged:
+                self.notify(result.summary(), timeout=10)
+            for problem in refused:
+                self.notify(f"Refused, nothing changed: {problem}", severity="error", timeout=20)
+            if not merged and not refused:
+                self.notify(f"No bundle in {folder}", severity="warning")
+            self.refresh_schools()
+
+        run_in_thread(
+            self,
+            merged_and_refused,
+            what=f"Merging the bundles in {folder}",
+            # Each bundle is merged whole or not at all, in its own transaction.
+            after="A bundle merged before the failure stays merged; the one that failed was "
+            "not merged at all.",
+            group="district-merge",
+            done=say,
+            failed=lambda error: self.refresh_schools(),
+        )
 
     def action_state_reports(self) -> None:
         """Restraint and isolation to OSPI and the CRDC tallies, every building."""
@@ -220,12 +242,21 @@ class SchoolDetailScreen(Screen):
     def on_mount(self) -> None:
         self._read()
 
-    @work(thread=True, exclusive=True, group="district-detail", exit_on_error=False)
     def _read(self) -> None:
-        app = self.app
-        with app.database.connection_context():  # type: ignore[attr-defined]
-            detail = school_detail(self.code)
-        app.call_from_thread(self._show, *detail)
+        run_in_thread(
+            self,
+            school_detail,
+            self.code,
+            what=f"Reading {self.code} from the district database",
+            group="district-detail",
+            done=lambda detail: self._show(*detail),
+            failed=self._not_read,
+        )
+
+    def _not_read(self, error: BaseException) -> None:
+        self.query_one("#school-detail-text", Static).update(
+            f"Not read: {escape(error_words(error))}. Press escape, then open it again."
+        )
 
     def _show(self, summary, log, counts) -> None:
         text = self.query_one("#school-detail-text", Static)

@@ -14,7 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.timer import Timer
+from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from sro_tui import policy
 from sro_tui.exchange import ExchangeError
@@ -42,8 +43,9 @@ from sro_tui.ui.interventions.dialogs import ExportDialog, HistoryScreen, TextPr
 from sro_tui.ui.interventions.form import InterventionForm
 from sro_tui.ui.interventions.sections import SEVERITY_MARK
 from sro_tui.ui.widgets.dialogs import ChoiceDialog
-from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
+from sro_tui.ui.widgets.fit_table import FitColumn, fit_widths
 from sro_tui.ui.widgets.freshness import Freshness
+from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.text_box import TextBox
 from sro_tui.ui.widgets.work import error_words, run_in_thread
 
@@ -54,6 +56,8 @@ CRITERION_FILTER = [(c.label, c.id) for c in policy.CRITERIA.values()] + [
 ]
 YES_NO_FILTER = [("Yes", "yes"), ("No", "no")]
 MAX_ROWS = 500
+# A burst of cursor moves (a held arrow key) reads one request's detail, when it stops.
+DETAIL_DELAY = 0.08
 SHORT_CRITERION = {
     "danger_to_others": "Danger to others",
     "disruption": "Disruption",
@@ -121,7 +125,9 @@ class InterventionsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[RequestRow] = []
+        self._table_rows: list[tuple[str, ...]] = []
         self._listed = Freshness()
+        self._detail_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -151,7 +157,8 @@ class InterventionsScreen(Screen):
             yield Checkbox("R/I deadline open", id="flt-restraint", compact=True)
         yield Static("", id="interventions-summary", classes="screen-summary")
         with Horizontal(id="interventions-body"):
-            yield DataTable(id="interventions-table", cursor_type="row", zebra_stripes=True)
+            # Only the rows on screen are drawn: a cursor move redraws two lines.
+            yield LineTable(id="interventions-table")
             with VerticalScroll(id="request-detail"):
                 yield Static("", id="request-detail-text")
         yield Footer(compact=True)
@@ -202,7 +209,7 @@ class InterventionsScreen(Screen):
 
     def reload(self, select_id: int | None = None) -> None:
         """Query the list again with the filters (SQL-side, a few ms) and redraw."""
-        table = self.query_one(DataTable)
+        table = self.query_one(LineTable)
         keep = select_id if select_id is not None else self.selected_id()
         self._listed.mark()
         # A table of thousands of rows is slow to draw and no one reads it: narrow the filters.
@@ -263,8 +270,17 @@ class InterventionsScreen(Screen):
         self.show_detail()
 
     def _draw_rows(self) -> None:
-        """The listed requests, columns fitted to the table (cut names end in "…")."""
-        fill_fitted(self.query_one(DataTable), REQUEST_COLUMNS, getattr(self, "_table_rows", []))
+        """The listed requests, columns fitted to the table (cut names end in "…"); the table
+        asks for a row only when it draws it."""
+        table = self.query_one(LineTable)
+        rows = self._table_rows
+        room = table.size.width or self.app.size.width
+        height = table.size.height
+        scrollbar = 2 if not height or len(rows) > height - 1 else 0
+        available = room - 2 * table.cell_padding * len(REQUEST_COLUMNS) - scrollbar
+        widths = fit_widths(REQUEST_COLUMNS, rows, max(available, len(REQUEST_COLUMNS)))
+        table.set_columns([c.label for c in REQUEST_COLUMNS], widths)
+        table.set_rows(len(rows), rows.__getitem__)
 
     def on_resize(self) -> None:
         # After the new layout: under 100 columns the detail moves under the list.
@@ -277,7 +293,7 @@ class InterventionsScreen(Screen):
         self.reload()
 
     def selected_id(self) -> int | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(LineTable)
         if not self.rows or not 0 <= table.cursor_row < len(self.rows):
             return None
         return self.rows[table.cursor_row].id
@@ -286,15 +302,24 @@ class InterventionsScreen(Screen):
         request_id = self.selected_id()
         return get_request(request_id) if request_id is not None else None
 
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self) -> None:
-        self.show_detail()
+    def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
+        # The cursor moves at once; the detail (a database read, a long text to lay out)
+        # follows when the keys stop.
+        if not event.table.has_focus:
+            return  # the rows changed under a filter: reload has shown the detail
+        self._cancel_detail()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self.show_detail)
 
-    @on(DataTable.RowSelected)
-    def _selected(self) -> None:
+    def on_line_table_row_selected(self) -> None:
         self.action_open_request()
 
+    def _cancel_detail(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+
     def show_detail(self) -> None:
+        self._cancel_detail()
         box = self.query_one("#request-detail-text", Static)
         request = self.selected_request()
         if request is None:
@@ -451,7 +476,7 @@ class InterventionsScreen(Screen):
         for select in self.query("#filter-bar Select, #filter-bar-2 Select").results(Select):
             select.clear()
         self.query_one("#flt-restraint", Checkbox).value = False
-        self.query_one(DataTable).focus()
+        self.query_one(LineTable).focus()
 
 
 def detail_markup(request: InterventionRequest) -> str:

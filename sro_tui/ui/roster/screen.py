@@ -221,13 +221,15 @@ class RosterScreen(Screen):
         total = len(self.index)
         which = "students" if self.show_inactive else "active students"
         if total == 0:
-            more.update(f"No students yet. Press {IMPORT_ROSTER_KEY} to import a roster.")
+            said = f"No students yet. Press {IMPORT_ROSTER_KEY} to import a roster."
         elif not count:
-            more.update(f"No student matches “{escape(query.strip())}”.")
+            said = f"No student matches “{escape(query.strip())}”."
         elif count > len(shown):
-            more.update(f"{count - len(shown):,} more — keep typing ({count:,} {which} match)")
+            said = f"{count - len(shown):,} more — keep typing ({count:,} {which} match)"
         else:
-            more.update(f"{count:,} {which}" + (" match" if query.strip() else ""))
+            said = f"{count:,} {which}" + (" match" if query.strip() else "")
+        # One line whatever it says (app.tcss): the screen need not be laid out again.
+        more.update(said, layout=False)
         self._cancel_detail()
         if not shown:
             self.query_one("#student-detail", Static).update("")

@@ -131,8 +131,23 @@ class LineTable(ScrollView, can_focus=True):
         return sum(w + 2 * self.cell_padding for w in self.widths)
 
     def _resized(self) -> None:
-        self.virtual_size = Size(self.row_width, self.row_count + 1)  # + the header
-        self.refresh()
+        size = Size(self.row_width, self.row_count + 1)  # + the header
+        if size == self.virtual_size:
+            self.refresh()
+            return
+        # A new row count changes nothing around the table (its own height is set by the
+        # screen) unless its scrollbar comes or goes: only then is the screen laid out again
+        # (a search keystroke would otherwise lay out every widget of the screen).
+        scrollbar = self.show_vertical_scrollbar
+        if self.is_mounted and self.size.height:
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._refresh_scrollbars()
+            if self.show_vertical_scrollbar == scrollbar:
+                self._scroll_update(size)
+                self.refresh()
+                return
+        self.virtual_size = size
+        self.refresh(layout=True)
 
     # --- the cursor -----------------------------------------------------------------------------
 
