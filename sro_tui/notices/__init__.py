@@ -29,6 +29,14 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "record_paper_notices_for_session",
             "validate_notice",
         ],
+        "household_index": [
+            "STATUS_KEYS",
+            "HouseholdIndex",
+            "HouseholdRows",
+            "load_household_index",
+            "load_household_order",
+            "with_filters",
+        ],
         "household_list": [
             "HouseholdLine",
             "load_household_lines",

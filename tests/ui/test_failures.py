@@ -155,7 +155,7 @@ async def test_interventions_list_that_fails_is_said(school_db, monkeypatch):
 
 
 async def test_family_notice_list_that_fails_is_said_in_place(school_db, monkeypatch):
-    monkeypatch.setattr("sro_tui.ui.families.screen.load_household_lines", locked)
+    monkeypatch.setattr("sro_tui.ui.families.screen.load_household_order", locked)
     app = SroApp(school_db, start_section="families")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)

@@ -193,14 +193,14 @@ async def test_keys_pressed_while_the_households_load_act_once_they_are_in(
 
     from sro_tui.ui.families import screen as families_screen
 
-    real_loader = families_screen.load_household_lines
+    real_loader = families_screen.load_household_order
     release = threading.Event()
 
     def slow_loader():
         release.wait(10)
         return real_loader()
 
-    monkeypatch.setattr(families_screen, "load_household_lines", slow_loader)
+    monkeypatch.setattr(families_screen, "load_household_order", slow_loader)
     app = SroApp(school_db, start_section="families")
     async with app.run_test(size=(130, 36)) as pilot:
         await pilot.pause()
@@ -215,3 +215,46 @@ async def test_keys_pressed_while_the_households_load_act_once_they_are_in(
         assert screen.query_one(LineTable).cursor_row == 2  # space moved on to the next row
         summary = str(screen.query_one("#families-summary", Static).render())
         assert "Notified 0 / 3 households" in summary
+
+
+async def test_the_list_is_drawn_before_its_filters_are_read(school_db: Path, monkeypatch):
+    """The households are drawn and counted at once; the language and grade choices, and the
+    e-mail "E" needs, follow. E pressed in between opens its dialog once they are in."""
+    import threading
+
+    from sro_tui.ui.families import screen as families_screen
+    from sro_tui.ui.families.dialogs import RecordNoticeDialog
+
+    real_filters = families_screen.with_filters
+    release = threading.Event()
+
+    def slow_filters(order):
+        release.wait(10)
+        return real_filters(order)
+
+    monkeypatch.setattr(families_screen, "with_filters", slow_filters)
+    app = SroApp(school_db, start_section="families")
+    async with app.run_test(size=(130, 36)) as pilot:
+        for _ in range(100):  # the list, read without its filters
+            await pilot.pause(0.05)
+            if isinstance(app.screen, FamiliesScreen) and app.screen.shown:
+                break
+        screen = app.screen
+        assert isinstance(screen, FamiliesScreen)
+        assert screen.query_one(LineTable).row_count == 3
+        assert "Notified 0 / 3 households" in str(
+            screen.query_one("#families-summary", Static).render()
+        )
+        assert screen.households is not None and not screen.households.filters_ready
+        await pilot.press("E")
+        await pilot.pause()
+        assert not isinstance(app.screen, RecordNoticeDialog)  # kept, not lost
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, RecordNoticeDialog)
+        assert "of 3)" in " ".join(str(s.render()) for s in app.screen.query(".dialog-text"))
+        await pilot.press("escape")
+        await pilot.pause()
+        languages = screen.query_one("#filter-language", Select)
+        assert [value for _, value in languages._options][1:]  # the choices are in

@@ -6,7 +6,7 @@ The screen is thin: every read and write is a call to `sro_tui.notices`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from rich.markup import escape
@@ -20,21 +20,19 @@ from textual.widgets import Footer, Header, ProgressBar, Select, Static
 from sro_tui.exchange import ExchangeError
 from sro_tui.notices import (
     DELIVERY_STATUSES,
-    HOUSEHOLD_STATUSES,
-    NOTICE_METHODS,
+    HouseholdIndex,
     HouseholdLine,
     HouseholdNotices,
+    HouseholdRows,
     LetterError,
     change_delivery_status,
     export_family_notice_list,
-    filter_choices,
-    filter_households,
     language_name,
-    letter_language,
-    load_household_lines,
+    load_household_order,
     load_households,
     record_notices,
     record_paper_notices_for_session,
+    with_filters,
     write_letters,
 )
 from sro_tui.presentation import list_sessions
@@ -47,7 +45,13 @@ from sro_tui.ui.families.dialogs import (
     RuleDialog,
     SessionDialog,
 )
-from sro_tui.ui.widgets.fit_table import FitColumn, cells_wide, fit_longest
+from sro_tui.ui.families.rows import (
+    FAMILY_COLUMNS,
+    household_detail,
+    household_row,
+    longest_cells,
+)
+from sro_tui.ui.widgets.fit_table import fit_longest
 from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.work import error_words, in_thread, run_flow, run_in_thread
 
@@ -59,82 +63,12 @@ STATUS_FILTERS = [
 ]
 
 
-FAMILY_COLUMNS = (
-    FitColumn("", "mark"),
-    FitColumn("Household", "label", min_width=14, max_width=32, keep=1),
-    FitColumn("Guardians", "guardians", min_width=14, max_width=40),
-    FitColumn("Language", "language", min_width=8, max_width=14),
-    FitColumn("Students", "students", min_width=14, max_width=40),
-    FitColumn("Notice", "status", min_width=12, max_width=34, keep=2),  # what the screen is for
-)
-
-
-def household_row(h: HouseholdLine, marked: bool) -> tuple[str, ...]:
-    status = HOUSEHOLD_STATUSES[h.status]
-    if h.notice is not None:
-        method, sent_on = h.notice
-        status += f" · {NOTICE_METHODS.get(method, method)} {sent_on}"
-    return (
-        "●" if marked else " ",
-        h.label,
-        ", ".join(h.guardian_names),
-        h.language or "—",
-        h.students,
-        status,
-    )
-
-
-def longest_cells(households: list[HouseholdLine]) -> list[int]:
-    """Each column's longest cell over every household (measured once per load, in the
-    worker: the table fits its columns from these at every filter change and resize)."""
-    longest = [1] + [0] * (len(FAMILY_COLUMNS) - 1)
-    for h in households:
-        for i, cell in enumerate(household_row(h, False)[1:], start=1):
-            wide = cells_wide(cell)
-            if wide > longest[i]:
-                longest[i] = wide
-    return longest
-
-
-def household_detail(h: HouseholdNotices) -> str:
-    e = escape
-    lines = [f"[b]{e(h.label)}[/b]", e(h.address or "no mailing address on file"), ""]
-    lines.append("[b]Guardians[/b]")
-    for g in h.guardians:
-        contact = " · ".join(p for p in (g.email, g.phone) if p) or "no e-mail or phone"
-        lines.append(
-            f"  {e(g.name)} — {e(contact)}" + (f" · {e(g.language)}" if g.language else "")
-        )
-    lines += ["", "[b]Students[/b]"]
-    lines += [f"  {e(s.name)} · grade {e(s.grade or '—')} · ID {e(s.sis_id)}" for s in h.students]
-    wanted = h.language_code or "en"
-    letter = language_name(letter_language(wanted))
-    if letter_language(wanted) != wanted:
-        letter += f" (no {language_name(wanted)} template yet)"
-    lines += [
-        "",
-        f"[b]Letter[/b]: {e(letter)}",
-        "",
-        f"[b]This year's notices[/b] ({e(HOUSEHOLD_STATUSES[h.status])})",
-    ]
-    if not h.notices:
-        lines.append("  none yet")
-    for n in h.notices:
-        lines.append(
-            f"  {n.sent_on} {e(NOTICE_METHODS.get(n.method, n.method))} ({e(n.language)})"
-            f" — {e(DELIVERY_STATUSES.get(n.delivery_status, n.delivery_status))}"
-            f" · by {e(n.recorded_by)}"
-        )
-        if n.notes:
-            lines.append(f"    [dim]Note:[/dim] {e(n.notes)}")
-    return "\n".join(lines)
-
-
-def _households_and_coverage() -> tuple[list[HouseholdLine], list[int], str]:
-    """This year's households (brief lines), their columns' longest cells, and a line when most
-    students have no family on record (a roster without guardian columns): the list would
-    otherwise look short without saying why."""
-    households = load_household_lines()
+def _households_and_coverage() -> tuple[HouseholdIndex, list[int], str]:
+    """This year's households in order (their rows read as they are drawn; what the language
+    and grade filters test follows, `with_filters`), their columns' longest cells, and a line
+    when most students have no family on record (a roster without guardian columns): the list
+    would otherwise look short without saying why."""
+    households = load_household_order()
     school = get_school()
     coverage = family_coverage(school).message() if school is not None else ""
     return households, longest_cells(households), coverage
@@ -175,17 +109,21 @@ class FamiliesScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.households: list[HouseholdLine] = []
-        self.shown: list[HouseholdLine] = []
+        self.households: HouseholdIndex | None = None
+        self.shown: Sequence[HouseholdLine] = []
         self.longest = [len(c.label) for c in FAMILY_COLUMNS]
         self.marked: set[int] = set()
         self.counts = (0, 0, 0)  # households, notified, returned or bounced
         self.coverage_note = ""  # why families are missing, when the roster had no guardians
         self._detail_timer: Timer | None = None
         self._detail: HouseholdNotices | None = None  # the cursor's household, read in full
+        self._detail_text = ""  # what the detail pane shows
+        self._summary_text = ""  # what the summary line says
         # Keys pressed before the households first arrive, applied once they are in, in order.
         self._loading = True
         self._held: list[Callable[[], None]] = []
+        # Keys that need the households' e-mail, applied once `with_filters` has read it.
+        self._held_for_filters: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -226,7 +164,8 @@ class FamiliesScreen(Screen):
         scrollbar = 2 if not height or len(self.shown) > height - 1 else 0
         available = room - 2 * table.cell_padding * len(FAMILY_COLUMNS) - scrollbar
         widths = fit_longest(FAMILY_COLUMNS, self.longest, max(available, len(FAMILY_COLUMNS)))
-        table.set_columns([c.label for c in FAMILY_COLUMNS], widths)
+        if widths != table.widths:  # the same widths: nothing to draw again
+            table.set_columns([c.label for c in FAMILY_COLUMNS], widths)
 
     def _draw_rows(self) -> None:
         """The shown households: the table asks for a row only when it draws it."""
@@ -249,18 +188,50 @@ class FamiliesScreen(Screen):
             failed=self._households_failed,
         )
 
-    def _households_loaded(self, loaded: tuple[list[HouseholdLine], list[int], str]) -> None:
-        self.households, self.longest, self.coverage_note = loaded
+    def _households_loaded(self, loaded: tuple[HouseholdIndex, list[int], str]) -> None:
+        households, self.longest, self.coverage_note = loaded
+        self.households = households
         self.counts = (
-            len(self.households),
-            sum(1 for h in self.households if h.is_notified),
-            sum(1 for h in self.households if h.status in ("returned", "bounced")),
+            len(households),
+            households.count("notified"),
+            households.count("returned") + households.count("bounced"),
         )
         self._detail = None  # read again: a notice may have been recorded
-        self._fill_filter_choices()
         self.refilter()
         if self._loading:
             self._loaded()
+        # Drawn: now what the language and grade filters test (most of the reading at 50,000).
+        run_in_thread(
+            self,
+            with_filters,
+            households,
+            what="Reading the family notice list",
+            group="families-filters",
+            done=self._filters_loaded,
+            failed=self._households_failed,
+        )
+
+    def _filters_loaded(self, households: HouseholdIndex) -> None:
+        """The languages, grades and e-mail are in: the filters offer them and a filter chosen
+        meanwhile applies; the same rows are not drawn again."""
+        if self.households is None or households.ids is not self.households.ids:
+            return  # read again since: the newer list brings its own
+        self.households = households
+        longest = longest_cells(households)
+        if longest != self.longest:
+            self.longest = longest
+            self._fit_columns()
+        self._fill_filter_choices()
+        shown = self.shown
+        chosen = households.chosen(*self._filters())
+        same_list = isinstance(shown, HouseholdRows) and shown.index.ids is households.ids
+        if same_list and chosen == shown.positions:  # type: ignore[union-attr]
+            shown.index = households  # type: ignore[union-attr]  # the same rows, drawn
+        else:
+            self.refilter(detail=False)
+        held, self._held_for_filters = self._held_for_filters, []
+        for action in held:
+            action()
 
     def _hold_while_loading(self, action: Callable[[], None]) -> bool:
         """Keep `action` for when the households are in (True), or let it run now (False)."""
@@ -277,14 +248,18 @@ class FamiliesScreen(Screen):
 
     def _households_failed(self, error: BaseException) -> None:
         self._loading, self._held = False, []  # the summary says why nothing can be done
-        self.households = []
+        self._held_for_filters = []
+        self.households = None
+        self._summary_text = ""  # said here instead: the next summary is shown whatever it is
         self.query_one("#families-summary", Static).update(
             f"Not read: {escape(error_words(error))}. Nothing was changed; open the section "
             "again once the database is free."
         )
 
     def _fill_filter_choices(self) -> None:
-        languages, grades = filter_choices(self.households)  # grades in school order
+        if self.households is None or not self.households.filters_ready:
+            return
+        languages, grades = self.households.filter_choices()  # grades in school order
         lang_select = self.query_one("#filter-language", Select)
         grade_select = self.query_one("#filter-grade", Select)
         keep_lang, keep_grade = lang_select.value, grade_select.value
@@ -295,19 +270,37 @@ class FamiliesScreen(Screen):
         if keep_grade in grades:
             grade_select.value = keep_grade
 
+    def _filters(self) -> tuple[str, str, str]:
+        """The status, language and grade chosen."""
+        return (
+            self._select_value("#filter-status") or "all",
+            self._select_value("#filter-language"),
+            self._select_value("#filter-grade"),
+        )
+
     def _select_value(self, widget_id: str) -> str:
         value = self.query_one(widget_id, Select).value
         return "" if value is Select.NULL or value is None else str(value)
 
-    def refilter(self, detail: bool = True) -> None:
+    def refilter(self, detail: bool = True, *, when_new: bool = False) -> None:
         """Show the households the filters choose; the detail pane at once when `detail`, else
-        when the cursor's row settles (a filter change: the table first)."""
-        self.shown = filter_households(
-            self.households,
-            status=self._select_value("#filter-status") or "all",
-            language=self._select_value("#filter-language"),
-            grade=self._select_value("#filter-grade"),
-        )
+        when the cursor's row settles (a filter change: the table first). `when_new`: only when
+        they choose other rows (the choices filled after a load say "changed" too)."""
+        households = self.households
+        if households is None:
+            return
+        chosen = households.chosen(*self._filters())
+        if chosen is None:
+            return  # a language or grade before they are read: chosen once they are
+        shown = self.shown
+        if (
+            when_new
+            and isinstance(shown, HouseholdRows)
+            and shown.index is households
+            and shown.positions == chosen
+        ):
+            return  # the same list's same rows
+        self.shown = households.rows(chosen)
         self._draw_rows()
         total, notified, problems = self.counts
         self.query_one("#families-progress", ProgressBar).update(
@@ -315,18 +308,21 @@ class FamiliesScreen(Screen):
         )
         marked = f" · {len(self.marked)} marked" if self.marked else ""
         warning = f"[b]⚠ {escape(self.coverage_note)}[/b]\n" if self.coverage_note else ""
-        self.query_one("#families-summary", Static).update(
+        summary = (
             f"{warning}Notified {notified:,} / {total:,} households · "
             f"{problems:,} returned or bounced · "
             f"showing {len(self.shown):,}{marked} · one notice per household (g: the rule) · "
             "P: paper sent home after an assembly"
         )
+        if summary != self._summary_text:  # a new summary is laid out again: only when new
+            self._summary_text = summary
+            self.query_one("#families-summary", Static).update(summary)
         if detail:
             self._show_detail()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self.is_mounted:
-            self.refilter(detail=False)
+            self.refilter(detail=False, when_new=True)
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         # The cursor moves at once; the detail follows when the keys stop.
@@ -355,9 +351,10 @@ class FamiliesScreen(Screen):
             self._detail_timer.stop()
             self._detail_timer = None
         household = self._current_in_full()
-        self.query_one("#families-detail-text", Static).update(
-            household_detail(household) if household else "No household to show."
-        )
+        text = household_detail(household) if household else "No household to show."
+        if text != self._detail_text:  # the same household after a filter: nothing to lay out
+            self._detail_text = text
+            self.query_one("#families-detail-text", Static).update(text)
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -382,7 +379,9 @@ class FamiliesScreen(Screen):
     def action_mark_all_shown(self) -> None:
         if self._hold_while_loading(self.action_mark_all_shown):
             return
-        ids = {h.household_id for h in self.shown}
+        if not isinstance(self.shown, HouseholdRows):
+            return
+        ids = set(self.shown.household_ids())
         self.marked = set() if ids <= self.marked else self.marked | ids
         self.refilter(detail=False)
 
@@ -409,16 +408,19 @@ class FamiliesScreen(Screen):
     def action_email_all(self) -> None:
         if self._hold_while_loading(self.action_email_all):
             return
-        with_email = sum(1 for h in self.households if h.has_email)
+        if self.households is None:
+            return
+        if not self.households.filters_ready:  # asked again once the e-mail is read
+            self._held_for_filters.append(self.action_email_all)
+            return
+        with_email = self.households.with_email()
         self.app.push_screen(
             RecordNoticeDialog(
                 f"E-mailed to every household with an e-mail address "
-                f"({with_email:,} of {len(self.households):,}).",
+                f"({len(with_email):,} of {len(self.households):,}).",
                 method="email",
             ),
-            lambda values: self._record(
-                [h.household_id for h in self.households if h.has_email], values
-            ),
+            lambda values: self._record(with_email, values),
         )
 
     def _record(self, targets: list[int], values: dict[str, Any] | None) -> None:
@@ -508,7 +510,11 @@ class FamiliesScreen(Screen):
         )
 
     def _do_letters(self, values: dict[str, Any]) -> str:
-        chosen = None if values["pending"] else [h.household_id for h in self.households]
+        households = self.households
+        if values["pending"]:
+            chosen = None
+        else:
+            chosen = list(households.ids) if households is not None else []
         files = write_letters(values["folder"], chosen, fmt=values["fmt"])
         if not files:
             return "No household to write a letter for."
