@@ -39,3 +39,15 @@ async def settle(app: App, pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def shown_within(app: App, pilot, seen, seconds: float = 10.0) -> bool:
+    """Whether `seen()` comes true within `seconds` (workers let finish between looks): for what
+    a screen shows after a deliberate delay (a detail once the keys pause), so that a busy machine
+    waits longer instead of failing."""
+    for _ in range(int(seconds / 0.05)):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+        if seen():
+            return True
+    return seen()

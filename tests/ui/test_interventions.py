@@ -16,7 +16,7 @@ from sro_tui.interventions import InvolvedStudent, RequestForm, submit_request
 from sro_tui.models import InterventionRequest, SafetyStaff, Student
 from sro_tui.ui.app import SroApp
 
-from .helpers import table_rows, text_of
+from .helpers import settle, shown_within, table_rows, text_of
 
 
 async def _open_form(app, pilot) -> None:
@@ -110,7 +110,7 @@ async def test_a_discipline_request_is_refused_in_the_policys_words(school_db: P
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmDialog"
         app.screen.query_one("#confirm").press()
-        await pilot.pause()
+        await settle(app, pilot)
         assert InterventionRequest.get().status == "refused"
 
 
@@ -183,6 +183,10 @@ async def test_cursor_keys_typed_with_f5_move_the_list_and_its_detail_follows(sc
 
     _requests_in(school_db, ["Gym", "Library", "Cafeteria"])
     app = SroApp(school_db)
+
+    def detail() -> str:
+        return text_of(app, "#request-detail-text")
+
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -198,10 +202,9 @@ async def test_cursor_keys_typed_with_f5_move_the_list_and_its_detail_follows(sc
             "2026-11-20 10:00",
         ]
         assert app.screen.query_one("#interventions-table").cursor_row == 2
-        assert "Where: Gym" in text_of(app, "#request-detail-text")
+        assert await shown_within(app, pilot, lambda: "Where: Gym" in detail())
         await pilot.press("up")
-        await pilot.pause(0.3)
-        assert "Where: Library" in text_of(app, "#request-detail-text")
+        assert await shown_within(app, pilot, lambda: "Where: Library" in detail())
 
 
 async def test_amend_a_submitted_request_and_see_its_history(school_db: Path):
