@@ -201,12 +201,14 @@ class SroApp(ReportsFailures, App):
     def warm_sections(self) -> None:
         """Import the sections' screens (and the core they use) off the screen's thread, once
         the first screen is up: a section's first open then builds its screen instead of also
-        importing it (0.1–0.3 s each here). Nothing is read from the database."""
+        importing it (0.1–0.3 s each here). The student index is built too, as the check-in,
+        the roster and the requests need it: the first F3 then does not wait for it."""
         run_in_thread(
             self,
             import_section_screens,
             what="Preparing the sections",
             group="warm-sections",
+            done=lambda _imported: self.request_students(),
         )
 
     def load_holiday_calendar(self) -> None:

@@ -225,3 +225,20 @@ async def test_keys_typed_right_after_an_f_key_go_to_the_new_section(school_db):
         await pilot.pause()
         assert app.current_mode == "roster"
         assert app.screen.query_one("#roster-search", Input).value == "jos"
+
+
+async def test_the_warm_up_after_start_builds_the_student_index(school_db):
+    """Once the first screen is up, the app prepares the sections and builds the student index
+    in the background, so the check-in's first open does not wait for it; the dashboard alone
+    never asked for it."""
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.student_index is None  # the dashboard does not need it
+        app.warm_sections()  # what the app's timer does two seconds after start
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert app.student_index is not None
+        assert len(app.student_index.students) > 0
