@@ -92,7 +92,7 @@ async def _settled(app, pilot) -> None:
 async def screen(school: Path, rounds: int) -> None:
     from textual.widgets import Select
 
-    from benchmarks.bench_screens import _frames, _marks
+    from benchmarks.bench_screens import _frames, _marks, filter_changes
     from sro_tui.ui.app import SroApp
     from sro_tui.ui.widgets.line_table import LineTable
 
@@ -133,14 +133,7 @@ async def screen(school: Path, rounds: int) -> None:
             f"  wall {ms(statistics.median(walls))}"
             f"  CPU {ms(statistics.median(cpus))}  ({_load()})"
         )
-        for widget_id, value in (
-            ("#filter-status", "pending"),
-            ("#filter-language", "es"),
-            ("#filter-grade", "9"),
-            ("#filter-language", Select.NULL),
-            ("#filter-grade", Select.NULL),
-            ("#filter-status", "all"),
-        ):
+        for widget_id, value in filter_changes():
             clock = Clock()
             app.screen.query_one(widget_id, Select).value = value
             await _settled(app, pilot)

@@ -129,8 +129,9 @@ def _remove_copy(copy: Path) -> None:
 # --- driving an app headless: key pressed → settled and drawn ----------------------------------
 
 
-def _frames() -> list[float]:
-    """Times at which the app hands a frame to its (headless) driver."""
+def _frames(cpu: list[float] | None = None) -> list[float]:
+    """Times at which the app hands a frame to its (headless) driver; with `cpu`, the process's
+    CPU time at each frame is appended to it too."""
     from textual.app import App
 
     frames: list[float] = []
@@ -139,6 +140,8 @@ def _frames() -> list[float]:
     def display(self, screen, renderable):  # type: ignore[no-untyped-def]
         if renderable is not None:
             frames.append(time.perf_counter())
+            if cpu is not None:
+                cpu.append(time.process_time())
         return original(self, screen, renderable)
 
     App._display = display  # type: ignore[method-assign]
@@ -277,6 +280,20 @@ async def m_sections_floor(work: Path) -> dict:
     return {"after": statistics.median(times)}
 
 
+def filter_changes() -> list[tuple[str, object]]:
+    """The families filters chosen in turn (each Select's id and value), back to the whole list."""
+    from textual.widgets import Select
+
+    return [
+        ("#filter-status", "pending"),
+        ("#filter-language", "es"),
+        ("#filter-grade", "9"),
+        ("#filter-language", Select.NULL),
+        ("#filter-grade", Select.NULL),
+        ("#filter-status", "all"),
+    ]
+
+
 async def m_families(work: Path, name: str) -> dict:
     from textual.widgets import Select
 
@@ -296,14 +313,7 @@ async def m_families(work: Path, name: str) -> dict:
             app.screen.query_one(widget_id, Select).value = value
 
         filters = []
-        for widget_id, value in (
-            ("#filter-status", "pending"),
-            ("#filter-language", "es"),
-            ("#filter-grade", "9"),
-            ("#filter-language", Select.NULL),
-            ("#filter-grade", Select.NULL),
-            ("#filter-status", "all"),
-        ):
+        for widget_id, value in filter_changes():
             filters.append(
                 await _timed(
                     app,

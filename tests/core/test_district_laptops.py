@@ -269,6 +269,23 @@ def test_district_status_on_the_command_line_names_each_laptop(laptops, tmp_path
     assert (school["presented"], school["households_notified"]) == (70, 20)
 
 
+def annual_report_after_both_send(tmp_path, principal, office, order):
+    """Both laptops send again, the office last, and the district merges them in `order`: the
+    building's line of the district's annual report."""
+    later = {
+        "principal": send(principal, tmp_path / "out", now=NOW + timedelta(minutes=30)),
+        "office": send(office, tmp_path / "out", now=NOW + timedelta(hours=1)),
+    }
+    district = open_district_database(tmp_path / "district.sqlite3")
+    try:
+        for name in order:
+            merge_bundle(district, later[name].path)
+        [school] = district_annual_report()
+    finally:
+        district.close()
+    return school
+
+
 @pytest.mark.parametrize("order", list(itertools.permutations(["office", "principal"])))
 def test_the_annual_report_counts_the_incidents_of_every_laptop(laptops, tmp_path, order):
     """The office sends again after the principal: its own report lists no incident, and the
@@ -289,17 +306,7 @@ def test_the_annual_report_counts_the_incidents_of_every_laptop(laptops, tmp_pat
         )
     finally:
         db.close()
-    later = {
-        "principal": send(principal, tmp_path / "out", now=NOW + timedelta(minutes=30)),
-        "office": send(laptops["office_db"], tmp_path / "out", now=NOW + timedelta(hours=1)),
-    }
-    district = open_district_database(tmp_path / "district.sqlite3")
-    try:
-        for name in order:
-            merge_bundle(district, later[name].path)
-        [school] = district_annual_report()
-    finally:
-        district.close()
+    school = annual_report_after_both_send(tmp_path, principal, laptops["office_db"], order)
     assert (school.code, school.incidents, school.complaints) == ("PTHS", 2, 1)
 
 
@@ -336,16 +343,6 @@ def test_the_annual_report_counts_the_staff_and_agreements_of_every_laptop(
         start_agreement("port townsend  POLICE department", "law_enforcement_agency")
     finally:
         db.close()
-    later = {
-        "principal": send(copies["principal"], tmp_path / "out", now=NOW + timedelta(minutes=30)),
-        "office": send(copies["office"], tmp_path / "out", now=NOW + timedelta(hours=1)),
-    }
-    district = open_district_database(tmp_path / "district.sqlite3")
-    try:
-        for name in order:
-            merge_bundle(district, later[name].path)
-        [school] = district_annual_report()
-    finally:
-        district.close()
+    school = annual_report_after_both_send(tmp_path, copies["principal"], copies["office"], order)
     assert (school.staff, school.staff_days_per_week) == (3, 13)
     assert (school.agreements_adopted, school.agreements_not_adopted) == (0, 1)
