@@ -28,14 +28,11 @@ from sro_tui.models import (
     StudentGuardian,
     database_proxy,
 )
-from sro_tui.notices.household_list import (
-    HouseholdLine,
-    household_notice_statuses,
-    load_household_lines,
-)
+from sro_tui.notices.household_list import HouseholdLine, load_household_lines
 from sro_tui.notices.household_notices import (
     BACK_ON_THE_LIST,
     _grade_sort,
+    household_notice_statuses,
     notice_links,
     require_school_and_year,
 )

@@ -11,12 +11,11 @@ rules (which households are on the list, their status, their language) are the o
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from peewee import fn
 
 from sro_tui.models import (
-    FamilyNotice,
     Guardian,
     Household,
     School,
@@ -25,9 +24,8 @@ from sro_tui.models import (
     database_proxy,
 )
 from sro_tui.notices.household_notices import (
-    NOTIFIED,
     _grade_sort,
-    household_status,
+    household_notice_statuses,
     notice_links,
     of_school,
     require_school_and_year,
@@ -171,32 +169,3 @@ def load_household_lines(
             line.status, line.notice = noticed[hid]
         lines.append(line)
     return lines
-
-
-def household_notice_statuses(
-    year: SchoolYear, listed: Container[int], household_ids: list[int] | None = None
-) -> dict[int, tuple[str, tuple[str, str]]]:
-    """For each household in `listed` with a notice this year (narrowed to `household_ids` when
-    given): its status and the notice that decided it, (method, sent on), as `load_households`
-    says them (the newest that counts, else the newest)."""
-    statuses: dict[int, list[str]] = {}
-    deciding: dict[int, tuple[str, str, str]] = {}
-    notices = (
-        FamilyNotice.select(
-            FamilyNotice.household,
-            FamilyNotice.method,
-            FamilyNotice.sent_on,
-            FamilyNotice.delivery_status,
-        )
-        .where(FamilyNotice.school_year == year)
-        .order_by(FamilyNotice.sent_on.desc(), FamilyNotice.id.desc())
-    )
-    if household_ids is not None:
-        notices = notices.where(FamilyNotice.household.in_(household_ids))
-    for hid, method, sent_on, status in _cursor(notices):
-        if hid not in listed:
-            continue
-        statuses.setdefault(hid, []).append(status)
-        if hid not in deciding or (status in NOTIFIED and deciding[hid][2] not in NOTIFIED):
-            deciding[hid] = (method, str(sent_on)[:10], status)
-    return {hid: (household_status(found), deciding[hid][:2]) for hid, found in statuses.items()}

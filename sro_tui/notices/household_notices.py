@@ -17,7 +17,7 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -663,6 +663,35 @@ def change_delivery_status(
 # --- counts and the family notice list ---------------------------------------------------------
 
 
+def household_notice_statuses(
+    year: SchoolYear, listed: Container[int], household_ids: list[int] | None = None
+) -> dict[int, tuple[str, tuple[str, str]]]:
+    """For each household in `listed` with a notice this year (narrowed to `household_ids` when
+    given): its status and the notice that decided it, (method, sent on), as `load_households`
+    says them (the newest that counts, else the newest)."""
+    statuses: dict[int, list[str]] = {}
+    deciding: dict[int, tuple[str, str, str]] = {}
+    notices = (
+        FamilyNotice.select(
+            FamilyNotice.household,
+            FamilyNotice.method,
+            FamilyNotice.sent_on,
+            FamilyNotice.delivery_status,
+        )
+        .where(FamilyNotice.school_year == year)
+        .order_by(FamilyNotice.sent_on.desc(), FamilyNotice.id.desc())
+    )
+    if household_ids is not None:
+        notices = notices.where(FamilyNotice.household.in_(household_ids))
+    for hid, method, sent_on, status in database_proxy.execute(notices):
+        if hid not in listed:
+            continue
+        statuses.setdefault(hid, []).append(status)
+        if hid not in deciding or (status in NOTIFIED and deciding[hid][2] not in NOTIFIED):
+            deciding[hid] = (method, str(sent_on)[:10], status)
+    return {hid: (household_status(found), deciding[hid][:2]) for hid, found in statuses.items()}
+
+
 def notice_counts(school: School | None = None, year: SchoolYear | None = None) -> dict[str, Any]:
     """Household notice counts for the dashboard and `sro-tui status --json`.
 
@@ -689,32 +718,17 @@ def notice_counts(school: School | None = None, year: SchoolYear | None = None) 
             .distinct()
         )
     }
-    statuses: dict[int, list[str]] = defaultdict(list)
-    methods: dict[int, list[tuple[str, str, Any]]] = defaultdict(list)
-    for hid, method, status, sent_on in database_proxy.execute(
-        FamilyNotice.select(
-            FamilyNotice.household,
-            FamilyNotice.method,
-            FamilyNotice.delivery_status,
-            FamilyNotice.sent_on,
-        )
-        .where(FamilyNotice.school_year == year)
-        .order_by(FamilyNotice.sent_on.desc(), FamilyNotice.id.desc())
-    ):
-        if hid in on_list:
-            statuses[hid].append(status)
-            methods[hid].append((method, status, sent_on))
     by_status: dict[str, int] = defaultdict(int)
     by_method: dict[str, int] = defaultdict(int)
     late = 0
+    noticed = household_notice_statuses(year, on_list)
     for hid in on_list:
-        state = household_status(statuses.get(hid, []))
+        state, (method, sent_on) = noticed.get(hid, (household_status([]), ("", "")))
         by_status[state] += 1
         if state == "notified":  # the deciding notice: the newest one that counts
-            method, _, sent_on = next(m for m in methods[hid] if m[1] in NOTIFIED)
             by_method[method] += 1
             # Policy 4311: "At the beginning of each school year": a later notice is late.
-            late += late_in_year(date.fromisoformat(str(sent_on)[:10]), year.start_date)
+            late += late_in_year(date.fromisoformat(sent_on), year.start_date)
     # Counted in SQL: the dashboard asks at every start (the list is for the families screen).
     without = _without_notice_guardian(school).count()
     return {
