@@ -26,9 +26,8 @@ from sro_tui.models import (
     SchoolYear,
     Student,
     StudentGuardian,
-    database_proxy,
 )
-from sro_tui.notices.household_list import HouseholdLine, load_household_lines
+from sro_tui.notices.household_list import HouseholdLine, _cursor, load_household_lines
 from sro_tui.notices.household_notices import (
     BACK_ON_THE_LIST,
     _grade_sort,
@@ -44,10 +43,6 @@ _STATUS_CODE = {key: code for code, key in enumerate(STATUS_KEYS)}
 TEXT_CHUNK = 48
 TEXT_KEPT = 4096  # households whose text is kept; past that the oldest screenfuls are read again
 NARROW_UP_TO = 2000  # households named in one query (SQLite takes at most 32,766 values)
-
-
-def _cursor(query) -> Iterator[tuple]:
-    return iter(database_proxy.execute(query))
 
 
 class HouseholdIndex(Sequence[HouseholdLine]):
