@@ -89,6 +89,8 @@ def storage_errors(wait_seconds: float | None = None) -> Iterator[None]:
     (the check-in screen must not freeze for the usual ten seconds), then goes back to normal.
     """
     db = database_proxy.obj
+    if db is None:  # no database bound yet: nothing to wait for
+        wait_seconds = None
     if wait_seconds is not None:
         db.execute_sql(f"PRAGMA busy_timeout = {int(wait_seconds * 1000)}")
     try:

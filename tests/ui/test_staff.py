@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual.widgets import Input
 
 from sro_tui.db import open_database
@@ -107,3 +109,44 @@ def test_the_form_has_a_widget_for_every_staff_field():
     from sro_tui.ui.staff.form import LABELS
 
     assert set(LABELS) == set(STAFF_FIELDS)
+
+
+async def test_a_save_while_another_program_writes_says_so_and_keeps_the_form(school_db):
+    """A form's save runs on the screen's thread: with the database held by another program it
+    must not freeze for long or end the app with a traceback; it says so, logs it, keeps what
+    was typed, and saves once the other program is done."""
+    app = SroApp(school_db, start_section="staff")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Jordan")
+        field(app, "last_name").value = "Pak"
+        field(app, "employer_name").value = "Cascade Security"
+        await pilot.pause()
+
+        other = sqlite3.connect(school_db, isolation_level=None, timeout=5)
+        other.execute("BEGIN IMMEDIATE")  # another program writing, for longer than we wait
+        other.execute("INSERT INTO setting (key, value) VALUES ('busy-test', 'x')")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running
+        assert type(app.screen).__name__ == "StaffForm"  # still open, nothing lost
+        banner = app.screen.query_one("#form-error")
+        assert banner.display and "database is busy" in str(banner.render())
+        assert "Nothing was saved" in str(banner.render())
+        assert field(app, "first_name").value == "Jordan"
+        log = school_db.parent / "sro-tui.log"
+        assert "Saving" in log.read_text() and "database is busy" in log.read_text()
+        assert log.stat().st_mode & 0o777 == 0o600
+
+        other.execute("ROLLBACK")
+        other.close()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StaffScreen"
+    database = open_database(school_db)
+    try:
+        assert SafetyStaff.get(SafetyStaff.last_name == "Pak").first_name == "Jordan"
+    finally:
+        database.close()

@@ -29,6 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
+from sro_tui.db import StorageError, storage_errors
 from sro_tui.records import ValidationError, parse_date
 from sro_tui.ui.widgets.dialogs import YesNoCheckbox
 from sro_tui.ui.widgets.text_box import TextBox
@@ -38,6 +39,9 @@ from sro_tui.ui.widgets.text_box import TextBox
 # choices (any number of `choices`, toggled with space).
 FIELD_KINDS = ("text", "narrative", "date", "int", "number", "select", "check", "choices")
 DATE_HINT = "MM/DD/YYYY or YYYY-MM-DD"
+# How long a save waits for another program's write before it says the database is busy (the
+# save runs on the screen's thread, so that the form closes only once the record is committed).
+SAVE_BUSY_WAIT = 2.0
 
 
 @dataclass(frozen=True)
@@ -255,9 +259,17 @@ class RecordForm(ModalScreen[Any]):
             self.show_problems(self.problems_before_save(values, problems))
             return
         try:
-            result = self.save(values)
+            with storage_errors(SAVE_BUSY_WAIT):
+                result = self.save(values)
         except ValidationError as exc:
             self.show_problems(exc.problems)
+            return
+        except StorageError as exc:
+            # Busy, full or read-only: the save's transaction was rolled back. The form stays
+            # open with what was typed; the app says it and logs it.
+            kept = "Nothing was saved; what you typed is still in the form."
+            self.app.report_failure(f"Saving “{self.title_text}”", exc, kept)  # type: ignore[attr-defined]
+            self.show_problems({"": f"Not saved: {exc}. {kept} ctrl+s tries again."}, focus=False)
             return
         self.dismiss(result)
 
