@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sro_tui.district import merge_bundle, open_district_database
+from sro_tui.paths import default_export_dir
 from sro_tui.ui.app import SroApp
 from sro_tui.ui.district import DistrictApp
 from sro_tui.ui.reports.screen import ReportsFolderDialog, StateReportsScreen, count_bar
@@ -53,7 +54,10 @@ async def test_the_district_screen_opens_the_reports_and_writes_them(two_schools
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, ReportsFolderDialog)
-        app.screen.query_one("#state-reports-folder").value = str(tmp_path / "reports")
+        box = app.screen.query_one("#state-reports-folder")
+        # The one export folder, where `sro-tui report … --district` writes too.
+        assert box.value == str(default_export_dir())
+        box.value = str(tmp_path / "reports")
         await pilot.press("enter")
         await pilot.pause()
         await wait_for_workers(app)

@@ -22,6 +22,7 @@ from sro_tui.district import (
     write_district_state_reports,
 )
 from sro_tui.exchange import find_bundles
+from sro_tui.paths import default_export_dir
 from sro_tui.ui.district.bars import percent_bar
 from sro_tui.ui.reports import StateReportsScreen
 from sro_tui.ui.widgets.dialogs import BackupDialog
@@ -179,7 +180,7 @@ class DistrictScreen(Screen):
             StateReportsScreen(
                 district_state_overview,
                 write_district_state_reports,
-                Path.home() / "sro-tui-district-reports",
+                default_export_dir(),  # where `sro-tui report … --district` writes too
                 "every building, as merged",
             )
         )
