@@ -13,7 +13,10 @@ check-ins and family notices. The same identity rule as the district's (`distric
   (a later roster import there) is left as it is here.
 - a **family notice**: the bundle's household, matched here by its key (the roster's keys or the
   household rule; else by its students), notified there and not here, gets the notice (method,
-  language, date) with the bundle row's `record_id`.
+  language, date) with the bundle row's `record_id`; one whose notice came back there (returned
+  mail, a bounced e-mail) and that has no notice here gets that notice, so it shows here as it
+  does there, still to be notified. A notice brought by an earlier merge follows the household's
+  later status there (sent again and notified), never back from notified.
 - Intervention requests, agreements, complaints and training stay with the laptop that recorded
   them (the district counts them from each laptop's bundle): their count is reported.
 
@@ -50,12 +53,18 @@ from sro_tui.models import (
     database_proxy,
     utc_now,
 )
-from sro_tui.notices import HOUSEHOLD_STATUSES
+from sro_tui.notices import HOUSEHOLD_STATUSES, NOTIFIED
 from sro_tui.presentation import local_time
 from sro_tui.records import audit, current_actor, current_year, get_school, snapshot
 
 _NAMESPACE = uuid.UUID("0c8f4e2a-6b1d-4f57-a3e9-4311b1e5a7c2")
-NOTIFIED_LABEL = HOUSEHOLD_STATUSES["notified"]
+# A household's status in the other laptop's bundle -> the delivery status of the notice it
+# gets here ("Notified" cannot say sent from delivered: sent, as the weaker claim).
+DELIVERY_OF_STATUS = {
+    HOUSEHOLD_STATUSES["notified"]: "sent",
+    HOUSEHOLD_STATUSES["returned"]: "returned",
+    HOUSEHOLD_STATUSES["bounced"]: "bounced",
+}
 NOTICE_KEYS = {label: key for key, label in NOTICE_METHODS.items()}
 LEFT_WITH_THEIR_LAPTOP = (
     "interventions",
@@ -295,17 +304,16 @@ def _merge_notices(
 ) -> None:
     manifest = bundle.manifest
     by_key, by_students = _households_here(school)
-    notified = {
-        household
-        for (household,) in FamilyNotice.select(FamilyNotice.household)
-        .where(
-            FamilyNotice.school_year == year,
-            FamilyNotice.delivery_status.in_(("sent", "delivered")),
-        )
+    noticed: dict[int, set[str]] = defaultdict(set)  # household -> its delivery statuses here
+    for household, status in (
+        FamilyNotice.select(FamilyNotice.household, FamilyNotice.delivery_status)
+        .where(FamilyNotice.school_year == year)
         .tuples()
-    }
+    ):
+        noticed[household].add(status)
     for row in _rows_of(bundle, "family-notices"):
-        if row.get("notice_status") != NOTIFIED_LABEL:
+        delivery = DELIVERY_OF_STATUS.get(row.get("notice_status", ""))
+        if delivery is None:  # not notified there: nothing to bring
             continue
         household = by_key.get(row.get("household_key", "")) if row.get("household_key") else None
         if household is None:
@@ -314,26 +322,48 @@ def _merge_notices(
         if household is None:
             result.households_not_here += 1
             continue
-        if household in notified or FamilyNotice.get_or_none(
-            FamilyNotice.record_id == row["record_id"]
-        ):
+        mirrored = FamilyNotice.get_or_none(FamilyNotice.record_id == row["record_id"])
+        if mirrored is not None:
+            # Brought by an earlier merge: follow what the other laptop says now (a bounced
+            # e-mail sent again and delivered, say); never step back from notified.
+            if mirrored.delivery_status != delivery and mirrored.delivery_status not in NOTIFIED:
+                before = snapshot(mirrored)
+                _fill_notice(mirrored, row, delivery, manifest)
+                mirrored.status_changed_at = utc_now()
+                mirrored.save()
+                audit("update", mirrored, before=before, after=snapshot(mirrored), actor=actor)
+                result.notices_added += 1
+            else:
+                result.notices_already += 1
+            continue
+        here = noticed.get(household, set())
+        if here & set(NOTIFIED) or (delivery not in NOTIFIED and here):
+            # Notified here already; or only a returned/bounced notice there while this laptop
+            # has its own notice on record for the household.
             result.notices_already += 1
             continue
-        sent_on = date.fromisoformat(row["notice_date"]) if row.get("notice_date") else None
-        notice = FamilyNotice.create(
+        notice = FamilyNotice(
             record_id=row["record_id"],
             household=household,
             school_year=year,
-            method=NOTICE_KEYS.get(row.get("notice_method", ""), "paper_home"),
-            language=row.get("notice_language") or "en",
-            sent_on=sent_on or local_time(manifest.created_at).date(),
-            delivery_status="sent",
             recorded_by=actor,
             notes=f"Recorded on {manifest.laptop_name}; merged from its bundle.",
         )
+        _fill_notice(notice, row, delivery, manifest)
+        notice.save(force_insert=True)
         audit("create", notice, after=snapshot(notice), actor=actor)
-        notified.add(household)
+        noticed[household].add(delivery)
         result.notices_added += 1
+
+
+def _fill_notice(notice: FamilyNotice, row: dict, delivery: str, manifest: BundleManifest) -> None:
+    """The notice as the other laptop's row tells it: method, language, date, and whether it was
+    sent or came back (returned mail, a bounced e-mail)."""
+    sent_on = date.fromisoformat(row["notice_date"]) if row.get("notice_date") else None
+    notice.method = NOTICE_KEYS.get(row.get("notice_method", ""), "paper_home")
+    notice.language = row.get("notice_language") or "en"
+    notice.sent_on = sent_on or local_time(manifest.created_at).date()
+    notice.delivery_status = delivery
 
 
 def merge_laptop_bundle(path: Path | str, *, actor: str | None = None) -> SchoolMergeResult:

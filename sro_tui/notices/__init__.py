@@ -16,6 +16,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "HOUSEHOLD_STATUSES",
             "HouseholdNotices",
             "NOTICE_METHODS",
+            "NOTIFIED",
             "change_delivery_status",
             "export_family_notice_list",
             "filter_choices",

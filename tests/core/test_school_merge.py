@@ -12,11 +12,13 @@ from sro_tui.db import open_database
 from sro_tui.district.school_merge import SchoolMergeRefused, merge_laptop_bundle
 from sro_tui.exchange.bundle import BundleError
 from sro_tui.models import AuditEvent, FamilyNotice, PresentationAttendance, School
+from sro_tui.notices import change_delivery_status, record_notices
 from sro_tui.presentation import list_sessions, undo_last_check_in
 from sro_tui.records import current_year
 from sro_tui.reports import full_status
 from tests.core.laptops_helpers import (
     NOW,
+    TODAY,
     both_sent,
     check_in,
     new_laptop,
@@ -146,3 +148,42 @@ def test_the_cli_merges_and_says_what_it_did(two, principal, capsys):
     assert "nothing changed" in capsys.readouterr().out
     assert main(["school", "laptop", "--db", str(principal)]) == 0
     assert "this laptop sends as: Principal" in capsys.readouterr().out
+
+
+def test_a_bounced_notice_there_shows_here_and_follows_when_sent_again(two, principal, tmp_path):
+    office = shutil.copyfile(two["office_db"], tmp_path / "office.sqlite3")
+    db = open_database(office)
+    notices = list(FamilyNotice.select().order_by(FamilyNotice.id))
+    bounced = [n.household_id for n in notices[:3]]
+    for notice in notices[:3]:
+        change_delivery_status(notice.id, "bounced", actor="office")
+    db.close()
+    first = send(office, tmp_path / "out", now=NOW + timedelta(hours=1))
+
+    open_database(principal)
+    result = merge_laptop_bundle(first.path, actor="principal")
+    assert result.notices_added == 20
+    counts = full_status()["family_notices"]
+    assert (counts["notified"], counts["bounced"], counts["pending"]) == (
+        17,
+        3,
+        counts["households"] - 17,
+    )
+
+    # The office sends those three again on paper: the next merge follows, once.
+    db = open_database(office)
+    assert (
+        record_notices(
+            bounced, method="paper_home", sent_on=TODAY, actor="office", today=TODAY
+        ).recorded
+        == 3
+    )
+    db.close()
+    later = send(office, tmp_path / "out", now=NOW + timedelta(hours=2))
+    open_database(principal)
+    again = merge_laptop_bundle(later.path, actor="principal")
+    assert (again.notices_added, again.notices_already) == (3, 17)
+    counts = full_status()["family_notices"]
+    assert (counts["notified"], counts["bounced"]) == (20, 0)
+    assert counts["notified_by_method"] == {"email": 17, "paper_home": 3}
+    assert merge_laptop_bundle(later.path, actor="principal").changed == 0
