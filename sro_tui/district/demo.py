@@ -47,7 +47,7 @@ DEMO_BUILDINGS = (
 DEMO_COUNTY_DISTRICT = "16050"  # the demo district's five-digit county-district code
 
 
-def _give_state_ids(building: DemoBuilding) -> None:
+def give_state_ids(building: DemoBuilding) -> None:
     """Every demo student gets a made-up ten-digit SSID (9, the building, 0, the SIS id), so the
     state's S file of the demo district fills S04 and S06; never a real student's number."""
     prefix = f"9{DEMO_BUILDINGS.index(building)}0"  # + seven digits: ten in all
@@ -69,7 +69,7 @@ def write_demo_school_bundle(
             ospi_building_code=building.ospi_building_code,
             county_district_code=DEMO_COUNTY_DISTRICT,
         ).execute()
-        _give_state_ids(building)
+        give_state_ids(building)
         if building.extra_requests:
             add_district_demo_requests(get_school(), building.extra_requests, today or date.today())
         sessions = list_sessions(current_year())

@@ -19,6 +19,7 @@ from peewee import Database, chunked
 
 from sro_tui.db import open_database
 from sro_tui.demo import create_demo_school
+from sro_tui.district.demo import DEMO_BUILDINGS, DEMO_COUNTY_DISTRICT, give_state_ids
 from sro_tui.district.laptop import set_laptop_id, set_laptop_name
 from sro_tui.district.merge import MergeResult, merge_bundle
 from sro_tui.district.send import SentBundle, send_to_district
@@ -66,6 +67,14 @@ def write_demo_laptop(laptop: DemoLaptop, path: Path, today: date | None = None)
     try:
         create_demo_school(today)
         with database_proxy.atomic():
+            # The same building as the four-school demo's first (its OSPI codes and the made-up
+            # SSIDs), so the state's S file of the laptops demo is filled in too.
+            building = DEMO_BUILDINGS[0]
+            School.update(
+                ospi_building_code=building.ospi_building_code,
+                county_district_code=DEMO_COUNTY_DISTRICT,
+            ).execute()
+            give_state_ids(building)
             if laptop is not DEMO_LAPTOPS[0]:
                 for model in (School, Student, Guardian, Household):
                     _rekey(model)
