@@ -16,12 +16,17 @@ from textual.widgets import Header
 from sro_tui.records import ValidationError, set_export_folder
 from sro_tui.reports import full_status
 from sro_tui.ui.dashboard.cards import CARDS, CardView
+from sro_tui.ui.dashboard.collector import release
 from sro_tui.ui.navigation import EXPORT_FOLDER_KEY
 from sro_tui.ui.widgets.card import CardContent
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.section_bar import SectionBar
 from sro_tui.ui.widgets.work import error_words, run_in_thread
+
+# The collector is held back as the app starts (see `collector`) until this long after the first
+# counts are drawn: its one full collection then stays out of the first frames and the first key.
+COLLECTOR_RELEASE_SECONDS = 1.0
 
 
 class DashboardScreen(Screen):
@@ -81,6 +86,7 @@ class DashboardScreen(Screen):
             view.display = content is not None
             if content is not None:
                 view.show(content)
+        self.set_timer(COLLECTOR_RELEASE_SECONDS, release)
 
     def _counts_failed(self, error: BaseException) -> None:
         # Never an empty card: each says it could not be read, and how to try again.
@@ -90,6 +96,7 @@ class DashboardScreen(Screen):
         for view in self.query(CardView):
             view.display = True
             view.show(content)
+        self.set_timer(COLLECTOR_RELEASE_SECONDS, release)
 
     def action_change_export_folder(self) -> None:
         """Choose the folder every export goes to (kept in the database, for every screen and
