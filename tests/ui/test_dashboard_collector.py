@@ -30,7 +30,7 @@ def test_hold_then_release_puts_the_thresholds_back_and_freezes(fresh_collector)
     collector.hold()  # a second hold does not forget the thresholds found first
     collector.release()
     assert gc.get_threshold() == (700, 10, 10)
-    assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() > 0  # what start-up built is out of later collections
     gc.set_threshold(1000, 5, 5)
     collector.release()  # once only: a later release changes nothing
     assert gc.get_threshold() == (1000, 5, 5)

@@ -25,7 +25,7 @@ from sro_tui.ui.widgets.section_bar import SectionBar
 from sro_tui.ui.widgets.work import error_words, run_in_thread
 
 # The collector is held back as the app starts (see `collector`) until this long after the first
-# counts are drawn: its one full collection then stays out of the first frames and the first key.
+# counts are drawn: what start-up left is then frozen (see `collector`).
 COLLECTOR_RELEASE_SECONDS = 1.0
 
 
