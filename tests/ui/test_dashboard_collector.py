@@ -44,3 +44,13 @@ async def test_the_dashboard_releases_the_collector_after_its_first_counts(
     async with app.run_test(size=(120, 36)) as pilot:
         assert gc.get_threshold() == collector.START_THRESHOLDS  # still starting
         assert await shown_within(app, pilot, lambda: gc.get_threshold() == (700, 10, 10))
+
+
+def test_a_hold_from_another_thread_changes_nothing(fresh_collector):
+    # The warm-up imports the dashboard in a thread when the app started on another section.
+    import threading
+
+    thread = threading.Thread(target=collector.hold)
+    thread.start()
+    thread.join()
+    assert gc.get_threshold() == (700, 10, 10)

@@ -19,6 +19,7 @@ The collector is never switched off: a cycle made meanwhile is still collected, 
 from __future__ import annotations
 
 import gc
+import threading
 
 START_THRESHOLDS = (50_000, 20, 20)
 
@@ -27,9 +28,11 @@ _held = False
 
 
 def hold() -> None:
-    """Collect rarely until `release()`: once per process (a later call does nothing)."""
+    """Collect rarely until `release()`: once per process (a later call does nothing), and only
+    as the app starts, on the main thread: not when the warm-up's thread imports the dashboard
+    of an app that started on another section (no first counts would release it)."""
     global _found, _held
-    if not _held:
+    if not _held and threading.current_thread() is threading.main_thread():
         _held, _found = True, gc.get_threshold()
         gc.set_threshold(*START_THRESHOLDS)
 
