@@ -152,6 +152,16 @@ async def test_dashboard_counts_and_empty_roster_hint(school_db, empty_db):
         assert "Family notices" not in cards and "Export folder" in cards
 
 
+async def test_cards_share_an_odd_width_as_textual_columns_do(school_db):
+    """At an odd width the right column is one cell wider: each card is drawn at its own."""
+    app = SroApp(school_db)
+    async with app.run_test(size=(101, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        left, right = drawn_card(app, "school"), drawn_card(app, "students")
+        assert len(right.splitlines()[0]) == len(left.splitlines()[0]) + 1
+
+
 async def test_notice_card_draws_its_progress_bar(school_db):
     """The families-notified card: counts, a bar as wide as the card allows, the percentage."""
     from sro_tui.models import Household

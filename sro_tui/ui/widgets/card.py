@@ -105,8 +105,11 @@ class CardsView(Widget):
 
     def drawn(self, card_id: str) -> str:
         """A card as drawn at the current width, border and all, one line per row."""
-        width = self._column_widths(self.content_size.width)[0]
-        lines = self._card_lines(self._by_id(card_id), width, self._styles())
+        card = self._by_id(card_id)
+        shown = self.shown()
+        column = shown.index(card) % self.COLUMNS if card in shown else 0
+        width = self._column_widths(self.content_size.width)[column]
+        lines = self._card_lines(card, width, self._styles())
         return "\n".join("".join(s.text for s in line).rstrip() for line in lines)
 
     def render(self) -> RenderableType:
