@@ -8,13 +8,13 @@ from textual.widgets import Input
 from sro_tui.db import open_database
 from sro_tui.records import export_folder
 from sro_tui.ui.app import SroApp
-from sro_tui.ui.widgets.card import CardView
+from sro_tui.ui.widgets.card import CardsView
 
 from .helpers import settle
 
 
 def card_text(app: SroApp) -> str:
-    return app.screen.query_one("#card-exports", CardView).text
+    return app.screen.query_one(CardsView).text("exports")
 
 
 async def test_dashboard_shows_and_changes_the_export_folder(school_db, tmp_path):

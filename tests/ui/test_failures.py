@@ -65,9 +65,9 @@ async def test_dashboard_counts_that_fail_are_said_on_every_card(school_db, monk
 
 
 def text_of_card(app: SroApp, card_id: str) -> str:
-    from sro_tui.ui.widgets.card import CardView
+    from sro_tui.ui.widgets.card import CardsView
 
-    return app.screen.query_one(f"#card-{card_id}", CardView).text
+    return app.screen.query_one(CardsView).text(card_id)
 
 
 async def type_into(pilot, selector: str, text: str) -> None:

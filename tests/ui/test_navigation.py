@@ -120,21 +120,46 @@ async def test_palette_goes_to_a_section(school_db):
         assert app.current_mode == "roster"
 
 
+def drawn_card(app, card_id: str) -> str:
+    """A dashboard card, border and all, as it is on screen (the cards are one widget)."""
+    from sro_tui.ui.widgets.card import CardsView
+
+    card = app.screen.query_one(CardsView).drawn(card_id)
+    on_screen = drawn_text(app, "#dashboard-cards")
+    assert all(line in on_screen for line in card.splitlines()), on_screen
+    return card
+
+
 async def test_dashboard_counts_and_empty_roster_hint(school_db, empty_db):
     app = SroApp(school_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()  # the counts are read in a thread
         await pilot.pause()
-        assert "5 active" in drawn_text(app, "#card-students")
-        assert "1 inactive" in drawn_text(app, "#card-students")
-        assert "3 guardians" in drawn_text(app, "#card-families")
-        staff = drawn_text(app, "#card-staff")
+        assert "5 active" in drawn_card(app, "students")
+        assert "1 inactive" in drawn_card(app, "students")
+        assert "3 guardians" in drawn_card(app, "families")
+        staff = drawn_card(app, "staff")
         assert "1 × School resource officer" in staff
         assert "1 × School security officer" in staff
     app = SroApp(empty_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert "Import a roster: press F8" in drawn_text(app, "#card-students")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Import a roster: press F8" in drawn_card(app, "students")
+        # No household yet: the notices card is left out, the cards after it move up.
+        cards = drawn_text(app, "#dashboard-cards")
+        assert "Family notices" not in cards and "Export folder" in cards
+
+
+async def test_cards_share_an_odd_width_as_textual_columns_do(school_db):
+    """At an odd width the right column is one cell wider: each card is drawn at its own."""
+    app = SroApp(school_db)
+    async with app.run_test(size=(101, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        left, right = drawn_card(app, "school"), drawn_card(app, "students")
+        assert len(right.splitlines()[0]) == len(left.splitlines()[0]) + 1
 
 
 async def test_notice_card_draws_its_progress_bar(school_db):
@@ -146,7 +171,7 @@ async def test_notice_card_draws_its_progress_bar(school_db):
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()  # the counts are read in a thread
         await pilot.pause()
-        card = drawn_text(app, "#card-notices")
+        card = drawn_card(app, "notices")
         assert "0 / 3 households notified this year" in card
         assert "0%" in card and "━" in card
         assert "Record notices: press F4." in card
@@ -156,7 +181,7 @@ async def test_notice_card_draws_its_progress_bar(school_db):
         await pilot.press("r")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        card = drawn_text(app, "#card-notices")
+        card = drawn_card(app, "notices")
         assert "1 / 3 households notified this year" in card
         bar = next(line for line in card.splitlines() if "━" in line)
         assert bar.rstrip(" │").endswith("33%")

@@ -1,1 +1,6 @@
-"""The dashboard section of the app."""
+"""The dashboard section of the app: the first screen, so importing it is start-up (the garbage
+collector is held back until its first counts are drawn: see `collector`)."""
+
+from sro_tui.ui.dashboard.collector import hold
+
+hold()

@@ -15,9 +15,9 @@ from sro_tui.ui.agreements.card import agreements_card, complaints_card
 from sro_tui.ui.checkin.card import presentation_card
 from sro_tui.ui.interventions.card import intervention_card
 from sro_tui.ui.navigation import ADD_STAFF_KEY, EXPORT_FOLDER_KEY, IMPORT_ROSTER_KEY, section
-from sro_tui.ui.widgets.card import CardContent, CardView, DashboardCard
+from sro_tui.ui.widgets.card import CardContent, DashboardCard
 
-__all__ = ["CARDS", "CardView"]
+__all__ = ["CARDS"]
 
 
 def _key(key: str) -> str:

@@ -9,19 +9,24 @@ from typing import ClassVar
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header
 
 from sro_tui.records import ValidationError, set_export_folder
 from sro_tui.reports import full_status
-from sro_tui.ui.dashboard.cards import CARDS, CardView
+from sro_tui.ui.dashboard.cards import CARDS
+from sro_tui.ui.dashboard.collector import release
 from sro_tui.ui.navigation import EXPORT_FOLDER_KEY
-from sro_tui.ui.widgets.card import CardContent
+from sro_tui.ui.widgets.card import CardContent, CardsView
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.section_bar import SectionBar
 from sro_tui.ui.widgets.work import error_words, run_in_thread
+
+# The collector is held back as the app starts (see `collector`) until this long after the first
+# counts are drawn: what start-up left is then frozen (see `collector`).
+COLLECTOR_RELEASE_SECONDS = 1.0
 
 
 class DashboardScreen(Screen):
@@ -47,9 +52,8 @@ class DashboardScreen(Screen):
         yield Header()
         yield SectionBar("dashboard")  # composed here: the first screen pays for no second layout
         # Scrolls with the arrow keys and PageUp/PageDown: on 24 rows the cards do not all fit.
-        with VerticalScroll(id="dashboard-scroll"), Grid(id="dashboard-cards"):
-            for card in CARDS:
-                yield CardView(card)
+        with VerticalScroll(id="dashboard-scroll"):
+            yield CardsView(CARDS, id="dashboard-cards")
         yield KeysFooter(compact=True)
 
     def on_screen_resume(self) -> None:
@@ -76,20 +80,16 @@ class DashboardScreen(Screen):
         )
 
     def _show_counts(self, status: dict) -> None:
-        for view in self.query(CardView):
-            content = view.card.build(status)
-            view.display = content is not None
-            if content is not None:
-                view.show(content)
+        self.query_one(CardsView).show({card.id: card.build(status) for card in CARDS})
+        self.set_timer(COLLECTOR_RELEASE_SECONDS, release)
 
     def _counts_failed(self, error: BaseException) -> None:
         # Never an empty card: each says it could not be read, and how to try again.
         content = CardContent(
             [f"Not read: {error_words(error)}."], hint="Press r to try again.", warning=True
         )
-        for view in self.query(CardView):
-            view.display = True
-            view.show(content)
+        self.query_one(CardsView).show({card.id: content for card in CARDS})
+        self.set_timer(COLLECTOR_RELEASE_SECONDS, release)
 
     def action_change_export_folder(self) -> None:
         """Choose the folder every export goes to (kept in the database, for every screen and
