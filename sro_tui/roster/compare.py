@@ -322,7 +322,8 @@ class Comparison:
         self.renamed = _same_people(roster.guardians, self.needed_guardians, existing)
         self.guardian_inserts: list[list[Any]] = []  # values in the order of GUARDIAN_INSERT
         self.guardian_updates: list[dict[str, Any]] = []
-        for key in sorted(self.needed_guardians):
+        self.guardian_keys = sorted(self.needed_guardians)  # the order of the inserts
+        for key in self.guardian_keys:
             values = dict(
                 zip(GUARDIAN_FIELDS, _guardian_values(roster.guardians[key]), strict=True)
             )
