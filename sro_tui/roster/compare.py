@@ -64,6 +64,7 @@ STUDENT_INSERT = ("school", "sis_id", *STUDENT_FIELDS, "search_key")
 GUARDIAN_INSERT = ("school", "source_key", "active", *GUARDIAN_FIELDS, "household")
 _FLAGS = {"iep": "IEP", "section_504": "504 plan", "english_learner": "English learner"}
 _ACTIVE = STUDENT_FIELDS.index("active")
+_NEW_BLANKS = tuple(None if f in _FLAGS else "" for f in STUDENT_FIELDS)  # a new student's blanks
 
 
 _student_values = attrgetter(*STUDENT_FIELDS)  # one call for all fields: 5,000 rows add up
@@ -255,8 +256,8 @@ class Comparison:
         """A student the database does not hold, enrolled: an insert row (the file's blanks as
         a new student's: '' for text, None for a flag) and a dry-run line."""
         values = [
-            (None if f in _FLAGS else "") if v is None else v
-            for f, v in zip(STUDENT_FIELDS, _student_values(s), strict=True)
+            blank if v is None else v
+            for blank, v in zip(_NEW_BLANKS, _student_values(s), strict=True)
         ]
         if values[_ACTIVE]:
             self.present.add(key)
@@ -323,14 +324,15 @@ class Comparison:
         self.guardian_inserts: list[list[Any]] = []  # values in the order of GUARDIAN_INSERT
         self.guardian_updates: list[dict[str, Any]] = []
         self.guardian_keys = sorted(self.needed_guardians)  # the order of the inserts
+        renamed, inserts = self.renamed, self.guardian_inserts
         for key in self.guardian_keys:
-            values = dict(
-                zip(GUARDIAN_FIELDS, _guardian_values(roster.guardians[key]), strict=True)
-            )
-            old = existing.pop(self.renamed.get(key, key), None)
+            found = _guardian_values(roster.guardians[key])
+            old = existing.pop(renamed.get(key, key), None) if existing else None
             if old is None:
-                self.guardian_inserts.append([school_id, key, True, *values.values(), None])
-            elif (
+                inserts.append([school_id, key, True, *found, None])
+                continue
+            values = dict(zip(GUARDIAN_FIELDS, found, strict=True))
+            if (
                 not old["active"]
                 or key in self.renamed
                 or any(old[f] != values[f] for f in GUARDIAN_FIELDS)

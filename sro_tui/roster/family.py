@@ -289,6 +289,7 @@ class GuardianBook:
             if (
                 street
                 and guardian.street
+                and (street != guardian.street or postal_code != guardian.postal_code)
                 and _house(street, postal_code) != _house(guardian.street, guardian.postal_code)
             ):
                 self.other_addresses.append((facts.row, f"{first} {last}".strip(), street))

@@ -6,6 +6,9 @@ docs/roster-import.md for the full list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sro_tui.roster.contacts import looks_like_contacts
 from sro_tui.roster.csvread import (
     BundleSchool,
@@ -183,6 +186,10 @@ class SisCsv:
         self.family = family_layout(table)
         if self.columns["grade"] is None:
             log.warn(table.file, 1, None, "no grade column: students are imported without grades")
+        self._at = {f: -1 if i is None else i for f, i in self.columns.items()}
+        self._grades = _Cached(_grade_cell)
+        self._flags = _Cached(_flag_cell)
+        self._races = _Cached(_race_cells)
 
     def column_use(self) -> tuple[list[tuple[str, str]], list[str]]:
         """(header, what it is used for) for every column read, and the headers of the columns
@@ -342,41 +349,46 @@ class SisCsv:
         first, last = cells[cols["first_name"]], cells[cols["last_name"]]
         if not first and not last:
             log.error(file, row, table.name_of(cols["last_name"]), "the student has no name")
+        at = self._at  # the optional columns' indexes, -1 when the file has none
         student = RosterStudent(
-            sis_id=sis_id,
-            source_id="",
-            first_name=first,
-            last_name=last,
-            active=True,
-            file=file,
-            row=row,
+            sis_id,
+            cells[self.clever_id] if self.clever_id is not None else "",
+            first,
+            last,
+            True,
+            file,
+            row,
+            middle_name=cells[at["middle_name"]] if at["middle_name"] >= 0 else None,
+            preferred_name=cells[at["preferred_name"]] if at["preferred_name"] >= 0 else None,
+            homeroom=cells[at["homeroom"]] if at["homeroom"] >= 0 else None,
+            home_language=cells[at["home_language"]] if at["home_language"] >= 0 else None,
+            ssid=cells[at["ssid"]] if at["ssid"] >= 0 else None,
         )
-        if self.clever_id is not None:
-            student.source_id = cells[self.clever_id]  # Clever's Student_id, kept beside the number
-        student.ssid = self._cell(cells, "ssid")
-        student.middle_name = self._cell(cells, "middle_name")
-        student.preferred_name = self._cell(cells, "preferred_name")
-        student.homeroom = self._cell(cells, "homeroom")
-        student.home_language = self._cell(cells, "home_language")
-        grade = self._cell(cells, "grade")
-        if grade is not None:
-            try:
-                student.grade = normalize_grade(grade)
-            except NotK12Grade as exc:
-                student.grade = ""
-                log.warn(file, row, table.name_of(cols["grade"]), str(exc))
-            except ValueError as exc:
-                log.error(file, row, table.name_of(cols["grade"]), str(exc))
-        sex = self._cell(cells, "sex")
-        student.sex = None if sex is None else normalize_sex(sex)
-        student.race_ethnicity = self._race(cells)
+        # A column holds a few distinct values 5,000 times: each is read once (_Cached).
+        if at["grade"] >= 0:
+            grade, problem_kind, message = self._grades(cells[at["grade"]])
+            if problem_kind == "warn":
+                log.warn(file, row, table.name_of(cols["grade"]), message)
+            elif problem_kind == "error":
+                log.error(file, row, table.name_of(cols["grade"]), message)
+            student.grade = grade
+        if at["sex"] >= 0:
+            student.sex = normalize_sex(cells[at["sex"]])
+        if at["race"] >= 0 or at["ethnicity"] >= 0:
+            student.race_ethnicity = self._races(
+                (
+                    cells[at["race"]] if at["race"] >= 0 else None,
+                    cells[at["ethnicity"]] if at["ethnicity"] >= 0 else None,
+                )
+            )
+        flags = self._flags
         for flag in ("iep", "section_504", "english_learner"):
-            raw = self._cell(cells, flag)
-            if raw is not None:
-                try:
-                    setattr(student, flag, parse_flag(raw))
-                except ValueError as exc:
-                    log.error(file, row, table.name_of(cols[flag]), str(exc))
+            if at[flag] >= 0:
+                value = flags(cells[at[flag]])
+                if isinstance(value, str):
+                    log.error(file, row, table.name_of(cols[flag]), value)
+                else:
+                    setattr(student, flag, value)
         student.active = self._active(row, cells)
         return student
 
@@ -410,21 +422,6 @@ class SisCsv:
         )
         return False
 
-    def _race(self, cells: list[str]) -> str | None:
-        race, ethnicity = self._cell(cells, "race"), self._cell(cells, "ethnicity")
-        if race is None and ethnicity is None:
-            return None
-        parts = []
-        if ethnicity:
-            try:
-                if parse_flag(ethnicity):
-                    parts.append("Hispanic or Latino")
-            except ValueError:
-                parts.append(ethnicity)  # a written-out ethnicity, kept as the SIS says it
-        if race:
-            parts.append(race)
-        return "; ".join(parts)
-
     def _address(self, cells: list[str]) -> dict[str, str]:
         """The student's mailing address, else home address: guardians without their own
         address columns live there."""
@@ -434,6 +431,54 @@ class SisCsv:
                     part: _one_line(cells[i]) if i is not None else "" for part, i in found.items()
                 }
         return {}
+
+
+def _grade_cell(raw: str) -> tuple[str | None, str, str]:
+    """(grade, '' | 'warn' | 'error', message) for a grade cell: None when it is refused."""
+    try:
+        return normalize_grade(raw), "", ""
+    except NotK12Grade as exc:
+        return "", "warn", str(exc)
+    except ValueError as exc:
+        return None, "error", str(exc)
+
+
+def _flag_cell(raw: str) -> bool | str:
+    """A yes/no cell's value, or why it is neither."""
+    try:
+        return parse_flag(raw)
+    except ValueError as exc:
+        return str(exc)
+
+
+def _race_cells(pair: tuple[str | None, str | None]) -> str:
+    """Race and ethnicity cells as one value ('Hispanic or Latino; White')."""
+    race, ethnicity = pair
+    parts = []
+    if ethnicity:
+        try:
+            if parse_flag(ethnicity):
+                parts.append("Hispanic or Latino")
+        except ValueError:
+            parts.append(ethnicity)  # a written-out ethnicity, kept as the SIS says it
+    if race:
+        parts.append(race)
+    return "; ".join(parts)
+
+
+class _Cached(dict):
+    """A pure function of a cell's value, computed once per distinct value."""
+
+    def __init__(self, function: Callable[[Any], Any]):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: Any) -> Any:
+        self[key] = value = self.function(key)
+        return value
+
+    def __call__(self, key: Any) -> Any:
+        return self[key]
 
 
 def _one_line(cell: str) -> str:
