@@ -128,7 +128,7 @@ def family_layout(table: CsvTable) -> FamilyLayout:
     return FamilyLayout(people=people, family=family, purposes=purposes)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowFamily:
     """What one student row says about the family, ready for the GuardianBook."""
 
@@ -173,11 +173,12 @@ class GuardianBook:
             )
             for slot, attrs in layout.people.items()
         ]
+        self._family_email, self._family_phone = layout.family["email"], layout.family["phone"]
         self._merged: set[int] = set()  # people found again on a later row (several identities)
 
     def add_row(self, cells: list[str], facts: RowFamily) -> None:
-        family_email = next((cells[i] for i in self.layout.family["email"] if cells[i]), "")
-        family_phone = next((cells[i] for i in self.layout.family["phone"] if cells[i]), "")
+        family_email = next((cells[i] for i in self._family_email if cells[i]), "")
+        family_phone = next((cells[i] for i in self._family_phone if cells[i]), "")
         people = []
         for slot, attrs, name_cells, contact_cells, singles, single_cells, several in self._slots:
             if not any(name_cells(cells)):

@@ -250,6 +250,8 @@ class SisCsv:
         students: dict[str, RosterStudent] = {}
         first_row: dict[str, int] = {}
         guardians = GuardianBook(table.file, self.family, log)
+        add_row, read_guardians, addresses = guardians.add_row, self.read_guardians, self.addresses
+        family_ident = self._at["family_ident"]
         for row_number, cells in rows:
             student = self._student(row_number, cells)
             if student is None:
@@ -275,19 +277,19 @@ class SisCsv:
                 students[key] = student
                 first_row[key] = row_number
             facts = RowFamily(
-                sis_id=student.sis_id,
-                student_last=student.last_name,
-                row=row_number,
-                address=self._address(cells),
-                family_ident=self._cell(cells, "family_ident") or "",
-                home_language=student.home_language or "",
+                student.sis_id,
+                student.last_name,
+                row_number,
+                self._address(cells),
+                cells[family_ident] if family_ident >= 0 else "",
+                student.home_language or "",
             )
-            self.addresses.setdefault(student.sis_id, facts.address)
-            if not self.read_guardians and student.sis_id not in self.home_phones:
+            addresses.setdefault(student.sis_id, facts.address)
+            if read_guardians:
+                add_row(cells, facts)
+            elif student.sis_id not in self.home_phones:
                 phones = self.family.family["phone"]
                 self.home_phones[student.sis_id] = next((cells[i] for i in phones if cells[i]), "")
-            if self.read_guardians:
-                guardians.add_row(cells, facts)
         log.raise_if_errors()
         self._damaged_names(rows)
         found, links = guardians.finish()
