@@ -87,8 +87,7 @@ def group_guardians(guardians: list[GuardianFacts]) -> list[HouseholdGroup]:
             by_address[address].append(gid)
         for sid in g.student_ids:
             by_student[sid].append(gid)
-    # Union-find: each set's root is its smallest guardian id, so the grouping does not depend
-    # on the order of the unions.
+    # Union-find. Which guardian is a set's root does not matter: the groups are sorted below.
     parent = {gid: gid for gid in facts}
 
     def find(x: int) -> int:
@@ -104,9 +103,10 @@ def group_guardians(guardians: list[GuardianFacts]) -> list[HouseholdGroup]:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    for ids in by_address.values():
+    for ids in by_address.values():  # still apart: each joins the address's first guardian
+        first_id = ids[0]
         for other in ids[1:]:
-            union(ids[0], other)
+            parent[other] = first_id
     for g in guardians:
         if home[g.guardian_id]:
             continue
@@ -120,12 +120,17 @@ def group_guardians(guardians: list[GuardianFacts]) -> list[HouseholdGroup]:
                     union(g.guardian_id, o)
     members: dict[int, list[int]] = defaultdict(list)
     for gid in facts:
-        members[find(gid)].append(gid)
+        root = parent[gid]
+        members[root if parent[root] == root else find(gid)].append(gid)
     family_names: dict[str, str] = {}  # last name -> without Jr., Sr. (siblings' share one)
     groups = []
     for ids in members.values():
         ids.sort()
-        first = next((facts[i] for i in ids if home[i]), None)
+        first = None
+        for i in ids:
+            if home[i]:
+                first = facts[i]
+                break
         if first is not None:
             key = "addr:" + home[first.guardian_id]
             city_line = " ".join(
