@@ -7,6 +7,7 @@ docs/roster-import.md for the full list.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from sro_tui.roster.contacts import looks_like_contacts
@@ -317,11 +318,17 @@ class SisCsv:
             if a in ("name", "first_name", "last_name")
             for i in indexes
         ]
+        columns = [i for i in columns if i is not None]
+        names = itemgetter(*columns) if len(columns) > 1 else (lambda cells: (cells[columns[0]],))
         damaged: dict[str, list[int]] = {}
         for row, cells in rows:
+            whole = "".join(names(cells))
+            if "?" not in whole and whole.isascii():
+                continue  # the common case: no name on the row can be damaged (damage_in)
             for i in columns:
-                if i is not None and cells[i] and damage_in(cells[i]):
-                    damaged.setdefault(damage_in(cells[i]), []).append(row)
+                reason = cells[i] and damage_in(cells[i])
+                if reason:
+                    damaged.setdefault(reason, []).append(row)
         for reason, where in damaged.items():
             where = sorted(set(where))
             shown = ", ".join(map(str, where[:12])) + (
