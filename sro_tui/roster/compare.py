@@ -311,10 +311,11 @@ class Comparison:
 
     def _guardians(self, roster: ParsedRoster, school_id: int | None, rows: list[tuple]) -> None:
         present = self.present
+        ids = {s.sis_id: normalize_id(s.sis_id) for s in roster.students}  # a link per guardian
         self.links = [
             (student, key, rel)
             for sis, key, rel in roster.links
-            if (student := normalize_id(sis)) in present
+            if (student := ids.get(sis) or normalize_id(sis)) in present
         ]
         self.needed_guardians = {key for _sis, key, _rel in self.links}
         self.file_guardians = roster.guardians

@@ -133,12 +133,16 @@ def group_guardians(guardians: list[GuardianFacts]) -> list[HouseholdGroup]:
                 break
         if first is not None:
             key = "addr:" + home[first.guardian_id]
-            city_line = " ".join(
-                p
-                for p in (first.city + ("," if first.city else ""), first.state, first.postal_code)
-                if p
-            )
-            address = ", ".join(p for p in (first.street, city_line.rstrip(",")) if p)
+            # 'Street, City, ST ZIP', leaving out what is blank
+            city, state, postal_code = first.city, first.state, first.postal_code
+            street = first.street
+            parts = [city + ","] if city else []
+            if state:
+                parts.append(state)
+            if postal_code:
+                parts.append(postal_code)
+            city_line = " ".join(parts).rstrip(",")
+            address = (street + ", " + city_line if city_line else street) if street else city_line
         else:
             key = "guardian:" + min(facts[i].source_key for i in ids)
             address = ""

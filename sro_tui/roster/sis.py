@@ -373,9 +373,9 @@ class SisCsv:
             home_language=cells[at["home_language"]] if at["home_language"] >= 0 else None,
             ssid=cells[at["ssid"]] if at["ssid"] >= 0 else None,
         )
-        # A column holds a few distinct values 5,000 times: each is read once (_Cached).
+        # A column holds a few distinct values 5,000 times: each is worked out once (_Cached).
         if at["grade"] >= 0:
-            grade, problem_kind, message = self._grades(cells[at["grade"]])
+            grade, problem_kind, message = self._grades[cells[at["grade"]]]
             if problem_kind == "warn":
                 log.warn(file, row, table.name_of(cols["grade"]), message)
             elif problem_kind == "error":
@@ -384,16 +384,16 @@ class SisCsv:
         if at["sex"] >= 0:
             student.sex = normalize_sex(cells[at["sex"]])
         if at["race"] >= 0 or at["ethnicity"] >= 0:
-            student.race_ethnicity = self._races(
+            student.race_ethnicity = self._races[
                 (
                     cells[at["race"]] if at["race"] >= 0 else None,
                     cells[at["ethnicity"]] if at["ethnicity"] >= 0 else None,
                 )
-            )
+            ]
         flags = self._flags
         for flag in ("iep", "section_504", "english_learner"):
             if at[flag] >= 0:
-                value = flags(cells[at[flag]])
+                value = flags[cells[at[flag]]]
                 if isinstance(value, str):
                     log.error(file, row, table.name_of(cols[flag]), value)
                 else:
@@ -402,6 +402,9 @@ class SisCsv:
         return student
 
     def _active(self, row: int, cells: list[str]) -> bool:
+        at = self._at
+        if at["enroll_status"] < 0 and at["status"] < 0:
+            return True  # no enrollment column: every row is enrolled
         enroll = self._cell(cells, "enroll_status")
         if enroll is not None and enroll != "":
             # PowerSchool: -1 pre-registered, 0 active, 1 inactive, 2 transferred, 3 graduated.
@@ -485,9 +488,6 @@ class _Cached(dict):
     def __missing__(self, key: Any) -> Any:
         self[key] = value = self.function(key)
         return value
-
-    def __call__(self, key: Any) -> Any:
-        return self[key]
 
 
 def _one_line(cell: str) -> str:
