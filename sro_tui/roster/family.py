@@ -424,17 +424,16 @@ def _identities(
     if contact_id:
         return [_CONTACT_ID + contact_id]
     # In the order of _identity_rank, one of each kind (GuardianBook.finish relies on it).
-    name += "|"
     found = []
     if email:
-        found.append(name + "e:" + email.lower())
+        found.append(f"{name}|e:{email.lower()}")
     if phone and (digits := _NOT_DIGITS.sub("", phone)):
-        found.append(name + "p:" + digits)
+        found.append(f"{name}|p:{digits}")
     if street:
-        found.append(name + "a:" + fold(street) + "|" + postal_code[:5])
+        found.append(f"{name}|a:{fold(street)}|{postal_code[:5]}")
     if family_ident:
-        found.append(name + "f:" + family_ident)
-    return found or [name + "s:" + normalize_id(sis_id)]
+        found.append(f"{name}|f:{family_ident}")
+    return found or [f"{name}|s:{normalize_id(sis_id)}"]
 
 
 def _cells_getter(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
