@@ -124,6 +124,8 @@ def without_guardian(roster: ParsedRoster, diff: Comparison) -> RosterProblem | 
     no family notice can reach them, so the import names them (the families screen counts
     them too)."""
     linked = {sis for sis, _key, _rel in diff.links}
+    if not diff.present - linked:
+        return None  # every enrolled student of the file has a guardian in it (the usual case)
     alone = [
         s
         for s in roster.students
