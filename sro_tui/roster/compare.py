@@ -64,6 +64,7 @@ STUDENT_INSERT = ("school", "sis_id", *STUDENT_FIELDS, "search_key")
 GUARDIAN_INSERT = ("school", "source_key", "active", *GUARDIAN_FIELDS, "household")
 _FLAGS = {"iep": "IEP", "section_504": "504 plan", "english_learner": "English learner"}
 _ACTIVE = STUDENT_FIELDS.index("active")
+_NEW_BLANKS = tuple(None if f in _FLAGS else "" for f in STUDENT_FIELDS)  # a new student's blanks
 
 
 _student_values = attrgetter(*STUDENT_FIELDS)  # one call for all fields: 5,000 rows add up
@@ -123,6 +124,8 @@ def without_guardian(roster: ParsedRoster, diff: Comparison) -> RosterProblem | 
     no family notice can reach them, so the import names them (the families screen counts
     them too)."""
     linked = {sis for sis, _key, _rel in diff.links}
+    if not diff.present - linked:
+        return None  # every enrolled student of the file has a guardian in it (the usual case)
     alone = [
         s
         for s in roster.students
@@ -255,8 +258,8 @@ class Comparison:
         """A student the database does not hold, enrolled: an insert row (the file's blanks as
         a new student's: '' for text, None for a flag) and a dry-run line."""
         values = [
-            (None if f in _FLAGS else "") if v is None else v
-            for f, v in zip(STUDENT_FIELDS, _student_values(s), strict=True)
+            blank if v is None else v
+            for blank, v in zip(_NEW_BLANKS, _student_values(s), strict=True)
         ]
         if values[_ACTIVE]:
             self.present.add(key)
@@ -310,10 +313,11 @@ class Comparison:
 
     def _guardians(self, roster: ParsedRoster, school_id: int | None, rows: list[tuple]) -> None:
         present = self.present
+        ids = {s.sis_id: normalize_id(s.sis_id) for s in roster.students}  # a link per guardian
         self.links = [
             (student, key, rel)
             for sis, key, rel in roster.links
-            if (student := normalize_id(sis)) in present
+            if (student := ids.get(sis) or normalize_id(sis)) in present
         ]
         self.needed_guardians = {key for _sis, key, _rel in self.links}
         self.file_guardians = roster.guardians
@@ -322,14 +326,16 @@ class Comparison:
         self.renamed = _same_people(roster.guardians, self.needed_guardians, existing)
         self.guardian_inserts: list[list[Any]] = []  # values in the order of GUARDIAN_INSERT
         self.guardian_updates: list[dict[str, Any]] = []
-        for key in sorted(self.needed_guardians):
-            values = dict(
-                zip(GUARDIAN_FIELDS, _guardian_values(roster.guardians[key]), strict=True)
-            )
-            old = existing.pop(self.renamed.get(key, key), None)
+        self.guardian_keys = sorted(self.needed_guardians)  # the order of the inserts
+        renamed, inserts = self.renamed, self.guardian_inserts
+        for key in self.guardian_keys:
+            found = _guardian_values(roster.guardians[key])
+            old = existing.pop(renamed.get(key, key), None) if existing else None
             if old is None:
-                self.guardian_inserts.append([school_id, key, True, *values.values(), None])
-            elif (
+                inserts.append([school_id, key, True, *found, None])
+                continue
+            values = dict(zip(GUARDIAN_FIELDS, found, strict=True))
+            if (
                 not old["active"]
                 or key in self.renamed
                 or any(old[f] != values[f] for f in GUARDIAN_FIELDS)

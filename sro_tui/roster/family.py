@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from sro_tui.roster.csvread import CsvTable, ProblemLog, RosterGuardian
 from sro_tui.roster.names import read_name_cell, split_full_name
@@ -126,7 +128,7 @@ def family_layout(table: CsvTable) -> FamilyLayout:
     return FamilyLayout(people=people, family=family, purposes=purposes)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowFamily:
     """What one student row says about the family, ready for the GuardianBook."""
 
@@ -155,25 +157,31 @@ class GuardianBook:
         self.other_addresses: list[tuple[int, str, str]] = []  # a second address, not kept
         self.two_in_one: list[tuple[int, str]] = []  # (row, cell) read as two guardians
         self.titled_couples: list[tuple[int, str]] = []  # 'Mr. and Mrs. Brooks', kept whole
-        # Per slot: its columns, the columns that name a person, its e-mail/phone columns, and
-        # each attribute's one column (-1 when several, the first filled in wins).
+        # Per slot: its columns, a getter of the cells that name a person, its e-mail/phone
+        # columns, the attributes read from one column each (their names and one getter: a
+        # C-level itemgetter, as a file has one row per student) and those read from several
+        # (the first filled in wins).
         self._slots = [
             (
                 slot,
                 attrs,
-                [i for a in _PEOPLE & attrs.keys() for i in attrs[a]],
+                _cells_getter([i for a in _PEOPLE & attrs.keys() for i in attrs[a]]),
                 [i for a in _CONTACT & attrs.keys() for i in attrs[a]],
-                [(a, ids[0] if len(ids) == 1 else -1, ids) for a, ids in attrs.items()],
+                tuple(a for a, ids in attrs.items() if len(ids) == 1),
+                _cells_getter([ids[0] for ids in attrs.values() if len(ids) == 1]),
+                [(a, ids) for a, ids in attrs.items() if len(ids) > 1],
             )
             for slot, attrs in layout.people.items()
         ]
+        self._family_email, self._family_phone = layout.family["email"], layout.family["phone"]
+        self._merged: set[int] = set()  # people found again on a later row (several identities)
 
     def add_row(self, cells: list[str], facts: RowFamily) -> None:
-        family_email = next((cells[i] for i in self.layout.family["email"] if cells[i]), "")
-        family_phone = next((cells[i] for i in self.layout.family["phone"] if cells[i]), "")
+        family_email = next((cells[i] for i in self._family_email if cells[i]), "")
+        family_phone = next((cells[i] for i in self._family_phone if cells[i]), "")
         people = []
-        for slot, attrs, name_cells, contact_cells, columns in self._slots:
-            if not any(cells[i] for i in name_cells):
+        for slot, attrs, name_cells, contact_cells, singles, single_cells, several in self._slots:
+            if not any(name_cells(cells)):
                 # No name in this slot on this row (often a third guardian's empty columns): only
                 # its e-mail or phone can matter, as the family's.
                 if (not family_email or not family_phone) and any(cells[i] for i in contact_cells):
@@ -185,10 +193,9 @@ class GuardianBook:
                             else:
                                 family_phone = family_phone or value
                 continue
-            values = {
-                attr: cells[one] if one >= 0 else next((cells[i] for i in indexes if cells[i]), "")
-                for attr, one, indexes in columns
-            }
+            values = dict(zip(singles, single_cells(cells), strict=True))
+            for attr, indexes in several:
+                values[attr] = next((cells[i] for i in indexes if cells[i]), "")
             first, last = values.get("first_name", ""), values.get("last_name", "")
             if not (first or last) and values.get("name"):
                 cell = read_name_cell(values["name"])
@@ -260,16 +267,7 @@ class GuardianBook:
         if person is None:
             person = len(self._people)
             guardian = RosterGuardian(
-                source_key="",
-                first_name=first,
-                last_name=last,
-                email=email,
-                phone=phone,
-                street=street,
-                city=city,
-                state=state,
-                postal_code=postal_code,
-                preferred_language=language,
+                "", first, last, email, phone, street, city, state, postal_code, language
             )
             self._people.append((guardian, identities))
             for identity in identities:
@@ -292,6 +290,7 @@ class GuardianBook:
             if (
                 street
                 and guardian.street
+                and (street != guardian.street or postal_code != guardian.postal_code)
                 and _house(street, postal_code) != _house(guardian.street, guardian.postal_code)
             ):
                 self.other_addresses.append((facts.row, f"{first} {last}".strip(), street))
@@ -299,6 +298,7 @@ class GuardianBook:
                 if value and not getattr(guardian, attr):
                     setattr(guardian, attr, value)
             known.extend(i for i in identities if i not in known)
+            self._merged.add(person)
             for identity in identities:
                 by_identity.setdefault(identity, person)
         relationship = values.get("relationship", "") or default_relationship(slot)
@@ -366,8 +366,10 @@ class GuardianBook:
             )
         guardians: dict[str, RosterGuardian] = {}
         keys: list[str] = []
-        for guardian, identities in self._people:
-            best = identities[0] if len(identities) == 1 else min(identities, key=_identity_rank)
+        merged = self._merged
+        for person, (guardian, identities) in enumerate(self._people):
+            # One row's identities come in rank order, one of each kind: the first is the best.
+            best = min(identities, key=_identity_rank) if person in merged else identities[0]
             guardian.source_key = _key(best)
             guardians.setdefault(guardian.source_key, guardian)
             keys.append(guardian.source_key)
@@ -421,19 +423,27 @@ def _identities(
 ) -> list[str]:
     if contact_id:
         return [_CONTACT_ID + contact_id]
-    digits = _NOT_DIGITS.sub("", phone)
-    name += "|"
-    found = [
-        name + x
-        for x in (
-            "e:" + email.lower() if email else "",
-            "p:" + digits if digits else "",
-            "a:" + fold(street) + "|" + postal_code[:5] if street else "",
-            "f:" + family_ident if family_ident else "",
-        )
-        if x
-    ]
-    return found or [name + "s:" + normalize_id(sis_id)]
+    # In the order of _identity_rank, one of each kind (GuardianBook.finish relies on it).
+    found = []
+    if email:
+        found.append(f"{name}|e:{email.lower()}")
+    if phone and (digits := _NOT_DIGITS.sub("", phone)):
+        found.append(f"{name}|p:{digits}")
+    if street:
+        found.append(f"{name}|a:{fold(street)}|{postal_code[:5]}")
+    if family_ident:
+        found.append(f"{name}|f:{family_ident}")
+    return found or [f"{name}|s:{normalize_id(sis_id)}"]
+
+
+def _cells_getter(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """The cells at `indexes` of a row, as a tuple, in one C call."""
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda cells: (cells[only],)
+    if not indexes:
+        return lambda cells: ()
+    return itemgetter(*indexes)  # type: ignore[return-value]
 
 
 def _identity_rank(identity: str) -> tuple[int, str]:

@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Hashable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from peewee import chunked
@@ -68,78 +69,95 @@ class HouseholdGroup:
     address: str
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def group_guardians(guardians: list[GuardianFacts]) -> list[HouseholdGroup]:
     """Apply the grouping rule above to plain facts (pure: no database)."""
-    uf = _UnionFind()
     facts = {g.guardian_id: g for g in guardians}
-    home = {g.guardian_id: address_key(g.street, g.postal_code) for g in guardians}
+    # Guardians of one home share its street and ZIP: each pair is folded once.
+    address_keys: dict[tuple[str, str], str] = {}
+    home: dict[int, str] = {}
     by_address: dict[str, list[int]] = defaultdict(list)
-    by_student: dict[int, list[int]] = defaultdict(list)
+    by_student: dict[Hashable, list[int]] = defaultdict(list)
     for g in guardians:
-        uf.find(g.guardian_id)
-        if home[g.guardian_id]:
-            by_address[home[g.guardian_id]].append(g.guardian_id)
+        gid, pair = g.guardian_id, (g.street, g.postal_code)
+        address = address_keys.get(pair)
+        if address is None:
+            address = address_keys[pair] = address_key(*pair)
+        home[gid] = address
+        if address:
+            by_address[address].append(gid)
         for sid in g.student_ids:
-            by_student[sid].append(g.guardian_id)
-    for ids in by_address.values():
+            by_student[sid].append(gid)
+    # Union-find. Which guardian is a set's root does not matter: the groups are sorted below.
+    parent = {gid: gid for gid in facts}
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for ids in by_address.values():  # still apart: each joins the address's first guardian
+        first_id = ids[0]
         for other in ids[1:]:
-            uf.union(ids[0], other)
+            parent[other] = first_id
     for g in guardians:
         if home[g.guardian_id]:
             continue
         co_guardians = [o for sid in g.student_ids for o in by_student[sid] if o != g.guardian_id]
         addresses = {home[o] for o in co_guardians} - {""}
         if len(addresses) == 1:
-            uf.union(g.guardian_id, by_address[addresses.pop()][0])
+            union(g.guardian_id, by_address[addresses.pop()][0])
         else:
             for o in co_guardians:
                 if not home[o]:
-                    uf.union(g.guardian_id, o)
+                    union(g.guardian_id, o)
     members: dict[int, list[int]] = defaultdict(list)
     for gid in facts:
-        members[uf.find(gid)].append(gid)
+        root = parent[gid]
+        members[root if parent[root] == root else find(gid)].append(gid)
+    family_names: dict[str, str] = {}  # last name -> without Jr., Sr. (siblings' share one)
     groups = []
     for ids in members.values():
         ids.sort()
-        addressed = [facts[i] for i in ids if home[i]]
-        if addressed:
-            first = addressed[0]
+        first = None
+        for i in ids:
+            if home[i]:
+                first = facts[i]
+                break
+        if first is not None:
             key = "addr:" + home[first.guardian_id]
-            city_line = " ".join(
-                p
-                for p in (first.city + ("," if first.city else ""), first.state, first.postal_code)
-                if p
-            )
-            address = ", ".join(p for p in (first.street, city_line.rstrip(",")) if p)
+            # 'Street, City, ST ZIP', leaving out what is blank
+            city, state, postal_code = first.city, first.state, first.postal_code
+            street = first.street
+            parts = [city + ","] if city else []
+            if state:
+                parts.append(state)
+            if postal_code:
+                parts.append(postal_code)
+            city_line = " ".join(parts).rstrip(",")
+            address = (street + ", " + city_line if city_line else street) if street else city_line
         else:
             key = "guardian:" + min(facts[i].source_key for i in ids)
             address = ""
         names: list[str] = []
         for i in ids:
             # 'Whitehorse Sr.' and 'Whitehorse' are one family name in the label
-            last = without_suffix(facts[i].last_name)
+            last_name = facts[i].last_name
+            last = family_names.get(last_name)
+            if last is None:
+                last = family_names[last_name] = without_suffix(last_name)
             if last and last not in names:
                 names.append(last)
         label = (" / ".join(names[:3]) or "Unnamed") + " household"
-        groups.append(HouseholdGroup(key=key, guardian_ids=ids, label=label, address=address))
-    groups.sort(key=lambda h: h.key)
+        groups.append(HouseholdGroup(key, ids, label, address))
+    groups.sort(key=attrgetter("key"))
     return groups
 
 

@@ -6,6 +6,10 @@ docs/roster-import.md for the full list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any
+
 from sro_tui.roster.contacts import looks_like_contacts
 from sro_tui.roster.csvread import (
     BundleSchool,
@@ -183,6 +187,10 @@ class SisCsv:
         self.family = family_layout(table)
         if self.columns["grade"] is None:
             log.warn(table.file, 1, None, "no grade column: students are imported without grades")
+        self._at = {f: -1 if i is None else i for f, i in self.columns.items()}
+        self._grades = _Cached(_grade_cell)
+        self._flags = _Cached(_flag_cell)
+        self._races = _Cached(_race_cells)
 
     def column_use(self) -> tuple[list[tuple[str, str]], list[str]]:
         """(header, what it is used for) for every column read, and the headers of the columns
@@ -243,6 +251,8 @@ class SisCsv:
         students: dict[str, RosterStudent] = {}
         first_row: dict[str, int] = {}
         guardians = GuardianBook(table.file, self.family, log)
+        add_row, read_guardians, addresses = guardians.add_row, self.read_guardians, self.addresses
+        family_ident = self._at["family_ident"]
         for row_number, cells in rows:
             student = self._student(row_number, cells)
             if student is None:
@@ -268,19 +278,19 @@ class SisCsv:
                 students[key] = student
                 first_row[key] = row_number
             facts = RowFamily(
-                sis_id=student.sis_id,
-                student_last=student.last_name,
-                row=row_number,
-                address=self._address(cells),
-                family_ident=self._cell(cells, "family_ident") or "",
-                home_language=student.home_language or "",
+                student.sis_id,
+                student.last_name,
+                row_number,
+                self._address(cells),
+                cells[family_ident] if family_ident >= 0 else "",
+                student.home_language or "",
             )
-            self.addresses.setdefault(student.sis_id, facts.address)
-            if not self.read_guardians and student.sis_id not in self.home_phones:
+            addresses.setdefault(student.sis_id, facts.address)
+            if read_guardians:
+                add_row(cells, facts)
+            elif student.sis_id not in self.home_phones:
                 phones = self.family.family["phone"]
                 self.home_phones[student.sis_id] = next((cells[i] for i in phones if cells[i]), "")
-            if self.read_guardians:
-                guardians.add_row(cells, facts)
         log.raise_if_errors()
         self._damaged_names(rows)
         found, links = guardians.finish()
@@ -308,11 +318,17 @@ class SisCsv:
             if a in ("name", "first_name", "last_name")
             for i in indexes
         ]
+        columns = [i for i in columns if i is not None]
+        names = itemgetter(*columns) if len(columns) > 1 else (lambda cells: (cells[columns[0]],))
         damaged: dict[str, list[int]] = {}
         for row, cells in rows:
+            whole = "".join(names(cells))
+            if "?" not in whole and whole.isascii():
+                continue  # the common case: no name on the row can be damaged (damage_in)
             for i in columns:
-                if i is not None and cells[i] and damage_in(cells[i]):
-                    damaged.setdefault(damage_in(cells[i]), []).append(row)
+                reason = cells[i] and damage_in(cells[i])
+                if reason:
+                    damaged.setdefault(reason, []).append(row)
         for reason, where in damaged.items():
             where = sorted(set(where))
             shown = ", ".join(map(str, where[:12])) + (
@@ -342,45 +358,53 @@ class SisCsv:
         first, last = cells[cols["first_name"]], cells[cols["last_name"]]
         if not first and not last:
             log.error(file, row, table.name_of(cols["last_name"]), "the student has no name")
+        at = self._at  # the optional columns' indexes, -1 when the file has none
         student = RosterStudent(
-            sis_id=sis_id,
-            source_id="",
-            first_name=first,
-            last_name=last,
-            active=True,
-            file=file,
-            row=row,
+            sis_id,
+            cells[self.clever_id] if self.clever_id is not None else "",
+            first,
+            last,
+            True,
+            file,
+            row,
+            middle_name=cells[at["middle_name"]] if at["middle_name"] >= 0 else None,
+            preferred_name=cells[at["preferred_name"]] if at["preferred_name"] >= 0 else None,
+            homeroom=cells[at["homeroom"]] if at["homeroom"] >= 0 else None,
+            home_language=cells[at["home_language"]] if at["home_language"] >= 0 else None,
+            ssid=cells[at["ssid"]] if at["ssid"] >= 0 else None,
         )
-        if self.clever_id is not None:
-            student.source_id = cells[self.clever_id]  # Clever's Student_id, kept beside the number
-        student.ssid = self._cell(cells, "ssid")
-        student.middle_name = self._cell(cells, "middle_name")
-        student.preferred_name = self._cell(cells, "preferred_name")
-        student.homeroom = self._cell(cells, "homeroom")
-        student.home_language = self._cell(cells, "home_language")
-        grade = self._cell(cells, "grade")
-        if grade is not None:
-            try:
-                student.grade = normalize_grade(grade)
-            except NotK12Grade as exc:
-                student.grade = ""
-                log.warn(file, row, table.name_of(cols["grade"]), str(exc))
-            except ValueError as exc:
-                log.error(file, row, table.name_of(cols["grade"]), str(exc))
-        sex = self._cell(cells, "sex")
-        student.sex = None if sex is None else normalize_sex(sex)
-        student.race_ethnicity = self._race(cells)
+        # A column holds a few distinct values 5,000 times: each is worked out once (_Cached).
+        if at["grade"] >= 0:
+            grade, problem_kind, message = self._grades[cells[at["grade"]]]
+            if problem_kind == "warn":
+                log.warn(file, row, table.name_of(cols["grade"]), message)
+            elif problem_kind == "error":
+                log.error(file, row, table.name_of(cols["grade"]), message)
+            student.grade = grade
+        if at["sex"] >= 0:
+            student.sex = normalize_sex(cells[at["sex"]])
+        if at["race"] >= 0 or at["ethnicity"] >= 0:
+            student.race_ethnicity = self._races[
+                (
+                    cells[at["race"]] if at["race"] >= 0 else None,
+                    cells[at["ethnicity"]] if at["ethnicity"] >= 0 else None,
+                )
+            ]
+        flags = self._flags
         for flag in ("iep", "section_504", "english_learner"):
-            raw = self._cell(cells, flag)
-            if raw is not None:
-                try:
-                    setattr(student, flag, parse_flag(raw))
-                except ValueError as exc:
-                    log.error(file, row, table.name_of(cols[flag]), str(exc))
+            if at[flag] >= 0:
+                value = flags[cells[at[flag]]]
+                if isinstance(value, str):
+                    log.error(file, row, table.name_of(cols[flag]), value)
+                else:
+                    setattr(student, flag, value)
         student.active = self._active(row, cells)
         return student
 
     def _active(self, row: int, cells: list[str]) -> bool:
+        at = self._at
+        if at["enroll_status"] < 0 and at["status"] < 0:
+            return True  # no enrollment column: every row is enrolled
         enroll = self._cell(cells, "enroll_status")
         if enroll is not None and enroll != "":
             # PowerSchool: -1 pre-registered, 0 active, 1 inactive, 2 transferred, 3 graduated.
@@ -410,21 +434,6 @@ class SisCsv:
         )
         return False
 
-    def _race(self, cells: list[str]) -> str | None:
-        race, ethnicity = self._cell(cells, "race"), self._cell(cells, "ethnicity")
-        if race is None and ethnicity is None:
-            return None
-        parts = []
-        if ethnicity:
-            try:
-                if parse_flag(ethnicity):
-                    parts.append("Hispanic or Latino")
-            except ValueError:
-                parts.append(ethnicity)  # a written-out ethnicity, kept as the SIS says it
-        if race:
-            parts.append(race)
-        return "; ".join(parts)
-
     def _address(self, cells: list[str]) -> dict[str, str]:
         """The student's mailing address, else home address: guardians without their own
         address columns live there."""
@@ -434,6 +443,51 @@ class SisCsv:
                     part: _one_line(cells[i]) if i is not None else "" for part, i in found.items()
                 }
         return {}
+
+
+def _grade_cell(raw: str) -> tuple[str | None, str, str]:
+    """(grade, '' | 'warn' | 'error', message) for a grade cell: None when it is refused."""
+    try:
+        return normalize_grade(raw), "", ""
+    except NotK12Grade as exc:
+        return "", "warn", str(exc)
+    except ValueError as exc:
+        return None, "error", str(exc)
+
+
+def _flag_cell(raw: str) -> bool | str:
+    """A yes/no cell's value, or why it is neither."""
+    try:
+        return parse_flag(raw)
+    except ValueError as exc:
+        return str(exc)
+
+
+def _race_cells(pair: tuple[str | None, str | None]) -> str:
+    """Race and ethnicity cells as one value ('Hispanic or Latino; White')."""
+    race, ethnicity = pair
+    parts = []
+    if ethnicity:
+        try:
+            if parse_flag(ethnicity):
+                parts.append("Hispanic or Latino")
+        except ValueError:
+            parts.append(ethnicity)  # a written-out ethnicity, kept as the SIS says it
+    if race:
+        parts.append(race)
+    return "; ".join(parts)
+
+
+class _Cached(dict):
+    """A pure function of a cell's value, computed once per distinct value."""
+
+    def __init__(self, function: Callable[[Any], Any]):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: Any) -> Any:
+        self[key] = value = self.function(key)
+        return value
 
 
 def _one_line(cell: str) -> str:

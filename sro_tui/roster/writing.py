@@ -104,9 +104,9 @@ def file_households(diff: Comparison) -> list[HouseholdGroup]:
                     g.city,
                     g.state,
                     g.postal_code,
-                    tuple(students_of[key]),
+                    students_of[key],
                 )
-                for i, key in enumerate(sorted(diff.needed_guardians))
+                for i, key in enumerate(diff.guardian_keys)
             ]
         )
     return diff.groups

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sro_tui.models import Guardian, Household, Student, StudentGuardian
 from sro_tui.roster import (
     GuardianFacts,
@@ -178,3 +181,72 @@ def test_a_first_import_groups_households_as_a_rebuild_would(school, tmp_path):
     with database_proxy.atomic():
         assert rebuild_households(school) == result.households
     assert _stored_households() == (households, guardians)
+
+
+_STREETS = ["", "", "12 Main St", "12 MAIN ST.", "9 Oak Ave", "40 Water St"]
+
+
+@st.composite
+def _families(draw):
+    n = draw(st.integers(1, 14))
+    ids = draw(st.permutations(range(100, 100 + n)))  # ids in any order, as a database gives
+    return [
+        facts(
+            gid,
+            draw(st.sampled_from(["Ward", "Ward Jr.", "Nguyễn", "", "Park"])),
+            draw(st.sampled_from(_STREETS)),
+            draw(st.sampled_from(["98368", "98368-1234", "98101"])),
+            draw(st.sets(st.integers(0, 5), max_size=3)),
+        )
+        for gid in ids
+    ]
+
+
+def _rule(guardians):
+    """The grouping rule of the module docstring, as plainly as it reads: who is joined to whom,
+    then connected components."""
+    home = {g.guardian_id: address_key(g.street, g.postal_code) for g in guardians}
+    edges = {g.guardian_id: set() for g in guardians}
+
+    def join(a, b):
+        edges[a].add(b)
+        edges[b].add(a)
+
+    for a in guardians:
+        for b in guardians:
+            if home[a.guardian_id] and home[a.guardian_id] == home[b.guardian_id]:
+                join(a.guardian_id, b.guardian_id)
+    for g in guardians:
+        if home[g.guardian_id]:
+            continue
+        co = [o for o in guardians if o is not g and set(o.student_ids) & set(g.student_ids)]
+        addresses = {home[o.guardian_id] for o in co} - {""}
+        for o in co:
+            if (len(addresses) == 1 and home[o.guardian_id]) or (
+                len(addresses) != 1 and not home[o.guardian_id]
+            ):
+                join(g.guardian_id, o.guardian_id)
+    seen, parts = set(), []
+    for start in edges:
+        if start in seen:
+            continue
+        part, todo = set(), [start]
+        while todo:
+            x = todo.pop()
+            if x not in part:
+                part.add(x)
+                todo.extend(edges[x])
+        seen |= part
+        parts.append(sorted(part))
+    return sorted(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(guardians=_families(), seed=st.randoms(use_true_random=False))
+def test_households_follow_the_rule_whatever_the_order_of_the_guardians(guardians, seed):
+    groups = group_guardians(guardians)
+    assert sorted(g.guardian_ids for g in groups) == _rule(guardians)
+    assert [g.key for g in groups] == sorted(g.key for g in groups)
+    shuffled = list(guardians)
+    seed.shuffle(shuffled)
+    assert group_guardians(shuffled) == groups
