@@ -302,7 +302,7 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
     except csv.Error as exc:
         raise log.fail(file, start, None, f"this row cannot be read as CSV ({exc})") from exc
     if rows:
-        _damaged_end(text, rows[-1], header, min(usual or named, named), last_length, file, log)
+        _damaged_end(text, rows, header, min(usual or named, named), last_length, file, log)
     if '"' in stripped:
         _malformed_quotes(stripped, delimiter, line_offset, file, log)
     if spill_rows:
@@ -397,7 +397,7 @@ def _ends_inside_quotes(text: str) -> bool:
 
 def _damaged_end(
     text: str,
-    last: tuple[int, list[str]],
+    rows: list[tuple[int, list[str]]],
     header: list[str],
     usual: int,
     length: int,
@@ -405,8 +405,9 @@ def _damaged_end(
     log: ProblemLog,
 ) -> None:
     """An unclosed quote at the end of the file, or a last row cut short (fewer cells than the
-    rows before it and the named columns, and no line end after it: the copy stopped mid-row)."""
-    row, cells = last
+    rows before it and the named columns, or a last value unlike its column's, and no line end
+    after it: the copy stopped mid-row)."""
+    row, cells = rows[-1]
     if text.count('"') % 2 and _ends_inside_quotes(text):
         index = next((i for i, c in enumerate(cells) if "\n" in c or "\r" in c), len(cells) - 1)
         column = header[index] if index < len(header) else None
@@ -425,6 +426,34 @@ def _damaged_end(
             f"the last row has {length} of {usual} columns and the file ends without a line "
             "end: it looks cut off; copy or export the file again",
         )
+    if not text.endswith(("\n", "\r")) and 0 < length <= len(header):
+        index = length - 1
+        unlike = _unlike_its_column(cells[index], [r[1][index] for r in rows[-201:-1]])
+        if unlike:
+            raise log.fail(
+                file,
+                row,
+                header[index],
+                f"the file ends without a line end in the middle of this value ({cells[index]!r}, "
+                f"where the other rows have {unlike}): it looks cut off; copy or export the "
+                "file again",
+            )
+
+
+def _unlike_its_column(value: str, others: list[str]) -> str:
+    """What the column's other values are, when the last value cannot be one of them (an
+    e-mail address without its '@', a ZIP or a number with fewer digits): '' when it can."""
+    others = [v for v in others if v]
+    if not value or len(others) < 3:
+        return ""
+    if "@" not in value and sum("@" in v for v in others) >= 0.9 * len(others):
+        return "e-mail addresses"
+    digits = {len(v) for v in others if v.isdigit()}
+    if len(digits) == 1 and sum(v.isdigit() for v in others) >= 0.9 * len(others):
+        (size,) = digits
+        if value.isdigit() and len(value) < size:
+            return f"{size} digits"
+    return ""
 
 
 # --- values ----------------------------------------------------------------------------------

@@ -65,6 +65,28 @@ def test_a_truncated_last_row_is_refused(school, tmp_path):
     refused(roster(tmp_path, text), "row 5, column Guardian Name: the last row has 5 of 6")
 
 
+@pytest.mark.parametrize(
+    ("last", "column", "like"),
+    [
+        ("1004,Diaz,Gus,12,Hal Diaz,h", "Guardian Email", "e-mail addresses"),
+        ("1004,Diaz,Gus,12,Hal Diaz,hal@exam", None, None),  # could be whole: not refused
+    ],
+)
+def test_a_last_row_cut_inside_its_last_value_is_refused(school, tmp_path, last, column, like):
+    text = HEADER + "".join(GOOD[:3]) + last  # no line end: the copy stopped inside a value
+    if column is None:
+        assert import_roster(roster(tmp_path, text), school="PTHS").added == 4
+    else:
+        refused(roster(tmp_path, text), f"row 5, column {column}: .*middle of this value.*{like}")
+
+
+def test_a_last_zip_with_fewer_digits_than_the_others_is_refused(school, tmp_path):
+    header = HEADER.rstrip("\n") + ",Zip\n"
+    rows = [line.rstrip("\n") + f",9836{n}\n" for n, line in enumerate(GOOD[:3])]
+    text = header + "".join(rows) + "1004,Diaz,Gus,12,Hal Diaz,hal@example.org,98"
+    refused(roster(tmp_path, text), "row 5, column Zip: .*5 digits")
+
+
 def test_no_final_newline_alone_is_fine(school, tmp_path):
     text = HEADER + "".join(GOOD).rstrip("\n")
     assert import_roster(roster(tmp_path, text), school="PTHS").added == 4
