@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, ProgressBar, Select, Static
+from textual.widgets import Header, ProgressBar, Select, Static
 
 from sro_tui.exchange import ExchangeError
 from sro_tui.notices import (
@@ -52,6 +52,7 @@ from sro_tui.ui.families.rows import (
     longest_cells,
 )
 from sro_tui.ui.widgets.fit_table import fit_longest
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.work import error_words, in_thread, run_flow, run_in_thread
 
@@ -143,7 +144,7 @@ class FamiliesScreen(Screen):
             yield LineTable(id="families-table")
             with VerticalScroll(id="families-detail"):
                 yield Static("", id="families-detail-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(LineTable)
