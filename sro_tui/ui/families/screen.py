@@ -45,6 +45,7 @@ from sro_tui.ui.families.dialogs import (
     RuleDialog,
     SessionDialog,
 )
+from sro_tui.ui.families.filters import FilterSelect
 from sro_tui.ui.families.rows import (
     FAMILY_COLUMNS,
     household_detail,
@@ -73,6 +74,15 @@ def _households_and_coverage() -> tuple[HouseholdIndex, list[int], str]:
     school = get_school()
     coverage = family_coverage(school).message() if school is not None else ""
     return households, longest_cells(households), coverage
+
+
+def _say(box: Static, text: str) -> None:
+    """Show `text` in `box`; the screen is laid out again only when it takes another number of
+    lines (a filter change says "showing 831" instead of "showing 4,936": nothing moves)."""
+    width, height = box.content_size
+    box.update(text, layout=False)
+    if not width or box.get_content_height(box.size, box.size, width) != height:
+        box.refresh(layout=True)
 
 
 # A burst of cursor moves (a held arrow key) reads and draws one household's detail, at the end.
@@ -134,11 +144,11 @@ class FamiliesScreen(Screen):
         yield ProgressBar(show_eta=False, id="families-progress")
         with Horizontal(id="families-filters"):
             # One line each: on an 80x24 terminal the households keep the rows.
-            yield Select(
+            yield FilterSelect(
                 STATUS_FILTERS, value="all", allow_blank=False, id="filter-status", compact=True
             )
-            yield Select([], prompt="Any language", id="filter-language", compact=True)
-            yield Select([], prompt="Any grade", id="filter-grade", compact=True)
+            yield FilterSelect([], prompt="Any language", id="filter-language", compact=True)
+            yield FilterSelect([], prompt="Any grade", id="filter-grade", compact=True)
         with Horizontal(id="families-body"):
             # Only the rows on screen are drawn: 50,000 households cost no more than 50.
             yield LineTable(id="families-table")
@@ -317,7 +327,7 @@ class FamiliesScreen(Screen):
         )
         if summary != self._summary_text:  # a new summary is laid out again: only when new
             self._summary_text = summary
-            self.query_one("#families-summary", Static).update(summary)
+            _say(self.query_one("#families-summary", Static), summary)
         if detail:
             self._show_detail()
 
@@ -355,7 +365,7 @@ class FamiliesScreen(Screen):
         text = household_detail(household) if household else "No household to show."
         if text != self._detail_text:  # the same household after a filter: nothing to lay out
             self._detail_text = text
-            self.query_one("#families-detail-text", Static).update(text)
+            _say(self.query_one("#families-detail-text", Static), text)
 
     # --- actions ------------------------------------------------------------------------------
 
