@@ -98,6 +98,9 @@ class FamiliesScreen(Screen):
 
     SECTION_TITLE = "Families & notices"
     CSS_PATH = "families.tcss"
+    # The keys act on the table's rows: focused first (focusing a filter first, then the table,
+    # built the footer three times: a filter hides "space: Mark row").
+    AUTO_FOCUS = "#families-table"
     DIALOGS = (RecordNoticeDialog, SessionDialog, DeliveryStatusDialog, FolderDialog, RuleDialog)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "record_notice", "Record notice", id="families.record"),
