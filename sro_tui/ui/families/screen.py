@@ -144,7 +144,9 @@ class FamiliesScreen(Screen):
         yield Static(
             "Reading the family notice list…", id="families-summary", classes="screen-summary"
         )
-        yield ProgressBar(show_eta=False, id="families-progress")
+        # Shown once the list is read. Without a total, Textual's bar pulses: a frame fifteen
+        # times a second while the list is read (and for ever after a failure).
+        yield ProgressBar(1, show_eta=False, id="families-progress", classes="-reading")
         with Horizontal(id="families-filters"):
             # One line each: on an 80x24 terminal the households keep the rows.
             yield FilterSelect(
@@ -317,9 +319,9 @@ class FamiliesScreen(Screen):
         self.shown = households.rows(chosen)
         self._draw_rows()
         total, notified, problems = self.counts
-        self.query_one("#families-progress", ProgressBar).update(
-            total=max(total, 1), progress=notified
-        )
+        progress = self.query_one("#families-progress", ProgressBar)
+        progress.update(total=max(total, 1), progress=notified)
+        progress.remove_class("-reading")
         marked = f" · {len(self.marked)} marked" if self.marked else ""
         warning = f"[b]⚠ {escape(self.coverage_note)}[/b]\n" if self.coverage_note else ""
         summary = (
