@@ -218,8 +218,9 @@ async def test_keys_pressed_while_the_households_load_act_once_they_are_in(
 
 
 async def test_the_list_is_drawn_before_its_filters_are_read(school_db: Path, monkeypatch):
-    """The households are drawn and counted at once; the language and grade choices, and the
-    e-mail "E" needs, follow. E pressed in between opens its dialog once they are in."""
+    """In a large school the households are drawn and counted at once; the language and grade
+    choices, and the e-mail "E" needs, follow. E pressed in between opens its dialog once they
+    are in. (A small school's list is read whole first: this one is taken as large.)"""
     import threading
 
     from sro_tui.ui.families import screen as families_screen
@@ -233,6 +234,7 @@ async def test_the_list_is_drawn_before_its_filters_are_read(school_db: Path, mo
         return real_filters(order)
 
     monkeypatch.setattr(families_screen, "with_filters", slow_filters)
+    monkeypatch.setattr(families_screen, "READ_WHOLE_UP_TO", 0)
     app = SroApp(school_db, start_section="families")
     async with app.run_test(size=(130, 36)) as pilot:
         for _ in range(100):  # the list, read without its filters
