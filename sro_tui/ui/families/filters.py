@@ -12,6 +12,10 @@ list of choices (an `OptionList`, hidden until opened) is built when it is first
 filled again when next opened after the choices change: three lists to build and style made a
 tenth of the screen's first open, and filling one lays out the screen, which the languages and
 grades arriving after the rows would otherwise cost while nothing on screen changes.
+
+Textual is pinned to 8.2: this leans on `Select`'s private `_setup_options_renderables`,
+`_watch_value`, `_watch_prompt`, `_watch_expanded`, `_options` and `_type_to_search`, and on
+`SelectCurrent` and `SelectOverlay` from `textual.widgets._select`.
 """
 
 from __future__ import annotations
