@@ -236,9 +236,12 @@ def load_household_order(
     school, year = require_school_and_year(school, year)
     with _collector_paused():
         index = HouseholdIndex(school, year)
+        # Only households with an active student to tell about (one query: SQLite works out
+        # the linked households once, instead of every link coming to Python).
         households = Household.select(Household.id, Household.label).where(
             Household.school == school,
             Household.active == True,  # noqa: E712
+            Household.id.in_(notice_links(school, Guardian.household)),
         )
         # By label regardless of case, then by key: sorted by key in SQL (its index), then by
         # the folded label in a stable sort.
@@ -249,14 +252,10 @@ def load_household_order(
         order = sorted(
             range(len(key_ids)), key=[label.casefold() for label in key_labels].__getitem__
         )
-        listed = {hid for (hid,) in _cursor(notice_links(school, Guardian.household))}
-        noticed = household_notice_statuses(year, listed)
-
-        kept = [i for i in order if key_ids[i] in listed]  # no active student: not on the list
-        del order, listed
-        ids = index.ids = array("q", (key_ids[i] for i in kept))
-        index.labels = [key_labels[i] for i in kept]
-        del kept, key_ids, key_labels
+        ids = index.ids = array("q", (key_ids[i] for i in order))
+        index.labels = [key_labels[i] for i in order]
+        del order, key_ids, key_labels
+        noticed = household_notice_statuses(year, frozenset(ids))
         index.status = bytearray(len(ids))
         if noticed:
             for pos, hid in enumerate(ids):

@@ -218,8 +218,9 @@ async def test_keys_pressed_while_the_households_load_act_once_they_are_in(
 
 
 async def test_the_list_is_drawn_before_its_filters_are_read(school_db: Path, monkeypatch):
-    """The households are drawn and counted at once; the language and grade choices, and the
-    e-mail "E" needs, follow. E pressed in between opens its dialog once they are in."""
+    """In a large school the households are drawn and counted at once; the language and grade
+    choices, and the e-mail "E" needs, follow. E pressed in between opens its dialog once they
+    are in. (A small school's list is read whole first: this one is taken as large.)"""
     import threading
 
     from sro_tui.ui.families import screen as families_screen
@@ -233,6 +234,7 @@ async def test_the_list_is_drawn_before_its_filters_are_read(school_db: Path, mo
         return real_filters(order)
 
     monkeypatch.setattr(families_screen, "with_filters", slow_filters)
+    monkeypatch.setattr(families_screen, "READ_WHOLE_UP_TO", 0)
     app = SroApp(school_db, start_section="families")
     async with app.run_test(size=(130, 36)) as pilot:
         for _ in range(100):  # the list, read without its filters
@@ -258,3 +260,41 @@ async def test_the_list_is_drawn_before_its_filters_are_read(school_db: Path, mo
         await pilot.pause()
         languages = screen.query_one("#filter-language", Select)
         assert [value for _, value in languages._options][1:]  # the choices are in
+
+
+async def test_a_filter_is_chosen_from_its_list_with_the_keyboard(school_db: Path):
+    """A filter opens with Enter and takes a choice with the arrows and Enter (its list is
+    built when first opened); the table and the filter's own line follow, and the blank choice
+    brings every household back."""
+    from sro_tui.notices import load_household_lines
+    from sro_tui.ui.families.filters import FilterCurrent
+
+    app = SroApp(school_db)
+    async with app.run_test(size=(130, 36)) as pilot:
+        screen = await _open(app, pilot)
+        table = screen.query_one(LineTable)
+        grades = screen.query_one("#filter-grade", Select)
+        line = grades.query_one(FilterCurrent)
+        assert str(line.render()).split() == ["Any", "grade", "▼"]
+        wanted = [value for _, value in grades._options][1]  # the first grade offered
+        lines = load_household_lines()
+        expected = sum(wanted in household.grades for household in lines)
+        assert 0 < expected < len(lines)
+
+        grades.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert grades.expanded
+        await pilot.press("down", "enter")  # past "Any grade" to the first grade
+        await pilot.pause()
+        assert not grades.expanded and grades.value == wanted
+        assert table.row_count == expected
+        assert str(line.render()).split() == ["Grade", wanted, "▼"]
+
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("up", "enter")  # back to "Any grade"
+        await pilot.pause()
+        assert grades.value == Select.NULL
+        assert table.row_count == len(lines)
+        assert str(line.render()).split() == ["Any", "grade", "▼"]

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, ProgressBar, Select, Static
+from textual.widgets import Header, ProgressBar, Select, Static
 
 from sro_tui.exchange import ExchangeError
 from sro_tui.notices import (
@@ -45,6 +45,7 @@ from sro_tui.ui.families.dialogs import (
     RuleDialog,
     SessionDialog,
 )
+from sro_tui.ui.families.filters import FilterSelect
 from sro_tui.ui.families.rows import (
     FAMILY_COLUMNS,
     household_detail,
@@ -52,6 +53,7 @@ from sro_tui.ui.families.rows import (
     longest_cells,
 )
 from sro_tui.ui.widgets.fit_table import fit_longest
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.work import error_words, in_thread, run_flow, run_in_thread
 
@@ -63,15 +65,33 @@ STATUS_FILTERS = [
 ]
 
 
+# Up to this many households the list is read whole before it is drawn (under a tenth of a
+# second at 5,000 students): drawn once, its columns at their final widths. Past it the rows are
+# drawn first and what the language and grade filters test follows (`with_filters`, two thirds
+# of the reading at 50,000 students).
+READ_WHOLE_UP_TO = 10_000
+
+
 def _households_and_coverage() -> tuple[HouseholdIndex, list[int], str]:
-    """This year's households in order (their rows read as they are drawn; what the language
-    and grade filters test follows, `with_filters`), their columns' longest cells, and a line
-    when most students have no family on record (a roster without guardian columns): the list
-    would otherwise look short without saying why."""
+    """This year's households in order (their rows read as they are drawn; in a large school
+    what the language and grade filters test follows, `with_filters`), their columns' longest
+    cells, and a line when most students have no family on record (a roster without guardian
+    columns): the list would otherwise look short without saying why."""
     households = load_household_order()
+    if len(households) <= READ_WHOLE_UP_TO:
+        households = with_filters(households)
     school = get_school()
     coverage = family_coverage(school).message() if school is not None else ""
     return households, longest_cells(households), coverage
+
+
+def _say(box: Static, text: str) -> None:
+    """Show `text` in `box`; the screen is laid out again only when it takes another number of
+    lines (a filter change says "showing 831" instead of "showing 4,936": nothing moves)."""
+    width, height = box.content_size
+    box.update(text, layout=False)
+    if not width or box.get_content_height(box.size, box.size, width) != height:
+        box.refresh(layout=True)
 
 
 # A burst of cursor moves (a held arrow key) reads and draws one household's detail, at the end.
@@ -87,6 +107,9 @@ class FamiliesScreen(Screen):
 
     SECTION_TITLE = "Families & notices"
     CSS_PATH = "families.tcss"
+    # The keys act on the table's rows: focused first (focusing a filter first, then the table,
+    # built the footer three times: a filter hides "space: Mark row").
+    AUTO_FOCUS = "#families-table"
     DIALOGS = (RecordNoticeDialog, SessionDialog, DeliveryStatusDialog, FolderDialog, RuleDialog)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "record_notice", "Record notice", id="families.record"),
@@ -130,20 +153,22 @@ class FamiliesScreen(Screen):
         yield Static(
             "Reading the family notice list…", id="families-summary", classes="screen-summary"
         )
-        yield ProgressBar(show_eta=False, id="families-progress")
+        # Shown once the list is read. Without a total, Textual's bar pulses: a frame fifteen
+        # times a second while the list is read (and for ever after a failure).
+        yield ProgressBar(1, show_eta=False, id="families-progress", classes="-reading")
         with Horizontal(id="families-filters"):
             # One line each: on an 80x24 terminal the households keep the rows.
-            yield Select(
+            yield FilterSelect(
                 STATUS_FILTERS, value="all", allow_blank=False, id="filter-status", compact=True
             )
-            yield Select([], prompt="Any language", id="filter-language", compact=True)
-            yield Select([], prompt="Any grade", id="filter-grade", compact=True)
+            yield FilterSelect([], prompt="Any language", id="filter-language", compact=True)
+            yield FilterSelect([], prompt="Any grade", id="filter-grade", compact=True)
         with Horizontal(id="families-body"):
             # Only the rows on screen are drawn: 50,000 households cost no more than 50.
             yield LineTable(id="families-table")
             with VerticalScroll(id="families-detail"):
                 yield Static("", id="families-detail-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(LineTable)
@@ -200,6 +225,9 @@ class FamiliesScreen(Screen):
         self.refilter()
         if self._loading:
             self._loaded()
+        if households.filters_ready:  # read whole (a small school)
+            self._filters_loaded(households)
+            return
         # Drawn: now what the language and grade filters test (most of the reading at 50,000).
         run_in_thread(
             self,
@@ -303,9 +331,9 @@ class FamiliesScreen(Screen):
         self.shown = households.rows(chosen)
         self._draw_rows()
         total, notified, problems = self.counts
-        self.query_one("#families-progress", ProgressBar).update(
-            total=max(total, 1), progress=notified
-        )
+        progress = self.query_one("#families-progress", ProgressBar)
+        progress.update(total=max(total, 1), progress=notified)
+        progress.remove_class("-reading")
         marked = f" · {len(self.marked)} marked" if self.marked else ""
         warning = f"[b]⚠ {escape(self.coverage_note)}[/b]\n" if self.coverage_note else ""
         summary = (
@@ -316,7 +344,7 @@ class FamiliesScreen(Screen):
         )
         if summary != self._summary_text:  # a new summary is laid out again: only when new
             self._summary_text = summary
-            self.query_one("#families-summary", Static).update(summary)
+            _say(self.query_one("#families-summary", Static), summary)
         if detail:
             self._show_detail()
 
@@ -354,7 +382,7 @@ class FamiliesScreen(Screen):
         text = household_detail(household) if household else "No household to show."
         if text != self._detail_text:  # the same household after a filter: nothing to lay out
             self._detail_text = text
-            self.query_one("#families-detail-text", Static).update(text)
+            _say(self.query_one("#families-detail-text", Static), text)
 
     # --- actions ------------------------------------------------------------------------------
 

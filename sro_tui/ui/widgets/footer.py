@@ -38,10 +38,13 @@ class KeysFooter(Footer):
         self.set_reactive(Footer._bindings_ready, True)
         self._composed_keys = self._shown_keys()
         for widget in super().compose():
-            if isinstance(widget, FooterKey) and self.compact:
-                # Bound to the footer's `compact` on mount; set now, so mounting does not
-                # style each key a second time for it.
-                widget.add_class("-compact", update=False)
+            if isinstance(widget, FooterKey):
+                # Bound to the footer's `compact` on mount (not the palette's key: it keeps
+                # its default, compact); set now, so mounting does not style each key again
+                # for it (twice in a footer that is not compact: compact, then not).
+                compact = self.compact or widget.has_class("-command-palette")
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
             yield widget
 
     async def recompose(self) -> None:
