@@ -24,6 +24,7 @@ from sro_tui.ui.agreements.agreements_tab import AgreementsTab
 from sro_tui.ui.agreements.complaints_tab import ComplaintsTab
 from sro_tui.ui.agreements.tab import RecordsTab, Saved, open_form
 from sro_tui.ui.agreements.training_tab import TrainingTab
+from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.record_form import FormField, RecordForm
 
 TABS: dict[str, type[RecordsTab]] = {
@@ -43,6 +44,7 @@ class AgreementsScreen(Screen):
 
     SECTION_TITLE = "Agreements & complaints"
     CSS_PATH = "agreements.tcss"
+    PRELOAD = True  # may be built ahead (ui/preload.py): it reads again on show when stale
     DIALOGS = (RecordForm,)
     BINDINGS: ClassVar[list[BindingType]] = [
         # The tab labels say "1 Training  2 Agreements  3 Complaints": the footer keeps its room
@@ -74,6 +76,7 @@ class AgreementsScreen(Screen):
     def __init__(self, today: date | None = None) -> None:
         super().__init__()
         self._today = today or date.today()
+        self._read = Freshness()  # read again on return only when something changed
 
     @property
     def today(self) -> date:
@@ -98,6 +101,11 @@ class AgreementsScreen(Screen):
     def on_mount(self) -> None:
         self.reload()
 
+    def on_screen_resume(self) -> None:
+        # Back from another section (staff added in F6, a roster imported …) or a dialog.
+        if self._read.stale():
+            self.reload()
+
     def on_resize(self) -> None:
         # After the new layout (under 100 columns details go under their lists).
         self.call_after_refresh(self._draw_tabs)
@@ -108,6 +116,7 @@ class AgreementsScreen(Screen):
 
     def reload(self) -> None:
         """Read everything again from the database and redraw the three tabs."""
+        self._read.mark()
         year = current_year()
         warnings = [
             f"[b $warning]⚠[/] {gap.message}" for gap in core.providers_without_adopted_agreement()

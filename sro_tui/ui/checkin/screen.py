@@ -78,6 +78,9 @@ class CheckInScreen(Screen):
 
     SECTION_TITLE = "Assembly check-in"
     CSS_PATH = "checkin.tcss"
+    # May be built ahead (ui/preload.py): it re-reads its counts on show when they changed, and
+    # opens its session (creating today's) only when first shown.
+    PRELOAD = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f9", "undo_last", "Undo last", id="checkin.undo"),
         Binding("f10", "unmatched", "Unmatched scans", id="checkin.unmatched"),
@@ -115,6 +118,7 @@ class CheckInScreen(Screen):
         self._waiting_reason = ""
         self._retry_timer: Timer | None = None
         self._bar_grades: tuple[str, ...] | None = None  # the grades that have a bar
+        self._session_asked = False  # open_session called (on mount, or on first show)
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -152,7 +156,8 @@ class CheckInScreen(Screen):
         candidates.display = False
         self.query_one("#checkin-grades").can_focus = False
         self.actor = current_actor()
-        self.open_session(self.app.checkin_session_id)
+        if self.is_current:  # else built ahead: the session opens when the screen is first shown
+            self.open_session(self.app.checkin_session_id)
         self.app.students_changed.subscribe(self, self.students_loaded)  # type: ignore[attr-defined]
         if self.app.student_index is not None:  # type: ignore[attr-defined]
             self.students_loaded(self.app.student_index)  # type: ignore[attr-defined]
@@ -164,7 +169,9 @@ class CheckInScreen(Screen):
 
     def on_screen_resume(self) -> None:
         # Back from a dialog or another section: counts may have changed; the box gets focus.
-        if self.session is not None and self._counted.stale():
+        if not self._session_asked:  # shown for the first time after being built ahead
+            self.open_session(self.app.checkin_session_id)
+        elif self.session is not None and self._counted.stale():
             self.reload_counts()
         self.focus_box()
 
@@ -201,6 +208,7 @@ class CheckInScreen(Screen):
     def open_session(self, session_id: int | None) -> None:
         """Check students in to this session (a station kit's own, else today's "Assembly
         <date>", when None)."""
+        self._session_asked = True
         try:
             with storage_errors():
                 self.session = session_for_check_in(session_id)

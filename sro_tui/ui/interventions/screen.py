@@ -109,6 +109,7 @@ class InterventionsScreen(Screen):
     SECTION_TITLE = "Intervention requests"
     CSS_PATH = "interventions.tcss"
     AUTO_FOCUS = "#interventions-table"  # the list first; "/" goes to the filters
+    PRELOAD = True  # may be built ahead (ui/preload.py): it reads again on show when stale
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_request", "New request", id="interventions.new"),
         Binding("enter", "open_request", "Open / amend", id="interventions.open", show=False),
@@ -128,6 +129,7 @@ class InterventionsScreen(Screen):
         self._table_rows: list[tuple[str, ...]] = []
         self._listed = Freshness()
         self._detail_timer: Timer | None = None
+        self._staff_shown: list[tuple[str, int]] = []  # the staff filter's choices
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -141,8 +143,9 @@ class InterventionsScreen(Screen):
             yield Select(CRITERION_FILTER, prompt="Any criterion", id="flt-criterion", compact=True)
             yield TextBox(placeholder="From date", id="flt-from", compact=True)
             yield TextBox(placeholder="To date", id="flt-to", compact=True)
+            self._staff_shown = self._staff_choices()
             yield Select(
-                self._staff_choices(),
+                self._staff_shown,
                 prompt="Any staff",
                 id="flt-staff",
                 compact=True,
@@ -181,7 +184,19 @@ class InterventionsScreen(Screen):
 
     def on_screen_resume(self) -> None:
         if self._listed.stale():  # a request saved, a roster imported … since the list was read
+            self._refresh_staff_filter()  # staff added or renamed in F6
             self.reload()
+
+    def _refresh_staff_filter(self) -> None:
+        choices = self._staff_choices()
+        select = self.query_one("#flt-staff", Select)
+        if choices != self._staff_shown:
+            chosen = select.value
+            self._staff_shown = choices
+            with select.prevent(Select.Changed):
+                select.set_options(choices)
+                if any(staff_id == chosen for _, staff_id in choices):
+                    select.value = chosen
 
     # --- the list -----------------------------------------------------------------------------
 
