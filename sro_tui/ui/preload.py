@@ -60,6 +60,8 @@ async def warm_up(app: SroApp) -> None:
     app.request_students()
     for mode, screen in screens.items():
         await until_quiet(app)
+        if not app.is_running:
+            return  # the app is closing: it closes the screens it has, and adds none
         if mode in app._screen_stacks or mode not in app._modes:
             continue  # opened (or removed) meanwhile
         await build(app, mode, screen)
@@ -97,7 +99,8 @@ async def build(app: SroApp, mode: str, screen: Screen) -> None:
     """Build `screen` as `mode`'s screen (compose, style, mount, read its data) without showing
     it; return once it is mounted with its section bar."""
     await start_build(app, mode, screen)
-    app.put_section_bar(screen, mode)
+    if app.is_running and screen.is_attached:
+        app.put_section_bar(screen, mode)
 
 
 def start_build(app: SroApp, mode: str, screen: Screen) -> AwaitMount:

@@ -105,9 +105,10 @@ async def test_keys_typed_with_the_f_key_of_a_screen_still_being_built_go_to_it(
         assert screen.query_one("#checkin-box", Input).value == "jos"
 
 
-async def test_nothing_is_built_ahead_while_someone_types(school_db):
+async def test_nothing_is_built_ahead_while_someone_types(school_db, monkeypatch):
     """The builds wait for a pause in the typing: keys in the roster's search box never wait
     for a section being built."""
+    monkeypatch.setattr(preload, "QUIET_SECONDS", 1.5)  # a loaded test machine types slowly
     app = SroApp(school_db, start_section="roster")
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from sro_tui import agreements as core
 from sro_tui.records import current_year
@@ -24,6 +24,7 @@ from sro_tui.ui.agreements.agreements_tab import AgreementsTab
 from sro_tui.ui.agreements.complaints_tab import ComplaintsTab
 from sro_tui.ui.agreements.tab import RecordsTab, Saved, open_form
 from sro_tui.ui.agreements.training_tab import TrainingTab
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.record_form import FormField, RecordForm
 
@@ -96,7 +97,7 @@ class AgreementsScreen(Screen):
             for number, (tab_id, tab) in enumerate(TABS.items(), start=1):
                 with TabPane(f"{number} {tab_id.capitalize()}", id=tab_id):
                     yield tab(self.today, id=f"{tab_id}-tab")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.reload()

@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Label, OptionList, ProgressBar, Static
+from textual.widgets import DataTable, Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from sro_tui.db import DatabaseBusy, StorageError, data_version, storage_errors
@@ -48,7 +48,9 @@ from sro_tui.presentation import (
 )
 from sro_tui.records import ValidationError, current_actor
 from sro_tui.search import Match, StudentIndex
+from sro_tui.ui.checkin.grade_bars import GradeBars
 from sro_tui.ui.checkin.scan_input import ScanInput
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.work import error_words
 
@@ -117,7 +119,6 @@ class CheckInScreen(Screen):
         self.waiting: deque[Write] = deque()
         self._waiting_reason = ""
         self._retry_timer: Timer | None = None
-        self._bar_grades: tuple[str, ...] | None = None  # the grades that have a bar
         self._session_asked = False  # open_session called (on mount, or on first show)
 
     # --- layout -------------------------------------------------------------------------------
@@ -139,8 +140,9 @@ class CheckInScreen(Screen):
                 yield Label("Presented this year", classes="checkin-pane-title")
                 yield Static("", id="checkin-overall-label")
                 yield ProgressBar(id="checkin-overall", show_eta=False)
-                yield VerticalScroll(id="checkin-grades")
-        yield Footer()
+                with VerticalScroll(id="checkin-grades"):
+                    yield GradeBars(id="checkin-grade-bars")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#checkin-recent", DataTable)
@@ -259,37 +261,9 @@ class CheckInScreen(Screen):
         self.query_one("#checkin-session", Static).update(
             f"[b]{escape(session.title)}[/b] · {when}{place} · year {session.school_year.name}"
         )
-        self._rebuild_grade_bars()
         self.show_counts()
         self.show_recent()
         self.show_unmatched()
-
-    def _rebuild_grade_bars(self) -> None:
-        grades = tuple(grade.grade for grade in self.progress.by_grade)
-        if grades == self._bar_grades:  # the same grades: show_progress moves the bars
-            return
-        self._bar_grades = grades
-        holder = self.query_one("#checkin-grades", VerticalScroll)
-        holder.remove_children()
-        rows = []
-        for grade in self.progress.by_grade:
-            row = Horizontal(
-                Label(f"Gr {grade.grade or '?':>2}", classes="grade-name"),
-                ProgressBar(
-                    total=max(grade.enrolled, 1),
-                    show_eta=False,
-                    id=f"grade-bar-{self._grade_key(grade.grade)}",
-                ),
-                Label("", id=f"grade-count-{self._grade_key(grade.grade)}", classes="grade-count"),
-                classes="grade-row",
-            )
-            rows.append(row)
-        holder.mount_all(rows)
-        self.call_after_refresh(self.show_progress)
-
-    @staticmethod
-    def _grade_key(grade: str) -> str:
-        return "".join(c if c.isalnum() else "_" for c in grade) or "none"
 
     def show_counts(self) -> None:
         waiting = f"  ·  [b]{len(self.waiting)} waiting[/b]" if self.waiting else ""
@@ -308,12 +282,9 @@ class CheckInScreen(Screen):
         self.query_one("#checkin-overall", ProgressBar).update(
             total=max(p.enrolled, 1), progress=p.presented
         )
-        for grade in p.by_grade:
-            key = self._grade_key(grade.grade)
-            for bar in self.query(f"#grade-bar-{key}").results(ProgressBar):
-                bar.update(total=max(grade.enrolled, 1), progress=grade.presented)
-            for label in self.query(f"#grade-count-{key}").results(Label):
-                label.update(f"{grade.presented}/{grade.enrolled}")
+        self.query_one("#checkin-grade-bars", GradeBars).show(
+            [(grade.grade, grade.presented, grade.enrolled) for grade in p.by_grade]
+        )
 
     def show_recent(self) -> None:
         table = self.query_one("#checkin-recent", DataTable)

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from sro_tui import policy
 from sro_tui.exchange import ExchangeError
@@ -44,6 +44,7 @@ from sro_tui.ui.interventions.form import InterventionForm
 from sro_tui.ui.interventions.sections import SEVERITY_MARK
 from sro_tui.ui.widgets.dialogs import ChoiceDialog
 from sro_tui.ui.widgets.fit_table import FitColumn, fit_widths
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.text_box import TextBox
@@ -164,7 +165,7 @@ class InterventionsScreen(Screen):
             yield LineTable(id="interventions-table")
             with VerticalScroll(id="request-detail"):
                 yield Static("", id="request-detail-text")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def _staff_choices(self) -> list[tuple[str, int]]:
         try:
