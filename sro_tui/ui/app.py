@@ -323,18 +323,21 @@ class SroApp(ReportsFailures, App):
         if not self.screen.is_modal:
             self.put_section_bar(self.screen, self.current_mode)
 
-    def put_section_bar(self, screen: Screen, mode: str) -> None:
-        """The section bar at the top of `screen` (mounted once), showing `mode` as current."""
+    def put_section_bar(self, screen: Screen, mode: str) -> AwaitMount | None:
+        """The section bar at the top of `screen` (mounted once), showing `mode` as current;
+        the bar's mount to await when it was not there yet."""
         from textual.css.query import NoMatches
 
         from sro_tui.ui.widgets.section_bar import SectionBar
 
+        mounted = None
         try:
             bar = screen.query_one(SectionBar)
         except NoMatches:
             bar = SectionBar()
-            screen.mount(bar, before=0)
+            mounted = screen.mount(bar, before=0)
         bar.show_current(mode)
+        return mounted
 
     def open_section_and_run(self, section_id: str, action: str) -> None:
         """Go to a section and run one of its screen's actions (the command palette offers every

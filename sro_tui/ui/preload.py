@@ -21,6 +21,7 @@ so reading them early changes nothing on the other screens.)
 
 Textual internals used (pinned to 8.2, listed in `ui/app.py`): `App._register` (start a screen
 without making the app's message queue wait for its mount), `App._screen_stacks`,
+`Screen._refresh_layout` (lay out a hidden screen, as Textual does for one under a dialog),
 `Stylesheet.has_source/read/reparse/update`.
 """
 
@@ -58,13 +59,14 @@ async def warm_up(app: SroApp) -> None:
     screens = {mode: app._modes[mode]() for mode in waiting}  # type: ignore[operator]
     load_stylesheets(app, screens.values())
     app.request_students()
+    quiet = Quiet(app)
     for mode, screen in screens.items():
-        await until_quiet(app)
+        await quiet.wait()
         if not app.is_running:
             return  # the app is closing: it closes the screens it has, and adds none
         if mode in app._screen_stacks or mode not in app._modes:
             continue  # opened (or removed) meanwhile
-        await build(app, mode, screen)
+        await build(app, mode, screen, quiet)
 
 
 def load_stylesheets(app: SroApp, screens) -> None:  # type: ignore[no-untyped-def]
@@ -83,24 +85,39 @@ def load_stylesheets(app: SroApp, screens) -> None:  # type: ignore[no-untyped-d
         stylesheet.update(app)
 
 
-async def until_quiet(app: SroApp) -> None:
-    """Return once, for QUIET_SECONDS, nobody has typed or clicked and no other worker ran."""
-    seen, since = app.inputs_seen, monotonic()
-    while True:
-        await asyncio.sleep(CHECK_EVERY_SECONDS)
-        busy = any(w.group != WARM_UP_GROUP and not w.is_finished for w in app.workers)
-        if busy or app.inputs_seen != seen:
-            seen, since = app.inputs_seen, monotonic()
-        elif monotonic() - since >= QUIET_SECONDS:
-            return
+class Quiet:
+    """Waits for the app to be idle: for QUIET_SECONDS, no key or click and no other worker."""
+
+    def __init__(self, app: SroApp) -> None:
+        self.app = app
+        self.inputs_seen, self.since = app.inputs_seen, monotonic()
+
+    async def wait(self) -> None:
+        """Return once the app has been idle long enough (at once, after a short sleep, when it
+        has been idle since the last wait: the steps of a build follow each other)."""
+        app = self.app
+        while True:
+            await asyncio.sleep(CHECK_EVERY_SECONDS)
+            busy = any(w.group != WARM_UP_GROUP and not w.is_finished for w in app.workers)
+            if busy or app.inputs_seen != self.inputs_seen:
+                self.inputs_seen, self.since = app.inputs_seen, monotonic()
+            elif monotonic() - self.since >= QUIET_SECONDS:
+                return
 
 
-async def build(app: SroApp, mode: str, screen: Screen) -> None:
-    """Build `screen` as `mode`'s screen (compose, style, mount, read its data) without showing
-    it; return once it is mounted with its section bar."""
+async def build(app: SroApp, mode: str, screen: Screen, quiet: Quiet) -> None:
+    """Build `screen` as `mode`'s screen (compose, style, mount, read its data) and lay it out
+    at the terminal's size, without showing it: its first show then only paints it."""
     await start_build(app, mode, screen)
     if app.is_running and screen.is_attached:
-        app.put_section_bar(screen, mode)
+        bar = app.put_section_bar(screen, mode)
+        if bar is not None:
+            await bar
+    await quiet.wait()  # each step is short; a key pressed meanwhile goes first
+    if app.is_running and screen.is_attached and not screen.is_current:
+        # As Textual lays out a screen under a dialog: widgets get their sizes (and fit their
+        # columns to them); nothing is drawn until the screen is shown.
+        screen._refresh_layout(app.size)
 
 
 def start_build(app: SroApp, mode: str, screen: Screen) -> AwaitMount:

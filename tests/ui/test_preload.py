@@ -3,6 +3,9 @@ with data as fresh as an ordinary first open, and keys typed meanwhile land wher
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from textual import events
 from textual.widgets import Input, Select
 
@@ -13,6 +16,7 @@ from sro_tui.ui import preload
 from sro_tui.ui.app import SroApp
 
 from .helpers import text_of
+from .test_interventions import _requests_in
 
 BUILT_AHEAD = ["checkin", "interventions", "agreements"]
 
@@ -103,6 +107,38 @@ async def test_keys_typed_with_the_f_key_of_a_screen_still_being_built_go_to_it(
         await pilot.pause()
         assert app.screen is screen
         assert screen.query_one("#checkin-box", Input).value == "jos"
+
+
+async def test_cursor_keys_with_f5_wait_for_the_requests_read_ahead(school_db, monkeypatch):
+    """F5 and two Downs while the list built ahead is still being read in its thread: the keys
+    wait for the rows and move the cursor on them."""
+    from sro_tui.ui.interventions import screen as requests_screen
+
+    _requests_in(school_db, ["Gym", "Library", "Cafeteria"])
+    read = requests_screen.list_requests
+
+    def slow_read(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.4)  # a big school on a slow disk
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(requests_screen, "list_requests", slow_read)
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app._modes["interventions"]()
+        preload.start_build(app, "interventions", screen)
+        while not any(w.group == "flow-step" for w in app.workers):
+            await asyncio.sleep(0.01)  # the screen is mounting: its list is being read
+        assert not screen.is_mounted
+        for key in ("f5", "down", "down"):
+            app.post_message(events.Key(key, None))  # queued together, as a fast typist
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        assert len(screen.rows) == 3, text_of(app, "#interventions-summary")
+        assert screen.query_one("#interventions-table").cursor_row == 2
 
 
 async def test_nothing_is_built_ahead_while_someone_types(school_db, monkeypatch):

@@ -48,7 +48,7 @@ from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.text_box import TextBox
-from sro_tui.ui.widgets.work import error_words, run_in_thread
+from sro_tui.ui.widgets.work import error_words, in_thread, run_in_thread
 
 EXPORT_FAILED_AFTER = "Files already written are complete; the others were not written."
 
@@ -174,9 +174,12 @@ class InterventionsScreen(Screen):
             self.app.report_failure("Reading the safety staff for the filter", exc)  # type: ignore[attr-defined]
             return []
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one("#request-detail").border_title = "Request"
-        self.reload()
+        if self.is_current:
+            self.reload()
+        else:  # built ahead, not shown: the read must not hold up the screen that is
+            await self._reload_in_thread()
         # The student filter looks names up in the app's roster index, built on first need.
         if getattr(self.app, "student_index", None) is None and hasattr(
             self.app, "request_students"
@@ -225,24 +228,42 @@ class InterventionsScreen(Screen):
 
     def reload(self, select_id: int | None = None) -> None:
         """Query the list again with the filters (SQL-side, a few ms) and redraw."""
-        table = self.query_one(LineTable)
         keep = select_id if select_id is not None else self.selected_id()
         self._listed.mark()
         # A table of thousands of rows is slow to draw and no one reads it: narrow the filters.
         # SQL-side and a few ms, so on the main thread as the filters change.
         try:
-            self.rows = list_requests(self.current_filter(), limit=MAX_ROWS + 1)
+            rows = list_requests(self.current_filter(), limit=MAX_ROWS + 1)
         except Exception as exc:  # noqa: BLE001 - shown and logged by the app, never lost
-            self.app.report_failure("Reading the intervention requests", exc)  # type: ignore[attr-defined]
-            self.rows = []
-            self._table_rows = []
-            self._draw_rows()
-            self.query_one("#interventions-summary", Static).update(
-                f"The requests could not be read: {escape(error_words(exc))}. "
-                "Change a filter to try again."
-            )
-            self.query_one("#request-detail-text", Static).update("")
+            self._show_read_failure(exc)
             return
+        self._show_list(rows, keep)
+
+    async def _reload_in_thread(self) -> None:
+        """`reload()` with the read in a thread: a screen built ahead (ui/preload.py) keeps the
+        screen on show answering its keys meanwhile (a switch here waits for this mount)."""
+        self._listed.mark()
+        try:
+            rows = await in_thread(self, list_requests, self.current_filter(), MAX_ROWS + 1)
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app, never lost
+            self._show_read_failure(exc)
+            return
+        self._show_list(rows, None)
+
+    def _show_read_failure(self, exc: Exception) -> None:
+        self.app.report_failure("Reading the intervention requests", exc)  # type: ignore[attr-defined]
+        self.rows = []
+        self._table_rows = []
+        self._draw_rows()
+        self.query_one("#interventions-summary", Static).update(
+            f"The requests could not be read: {escape(error_words(exc))}. "
+            "Change a filter to try again."
+        )
+        self.query_one("#request-detail-text", Static).update("")
+
+    def _show_list(self, rows: list[RequestRow], keep: int | None) -> None:
+        table = self.query_one(LineTable)
+        self.rows = rows
         more = len(self.rows) > MAX_ROWS
         self.rows = self.rows[:MAX_ROWS]
         self._table_rows = [
