@@ -4,7 +4,7 @@ A section's first open used to compose, style and mount its screen (50-80 widget
 person waited: 400-700 ms. After the app's warm-up (the screens imported, the student index
 built, two seconds after start), the screens of the sections not yet opened are built here, one
 at a time, and only while nobody types or clicks and no other work runs. A build runs on the
-screen's thread (Textual's widgets are not thread-safe): a key pressed meanwhile waits for the
+main thread (Textual's widgets are not thread-safe): a key pressed meanwhile waits for the
 build's current step (`benchmarks/bench_sections.py stalls` measures the longest), never for a
 whole section, and is never lost: a section switched to before its build finished is shown once
 it is mounted, as on an ordinary first open (`SroApp.switch_mode`).
@@ -19,8 +19,8 @@ build: Textual otherwise re-parses the whole stylesheet and restyles every open 
 first open of a section with its own file. (Those files style only their own sections' widgets,
 so reading them early changes nothing on the other screens.)
 
-Textual internals used (pinned to 8.2, listed in `ui/app.py`): `App._register` (start a screen
-without making the app's message queue wait for its mount), `App._screen_stacks`,
+Textual internals used (Textual is pinned to 8.2): `App._register` (start a screen
+without making the app's message queue wait for its mount), `App._screen_stacks`, `App._modes`,
 `Screen._refresh_layout` (lay out a hidden screen, as Textual does for one under a dialog),
 `Stylesheet.has_source/read/reparse/update`.
 """

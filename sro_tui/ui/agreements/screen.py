@@ -100,7 +100,8 @@ class AgreementsScreen(Screen):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
-        self.reload()
+        if self.app.is_running:  # else the app closed while this screen was built ahead
+            self.reload()
 
     def on_screen_resume(self) -> None:
         # Back from another section (staff added in F6, a roster imported …) or a dialog.

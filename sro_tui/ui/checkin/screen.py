@@ -145,6 +145,8 @@ class CheckInScreen(Screen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        if not self.app.is_running:
+            return  # the app closed while this screen was built ahead
         table = self.query_one("#checkin-recent", DataTable)
         table.can_focus = False
         table.add_column("Time", key="time", width=8)

@@ -175,6 +175,8 @@ class InterventionsScreen(Screen):
             return []
 
     async def on_mount(self) -> None:
+        if not self.app.is_running:
+            return  # the app closed while this screen was built ahead
         self.query_one("#request-detail").border_title = "Request"
         if self.is_current:
             self.reload()
@@ -246,9 +248,11 @@ class InterventionsScreen(Screen):
         try:
             rows = await in_thread(self, list_requests, self.current_filter(), MAX_ROWS + 1)
         except Exception as exc:  # noqa: BLE001 - shown and logged by the app, never lost
-            self._show_read_failure(exc)
+            if self.app.is_running:  # else the app closed meanwhile (the read was cancelled)
+                self._show_read_failure(exc)
             return
-        self._show_list(rows, None)
+        if self.app.is_running:
+            self._show_list(rows, None)
 
     def _show_read_failure(self, exc: Exception) -> None:
         self.app.report_failure("Reading the intervention requests", exc)  # type: ignore[attr-defined]
