@@ -8,7 +8,8 @@ load on the shared machine changes much less than wall clock, and the wall clock
 the last frame drawn.
 
 Run: `uv run python benchmarks/bench_sections.py --school /work/bench-school/school5k.sqlite3`
-(`--profile sections|cursor|keys` writes `/tmp/sections-<what>.prof` and prints its top lines).
+(`stalls`: the longest waits a key could meet while the background warm-up builds the sections.
+`--profile sections|cursor|keys` writes `/tmp/sections-<what>.prof` and prints its top lines).
 """
 
 from __future__ import annotations
@@ -212,10 +213,55 @@ async def keys(school: Path, profile: cProfile.Profile | None, _warm: bool) -> N
     )
 
 
+async def stalls(school: Path, profile: cProfile.Profile | None, warm: bool) -> None:
+    """How long a key pressed during the background warm-up could wait: the event loop's longest
+    blocks (a probe sleeping 5 ms at a time, late by as much as the loop was busy) from start
+    until the warm-up has built the sections, with the screen left on the dashboard."""
+    from sro_tui.ui.app import SroApp
+
+    if not warm:
+        SroApp.warm_sections = lambda self: None  # type: ignore[method-assign]
+    app = SroApp(_copy(school), start_section="dashboard")
+    late: list[tuple[float, float]] = []  # (seconds after start, how late)
+    async with app.run_test(size=(120, 36)) as pilot:
+        start = time.perf_counter()
+
+        async def probe() -> None:
+            while True:
+                before = time.perf_counter()
+                await asyncio.sleep(0.005)
+                now = time.perf_counter()
+                late.append((now - start, now - before - 0.005))
+
+        probing = asyncio.create_task(probe())
+        await asyncio.sleep(2.2)
+        cpu = time.process_time()
+        if profile:
+            profile.enable()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if profile:
+            profile.disable()
+        cpu = time.process_time() - cpu
+        ended = time.perf_counter() - start
+        await asyncio.sleep(0.3)
+        probing.cancel()
+        built = [mode for mode in app._screen_stacks if mode != app.current_mode]
+    window = sorted((w for w in late if w[0] >= 2.0), key=lambda w: w[1], reverse=True)
+    print(f"warm-up done {ended:.2f} s after start, {cpu * 1000:.0f} ms CPU; built: {built}")
+    print(
+        "longest loop blocks after 2 s: "
+        + ", ".join(f"{w * 1000:.0f} ms at {t:.2f} s" for t, w in window[:6])
+    )
+    before = sorted((w for t, w in late if 0.8 <= t < 2.0), reverse=True)
+    print(f"for comparison, longest block 0.8-2 s (idle dashboard): {before[0] * 1000:.0f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "what", choices=["sections", "sections_floor", "cursor", "cursor_floor", "keys"]
+        "what",
+        choices=["sections", "sections_floor", "cursor", "cursor_floor", "keys", "stalls"],
     )
     parser.add_argument("--school", default="/work/bench-school/school5k.sqlite3")
     parser.add_argument("--profile", action="store_true", help="cProfile the timed parts")

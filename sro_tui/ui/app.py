@@ -30,7 +30,7 @@ from sro_tui.records import current_year, export_folder, get_school, load_studen
 from sro_tui.safekeeping import BackupError, backup_database, hold_database_lock, restore_backup
 from sro_tui.search import StudentIndex
 from sro_tui.ui.commands import SectionCommands
-from sro_tui.ui.navigation import HELP_KEY, SECTIONS, import_section_screens, section
+from sro_tui.ui.navigation import HELP_KEY, SECTIONS, section
 from sro_tui.ui.widgets.failures import ReportsFailures
 from sro_tui.ui.widgets.work import run_flow, run_in_thread
 
@@ -120,18 +120,25 @@ class SroApp(ReportsFailures, App):
         def prepared() -> Screen:
             screen = build()
             screen._css_update_count = self._css_update_count
-            width, height = self.size
-            for own, shared, dimension in (
-                (screen.HORIZONTAL_BREAKPOINTS, self.HORIZONTAL_BREAKPOINTS, width),
-                (screen.VERTICAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS, height),
-            ):
-                breakpoints = (shared if own is None else own) or []
-                screen.add_class(
-                    *screen._get_breakpoint_classes(dimension, breakpoints), update=False
-                )
+            screen.add_class(*self._breakpoint_classes(screen), update=False)
             return screen
 
         return prepared
+
+    def _breakpoints(self, screen: Screen) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        """`screen`'s horizontal and vertical breakpoints (its own, else the app's)."""
+        own, shared = screen.HORIZONTAL_BREAKPOINTS, self.HORIZONTAL_BREAKPOINTS
+        horizontal = (shared if own is None else own) or []
+        own, shared = screen.VERTICAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS
+        return horizontal, (shared if own is None else own) or []
+
+    def _breakpoint_classes(self, screen: Screen) -> set[str]:
+        """The breakpoint classes (`-wide`, `-tall` …) of `screen` at the terminal's size."""
+        horizontal, vertical = self._breakpoints(screen)
+        width, height = self.size
+        return screen._get_breakpoint_classes(width, horizontal) | screen._get_breakpoint_classes(
+            height, vertical
+        )
 
     def switch_mode(self, mode: str) -> AwaitMount:
         """Textual's switch, less two things (Textual is pinned to 8.2):
@@ -151,6 +158,15 @@ class SroApp(ReportsFailures, App):
         self.screen.refresh()
         if mode in self._screen_stacks:
             await_mount = None
+            screen = self._screen_stacks[mode][-1]
+            if not screen.is_mounted:
+                # Built ahead (ui/preload.py) and not mounted yet: keys pressed from now on wait
+                # for it, as they wait for a screen built by its first open below.
+                await_mount = AwaitMount(screen, [screen])
+                self.call_next(await_mount)
+            # Built ahead, or last shown, at another size: its breakpoint classes follow the
+            # terminal (Textual sends a resize only to the screen on show).
+            self._follow_breakpoints(screen)
         else:
             factory = self._modes[mode]
             screen, await_mount = self._get_screen(factory() if callable(factory) else factory)
@@ -165,6 +181,13 @@ class SroApp(ReportsFailures, App):
         self.screen.post_message(events.ScreenResume(refresh_styles=False))
         return await_mount or AwaitMount(self.screen, [])
 
+    def _follow_breakpoints(self, screen: Screen) -> None:
+        horizontal, vertical = self._breakpoints(screen)
+        every = {name for _, name in horizontal + vertical}
+        wanted = self._breakpoint_classes(screen)
+        if wanted != every & set(screen.classes):
+            screen.update_classes({name: name in wanted for name in every}, animate=False)
+
     # --- lifecycle ----------------------------------------------------------------------------
 
     def _on_resize(self, event: events.Resize) -> None:
@@ -176,6 +199,13 @@ class SroApp(ReportsFailures, App):
         self._resizes_seen += 1
         if self._resizes_seen == 2 and event.size == self._size:
             event.prevent_default()
+
+    inputs_seen = 0  # keys and mouse events so far: the sections are built ahead only when idle
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.inputs_seen += 1
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         # Drop what a killed backup left beside the database; a killed export is finished (or
@@ -199,17 +229,15 @@ class SroApp(ReportsFailures, App):
         exchange.finish_interrupted_exports(self.export_folder)
 
     def warm_sections(self) -> None:
-        """Import the sections' screens (and the core they use) off the screen's thread, once
-        the first screen is up: a section's first open then builds its screen instead of also
-        importing it (0.1–0.3 s each here). The student index is built too, as the check-in,
-        the roster and the requests need it: the first F3 then does not wait for it."""
-        run_in_thread(
-            self,
-            import_section_screens,
-            what="Preparing the sections",
-            group="warm-sections",
-            done=lambda _imported: self.request_students(),
-        )
+        """Prepare the sections off the screen's thread, once the first screen is up: import
+        their screens (and the core they use; 0.1-0.3 s each here), read their stylesheets,
+        build the student index (the check-in, the roster and the requests need it), then build
+        the screens not yet opened while nobody types (`ui/preload.py`): a first F-key then
+        shows a screen that is already there."""
+        from sro_tui.ui.preload import WARM_UP_GROUP, warm_up  # not start-up's to import
+
+        if not any(w.group == WARM_UP_GROUP for w in self.workers):  # once (or running)
+            run_flow(self, warm_up(self), what="Preparing the sections", group=WARM_UP_GROUP)
 
     def load_holiday_calendar(self) -> None:
         """Load Washington's legal holidays once, off the screen's thread: the first restraint
@@ -292,19 +320,24 @@ class SroApp(ReportsFailures, App):
 
     def _show_section_bar(self) -> None:
         """Put the section bar at the top of the current section's screen (once per screen)."""
+        if not self.screen.is_modal:
+            self.put_section_bar(self.screen, self.current_mode)
+
+    def put_section_bar(self, screen: Screen, mode: str) -> AwaitMount | None:
+        """The section bar at the top of `screen` (mounted once), showing `mode` as current;
+        the bar's mount to await when it was not there yet."""
         from textual.css.query import NoMatches
 
         from sro_tui.ui.widgets.section_bar import SectionBar
 
-        screen = self.screen
-        if screen.is_modal:
-            return
+        mounted = None
         try:
             bar = screen.query_one(SectionBar)
         except NoMatches:
             bar = SectionBar()
-            screen.mount(bar, before=0)
-        bar.show_current(self.current_mode)
+            mounted = screen.mount(bar, before=0)
+        bar.show_current(mode)
+        return mounted
 
     def open_section_and_run(self, section_id: str, action: str) -> None:
         """Go to a section and run one of its screen's actions (the command palette offers every
@@ -357,6 +390,7 @@ class SroApp(ReportsFailures, App):
 
     async def _restore(self, backup: Path) -> None:
         self.workers.cancel_group(self, "student-index")
+        self.workers.cancel_group(self, "warm-sections")  # no screen built on the old file
         self.database.close()
         if self._db_lock is not None:
             self._db_lock.close()

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from sro_tui import agreements as core
 from sro_tui.records import current_year
@@ -24,6 +24,8 @@ from sro_tui.ui.agreements.agreements_tab import AgreementsTab
 from sro_tui.ui.agreements.complaints_tab import ComplaintsTab
 from sro_tui.ui.agreements.tab import RecordsTab, Saved, open_form
 from sro_tui.ui.agreements.training_tab import TrainingTab
+from sro_tui.ui.widgets.footer import KeysFooter
+from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.record_form import FormField, RecordForm
 
 TABS: dict[str, type[RecordsTab]] = {
@@ -43,6 +45,7 @@ class AgreementsScreen(Screen):
 
     SECTION_TITLE = "Agreements & complaints"
     CSS_PATH = "agreements.tcss"
+    PRELOAD = True  # may be built ahead (ui/preload.py): it reads again on show when stale
     DIALOGS = (RecordForm,)
     BINDINGS: ClassVar[list[BindingType]] = [
         # The tab labels say "1 Training  2 Agreements  3 Complaints": the footer keeps its room
@@ -74,6 +77,7 @@ class AgreementsScreen(Screen):
     def __init__(self, today: date | None = None) -> None:
         super().__init__()
         self._today = today or date.today()
+        self._read = Freshness()  # read again on return only when something changed
 
     @property
     def today(self) -> date:
@@ -93,10 +97,16 @@ class AgreementsScreen(Screen):
             for number, (tab_id, tab) in enumerate(TABS.items(), start=1):
                 with TabPane(f"{number} {tab_id.capitalize()}", id=tab_id):
                     yield tab(self.today, id=f"{tab_id}-tab")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
-        self.reload()
+        if self.app.is_running:  # else the app closed while this screen was built ahead
+            self.reload()
+
+    def on_screen_resume(self) -> None:
+        # Back from another section (staff added in F6, a roster imported …) or a dialog.
+        if self._read.stale():
+            self.reload()
 
     def on_resize(self) -> None:
         # After the new layout (under 100 columns details go under their lists).
@@ -108,6 +118,7 @@ class AgreementsScreen(Screen):
 
     def reload(self) -> None:
         """Read everything again from the database and redraw the three tabs."""
+        self._read.mark()
         year = current_year()
         warnings = [
             f"[b $warning]⚠[/] {gap.message}" for gap in core.providers_without_adopted_agreement()

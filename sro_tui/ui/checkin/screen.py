@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Label, OptionList, ProgressBar, Static
+from textual.widgets import DataTable, Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from sro_tui.db import DatabaseBusy, StorageError, data_version, storage_errors
@@ -48,7 +48,9 @@ from sro_tui.presentation import (
 )
 from sro_tui.records import ValidationError, current_actor
 from sro_tui.search import Match, StudentIndex
+from sro_tui.ui.checkin.grade_bars import GradeBars
 from sro_tui.ui.checkin.scan_input import ScanInput
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.work import error_words
 
@@ -78,6 +80,9 @@ class CheckInScreen(Screen):
 
     SECTION_TITLE = "Assembly check-in"
     CSS_PATH = "checkin.tcss"
+    # May be built ahead (ui/preload.py): it re-reads its counts on show when they changed, and
+    # opens its session (creating today's) only when first shown.
+    PRELOAD = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f9", "undo_last", "Undo last", id="checkin.undo"),
         Binding("f10", "unmatched", "Unmatched scans", id="checkin.unmatched"),
@@ -114,7 +119,7 @@ class CheckInScreen(Screen):
         self.waiting: deque[Write] = deque()
         self._waiting_reason = ""
         self._retry_timer: Timer | None = None
-        self._bar_grades: tuple[str, ...] | None = None  # the grades that have a bar
+        self._session_asked = False  # open_session called (on mount, or on first show)
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -135,10 +140,13 @@ class CheckInScreen(Screen):
                 yield Label("Presented this year", classes="checkin-pane-title")
                 yield Static("", id="checkin-overall-label")
                 yield ProgressBar(id="checkin-overall", show_eta=False)
-                yield VerticalScroll(id="checkin-grades")
-        yield Footer()
+                with VerticalScroll(id="checkin-grades"):
+                    yield GradeBars(id="checkin-grade-bars")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
+        if not self.app.is_running:
+            return  # the app closed while this screen was built ahead
         table = self.query_one("#checkin-recent", DataTable)
         table.can_focus = False
         table.add_column("Time", key="time", width=8)
@@ -152,7 +160,8 @@ class CheckInScreen(Screen):
         candidates.display = False
         self.query_one("#checkin-grades").can_focus = False
         self.actor = current_actor()
-        self.open_session(self.app.checkin_session_id)
+        if self.is_current:  # else built ahead: the session opens when the screen is first shown
+            self.open_session(self.app.checkin_session_id)
         self.app.students_changed.subscribe(self, self.students_loaded)  # type: ignore[attr-defined]
         if self.app.student_index is not None:  # type: ignore[attr-defined]
             self.students_loaded(self.app.student_index)  # type: ignore[attr-defined]
@@ -164,7 +173,9 @@ class CheckInScreen(Screen):
 
     def on_screen_resume(self) -> None:
         # Back from a dialog or another section: counts may have changed; the box gets focus.
-        if self.session is not None and self._counted.stale():
+        if not self._session_asked:  # shown for the first time after being built ahead
+            self.open_session(self.app.checkin_session_id)
+        elif self.session is not None and self._counted.stale():
             self.reload_counts()
         self.focus_box()
 
@@ -201,6 +212,7 @@ class CheckInScreen(Screen):
     def open_session(self, session_id: int | None) -> None:
         """Check students in to this session (a station kit's own, else today's "Assembly
         <date>", when None)."""
+        self._session_asked = True
         try:
             with storage_errors():
                 self.session = session_for_check_in(session_id)
@@ -251,37 +263,9 @@ class CheckInScreen(Screen):
         self.query_one("#checkin-session", Static).update(
             f"[b]{escape(session.title)}[/b] · {when}{place} · year {session.school_year.name}"
         )
-        self._rebuild_grade_bars()
         self.show_counts()
         self.show_recent()
         self.show_unmatched()
-
-    def _rebuild_grade_bars(self) -> None:
-        grades = tuple(grade.grade for grade in self.progress.by_grade)
-        if grades == self._bar_grades:  # the same grades: show_progress moves the bars
-            return
-        self._bar_grades = grades
-        holder = self.query_one("#checkin-grades", VerticalScroll)
-        holder.remove_children()
-        rows = []
-        for grade in self.progress.by_grade:
-            row = Horizontal(
-                Label(f"Gr {grade.grade or '?':>2}", classes="grade-name"),
-                ProgressBar(
-                    total=max(grade.enrolled, 1),
-                    show_eta=False,
-                    id=f"grade-bar-{self._grade_key(grade.grade)}",
-                ),
-                Label("", id=f"grade-count-{self._grade_key(grade.grade)}", classes="grade-count"),
-                classes="grade-row",
-            )
-            rows.append(row)
-        holder.mount_all(rows)
-        self.call_after_refresh(self.show_progress)
-
-    @staticmethod
-    def _grade_key(grade: str) -> str:
-        return "".join(c if c.isalnum() else "_" for c in grade) or "none"
 
     def show_counts(self) -> None:
         waiting = f"  ·  [b]{len(self.waiting)} waiting[/b]" if self.waiting else ""
@@ -300,12 +284,9 @@ class CheckInScreen(Screen):
         self.query_one("#checkin-overall", ProgressBar).update(
             total=max(p.enrolled, 1), progress=p.presented
         )
-        for grade in p.by_grade:
-            key = self._grade_key(grade.grade)
-            for bar in self.query(f"#grade-bar-{key}").results(ProgressBar):
-                bar.update(total=max(grade.enrolled, 1), progress=grade.presented)
-            for label in self.query(f"#grade-count-{key}").results(Label):
-                label.update(f"{grade.presented}/{grade.enrolled}")
+        self.query_one("#checkin-grade-bars", GradeBars).show(
+            [(grade.grade, grade.presented, grade.enrolled) for grade in p.by_grade]
+        )
 
     def show_recent(self) -> None:
         table = self.query_one("#checkin-recent", DataTable)

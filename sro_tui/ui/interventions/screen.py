@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from sro_tui import policy
 from sro_tui.exchange import ExchangeError
@@ -44,10 +44,11 @@ from sro_tui.ui.interventions.form import InterventionForm
 from sro_tui.ui.interventions.sections import SEVERITY_MARK
 from sro_tui.ui.widgets.dialogs import ChoiceDialog
 from sro_tui.ui.widgets.fit_table import FitColumn, fit_widths
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.text_box import TextBox
-from sro_tui.ui.widgets.work import error_words, run_in_thread
+from sro_tui.ui.widgets.work import error_words, in_thread, run_in_thread
 
 EXPORT_FAILED_AFTER = "Files already written are complete; the others were not written."
 
@@ -109,6 +110,7 @@ class InterventionsScreen(Screen):
     SECTION_TITLE = "Intervention requests"
     CSS_PATH = "interventions.tcss"
     AUTO_FOCUS = "#interventions-table"  # the list first; "/" goes to the filters
+    PRELOAD = True  # may be built ahead (ui/preload.py): it reads again on show when stale
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_request", "New request", id="interventions.new"),
         Binding("enter", "open_request", "Open / amend", id="interventions.open", show=False),
@@ -128,6 +130,7 @@ class InterventionsScreen(Screen):
         self._table_rows: list[tuple[str, ...]] = []
         self._listed = Freshness()
         self._detail_timer: Timer | None = None
+        self._staff_shown: list[tuple[str, int]] = []  # the staff filter's choices
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -141,8 +144,9 @@ class InterventionsScreen(Screen):
             yield Select(CRITERION_FILTER, prompt="Any criterion", id="flt-criterion", compact=True)
             yield TextBox(placeholder="From date", id="flt-from", compact=True)
             yield TextBox(placeholder="To date", id="flt-to", compact=True)
+            self._staff_shown = self._staff_choices()
             yield Select(
-                self._staff_choices(),
+                self._staff_shown,
                 prompt="Any staff",
                 id="flt-staff",
                 compact=True,
@@ -161,7 +165,7 @@ class InterventionsScreen(Screen):
             yield LineTable(id="interventions-table")
             with VerticalScroll(id="request-detail"):
                 yield Static("", id="request-detail-text")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def _staff_choices(self) -> list[tuple[str, int]]:
         try:
@@ -170,9 +174,14 @@ class InterventionsScreen(Screen):
             self.app.report_failure("Reading the safety staff for the filter", exc)  # type: ignore[attr-defined]
             return []
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        if not self.app.is_running:
+            return  # the app closed while this screen was built ahead
         self.query_one("#request-detail").border_title = "Request"
-        self.reload()
+        if self.is_current:
+            self.reload()
+        else:  # built ahead, not shown: the read must not hold up the screen that is
+            await self._reload_in_thread()
         # The student filter looks names up in the app's roster index, built on first need.
         if getattr(self.app, "student_index", None) is None and hasattr(
             self.app, "request_students"
@@ -181,7 +190,19 @@ class InterventionsScreen(Screen):
 
     def on_screen_resume(self) -> None:
         if self._listed.stale():  # a request saved, a roster imported … since the list was read
+            self._refresh_staff_filter()  # staff added or renamed in F6
             self.reload()
+
+    def _refresh_staff_filter(self) -> None:
+        choices = self._staff_choices()
+        select = self.query_one("#flt-staff", Select)
+        if choices != self._staff_shown:
+            chosen = select.value
+            self._staff_shown = choices
+            with select.prevent(Select.Changed):
+                select.set_options(choices)
+                if any(staff_id == chosen for _, staff_id in choices):
+                    select.value = chosen
 
     # --- the list -----------------------------------------------------------------------------
 
@@ -209,24 +230,44 @@ class InterventionsScreen(Screen):
 
     def reload(self, select_id: int | None = None) -> None:
         """Query the list again with the filters (SQL-side, a few ms) and redraw."""
-        table = self.query_one(LineTable)
         keep = select_id if select_id is not None else self.selected_id()
         self._listed.mark()
         # A table of thousands of rows is slow to draw and no one reads it: narrow the filters.
         # SQL-side and a few ms, so on the main thread as the filters change.
         try:
-            self.rows = list_requests(self.current_filter(), limit=MAX_ROWS + 1)
+            rows = list_requests(self.current_filter(), limit=MAX_ROWS + 1)
         except Exception as exc:  # noqa: BLE001 - shown and logged by the app, never lost
-            self.app.report_failure("Reading the intervention requests", exc)  # type: ignore[attr-defined]
-            self.rows = []
-            self._table_rows = []
-            self._draw_rows()
-            self.query_one("#interventions-summary", Static).update(
-                f"The requests could not be read: {escape(error_words(exc))}. "
-                "Change a filter to try again."
-            )
-            self.query_one("#request-detail-text", Static).update("")
+            self._show_read_failure(exc)
             return
+        self._show_list(rows, keep)
+
+    async def _reload_in_thread(self) -> None:
+        """`reload()` with the read in a thread: a screen built ahead (ui/preload.py) keeps the
+        screen on show answering its keys meanwhile (a switch here waits for this mount)."""
+        self._listed.mark()
+        try:
+            rows = await in_thread(self, list_requests, self.current_filter(), MAX_ROWS + 1)
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app, never lost
+            if self.app.is_running:  # else the app closed meanwhile (the read was cancelled)
+                self._show_read_failure(exc)
+            return
+        if self.app.is_running:
+            self._show_list(rows, None)
+
+    def _show_read_failure(self, exc: Exception) -> None:
+        self.app.report_failure("Reading the intervention requests", exc)  # type: ignore[attr-defined]
+        self.rows = []
+        self._table_rows = []
+        self._draw_rows()
+        self.query_one("#interventions-summary", Static).update(
+            f"The requests could not be read: {escape(error_words(exc))}. "
+            "Change a filter to try again."
+        )
+        self.query_one("#request-detail-text", Static).update("")
+
+    def _show_list(self, rows: list[RequestRow], keep: int | None) -> None:
+        table = self.query_one(LineTable)
+        self.rows = rows
         more = len(self.rows) > MAX_ROWS
         self.rows = self.rows[:MAX_ROWS]
         self._table_rows = [
