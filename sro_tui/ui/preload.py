@@ -53,13 +53,16 @@ def preloadable(section_id: str) -> bool:
 
 async def warm_up(app: SroApp) -> None:
     """The background warm-up: import the sections' screens (in a thread), read their
-    stylesheets, build the student index, then build the preloadable screens one by one."""
+    stylesheets, build the student index, then build the preloadable screens one by one.
+    Nothing starts while other work runs or keys come (a large families list being read, a
+    search being typed): the warm-up's thread and memory never land inside them."""
+    quiet = Quiet(app)
+    await quiet.wait()
     await in_thread(app, import_section_screens)
     waiting = [s.id for s in SECTIONS if s.id not in app._screen_stacks and preloadable(s.id)]
     screens = {mode: app._modes[mode]() for mode in waiting}  # type: ignore[operator]
     load_stylesheets(app, screens.values())
     app.request_students()
-    quiet = Quiet(app)
     for mode, screen in screens.items():
         await quiet.wait()
         if not app.is_running:
