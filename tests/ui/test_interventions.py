@@ -4,6 +4,7 @@ filter the list and export."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -356,6 +357,35 @@ async def test_escape_never_throws_away_a_half_written_request(school_db: Path):
         await pilot.press("enter")  # "Save as draft" has focus
         await pilot.pause()
         assert type(app.screen).__name__ == "InterventionsScreen"
+    database = open_database(school_db)
+    try:
+        drafts = list(InterventionRequest.select())
+        assert [(r.status, r.location) for r in drafts] == [("draft", "Library")]
+    finally:
+        database.close()
+
+
+async def test_a_draft_saved_while_another_program_writes_is_kept_in_the_form(school_db: Path):
+    """The save runs on the screen's thread (committed before "Draft saved"): a busy database
+    is said and logged, the form stays open with what was typed, and ctrl+s saves it later."""
+    app = SroApp(school_db, start_section="interventions")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_form(app, pilot)
+        await pilot.press("tab")
+        await _type(pilot, "Library")
+        other = sqlite3.connect(school_db, isolation_level=None, timeout=5)
+        other.execute("BEGIN IMMEDIATE")  # another program writing, for longer than we wait
+        other.execute("INSERT INTO setting (key, value) VALUES ('busy-test', 'x')")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running and type(app.screen).__name__ == "InterventionForm"
+        assert app.screen.query_one("#f-location", Input).value == "Library"
+        log = (school_db.parent / "sro-tui.log").read_text()
+        assert "Saving the draft failed: the database is busy" in log
+        other.execute("ROLLBACK")
+        other.close()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
     database = open_database(school_db)
     try:
         drafts = list(InterventionRequest.select())

@@ -61,6 +61,9 @@ from sro_tui.ui.interventions.students_involved import StudentsInvolved
 from sro_tui.ui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 from sro_tui.ui.widgets.record_form import NarrativeArea
 from sro_tui.ui.widgets.text_box import TextBox
+from sro_tui.ui.widgets.work import write_now
+
+NOT_SAVED = "Nothing was saved; the form is still open with what you typed."
 
 ACTION_CHOICES = [(label, key) for key, label in policy.ACTIONS.items()] + [
     (f"{label} (discipline — administrator only)", key)
@@ -328,10 +331,18 @@ class InterventionForm(Screen[Any]):
             self.notify(self.problems[0], severity="error")
             return
         try:
-            self.request = save_draft(form, self.request, now=self.now)
+            written, saved = write_now(
+                self,
+                "Saving the draft",
+                lambda: save_draft(form, self.request, now=self.now),
+                NOT_SAVED,
+            )
         except (RequestRefused, ValidationError) as exc:
             self.notify(problem_text(exc), title="Not saved", severity="error", timeout=12)
             return
+        if not written:  # busy, full or read-only: said and logged by the app
+            return
+        self.request = saved
         self.form = form
         self.query_one("#form-title", Static).update(self._title())
         self.notify("Draft saved.")
@@ -360,17 +371,31 @@ class InterventionForm(Screen[Any]):
             if result is None:
                 return
             form.acknowledged_reasons.update(result["reasons"])
+            request = self.request
             try:
                 if self.amending:
-                    assert self.request is not None
-                    amend_request(self.request, form, result["amendment"], now=self.now)
-                    message = f"Amendment saved (version {self.request.version})."
+                    assert request is not None
+                    written, _ = write_now(
+                        self,
+                        "Saving the amendment",
+                        lambda: amend_request(request, form, result["amendment"], now=self.now),
+                        NOT_SAVED,
+                    )
+                    message = f"Amendment saved (version {request.version})."
                 else:
-                    self.request = submit_request(form, self.request, now=self.now)
+                    written, request = write_now(
+                        self,
+                        "Submitting the request",
+                        lambda: submit_request(form, request, now=self.now),
+                        NOT_SAVED,
+                    )
                     message = "Request submitted."
             except (RequestRefused, ValidationError) as exc:
                 self.notify(problem_text(exc), title="Not saved", severity="error", timeout=12)
                 return
+            if not written:  # busy, full or read-only: said and logged by the app
+                return
+            self.request = request
             self.notify(message)
             self.dismiss(self.request)
 
@@ -386,10 +411,18 @@ class InterventionForm(Screen[Any]):
             if not yes:
                 return
             try:
-                self.request = record_refusal(form, self.request, now=self.now)
+                written, refused = write_now(
+                    self,
+                    "Keeping the refusal on record",
+                    lambda: record_refusal(form, self.request, now=self.now),
+                    NOT_SAVED,
+                )
             except (RequestRefused, ValidationError) as exc:
                 self.notify(problem_text(exc), title="Not saved", severity="error", timeout=12)
                 return
+            if not written:  # busy, full or read-only: said and logged by the app
+                return
+            self.request = refused
             self.notify("Kept on record as refused (purpose: discipline).")
             self.dismiss(self.request)
 

@@ -29,19 +29,16 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from sro_tui.db import StorageError, storage_errors
 from sro_tui.records import ValidationError, parse_date
 from sro_tui.ui.widgets.dialogs import YesNoCheckbox
 from sro_tui.ui.widgets.text_box import TextBox
+from sro_tui.ui.widgets.work import error_words, write_now
 
 # What each kind of field reads as: text (one line), narrative (several lines), date, int (a
 # whole number), number (may have a decimal point), select (one of `choices`), check (yes/no),
 # choices (any number of `choices`, toggled with space).
 FIELD_KINDS = ("text", "narrative", "date", "int", "number", "select", "check", "choices")
 DATE_HINT = "MM/DD/YYYY or YYYY-MM-DD"
-# How long a save waits for another program's write before it says the database is busy (the
-# save runs on the screen's thread, so that the form closes only once the record is committed).
-SAVE_BUSY_WAIT = 2.0
 
 
 @dataclass(frozen=True)
@@ -258,18 +255,29 @@ class RecordForm(ModalScreen[Any]):
         if problems:
             self.show_problems(self.problems_before_save(values, problems))
             return
+
+        def saving() -> Any:
+            return self.save(values)
+
         try:
-            with storage_errors(SAVE_BUSY_WAIT):
-                result = self.save(values)
+            # On the screen's thread: the form closes only once the record is committed.
+            written, result = write_now(
+                self,
+                f"Saving “{self.title_text}”",
+                saving,
+                "Nothing was saved; what you typed is still in the form.",
+            )
         except ValidationError as exc:
             self.show_problems(exc.problems)
             return
-        except StorageError as exc:
-            # Busy, full or read-only: the save's transaction was rolled back. The form stays
-            # open with what was typed; the app says it and logs it.
-            kept = "Nothing was saved; what you typed is still in the form."
-            self.app.report_failure(f"Saving “{self.title_text}”", exc, kept)  # type: ignore[attr-defined]
-            self.show_problems({"": f"Not saved: {exc}. {kept} ctrl+s tries again."}, focus=False)
+        if not written:  # busy, full or read-only: said and logged by the app
+            self.show_problems(
+                {
+                    "": f"Not saved: {error_words(result)}. Nothing was saved; what you typed is "
+                    "still in the form: ctrl+s tries again."
+                },
+                focus=False,
+            )
             return
         self.dismiss(result)
 

@@ -18,9 +18,12 @@ from weakref import WeakKeyDictionary
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerFailed
 
-from sro_tui.db import storage_errors, storage_problem
+from sro_tui.db import StorageError, storage_errors, storage_problem
 
 NOTHING_CHANGED = "Nothing was changed."
+# How long a write kept on the screen's thread (a form's save: the screen says "saved" only once
+# it is committed) waits for another program's write before it says the database is busy.
+WRITE_BUSY_WAIT = 2.0
 _SEPARATOR = " | "
 # A step awaited by an async flow: the flow re-raises its error and reports it once, itself.
 AWAITED_STEP = "awaited step"
@@ -157,3 +160,16 @@ async def in_thread(node: DOMNode, function: Callable[..., Any], *args: Any) -> 
         error = failed.error
         # Keep the error's own cause (the SQLite error under a StorageError) for the log.
         raise error from error.__cause__
+
+
+def write_now(node: DOMNode, what: str, write: Callable[[], Any], after: str) -> tuple[bool, Any]:
+    """A quick write on the screen's thread, committed before the screen goes on: (True, its
+    result); or, when the database is busy, full or read-only (the write rolled back), the App
+    tells the person in the words of `what` and `after` and logs it: (False, the error). Other
+    errors (a ValidationError …) are the caller's."""
+    try:
+        with storage_errors(WRITE_BUSY_WAIT):
+            return True, write()
+    except StorageError as exc:
+        node.app.report_failure(what, exc, after)  # type: ignore[attr-defined]
+        return False, exc
