@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from textual.widgets import Input
@@ -141,12 +142,23 @@ async def test_a_save_while_another_program_writes_says_so_and_keeps_the_form(sc
         assert log.stat().st_mode & 0o777 == 0o600
 
         other.execute("ROLLBACK")
-        other.close()
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert type(app.screen).__name__ == "StaffScreen"
+
+        other.execute("BEGIN IMMEDIATE")  # again, while Sam is deactivated
+        other.execute("INSERT INTO setting (key, value) VALUES ('busy-test', 'x')")
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert app.is_running
+        assert re.search(r"Deactivating \w+ \w+ failed: the database is busy", log.read_text())
+        other.execute("ROLLBACK")
+        other.close()
     database = open_database(school_db)
     try:
         assert SafetyStaff.get(SafetyStaff.last_name == "Pak").first_name == "Jordan"
+        assert all(s.active for s in SafetyStaff.select())  # nobody deactivated
     finally:
         database.close()

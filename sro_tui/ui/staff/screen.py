@@ -22,6 +22,7 @@ from sro_tui.ui.navigation import ADD_STAFF_KEY
 from sro_tui.ui.staff.form import StaffForm
 from sro_tui.ui.widgets.dialogs import ConfirmDialog
 from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
+from sro_tui.ui.widgets.work import write_now
 
 
 def training_text(staff: Any) -> str:
@@ -164,9 +165,16 @@ class StaffScreen(Screen):
             if not yes:
                 return
             try:
-                save_staff({"active": False}, staff)
+                written, _ = write_now(
+                    self,
+                    f"Deactivating {staff.display_name}",
+                    lambda: save_staff({"active": False}, staff),
+                    "Nothing was changed.",
+                )
             except ValidationError as exc:
                 self.notify(f"Cannot deactivate: {exc}", severity="error")
+                return
+            if not written:  # busy, full or read-only: said and logged by the app
                 return
             self.reload()
             self.notify(f"{staff.display_name} is now inactive (kept on record).")
