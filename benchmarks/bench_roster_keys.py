@@ -10,6 +10,7 @@ time over the same window and what ran in it:
 - rows: `LineTable.set_rows` (a new count and row function, the cursor put back);
 - detail: `RosterScreen.show_student` (a database read and the pane's text);
 - paint: `Screen._on_timer_update` (layout when asked, the compositor, the frame handed over);
+- layout: `Screen._refresh_layout` (the screen laid out again: part of paint);
 - gc: Python's garbage collector (from `gc.callbacks`), any generation.
 It prints p50/p99 of wall and CPU, then the slowest keys with their phases, and the load average.
 A span that started before a key's window but ran into it is counted under the key too ("late"
@@ -42,7 +43,7 @@ from benchmarks.bench_screens import (  # noqa: E402
     _typed_words,
 )
 
-PHASES = ("search", "rows", "detail", "paint", "gc")
+PHASES = ("search", "rows", "detail", "paint", "layout", "gc")
 Span = tuple[str, float, float]  # phase, start, end (perf_counter)
 
 
@@ -86,6 +87,7 @@ def instrument() -> tuple[list[float], list[float], list[float], list[Span]]:
     _spanned(spans, "rows", LineTable, "set_rows")
     _spanned(spans, "detail", RosterScreen, "show_student")
     _spanned(spans, "paint", Screen, "_on_timer_update")
+    _spanned(spans, "layout", Screen, "_refresh_layout")
     _gc_spans(spans)
     return frames, cpu, results_filled, spans
 
@@ -111,7 +113,12 @@ async def run(work: Path, name: str, probes: tuple) -> list[dict]:
                 )
                 answer = start + wall
                 after = [c for t, c in zip(frames, cpu, strict=True) if t >= answer - 1e-6]
-                key = {"typed": typed, "wall": wall, "cpu": (after[0] if after else 0) - cpu_start}
+                key = {
+                    "n": len(keys),
+                    "typed": typed,
+                    "wall": wall,
+                    "cpu": (after[0] if after else 0) - cpu_start,
+                }
                 for phase, begin, end in spans:
                     if end > start and begin < answer:
                         group = "gc" if phase.startswith("gc") else phase
@@ -145,7 +152,8 @@ def report(name: str, keys: list[dict], slowest: int) -> None:
         extra = f" gc gens {k['gens']}" if "gens" in k else ""
         extra += f" late: {k['late']}" if "late" in k else ""
         print(
-            f"    {k['typed']!r:9} wall {k['wall'] * 1000:6.1f} cpu {k['cpu'] * 1000:6.1f} "
+            f"    #{k['n']:<3} {k['typed']!r:9} wall {k['wall'] * 1000:6.1f} "
+            f"cpu {k['cpu'] * 1000:6.1f} "
             f"| {phases}{extra}"
         )
 

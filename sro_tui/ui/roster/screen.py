@@ -35,9 +35,10 @@ from sro_tui.ui.roster.import_dialogs import (
     ImportProblemsDialog,
     SchoolCodeDialog,
 )
+from sro_tui.ui.roster.long_lived import collect_and_freeze, freeze_long_lived, thaw
 from sro_tui.ui.roster.school_form import SchoolForm
+from sro_tui.ui.roster.search_box import SearchBox
 from sro_tui.ui.widgets.line_table import LineTable
-from sro_tui.ui.widgets.text_box import TextBox
 from sro_tui.ui.widgets.work import NOTHING_CHANGED, error_words, in_thread, run_flow
 
 MAX_ROWS = 200  # matches ranked and listed: nobody scrolls further, they type another letter
@@ -140,7 +141,7 @@ class RosterScreen(Screen):
         yield Header()
         with Horizontal(id="roster-body"):
             with Vertical(id="roster-list"):
-                yield TextBox(placeholder="Search by name or student ID…", id="roster-search")
+                yield SearchBox(placeholder="Search by name or student ID…", id="roster-search")
                 yield LineTable(id="roster-results")  # draws only the rows on screen
                 yield Static("Loading the roster…", id="roster-more")
             with VerticalScroll(id="student-detail-pane"):
@@ -165,6 +166,7 @@ class RosterScreen(Screen):
     def students_loaded(self, index: StudentIndex) -> None:
         """The app (re)built the index: search it from now on."""
         self.index = index
+        freeze_long_lived()  # a full collection never walks the index in a keystroke's time
         self._searched = None  # a new index: list again even if the words are the same
         self.show_results(self.query_one("#roster-search", Input).value)
 
@@ -255,6 +257,11 @@ class RosterScreen(Screen):
         row = self.query_one(LineTable).cursor_row
         if 0 <= row < len(self._row_ids):
             self.show_student(self._row_ids[row])
+        # The keys paused: what the collector has to walk in full is cleared now, not in a key.
+        collect_and_freeze()
+
+    def on_unmount(self) -> None:
+        thaw()
 
     def show_student(self, student_id: int) -> None:
         # One student's row and links: a few ms, so on the main thread as the cursor moves.
