@@ -131,7 +131,7 @@ class RosterScreen(Screen):
         self._row_ids: list[int] = []
         self._shown: list[IndexedStudent] = []
         self._searched: tuple[str, bool, StudentIndex | None] | None = None  # what is listed
-        self._search_pending = False
+        self._mounted = False  # the search box's text is searched once the screen is up
         self._detail_timer: Timer | None = None
         self._last_import_path = ""
         self._last_contacts_path = ""
@@ -141,7 +141,11 @@ class RosterScreen(Screen):
         yield Header()
         with Horizontal(id="roster-body"):
             with Vertical(id="roster-list"):
-                yield SearchBox(placeholder="Search by name or student ID…", id="roster-search")
+                yield SearchBox(
+                    placeholder="Search by name or student ID…",
+                    id="roster-search",
+                    typed=self._typed,
+                )
                 yield LineTable(id="roster-results")  # draws only the rows on screen
                 yield Static("Loading the roster…", id="roster-more")
             with VerticalScroll(id="student-detail-pane"):
@@ -154,6 +158,7 @@ class RosterScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._mounted = True
         self.query_one(LineTable).set_columns(*zip(*ROSTER_COLUMNS, strict=True))
         self.query_one("#import-progress").display = False
         self.query_one("#roster-search", Input).focus()
@@ -172,18 +177,12 @@ class RosterScreen(Screen):
 
     # --- search ---------------------------------------------------------------------------------
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        # Searched once the keys already typed are in the box: a burst of keys (typing fast, a
-        # paste) is one search for the last of them, and the box never lags behind the keys.
-        if event.input.id == "roster-search" and not self._search_pending:
-            self._search_pending = True
-            self.call_later(self._search_typed)
-
-    def _search_typed(self) -> None:
-        self._search_pending = False
-        # The results at once; the first one's detail (a database read and a long text to lay
-        # out) when the typing pauses.
-        self.show_results(self.query_one("#roster-search", Input).value, detail_now=False)
+    def _typed(self, text: str) -> None:
+        # The results as the key is handled (a search is a few ms now): the letter and its
+        # results are drawn in one frame; the first one's detail (a database read and a long
+        # text to lay out) when the typing pauses.
+        if self._mounted:
+            self.show_results(text, detail_now=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # Enter in the search box: go to the results (the first one is highlighted).

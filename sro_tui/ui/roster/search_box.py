@@ -8,11 +8,19 @@ directly, `Widget.max_scroll_x`), and the box is redrawn without the layout. On 
 header, the results, the detail pane, a footer of keys) that layout was most of a keystroke's
 first frame (`benchmarks/bench_roster_keys.py`, phase "layout").
 
+The box also calls back with its new text at once (`typed`): the roster then searches and gives
+its table the new rows while the key is handled, so that the letter and the results are drawn
+in one frame. (The `Input.Changed` message reaches the screen only after the letter's own frame
+was drawn: two frames, the first of them the whole screen's, for every key.)
+
 Private Textual API (pinned to 8.2.*): `Input._watch_value` is wrapped (called as before), to
 know that a refresh comes from the text changing.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from textual.geometry import Region
 
@@ -20,9 +28,14 @@ from sro_tui.ui.widgets.text_box import TextBox
 
 
 class SearchBox(TextBox):
-    """A `TextBox` of fixed size that is not laid out again as its text changes."""
+    """A `TextBox` of fixed size that is not laid out again as its text changes; `typed(text)`
+    is called as the text changes, before the key's frame is drawn."""
 
     _typing = False
+
+    def __init__(self, *args: Any, typed: Callable[[str], None] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.typed = typed
 
     def _watch_value(self, value: str) -> None:
         self._typing = True
@@ -30,6 +43,8 @@ class SearchBox(TextBox):
             super()._watch_value(value)
         finally:
             self._typing = False
+        if self.typed is not None:
+            self.typed(value)
 
     def refresh(
         self,
