@@ -50,13 +50,19 @@ def queries(draw, rows):
     return " ".join(draw(st.lists(piece, min_size=1, max_size=3)))
 
 
-@settings(
-    max_examples=200,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-@given(data=st.data(), rows=rosters(), block=st.sampled_from([1, 2, 3, 5, 128]))
+def every_roster(test):
+    """200 random rosters (derandomized), each with a block size: small blocks so that a few
+    dozen students cover whole blocks, partial ones and their merge."""
+    test = given(data=st.data(), rows=rosters(), block=st.sampled_from([1, 2, 3, 5, 128]))(test)
+    return settings(
+        max_examples=200,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )(test)
+
+
+@every_roster
 def test_quick_search_is_the_full_ranking_cut_short(data, rows, block):
     # Small blocks so a few dozen students cover whole blocks, partial ones and their merge.
     with mock.patch("sro_tui.search._BLOCK", block):
@@ -92,13 +98,7 @@ def _ranked_page(index, query, shown, active_only):
     return index._best(results, shown, False), len(results)
 
 
-@settings(
-    max_examples=200,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-@given(data=st.data(), rows=rosters(), block=st.sampled_from([1, 2, 3, 5, 128]))
+@every_roster
 def test_roster_page_and_count_are_the_full_ranking(data, rows, block):
     # The roster's page (the best `shown`) and its count of every match: both the quick walk
     # (a page filled by ID and name-prefix matches) and the full passes (fewer) are drawn.
