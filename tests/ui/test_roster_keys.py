@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 
 from sro_tui.ui.app import SroApp
+from sro_tui.ui.roster import long_lived
 from sro_tui.ui.roster.search_box import SearchBox
 from sro_tui.ui.widgets.text_box import TextBox
 
@@ -77,8 +78,24 @@ async def test_the_roster_keeps_the_index_out_of_full_collections_and_gives_it_b
         # Frozen objects are in no generation the collector walks.
         walked = {id(o) for generation in range(3) for o in gc.get_objects(generation)}
         assert not students & walked
-        frozen = gc.get_freeze_count()
-        await search(pilot, "nunez")  # the keys pause: the detail, and what is new frozen too
+        await search(pilot, "nunez")  # the keys pause: the detail, then a collection
         assert sorted(r[1] for r in table_rows(app, "#roster-results")) == ["000123", "000124"]
-        assert gc.get_freeze_count() > frozen
     assert gc.get_freeze_count() == 0  # the roster closed with the app: nothing stays frozen
+
+
+def test_a_pause_frees_what_died_and_freezes_only_a_bulk_of_new_objects():
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        for _ in range(long_lived.MANY_NEW_OBJECTS):  # cycles that died: freed, not frozen
+            cycle: list = []
+            cycle.append(cycle)
+        del cycle
+        long_lived.collect_and_freeze()
+        assert gc.get_freeze_count() == frozen
+        kept = [[n] for n in range(2 * long_lived.MANY_NEW_OBJECTS)]  # a bulk that lives on
+        long_lived.collect_and_freeze()
+        assert gc.get_freeze_count() >= frozen + len(kept)
+    finally:
+        long_lived.thaw()
