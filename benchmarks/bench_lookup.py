@@ -6,6 +6,11 @@ row in this process (the same 3,000 mixed queries, seed 7: whole ID, partial ID,
 first + last, no match), `--rounds` times, and prints the CPU p99 of each kind beside the target
 (<= 2 ms), with the load average. The index build time is printed too: the check-in screen pays
 it once, in a worker, when it opens.
+
+Then the roster's page (`StudentIndex.search_page`, the best 200 and the count of every match)
+for each prefix of the words `bench_screens.py` types in the roster (its `m_roster_keys` row):
+CPU p50, p99 and the slowest query, best of 3 per query. It is the core's part of a roster
+keystroke (the rest is the screen's: `bench_roster_keys.py`).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_screens import LARGE, m_candidates  # noqa: E402
+from benchmarks.bench_screens import LARGE, _percentiles, _typed_words, m_candidates  # noqa: E402
 from sro_tui.db import open_database  # noqa: E402
 from sro_tui.records import load_student_index  # noqa: E402
 
@@ -44,8 +49,28 @@ def main() -> int:
             missed = missed or p99 * 1000 > TARGET_MS
             cells.append(f"{kind} {p99 * 1000:.2f}")
         print(f"round {round_}: CPU p99 ms: " + ", ".join(cells) + f" (target <= {TARGET_MS})")
+    roster_page(index, args.work / LARGE)
     print(f"load average {os.getloadavg()[0]:.2f}")
     return 1 if missed else 0
+
+
+def roster_page(index, school: Path) -> None:
+    """The roster's search for every prefix typed, as its search box asks for it."""
+    timed: list[tuple[float, str]] = []
+    for word in _typed_words(school):
+        for end in range(1, len(word) + 1):
+            best = float("inf")
+            for _ in range(3):
+                start = time.process_time()
+                index.search_page(word[:end], 200, active_only=True)
+                best = min(best, time.process_time() - start)
+            timed.append((best, word[:end]))
+    cpu = _percentiles([t for t, _query in timed])
+    slowest = max(timed)
+    print(
+        f"roster page, {cpu['keys']} prefixes: CPU p50 {cpu['p50'] * 1000:.2f} ms, "
+        f"p99 {cpu['p99'] * 1000:.2f} ms (slowest {slowest[1]!r} {slowest[0] * 1000:.2f} ms)"
+    )
 
 
 if __name__ == "__main__":

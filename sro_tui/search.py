@@ -140,6 +140,7 @@ class StudentIndex:
         self._kind_blocks: list[list[list[int]]] = [[], [], []]
         self._parts: list[tuple[tuple[str, int], ...]] = []  # each student's (token, kind)
         self._typos: dict[str, set[int]] = {}
+        self._spelled: dict[str, list[int]] = {}  # each name part -> the students with it
         self._sorted_ids: list[tuple[str, int]] = []
         self._in_order: list[int] = []
         self._place: list[int] = []
@@ -147,6 +148,7 @@ class StudentIndex:
         # pass is then one C-level `str.find` loop instead of a Python loop over every student.
         self._names_blob = ""
         self._line_starts: list[int] = []
+        self._inactive: set[int] = set()  # positions of the students who left
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -154,7 +156,7 @@ class StudentIndex:
         self._typos.clear()
         students = self.students
         parts_of: list[tuple[tuple[str, int], ...]] = []
-        spelled: dict[str, list[int]] = {}  # name part (3+ letters) -> positions
+        spelled: dict[str, list[int]] = {}  # name part -> positions
         for pos, s in enumerate(students):
             s.id_key = normalize_id(s.sis_id)
             s.folded = " ".join(
@@ -171,15 +173,17 @@ class StudentIndex:
                 parts = fold(name).split()
                 for i, part in enumerate(parts):
                     mine.append((part, which if i == 0 else _OTHER))
-                    if len(part) >= 3:
-                        spelled.setdefault(part, []).append(pos)
+                    spelled.setdefault(part, []).append(pos)
                 if len(parts) > 1:  # "Garcia Lopez" also as "garcialopez"
                     mine.append(("".join(parts), which))
             parts_of.append(tuple(mine))
         self._parts = parts_of
         # Names repeat across a school: each spelling's one-letter deletions are made once.
         typos = self._typos
+        self._spelled = spelled
         for part, positions in spelled.items():
+            if len(part) < 3:
+                continue
             for variant in _deletions(part) | {part}:
                 known = typos.get(variant)
                 if known is None:
@@ -211,6 +215,7 @@ class StudentIndex:
             starts.append(offset)
             offset += len(s.folded) + 1
         self._line_starts = starts
+        self._inactive = {pos for pos, s in enumerate(students) if not s.active}
 
     def _substring_positions(self, needle: str) -> Iterator[int]:
         """Positions of the students whose folded names contain `needle` (no newline in it)."""
@@ -294,13 +299,59 @@ class StudentIndex:
         self, query: str, shown: int, active_only: bool = True
     ) -> tuple[list[Match], int]:
         """The best `shown` students matching `query` (in `search`'s order), and how many match
-        in all: every pass runs, as for an unlimited search, but only the shown ones are ranked
-        and built (the roster's search box, on every keystroke)."""
-        results = self._matches(query, None)
+        in all (the roster's search box, on every keystroke).
+
+        The page comes from the best-first walk when the ID and name-prefix matches fill it
+        (every later pass only adds lower ranks); the count is then a union of position sets,
+        at C speed, not a ranking of every match. With fewer, every pass runs and only the
+        shown ones are ranked: the same as `_best(_matches(query, None))`, active ones only."""
+        raw = query.strip()
+        if not raw:
+            return [], 0
+        results, words = self._id_matches(raw, len(self.students) + 1)
+        if words and shown > 0:
+            shared = self._every_word_places(words) if len(words) > 1 else None
+            found, first_hits = self._best_first(words[0], shared, results, shown, active_only)
+            if found is not None:
+                return found, self._count_matches(raw, words, shared, results, active_only)
+            for pos, (kind, partial) in first_hits.items():
+                _offer(results, pos, LAST_PREFIX + kind, partial)
+            self._more_matches(raw, words, results, len(self.students) + 1)
+        elif words:
+            results = self._matches(raw, None)
         if active_only:
             students = self.students
             results = {pos: fit for pos, fit in results.items() if students[pos].active}
         return self._best(results, shown, False), len(results)
+
+    def _count_matches(
+        self,
+        raw: str,
+        words: list[str],
+        shared: set[int] | None,
+        id_results: dict[int, tuple[int, int]],
+        active_only: bool,
+    ) -> int:
+        """How many students `_matches(raw, None)` finds (the active ones with `active_only`),
+        from the ID matches found and the places `shared` by every word (or, for one word,
+        every student with a name part starting with it): sets, not a ranking."""
+        at = self._in_order.__getitem__
+        matched = set(id_results)
+        if shared is None:
+            for kind in _KINDS:
+                lo, _whole_end, hi = self._prefix_range(kind, words[0])
+                matched.update(map(at, self._kind_places[kind][lo:hi]))
+        else:
+            matched.update(map(at, shared))
+        needle = " ".join(words)
+        if len(needle) >= 2 and " " in needle:
+            matched.update(self._substring_positions(needle))
+        elif len(needle) >= 2:  # within one name part: the parts holding it, not every name
+            for part, positions in self._spelled.items():
+                if needle in part:
+                    matched.update(positions)
+        matched |= self._typo_positions(raw, words)
+        return len(matched) - (len(matched & self._inactive) if active_only else 0)
 
     def _best(
         self, results: dict[int, tuple[int, int]], limit: int, active_only: bool
@@ -371,17 +422,24 @@ class StudentIndex:
             if len(needle) >= 2:
                 for pos in self._substring_positions(needle):
                     _offer(results, pos, SUBSTRING)
-        if len(results) < enough and not any(c.isdigit() for c in raw):
-            typo_hits: set[int] | None = None
-            for word in words:
-                if len(word) < 3:
-                    continue
-                hits: set[int] = set()
-                for variant in _deletions(word) | {word}:
-                    hits |= self._typos.get(variant, set())
-                typo_hits = hits if typo_hits is None else typo_hits & hits
-            for pos in typo_hits or ():
+        if len(results) < enough:
+            for pos in self._typo_positions(raw, words):
                 _offer(results, pos, TYPO)
+
+    def _typo_positions(self, raw: str, words: list[str]) -> set[int]:
+        """The students one typo away from every word of 3+ letters (none for a query with a
+        digit, or with no such word)."""
+        if any(c.isdigit() for c in raw):
+            return set()
+        typo_hits: set[int] | None = None
+        for word in words:
+            if len(word) < 3:
+                continue
+            hits: set[int] = set()
+            for variant in _deletions(word) | {word}:
+                hits |= self._typos.get(variant, set())
+            typo_hits = hits if typo_hits is None else typo_hits & hits
+        return typo_hits or set()
 
     def _best_first(
         self,

@@ -35,9 +35,10 @@ from sro_tui.ui.roster.import_dialogs import (
     ImportProblemsDialog,
     SchoolCodeDialog,
 )
+from sro_tui.ui.roster.long_lived import collect_and_freeze, freeze_long_lived, thaw
 from sro_tui.ui.roster.school_form import SchoolForm
+from sro_tui.ui.roster.search_box import SearchBox
 from sro_tui.ui.widgets.line_table import LineTable
-from sro_tui.ui.widgets.text_box import TextBox
 from sro_tui.ui.widgets.work import NOTHING_CHANGED, error_words, in_thread, run_flow
 
 MAX_ROWS = 200  # matches ranked and listed: nobody scrolls further, they type another letter
@@ -130,7 +131,7 @@ class RosterScreen(Screen):
         self._row_ids: list[int] = []
         self._shown: list[IndexedStudent] = []
         self._searched: tuple[str, bool, StudentIndex | None] | None = None  # what is listed
-        self._search_pending = False
+        self._mounted = False  # the search box's text is searched once the screen is up
         self._detail_timer: Timer | None = None
         self._last_import_path = ""
         self._last_contacts_path = ""
@@ -140,7 +141,11 @@ class RosterScreen(Screen):
         yield Header()
         with Horizontal(id="roster-body"):
             with Vertical(id="roster-list"):
-                yield TextBox(placeholder="Search by name or student ID…", id="roster-search")
+                yield SearchBox(
+                    placeholder="Search by name or student ID…",
+                    id="roster-search",
+                    typed=self._typed,
+                )
                 yield LineTable(id="roster-results")  # draws only the rows on screen
                 yield Static("Loading the roster…", id="roster-more")
             with VerticalScroll(id="student-detail-pane"):
@@ -153,6 +158,7 @@ class RosterScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._mounted = True
         self.query_one(LineTable).set_columns(*zip(*ROSTER_COLUMNS, strict=True))
         self.query_one("#import-progress").display = False
         self.query_one("#roster-search", Input).focus()
@@ -165,23 +171,18 @@ class RosterScreen(Screen):
     def students_loaded(self, index: StudentIndex) -> None:
         """The app (re)built the index: search it from now on."""
         self.index = index
+        freeze_long_lived()  # a full collection never walks the index in a keystroke's time
         self._searched = None  # a new index: list again even if the words are the same
         self.show_results(self.query_one("#roster-search", Input).value)
 
     # --- search ---------------------------------------------------------------------------------
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        # Searched once the keys already typed are in the box: a burst of keys (typing fast, a
-        # paste) is one search for the last of them, and the box never lags behind the keys.
-        if event.input.id == "roster-search" and not self._search_pending:
-            self._search_pending = True
-            self.call_later(self._search_typed)
-
-    def _search_typed(self) -> None:
-        self._search_pending = False
-        # The results at once; the first one's detail (a database read and a long text to lay
-        # out) when the typing pauses.
-        self.show_results(self.query_one("#roster-search", Input).value, detail_now=False)
+    def _typed(self, text: str) -> None:
+        # The results as the key is handled (a search is a few ms now): the letter and its
+        # results are drawn in one frame; the first one's detail (a database read and a long
+        # text to lay out) when the typing pauses.
+        if self._mounted:
+            self.show_results(text, detail_now=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # Enter in the search box: go to the results (the first one is highlighted).
@@ -255,6 +256,11 @@ class RosterScreen(Screen):
         row = self.query_one(LineTable).cursor_row
         if 0 <= row < len(self._row_ids):
             self.show_student(self._row_ids[row])
+        # The keys paused: what the collector has to walk in full is cleared now, not in a key.
+        collect_and_freeze()
+
+    def on_unmount(self) -> None:
+        thaw()
 
     def show_student(self, student_id: int) -> None:
         # One student's row and links: a few ms, so on the main thread as the cursor moves.
