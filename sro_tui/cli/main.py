@@ -31,7 +31,7 @@ from sro_tui.paths import default_db_path, default_export_dir
 
 def cmd_open_app(args: argparse.Namespace) -> int:
     if not args.demo and getattr(args, "start_section", "dashboard") == "dashboard":
-        from sro_tui.ui.dashboard.collector import hold
+        from sro_tui.ui.widgets.collector import hold
 
         hold()  # before the app's own imports (see the collector module)
     from sro_tui.ui.app import SroApp

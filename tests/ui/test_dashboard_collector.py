@@ -8,7 +8,7 @@ import gc
 import pytest
 
 from sro_tui.ui.app import SroApp
-from sro_tui.ui.dashboard import collector
+from sro_tui.ui.widgets import collector
 from tests.ui.helpers import shown_within
 
 

@@ -11,8 +11,8 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 
 from sro_tui.ui.app import SroApp
-from sro_tui.ui.roster import long_lived
 from sro_tui.ui.roster.search_box import SearchBox
+from sro_tui.ui.widgets import collector as long_lived
 from sro_tui.ui.widgets.text_box import TextBox
 
 from .helpers import table_rows

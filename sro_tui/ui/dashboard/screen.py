@@ -16,16 +16,16 @@ from textual.widgets import Header
 from sro_tui.records import ValidationError, set_export_folder
 from sro_tui.reports import full_status
 from sro_tui.ui.dashboard.cards import CARDS
-from sro_tui.ui.dashboard.collector import release
 from sro_tui.ui.navigation import EXPORT_FOLDER_KEY
 from sro_tui.ui.widgets.card import CardContent, CardsView
+from sro_tui.ui.widgets.collector import release
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.section_bar import SectionBar
 from sro_tui.ui.widgets.work import error_words, run_in_thread
 
-# The collector is held back as the app starts (see `collector`) until this long after the first
-# counts are drawn: what start-up left is then frozen (see `collector`).
+# The collector is held back as the app starts (see `ui/widgets/collector.py`) until this long after the first
+# counts are drawn: what start-up left is then frozen (see `ui/widgets/collector.py`).
 COLLECTOR_RELEASE_SECONDS = 1.0
 
 

@@ -35,9 +35,9 @@ from sro_tui.ui.roster.import_dialogs import (
     ImportProblemsDialog,
     SchoolCodeDialog,
 )
-from sro_tui.ui.roster.long_lived import collect_and_freeze, freeze_long_lived, thaw
 from sro_tui.ui.roster.school_form import SchoolForm
 from sro_tui.ui.roster.search_box import SearchBox
+from sro_tui.ui.widgets.collector import collect_and_freeze, freeze_long_lived, thaw
 from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.work import NOTHING_CHANGED, error_words, in_thread, run_flow
 
