@@ -37,6 +37,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
         "identity": [
             "SchoolIdentity",
             "SchoolIdentityError",
+            "identity_field_problems",
             "identity_problems",
             "set_school_identity",
         ],

@@ -51,27 +51,35 @@ class SchoolIdentity:
 
 def identity_problems(identity: SchoolIdentity) -> list[str]:
     """Every reason the identity cannot be used ('' never; an empty list when it can)."""
-    problems = []
+    return list(identity_field_problems(identity).values())
+
+
+def identity_field_problems(identity: SchoolIdentity) -> dict[str, str]:
+    """The same reasons by the `SchoolIdentity` field each is about (for a form to show each
+    beside its box)."""
+    problems = {}
     given = identity.given()
     if "name" in given and len(given["name"]) > 120:
-        problems.append("the school's name is longer than 120 characters")
+        problems["name"] = "the school's name is longer than 120 characters"
     code = given.get("code")
     if code is not None and not _CODE.match(code):
-        problems.append(
+        problems["code"] = (
             f"the school code {code!r} is not a short code: letters and digits (and . _ -), "
             "at most 16, no spaces; e.g. PTHS"
         )
     if code is not None and "name" in given and given["name"].casefold() == code.casefold():
-        problems.append(
+        problems["name"] = (
             f"the school's name {given['name']!r} is its short code: give its full name "
             '(e.g. "Port Townsend High School")'
         )
     building = given.get("ospi_building_code")
     if building is not None and not _BUILDING.match(building):
-        problems.append(f"the OSPI building code {building!r} is not 4 or 5 digits")
+        problems["building_code"] = f"the OSPI building code {building!r} is not 4 or 5 digits"
     district = given.get("county_district_code")
     if district is not None and not _DISTRICT.match(district):
-        problems.append(f"the county-district code {district!r} is not five digits (e.g. 16050)")
+        problems["district_code"] = (
+            f"the county-district code {district!r} is not five digits (e.g. 16050)"
+        )
     return problems
 
 

@@ -48,11 +48,12 @@ async def test_first_import_into_an_empty_database(empty_db, tmp_path):
         await start_import(app, pilot, roster)
         # The file has no school column and the database no school yet: the app asks.
         assert type(app.screen).__name__ == "SchoolCodeDialog"
-        await type_into(pilot, "#school-code", "PTHS")
-        await pilot.press("enter")  # no name yet: the form says so and stays
-        assert "Type the school's name" in text_of(app, "#school-form-error")
-        await type_into(pilot, "#school-name", "Port Townsend High School")
-        await type_into(pilot, "#school-district", "16050")
+        await type_into(pilot, "#field-code", "PTHS")
+        await pilot.press("enter")  # no name yet: the form says so, under the name, and stays
+        assert "Type the school's name" in text_of(app, "#error-name")
+        assert app.screen.focused is app.screen.query_one("#field-name")
+        await type_into(pilot, "#field-name", "Port Townsend High School")
+        await type_into(pilot, "#field-district_code", "16050")
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert type(app.screen).__name__ == "ImportPreviewDialog"
@@ -199,12 +200,13 @@ async def test_school_form_changes_the_code_and_keeps_the_records(school_db):
         await pilot.press("f8", "ctrl+n")
         await pilot.pause(0.3)
         assert type(app.screen).__name__ == "SchoolForm"
-        await type_into(pilot, "#school-district", "1605")
+        await type_into(pilot, "#field-district_code", "1605")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "not five digits" in text_of(app, "#school-form-error")
-        await type_into(pilot, "#school-district", "16050")
-        await type_into(pilot, "#school-code", "PTHS2")
+        assert "not five digits" in text_of(app, "#error-district_code")  # beside its box
+        assert app.screen.focused is app.screen.query_one("#field-district_code")
+        await type_into(pilot, "#field-district_code", "16050")
+        await type_into(pilot, "#field-code", "PTHS2")
         await pilot.press("ctrl+s")
         await pilot.pause(0.3)
         await wait_for_workers(app)
@@ -267,7 +269,7 @@ async def test_first_import_form_does_not_offer_the_sis_school_number_as_code(em
     async with app.run_test(size=(120, 36)) as pilot:
         await start_import(app, pilot, roster)
         assert type(app.screen).__name__ == "SchoolCodeDialog"
-        assert app.screen.query_one("#school-code", Input).value == ""  # 520 is the SIS's number
+        assert app.screen.query_one("#field-code", Input).value == ""  # 520 is the SIS's number
 
 
 async def test_preview_counts_families_and_shows_warnings_before_the_lists(school_db, tmp_path):

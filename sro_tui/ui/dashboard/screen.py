@@ -24,8 +24,8 @@ from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.section_bar import SectionBar
 from sro_tui.ui.widgets.work import error_words, run_in_thread
 
-# The collector is held back as the app starts (see `ui/widgets/collector.py`) until this long after the first
-# counts are drawn: what start-up left is then frozen (see `ui/widgets/collector.py`).
+# The collector is held back as the app starts until this long after the first counts are drawn:
+# what start-up left is then frozen (see `ui/widgets/collector.py`).
 COLLECTOR_RELEASE_SECONDS = 1.0
 
 

@@ -89,8 +89,9 @@ def form_text(value: Any) -> str:
     return str(value)
 
 
-def field_widget(field: FormField) -> Widget:
-    """The widget that edits `field`, with the id `field-<name>`."""
+def field_widget(field: FormField, text_box: type[TextBox] = TextBox) -> Widget:
+    """The widget that edits `field`, with the id `field-<name>` (a one-line field: a
+    `text_box`)."""
     wid = f"field-{field.name}"
     choices = field.choices or {}
     if field.kind == "select":
@@ -120,7 +121,7 @@ def field_widget(field: FormField) -> Widget:
             disabled=field.disabled,
         )
     placeholder = field.placeholder or (DATE_HINT if field.kind == "date" else "")
-    return TextBox(
+    return text_box(
         form_text(field.value),
         id=wid,
         placeholder=placeholder,
@@ -159,6 +160,8 @@ def read_field(field: FormField, widget: Widget) -> tuple[Any, str | None]:
 class RecordForm(ModalScreen[Any]):
     """A titled form; ctrl+s saves through `save(values)`, escape cancels (dismisses None)."""
 
+    TEXT_BOX: ClassVar[type[TextBox]] = TextBox  # what a one-line field is typed into
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="record_form.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="record_form.cancel"),
@@ -189,7 +192,7 @@ class RecordForm(ModalScreen[Any]):
                     tall = field.kind in ("narrative", "choices")
                     with Horizontal(classes="form-row -tall" if tall else "form-row"):
                         yield Label(field.label, classes="form-label", markup=False)
-                        yield field_widget(field)
+                        yield field_widget(field, self.TEXT_BOX)
                     yield Static("", id=f"error-{field.name}", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.confirm_label} (ctrl+s)", variant="primary", id="save")
@@ -197,9 +200,13 @@ class RecordForm(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         self.show_problems({}, focus=False)
-        first = next((f for f in self.fields if not f.disabled), None)
+        first = self.first_field()
         if first is not None:
-            self.field(first.name).focus()
+            self.field(first).focus()
+
+    def first_field(self) -> str | None:
+        """The field that has the focus when the form opens: the first that can be typed in."""
+        return next((f.name for f in self.fields if not f.disabled), None)
 
     def field(self, name: str) -> Widget:
         """The widget of the field called `name`."""
