@@ -98,7 +98,7 @@ async def screen(school: Path, rounds: int, warm_up: bool = False) -> None:
     from sro_tui.ui.widgets.line_table import LineTable
 
     frames = _frames()
-    rows_set = _marks(LineTable, "set_rows")
+    rows_set = _marks(LineTable, "set_rows", "families-table")
     if not warm_up:  # its imports and student index (a second at 50,000) would count here
         SroApp.warm_sections = lambda self: None  # type: ignore[method-assign]
     app = SroApp(school)

@@ -82,7 +82,7 @@ def instrument() -> tuple[list[float], list[float], list[float], list[Span]]:
     spans: list[Span] = []
     cpu: list[float] = []
     frames = _frames(cpu)
-    results_filled = _marks(LineTable, "set_rows")
+    results_filled = _marks(LineTable, "set_rows", "roster-results")
     _spanned(spans, "search", RosterScreen, "matching_students")
     _spanned(spans, "rows", LineTable, "set_rows")
     _spanned(spans, "detail", RosterScreen, "show_student")
