@@ -31,6 +31,7 @@ from sro_tui.safekeeping import BackupError, backup_database, hold_database_lock
 from sro_tui.search import StudentIndex
 from sro_tui.ui.commands import SectionCommands
 from sro_tui.ui.navigation import HELP_KEY, SECTIONS, section
+from sro_tui.ui.widgets.collector import freeze_long_lived, thaw
 from sro_tui.ui.widgets.failures import ReportsFailures
 from sro_tui.ui.widgets.work import run_flow, run_in_thread
 
@@ -253,6 +254,7 @@ class SroApp(ReportsFailures, App):
         )
 
     def on_unmount(self) -> None:
+        thaw()  # what was frozen goes back to the collector (a process may open another app)
         self.workers.cancel_all()
         self.database.close()
         if self._db_lock is not None:
@@ -290,6 +292,8 @@ class SroApp(ReportsFailures, App):
 
     def _students_loaded(self, index: StudentIndex) -> None:
         self.student_index = index
+        # It lives as long as the app: a full collection never walks it in a key's time.
+        freeze_long_lived()
         self.students_changed.publish(index)
 
     # --- settings -------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 
 from sro_tui.ui.navigation import SECTIONS, import_section_screens, screen_class
+from sro_tui.ui.widgets.collector import collect_and_freeze
 from sro_tui.ui.widgets.work import in_thread
 
 if TYPE_CHECKING:
@@ -70,6 +71,11 @@ async def warm_up(app: SroApp) -> None:
         if mode in app._screen_stacks or mode not in app._modes:
             continue  # opened (or removed) meanwhile
         await build(app, mode, screen, quiet)
+    # The screens just built live as long as the app: freeze them (and free what the building
+    # left), so that a full collection no longer walks them inside a key or a filter.
+    await quiet.wait()
+    if app.is_running:
+        collect_and_freeze()
 
 
 def load_stylesheets(app: SroApp, screens) -> None:  # type: ignore[no-untyped-def]

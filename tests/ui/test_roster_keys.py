@@ -80,7 +80,7 @@ async def test_the_roster_keeps_the_index_out_of_full_collections_and_gives_it_b
         assert not students & walked
         await search(pilot, "nunez")  # the keys pause: the detail, then a collection
         assert sorted(r[1] for r in table_rows(app, "#roster-results")) == ["000123", "000124"]
-    assert gc.get_freeze_count() == 0  # the roster closed with the app: nothing stays frozen
+    assert gc.get_freeze_count() == 0  # the app closed: nothing stays frozen
 
 
 def test_a_pause_frees_what_died_and_freezes_only_a_bulk_of_new_objects():

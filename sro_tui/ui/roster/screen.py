@@ -37,7 +37,7 @@ from sro_tui.ui.roster.import_dialogs import (
 )
 from sro_tui.ui.roster.school_form import SchoolForm
 from sro_tui.ui.roster.search_box import SearchBox
-from sro_tui.ui.widgets.collector import collect_and_freeze, freeze_long_lived, thaw
+from sro_tui.ui.widgets.collector import collect_and_freeze
 from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.work import NOTHING_CHANGED, error_words, in_thread, run_flow
 
@@ -170,8 +170,7 @@ class RosterScreen(Screen):
 
     def students_loaded(self, index: StudentIndex) -> None:
         """The app (re)built the index: search it from now on."""
-        self.index = index
-        freeze_long_lived()  # a full collection never walks the index in a keystroke's time
+        self.index = index  # frozen by the app as it arrives (ui/widgets/collector.py)
         self._searched = None  # a new index: list again even if the words are the same
         self.show_results(self.query_one("#roster-search", Input).value)
 
@@ -258,9 +257,6 @@ class RosterScreen(Screen):
             self.show_student(self._row_ids[row])
         # The keys paused: what the collector has to walk in full is cleared now, not in a key.
         collect_and_freeze()
-
-    def on_unmount(self) -> None:
-        thaw()
 
     def show_student(self, student_id: int) -> None:
         # One student's row and links: a few ms, so on the main thread as the cursor moves.
