@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from textual.app import App
 from textual.geometry import Region
 from textual.widgets import DataTable, Static
@@ -51,3 +54,12 @@ async def shown_within(app: App, pilot, seen, seconds: float = 10.0) -> bool:
         if seen():
             return True
     return seen()
+
+
+def hold_write_lock(database: Path) -> sqlite3.Connection:
+    """Another program writing to `database` for as long as the test holds it: roll back and
+    close the connection returned to let go."""
+    other = sqlite3.connect(database, isolation_level=None, timeout=5)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO setting (key, value) VALUES ('busy-test', 'x')")
+    return other

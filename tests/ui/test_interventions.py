@@ -4,7 +4,6 @@ filter the list and export."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from sro_tui.interventions import InvolvedStudent, RequestForm, submit_request
 from sro_tui.models import InterventionRequest, SafetyStaff, Student
 from sro_tui.ui.app import SroApp
 
-from .helpers import settle, shown_within, table_rows, text_of
+from .helpers import hold_write_lock, settle, shown_within, table_rows, text_of
 
 
 async def _open_form(app, pilot) -> None:
@@ -52,6 +51,16 @@ async def _fill_basics(app, pilot, *, purpose: str = "no", type_facts: bool = Fa
     else:  # typing is tested once; elsewhere the text is set to keep the tests quick
         app.screen.query_one("#f-facts", TextArea).insert(facts)
         await pilot.pause()
+
+
+def assert_one_draft_at(school_db: Path, location: str) -> None:
+    """What is on disk once the app has closed: one draft request, at `location`."""
+    database = open_database(school_db)
+    try:
+        drafts = list(InterventionRequest.select())
+        assert [(r.status, r.location) for r in drafts] == [("draft", location)]
+    finally:
+        database.close()
 
 
 def _panel(app) -> str:
@@ -357,12 +366,7 @@ async def test_escape_never_throws_away_a_half_written_request(school_db: Path):
         await pilot.press("enter")  # "Save as draft" has focus
         await pilot.pause()
         assert type(app.screen).__name__ == "InterventionsScreen"
-    database = open_database(school_db)
-    try:
-        drafts = list(InterventionRequest.select())
-        assert [(r.status, r.location) for r in drafts] == [("draft", "Library")]
-    finally:
-        database.close()
+    assert_one_draft_at(school_db, "Library")
 
 
 async def test_a_draft_saved_while_another_program_writes_is_kept_in_the_form(school_db: Path):
@@ -373,9 +377,7 @@ async def test_a_draft_saved_while_another_program_writes_is_kept_in_the_form(sc
         await _open_form(app, pilot)
         await pilot.press("tab")
         await _type(pilot, "Library")
-        other = sqlite3.connect(school_db, isolation_level=None, timeout=5)
-        other.execute("BEGIN IMMEDIATE")  # another program writing, for longer than we wait
-        other.execute("INSERT INTO setting (key, value) VALUES ('busy-test', 'x')")
+        other = hold_write_lock(school_db)  # for longer than a save waits
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.is_running and type(app.screen).__name__ == "InterventionForm"
@@ -386,9 +388,4 @@ async def test_a_draft_saved_while_another_program_writes_is_kept_in_the_form(sc
         other.close()
         await pilot.press("ctrl+s")
         await pilot.pause()
-    database = open_database(school_db)
-    try:
-        drafts = list(InterventionRequest.select())
-        assert [(r.status, r.location) for r in drafts] == [("draft", "Library")]
-    finally:
-        database.close()
+    assert_one_draft_at(school_db, "Library")

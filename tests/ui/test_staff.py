@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 from textual.widgets import Input
 
@@ -11,7 +10,7 @@ from sro_tui.db import open_database
 from sro_tui.models import SafetyStaff
 from sro_tui.ui.app import SroApp
 
-from .helpers import table_rows, text_of
+from .helpers import hold_write_lock, table_rows, text_of
 
 
 def field(app, name: str):
@@ -126,9 +125,7 @@ async def test_a_save_while_another_program_writes_says_so_and_keeps_the_form(sc
         field(app, "employer_name").value = "Cascade Security"
         await pilot.pause()
 
-        other = sqlite3.connect(school_db, isolation_level=None, timeout=5)
-        other.execute("BEGIN IMMEDIATE")  # another program writing, for longer than we wait
-        other.execute("INSERT INTO setting (key, value) VALUES ('busy-test', 'x')")
+        other = hold_write_lock(school_db)  # for longer than a save waits
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.is_running
@@ -146,7 +143,7 @@ async def test_a_save_while_another_program_writes_says_so_and_keeps_the_form(sc
         await pilot.pause()
         assert type(app.screen).__name__ == "StaffScreen"
 
-        other.execute("BEGIN IMMEDIATE")  # again, while Sam is deactivated
+        other.execute("BEGIN IMMEDIATE")  # again, while someone is deactivated
         other.execute("INSERT INTO setting (key, value) VALUES ('busy-test', 'x')")
         await pilot.press("d")
         await pilot.pause()
