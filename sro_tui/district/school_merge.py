@@ -305,12 +305,16 @@ def _merge_notices(
     manifest = bundle.manifest
     by_key, by_students = _households_here(school)
     noticed: dict[int, set[str]] = defaultdict(set)  # household -> its delivery statuses here
-    for household, status in (
-        FamilyNotice.select(FamilyNotice.household, FamilyNotice.delivery_status)
+    status_of: dict[str, str] = {}  # each notice's record_id -> its delivery status
+    for household, status, record_id in (
+        FamilyNotice.select(
+            FamilyNotice.household, FamilyNotice.delivery_status, FamilyNotice.record_id
+        )
         .where(FamilyNotice.school_year == year)
         .tuples()
     ):
         noticed[household].add(status)
+        status_of[record_id] = status
     for row in _rows_of(bundle, "family-notices"):
         delivery = DELIVERY_OF_STATUS.get(row.get("notice_status", ""))
         if delivery is None:  # not notified there: nothing to bring
@@ -322,11 +326,12 @@ def _merge_notices(
         if household is None:
             result.households_not_here += 1
             continue
-        mirrored = FamilyNotice.get_or_none(FamilyNotice.record_id == row["record_id"])
-        if mirrored is not None:
+        mirrored_status = status_of.get(row["record_id"])
+        if mirrored_status is not None:
             # Brought by an earlier merge: follow what the other laptop says now (a bounced
             # e-mail sent again and delivered, say); never step back from notified.
-            if mirrored.delivery_status != delivery and mirrored.delivery_status not in NOTIFIED:
+            if mirrored_status != delivery and mirrored_status not in NOTIFIED:
+                mirrored = FamilyNotice.get(FamilyNotice.record_id == row["record_id"])
                 before = snapshot(mirrored)
                 _fill_notice(mirrored, row, delivery, manifest)
                 mirrored.status_changed_at = utc_now()
@@ -337,7 +342,7 @@ def _merge_notices(
                 result.notices_already += 1
             continue
         here = noticed.get(household, set())
-        if here & set(NOTIFIED) or (delivery not in NOTIFIED and here):
+        if not here.isdisjoint(NOTIFIED) or (delivery not in NOTIFIED and here):
             # Notified here already; or only a returned/bounced notice there while this laptop
             # has its own notice on record for the household.
             result.notices_already += 1
@@ -353,6 +358,7 @@ def _merge_notices(
         notice.save(force_insert=True)
         audit("create", notice, after=snapshot(notice), actor=actor)
         noticed[household].add(delivery)
+        status_of[notice.record_id] = delivery
         result.notices_added += 1
 
 
