@@ -116,7 +116,7 @@ class SchoolMergeResult:
             ]
         lines.append(
             f"  already here: {self.check_ins_already} check-in(s), "
-            f"{self.notices_already} notified household(s)"
+            f"{self.notices_already} household notice(s)"
         )
         if self.students_not_here or self.households_not_here:
             lines.append(
