@@ -142,7 +142,7 @@ class CheckInScreen(Screen):
                 yield ProgressBar(id="checkin-overall", show_eta=False)
                 with VerticalScroll(id="checkin-grades"):
                     yield GradeBars(id="checkin-grade-bars")
-        yield KeysFooter()
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         if not self.app.is_running:

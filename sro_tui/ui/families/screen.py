@@ -168,7 +168,7 @@ class FamiliesScreen(Screen):
             yield LineTable(id="families-table")
             with VerticalScroll(id="families-detail"):
                 yield Static("", id="families-detail-text")
-        yield KeysFooter()
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(LineTable)
