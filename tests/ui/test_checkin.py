@@ -268,3 +268,21 @@ async def test_new_session_from_the_sessions_dialog(school_db):
         assert screen.session.id != first.id and screen.session.kind == "make_up"
         assert PresentationSession.select().count() == 2
         assert "Room 104" in text_of(app, "#checkin-session")
+
+
+async def test_session_line_keeps_day_and_month_at_80_columns(school_db):
+    app = SroApp(school_db, start_section="checkin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_checkin(app, pilot)
+        held_on = screen.session.held_on
+        wide = text_of(app, "#checkin-session")
+        assert f"{held_on:%A %d %B %Y}" in wide and "year" in wide
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        line = app.screen.query_one("#checkin-session")
+        narrow = text_of(app, "#checkin-session")
+        # Shortened to fit its row, the day and the month still on it; nothing cut off.
+        assert f"{held_on:%d %b}" in narrow
+        assert len(narrow) <= line.content_size.width
+        assert narrow.startswith(screen.session.title)

@@ -50,6 +50,7 @@ from sro_tui.records import ValidationError, current_actor
 from sro_tui.search import Match, StudentIndex
 from sro_tui.ui.checkin.grade_bars import GradeBars
 from sro_tui.ui.checkin.scan_input import ScanInput
+from sro_tui.ui.checkin.session_line import SessionLine, session_lines
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.work import error_words
@@ -126,7 +127,7 @@ class CheckInScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="checkin-top"):
-            yield Static("", id="checkin-session")
+            yield SessionLine(id="checkin-session")
             yield Static("", id="checkin-count")
         yield ScanInput(placeholder="Scan a student ID, or type a name…", id="checkin-box")
         yield OptionList(id="checkin-candidates")
@@ -258,10 +259,8 @@ class CheckInScreen(Screen):
         self.recent = deque(reversed(last_check_ins(session, LAST_SHOWN)), maxlen=LAST_SHOWN)
         # The whole year's, as F10 lists them: an earlier session's open scans still need resolving.
         self.open_unmatched = len(unmatched_scans(year=session.school_year))
-        when = f"{session.held_on:%A %d %B %Y}"
-        place = f" · {escape(session.place)}" if session.place else ""
-        self.query_one("#checkin-session", Static).update(
-            f"[b]{escape(session.title)}[/b] · {when}{place} · year {session.school_year.name}"
+        self.query_one(SessionLine).show(
+            session_lines(session.title, session.held_on, session.place, session.school_year.name)
         )
         self.show_counts()
         self.show_recent()
