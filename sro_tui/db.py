@@ -320,6 +320,12 @@ ALTER TABLE "law_enforcement_activity" ADD COLUMN "student_under_18" INTEGER;
 ALTER TABLE "intervention_student" ADD COLUMN "outcomes" TEXT NOT NULL DEFAULT '[]';
 """
 
+# A guardian a contacts export marks as not living with their students ("Lives With: No"): a
+# household of their own even without an address (issue 11's household rule 3).
+_LIVES_APART = """
+ALTER TABLE "guardian" ADD COLUMN "lives_apart" INTEGER NOT NULL DEFAULT 0;
+"""
+
 
 MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V1_PEOPLE),  # 1
@@ -332,6 +338,7 @@ MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_STATIONS),  # issue 17: check-in stations and their kits
     _run_script(_SCHOOL_IDENTITY),  # issue 11: school building/district codes, student SSID
     _run_script(_LAW_RECORDS),  # issue 12: staff days on site, restraint report, safeguards
+    _run_script(_LIVES_APART),  # a guardian the roster says lives apart from their students
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -145,6 +145,10 @@ class Guardian(BaseModel):
     state = CharField(default="")
     postal_code = CharField(default="")
     preferred_language = CharField(default="")
+    # The roster says this guardian does not live with their students (a contacts export's
+    # "Lives With: No"): without an address of their own they are a household apart, never
+    # folded into the household of the parent the students live with.
+    lives_apart = BooleanField(default=False)
     household = ForeignKeyField(Household, backref="guardians", null=True, on_delete="SET NULL")
     active = BooleanField(default=True)
 

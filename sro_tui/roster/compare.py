@@ -56,6 +56,7 @@ GUARDIAN_FIELDS = (
     "state",
     "postal_code",
     "preferred_language",
+    "lives_apart",
 )
 
 

@@ -115,6 +115,13 @@ class _Contact:
     language: str = ""
     home_phone: str = ""  # the family's, from the students file: used when they have none
     students: dict[str, tuple[str, bool]] = field(default_factory=dict)  # sis -> (rel, guardian)
+    # Lives With on the rows where they are a guardian: "No" on some, and never "Yes" or blank.
+    said_apart: bool = False
+    not_apart: bool = False
+
+    @property
+    def lives_apart(self) -> bool:
+        return self.said_apart and not self.not_apart
 
 
 class ContactsCsv:
@@ -233,6 +240,10 @@ class ContactsCsv:
             # file cannot say, a guardian is taken to): a parent marked as living elsewhere
             # keeps none rather than a wrong one.
             lives = facts[2] if facts[2] is not None else guardian
+            if guardian and facts[2] is False:
+                contact.said_apart = True
+            elif guardian:
+                contact.not_apart = True
             if lives and not contact.address and key in addresses:
                 contact.address = dict(addresses[key])
             if lives and home_phones.get(key):
@@ -258,6 +269,7 @@ class ContactsCsv:
                 state=contact.address.get("state", ""),
                 postal_code=contact.address.get("postal_code", ""),
                 preferred_language=contact.language,
+                lives_apart=contact.lives_apart,
             )
             links.extend((sis, contact.key, rel or "Guardian") for sis, rel in linked)
         if strangers:

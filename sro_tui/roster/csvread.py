@@ -618,6 +618,7 @@ class RosterGuardian:
     state: str = ""
     postal_code: str = ""
     preferred_language: str = ""
+    lives_apart: bool = False  # the file says they do not live with their students
 
 
 @dataclass

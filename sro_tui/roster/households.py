@@ -8,7 +8,9 @@ The grouping rule (also in the README and shown on the Families screen):
    when those guardians all live at one address; otherwise the guardians without an address who
    share a student form a household of their own.
 3. Guardians of the same student at different addresses are different households: a student whose
-   parents live apart belongs to two households, and both get the notice.
+   parents live apart belongs to two households, and both get the notice. So is a guardian the
+   roster says lives apart from their students (a contacts export's "Lives With: No") who has no
+   address on file: a household of their own, not joined by rule 2.
 Students with no guardian on file belong to no household; the notice screens list them apart.
 
 Household keys are derived from the address or the guardians' source keys, so re-importing the
@@ -59,6 +61,7 @@ class GuardianFacts:
     state: str
     postal_code: str
     student_ids: Collection[Hashable]  # the students they are linked to (ids or SIS IDs)
+    lives_apart: bool = False  # rule 3: not joined to another household for want of an address
 
 
 @dataclass(slots=True)
@@ -107,10 +110,17 @@ def group_guardians(guardians: list[GuardianFacts]) -> list[HouseholdGroup]:
         first_id = ids[0]
         for other in ids[1:]:
             parent[other] = first_id
+    apart = {g.guardian_id for g in guardians if g.lives_apart}
     for g in guardians:
-        if home[g.guardian_id]:
+        if home[g.guardian_id] or g.guardian_id in apart:
             continue
-        co_guardians = [o for sid in g.student_ids for o in by_student[sid] if o != g.guardian_id]
+        # Not those living apart from the students: their address is not the students' home.
+        co_guardians = [
+            o
+            for sid in g.student_ids
+            for o in by_student[sid]
+            if o != g.guardian_id and o not in apart
+        ]
         addresses = {home[o] for o in co_guardians} - {""}
         if len(addresses) == 1:
             union(g.guardian_id, by_address[addresses.pop()][0])
@@ -181,14 +191,17 @@ def rebuild_households(school: School) -> int:
         links[guardian_id].add(student_id)
     rows = database_proxy.execute_sql(
         'SELECT "id", "source_key", "last_name", "street", "city", "state", "postal_code", '
-        f'"household_id" FROM "guardian" WHERE "school_id" = {param} AND "active" = {param}',
+        '"household_id", "lives_apart" FROM "guardian" '
+        f'WHERE "school_id" = {param} AND "active" = {param}',
         (school.id, True),
     ).fetchall()
     current_household = {row[0]: row[7] for row in rows}
     groups = group_guardians(
         [
-            GuardianFacts(gid, key, last, street, city, state, postal, frozenset(links[gid]))
-            for gid, key, last, street, city, state, postal, _household in rows
+            GuardianFacts(
+                gid, key, last, street, city, state, postal, frozenset(links[gid]), bool(apart)
+            )
+            for gid, key, last, street, city, state, postal, _household, apart in rows
         ]
     )
     with database_proxy.atomic():

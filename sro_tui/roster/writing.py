@@ -105,6 +105,7 @@ def file_households(diff: Comparison) -> list[HouseholdGroup]:
                     g.state,
                     g.postal_code,
                     students_of[key],
+                    g.lives_apart,
                 )
                 for i, key in enumerate(diff.guardian_keys)
             ]

@@ -14,9 +14,17 @@ from sro_tui.roster import (
 )
 
 
-def facts(gid, last, street="", postal="", students=(), key=None):
+def facts(gid, last, street="", postal="", students=(), key=None, apart=False):
     return GuardianFacts(
-        gid, key or f"g{gid}", last, street, "Port Townsend", "WA", postal, frozenset(students)
+        gid,
+        key or f"g{gid}",
+        last,
+        street,
+        "Port Townsend",
+        "WA",
+        postal,
+        frozenset(students),
+        apart,
     )
 
 
@@ -67,6 +75,27 @@ def test_guardian_without_address_and_split_co_guardians_stands_alone():
     )
     assert sorted(g.guardian_ids for g in groups) == [[1], [2], [3]]
     assert [g for g in groups if g.guardian_ids == [3]][0].key == "guardian:g3"
+
+
+def test_a_parent_living_apart_without_an_address_is_a_household_of_their_own():
+    # A contacts export's "Lives With: No" father, no address on file: not folded into the
+    # household of the mother the child lives with (rule 3), so he gets a notice of his own.
+    groups = group_guardians(
+        [
+            facts(1, "Ward", "7 Elm St", "98368", students=[10]),
+            facts(2, "Ward", "", "", students=[10], apart=True),
+        ]
+    )
+    assert sorted(g.guardian_ids for g in groups) == [[1], [2]]
+    # Nor does a mother without an address join him: he does not live where the child does.
+    groups = group_guardians(
+        [
+            facts(1, "Ward", "", "", students=[10]),
+            facts(2, "Ward", "3 Pine St", "98368", students=[10], apart=True),
+            facts(3, "Ward", "", "", students=[10], apart=True),
+        ]
+    )
+    assert sorted(g.guardian_ids for g in groups) == [[1], [2], [3]]
 
 
 def test_guardians_without_any_address_sharing_a_child_are_one_household():
@@ -197,6 +226,7 @@ def _families(draw):
             draw(st.sampled_from(_STREETS)),
             draw(st.sampled_from(["98368", "98368-1234", "98101"])),
             draw(st.sets(st.integers(0, 5), max_size=3)),
+            apart=draw(st.booleans()),
         )
         for gid in ids
     ]
@@ -217,9 +247,13 @@ def _rule(guardians):
             if home[a.guardian_id] and home[a.guardian_id] == home[b.guardian_id]:
                 join(a.guardian_id, b.guardian_id)
     for g in guardians:
-        if home[g.guardian_id]:
+        if home[g.guardian_id] or g.lives_apart:
             continue
-        co = [o for o in guardians if o is not g and set(o.student_ids) & set(g.student_ids)]
+        co = [
+            o
+            for o in guardians
+            if o is not g and set(o.student_ids) & set(g.student_ids) and not o.lives_apart
+        ]
         addresses = {home[o.guardian_id] for o in co} - {""}
         for o in co:
             if (len(addresses) == 1 and home[o.guardian_id]) or (

@@ -137,3 +137,32 @@ def test_one_column_per_phone_type_is_read(school, tmp_path, capsys):
         main([*args, "--db", db, "--school-code", "PTHS", "--school-name", "Port Townsend HS"]) == 0
     )
     assert "Phone" not in capsys.readouterr().err.split("columns ignored:")[-1].split("\n")[0]
+
+
+def test_a_parent_living_elsewhere_without_an_address_gets_a_household_of_his_own(
+    school, db_path, tmp_path
+):
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(
+        "Student_Number,Contact ID,Contact First Name,Contact Last Name,Relationship,"
+        "Is Custodial,Lives With,Email Address,Street,City,State,Postal Code\n"
+        "7004,C-1,Mary,Park,Mother,Yes,Yes,mary@example.org,,,,\n"
+        "7004,C-2,Tom,Park,Father,No,No,tom@example.org,,,,\n",
+        encoding="utf-8",
+    )
+    import_roster(STUDENTS, school="PTHS", contacts=contacts)
+    open_database(db_path)  # as after a restart
+    mary = Guardian.get(Guardian.source_key == "contact:C-1")
+    tom = Guardian.get(Guardian.source_key == "contact:C-2")
+    # Mary lives with Jin: his address. Tom lives elsewhere and the file has no address for him:
+    # none rather than a wrong one, and a household of his own so he is sent the notice too.
+    assert (mary.street, tom.street) == ("3 Quincy St", "")
+    assert (mary.lives_apart, tom.lives_apart) == (False, True)
+    assert mary.household_id != tom.household_id
+    assert Household.select().where(Household.active == True).count() == 2  # noqa: E712
+    # Imported again: the same two households, nothing to change.
+    plan = prepare_import(STUDENTS, contacts=contacts)
+    assert (plan.guardians_added, plan.guardians_deactivated) == (0, 0)
+    import_roster(STUDENTS, contacts=contacts)
+    again = Guardian.get(Guardian.source_key == "contact:C-2")
+    assert again.household_id == tom.household_id
