@@ -267,6 +267,7 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
     keys = [header_key(h) for h in header]
     width = len(header)
     forbidden = [i for i, k in enumerate(keys) if k in FORBIDDEN_HEADER_KEYS]
+    dropped: set[int] = set()  # the forbidden columns that held a value (blanked, never read)
     unnamed = {i for i, h in enumerate(header) if not h}
     rows: list[tuple[int, list[str]]] = []
     same = {"": ""}.setdefault
@@ -295,7 +296,9 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
                     spill_rows.append(row_number)
                 del cells[width:]
             for i in forbidden:
-                cells[i] = ""
+                if cells[i]:
+                    dropped.add(i)
+                    cells[i] = ""
             if unnamed and any(cells[i] for i in unnamed):
                 spill_rows.append(row_number)
             rows.append((row_number, cells))
@@ -313,13 +316,14 @@ def read_table(data: bytes, file: str, log: ProblemLog) -> CsvTable:
             f"{len(spill_rows)} row(s) have values under no column header; those values "
             "were ignored",
         )
-    if forbidden:
-        names = ", ".join(header[i] for i in forbidden)
+    if dropped:  # columns present but empty (the public bundles' birth places) lose nothing
+        names = ", ".join(header[i] for i in forbidden if i in dropped)
+        what = f"columns {names} were" if len(dropped) > 1 else f"column {names} was"
         log.warn(
             file,
             None,
             None,
-            f"columns {names} were not read: place of birth, citizenship and immigration "
+            f"{what} not read: place of birth, citizenship and immigration "
             "status are never stored (RCW 10.93.160)",
         )
     return CsvTable(file=file, header=header, keys=keys, rows=rows, note=note)

@@ -106,3 +106,21 @@ def test_clever_students_with_contact_columns_and_state_id(school, tmp_path):
     mai = Guardian.get()
     assert (mai.first_name, mai.last_name, mai.phone) == ("Mai", "Van der Berg", "360-555-0700")
     assert mai.preferred_language == "Dutch"
+
+
+def test_the_birth_place_warning_names_only_columns_that_held_a_value(school, tmp_path):
+    bundle = tmp_path / "or11"
+    shutil.copytree(FIXTURES / "oneroster11", bundle)
+    demographics = bundle / "demographics.csv"
+    header, *rows = demographics.read_text().splitlines()
+    # A header-only file (as some vendors send): the columns are there, nothing was dropped.
+    demographics.write_text(header + "\n")
+    plan = prepare_import(bundle)
+    assert not [w for w in plan.warnings if "not read" in str(w)]
+    # Only the city of birth filled in: only that column is named; it never reaches the roster.
+    blanked = [row.replace("KR,ZZ,", ",,") for row in rows]
+    demographics.write_text("\n".join([header, *blanked]) + "\n")
+    plan = prepare_import(bundle)
+    said = [str(w) for w in plan.warnings if "not read: place of birth" in str(w)]
+    assert len(said) == 1 and "column cityOfBirth was not read" in said[0]
+    assert "Zetaville" not in repr(plan.roster)

@@ -221,7 +221,9 @@ def test_real_delta_sample_keeps_absent_students_and_drops_birth_place(db, db_pa
     Student.create(school=gotham, sis_id="alfred", first_name="Alfred", last_name="Pennyworth")
     plan = prepare_import(SAMPLES / "catalyst-v1p2-delta-with-demographics")
     assert plan.delta and plan.school_name == "Gotham High School" and plan.school_code == "ORG_1"
-    assert any("cityOfBirth" in w.reason for w in plan.warnings)
+    # Its birth-place columns are there but empty: never read, and no warning of a loss.
+    assert "demographics.csv: cityOfBirth" in plan.columns_ignored
+    assert not any("cityOfBirth" in w.reason for w in plan.warnings)
     assert not plan.to_deactivate  # a delta lists changes only: Alfred is not gone
     apply_import(plan)
     assert [(s.sis_id, s.active) for s in Student.select().order_by(Student.id)] == [
