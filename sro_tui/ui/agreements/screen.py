@@ -24,6 +24,7 @@ from sro_tui.ui.agreements.agreements_tab import AgreementsTab
 from sro_tui.ui.agreements.complaints_tab import ComplaintsTab
 from sro_tui.ui.agreements.tab import RecordsTab, Saved, open_form
 from sro_tui.ui.agreements.training_tab import TrainingTab
+from sro_tui.ui.preload import read_own_stylesheet
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.record_form import FormField, RecordForm
@@ -76,6 +77,7 @@ class AgreementsScreen(Screen):
 
     def __init__(self, today: date | None = None) -> None:
         super().__init__()
+        read_own_stylesheet(self)  # not Textual's re-parse and restyle of the app at first show
         self._today = today or date.today()
         self._read = Freshness()  # read again on return only when something changed
 
