@@ -33,7 +33,6 @@ from sro_tui.notices import (
     record_notices,
     record_paper_notices_for_session,
     with_filters,
-    write_letters,
 )
 from sro_tui.presentation import list_sessions
 from sro_tui.records import ValidationError, get_school
@@ -554,6 +553,8 @@ class FamiliesScreen(Screen):
         )
 
     def _do_letters(self, values: dict[str, Any]) -> str:
+        from sro_tui.notices import write_letters  # the letters module: not the first open's
+
         households = self.households
         if values["pending"]:
             chosen = None
