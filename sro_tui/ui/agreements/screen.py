@@ -29,6 +29,7 @@ from sro_tui.ui.preload import read_own_stylesheet
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.record_form import FormField, RecordForm
+from sro_tui.ui.widgets.section_bar import SectionBar
 
 TABS: dict[str, type[RecordsTab]] = {
     "training": TrainingTab,
@@ -100,6 +101,11 @@ class AgreementsScreen(Screen):
         # first shown (`built`), not inside the first open. A screen built ahead while the app is
         # idle (ui/preload.py, not current yet) builds all three: nobody waits for it.
         every_tab = not self.is_current
+        # The app puts the section bar at the top of a section's screen after its first frame
+        # (a second layout and frame); composed here, it is there in the first. (The first
+        # screen of the app may have it already: the app put it there before this compose.)
+        if not self.query(SectionBar):
+            yield SectionBar("agreements")
         yield Header()
         yield Static("", id="agreements-warnings", classes="screen-summary")
         with TabbedContent(initial=FIRST_TAB, id="agreements-tabs"):

@@ -49,6 +49,7 @@ from sro_tui.ui.widgets.dialogs_on_use import DialogsOnUse
 from sro_tui.ui.widgets.fit_table import fit_longest
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.line_table import LineTable
+from sro_tui.ui.widgets.section_bar import SectionBar
 from sro_tui.ui.widgets.work import error_words, in_thread, run_flow, run_in_thread
 
 STATUS_FILTERS = [
@@ -152,6 +153,11 @@ class FamiliesScreen(Screen):
         self._held_for_filters: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
+        # The app puts the section bar at the top of a section's screen after its first frame
+        # (a second layout and frame); composed here, it is there in the first. (The first
+        # screen of the app may have it already: the app put it there before this compose.)
+        if not self.query(SectionBar):
+            yield SectionBar("families")
         yield Header()
         yield Static(
             "Reading the family notice list…", id="families-summary", classes="screen-summary"
