@@ -22,7 +22,11 @@ so reading them early changes nothing on the other screens.)
 Textual internals used (Textual is pinned to 8.2): `App._register` (start a screen
 without making the app's message queue wait for its mount), `App._screen_stacks`, `App._modes`,
 `Screen._refresh_layout` (lay out a hidden screen, as Textual does for one under a dialog),
-`Stylesheet.has_source/read/reparse/update`.
+`Stylesheet.has_source/read/reparse/update/parse`.
+
+A section that is opened before the warm-up has read its stylesheet reads it itself when its
+screen is made (`read_own_stylesheet`, in its `__init__`): Textual would otherwise parse every
+source again and restyle every widget of every open screen, inside the first open (~10% of it).
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ async def warm_up(app: SroApp) -> None:
     search being typed): the warm-up's thread and memory never land inside them."""
     quiet = Quiet(app)
     await quiet.wait()
-    await in_thread(app, import_section_screens)
+    await in_thread(app, import_sections)
     waiting = [s.id for s in SECTIONS if s.id not in app._screen_stacks and preloadable(s.id)]
     screens = {mode: app._modes[mode]() for mode in waiting}  # type: ignore[operator]
     load_stylesheets(app, screens.values())
@@ -78,6 +82,14 @@ async def warm_up(app: SroApp) -> None:
         collect_and_freeze()
 
 
+def import_sections() -> None:
+    """Import every section's screen, and the dialogs a screen imports only when first opened
+    (read from its `DIALOGS`, see `ui/widgets/dialogs_on_use.py`), off the screen's thread."""
+    import_section_screens()
+    for section in SECTIONS:
+        getattr(screen_class(section), "DIALOGS", ())
+
+
 def load_stylesheets(app: SroApp, screens) -> None:  # type: ignore[no-untyped-def]
     """Read every screen's own stylesheet not read yet, then parse and apply once."""
     stylesheet = app.stylesheet
@@ -92,6 +104,26 @@ def load_stylesheets(app: SroApp, screens) -> None:  # type: ignore[no-untyped-d
     if update:
         stylesheet.reparse()
         stylesheet.update(app)
+
+
+def read_own_stylesheet(screen: Screen) -> None:
+    """Add `screen`'s own stylesheet (its `CSS_PATH`) to the app's, before the screen is mounted.
+
+    Only the new file is parsed (the others come from the stylesheet's parse cache) and nothing
+    is restyled: the rules in these files match only their own section's widgets, which do not
+    exist yet and are styled as they mount. Textual, finding the file already read when the
+    screen is first shown, then neither re-parses every source nor restyles the whole app.
+    Called from the screen's `__init__` (the app is the one running: the mode's factory, a
+    test's `push_screen`)."""
+    stylesheet = screen.app.stylesheet
+    new = [path for path in screen.css_path if not stylesheet.has_source(str(path), "")]
+    if not new:
+        return  # read already (by the warm-up, or an earlier screen of this kind)
+    if screen.app.css_monitor is not None:
+        screen.app.css_monitor.add_paths(new)
+    for path in new:
+        stylesheet.read(path)
+    stylesheet.parse()
 
 
 class Quiet:

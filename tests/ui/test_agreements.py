@@ -13,6 +13,7 @@ from sro_tui.agreements import AGREEMENT_ITEMS
 from sro_tui.db import open_database
 from sro_tui.models import Agreement, Complaint
 from sro_tui.ui.agreements.screen import AgreementsScreen
+from sro_tui.ui.agreements.tab import RecordsTab
 from sro_tui.ui.app import SroApp
 
 from .helpers import table_rows, text_of
@@ -188,3 +189,48 @@ async def test_training_tab_lists_overdue_first(school_db):
         assert rows[0][0] == "Sam Okafor" and rows[0][3].startswith("Overdue by 17 day(s)")
         assert rows[1][3] == "Completed 2026-08-20"
         assert "1 overdue" in text_of(app, "#training-summary")
+
+
+async def test_a_hidden_tab_is_built_at_its_first_show_and_keys_typed_with_it_reach_it(school_db):
+    """F7 opens with only the Agreements tab built. F7, 3 and r queued together, as a fast
+    typist: the complaints tab is built and read before r acts on it (no complaint yet: it says
+    so); then 1 shows the training tab, read at its first show, with the day the screen uses."""
+    from textual import events
+
+    app = SroApp(school_db)  # on the dashboard, the background warm-up not started
+    app.warm_sections = lambda: None  # type: ignore[method-assign]
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.pause()
+        for key in ("f7", "3", "r"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = _screen(app)
+        assert screen.query_one("#agreements-tabs").active == "complaints"
+        assert table_rows(app, "#complaint-table") == []
+        messages = " ".join(str(n.message) for n in app._notifications)
+        assert "Choose a complaint first" in messages
+        assert not screen.query("#training-tab")  # not shown yet: not built
+        screen.today = date(2027, 2, 1)  # Okafor's planned training was due 2027-01-15
+        await pilot.press("1")
+        await pilot.pause()
+        rows = table_rows(app, "#training-table")
+        assert rows[0][0] == "Sam Okafor" and rows[0][3].startswith("Overdue by 17 day(s)")
+        assert "1 overdue" in text_of(app, "#training-summary")
+
+
+async def test_a_screen_built_ahead_builds_every_tab(school_db):
+    """Built ahead while the app is idle (ui/preload.py), the screen builds and reads all three
+    tabs: its first show, and each tab's, only paints."""
+    from sro_tui.ui import preload
+
+    app = SroApp(school_db)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.pause()
+        screen = app._modes["agreements"]()
+        await preload.build(app, "agreements", screen, preload.Quiet(app))
+        assert app.current_mode == "dashboard"
+        assert all(tab.is_mounted for tab in screen.query(RecordsTab))
+        assert len(screen.query(RecordsTab)) == 3
+        assert len(screen.tab("training").rows) == 2  # read, not waiting for its first show

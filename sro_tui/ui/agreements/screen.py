@@ -8,6 +8,7 @@ them), the warnings above the tabs and the files written for the district.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,15 +25,18 @@ from sro_tui.ui.agreements.agreements_tab import AgreementsTab
 from sro_tui.ui.agreements.complaints_tab import ComplaintsTab
 from sro_tui.ui.agreements.tab import RecordsTab, Saved, open_form
 from sro_tui.ui.agreements.training_tab import TrainingTab
+from sro_tui.ui.preload import read_own_stylesheet
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
 from sro_tui.ui.widgets.record_form import FormField, RecordForm
+from sro_tui.ui.widgets.section_bar import SectionBar
 
 TABS: dict[str, type[RecordsTab]] = {
     "training": TrainingTab,
     "agreements": AgreementsTab,
     "complaints": ComplaintsTab,
 }
+FIRST_TAB = "agreements"
 
 
 def _on_tab(key: str, tab: str, action: str, description: str, id: str, **kw: Any) -> Binding:
@@ -76,8 +80,10 @@ class AgreementsScreen(Screen):
 
     def __init__(self, today: date | None = None) -> None:
         super().__init__()
+        read_own_stylesheet(self)  # not Textual's re-parse and restyle of the app at first show
         self._today = today or date.today()
         self._read = Freshness()  # read again on return only when something changed
+        self._building = asyncio.Lock()  # one tab built at a time (a key waits for it)
 
     @property
     def today(self) -> date:
@@ -87,17 +93,41 @@ class AgreementsScreen(Screen):
     @today.setter
     def today(self, day: date) -> None:
         self._today = day
-        for tab in self.query(RecordsTab):
+        for tab in self.query(RecordsTab):  # a tab built later is made with `today`
             tab.today = day
 
     def compose(self) -> ComposeResult:
+        # Opened by its key, only the tab shown is built: the other two are built (and read) when
+        # first shown (`built`), not inside the first open. A screen built ahead while the app is
+        # idle (ui/preload.py, not current yet) builds all three: nobody waits for it.
+        every_tab = not self.is_current
+        # The app puts the section bar at the top of a section's screen after its first frame
+        # (a second layout and frame); composed here, it is there in the first. (The first
+        # screen of the app may have it already: the app put it there before this compose.)
+        if not self.query(SectionBar):
+            yield SectionBar("agreements")
         yield Header()
         yield Static("", id="agreements-warnings", classes="screen-summary")
-        with TabbedContent(initial="agreements", id="agreements-tabs"):
+        with TabbedContent(initial=FIRST_TAB, id="agreements-tabs"):
             for number, (tab_id, tab) in enumerate(TABS.items(), start=1):
                 with TabPane(f"{number} {tab_id.capitalize()}", id=tab_id):
-                    yield tab(self.today, id=f"{tab_id}-tab")
+                    if every_tab or tab_id == FIRST_TAB:
+                        yield tab(self.today, id=f"{tab_id}-tab")
         yield KeysFooter(compact=True)
+
+    async def built(self, tab_id: str) -> RecordsTab:
+        """The widget of one tab, built and read now if it was not yet (its first show). A key
+        or click meanwhile waits for it: its actions always find the tab's table and rows."""
+        async with self._building:
+            if not self.query(f"#{tab_id}-tab"):
+                tab = TABS[tab_id](self.today, id=f"{tab_id}-tab")
+                await self.query_one(f"TabPane#{tab_id}", TabPane).mount(tab)
+                tab.reload()
+        return self.tab(tab_id)
+
+    def _tabs(self) -> list[RecordsTab]:
+        """The tabs built so far (a tab being built reads and draws itself once mounted)."""
+        return [tab for tab in self.query(RecordsTab) if tab.is_mounted]
 
     def on_mount(self) -> None:
         if self.app.is_running:  # else the app closed while this screen was built ahead
@@ -113,7 +143,7 @@ class AgreementsScreen(Screen):
         self.call_after_refresh(self._draw_tabs)
 
     def _draw_tabs(self) -> None:
-        for tab in self.query(RecordsTab):
+        for tab in self._tabs():
             tab.draw()
 
     def reload(self) -> None:
@@ -128,13 +158,15 @@ class AgreementsScreen(Screen):
             or f"School year {year.name if year else '—'}: every agency or "
             "company with staff here has an adopted agreement."
         )
-        for tab in self.query(RecordsTab):
+        for tab in self._tabs():
             tab.reload()
 
     def on_saved(self, message: Saved) -> None:
         self.reload()
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id in TABS:  # a tab label clicked: its first show builds it
+            await self.built(event.pane.id)
         self.refresh_bindings()
         # A table on a hidden tab had no width of its own: fit it now that it shows.
         self.call_after_refresh(self._draw_tabs)
@@ -150,15 +182,16 @@ class AgreementsScreen(Screen):
             return parameters[0] == active
         return True
 
-    def action_show_tab(self, tab: str) -> None:
+    async def action_show_tab(self, tab: str) -> None:
+        await self.built(tab)
         self.query_one(TabbedContent).active = tab
         self.refresh_bindings()
 
-    def action_on_tab(self, tab: str, action: str) -> None:
+    async def action_on_tab(self, tab: str, action: str) -> None:
         """Run one tab's action (from the command palette, it first shows the tab)."""
         if self.query_one(TabbedContent).active != tab:
-            self.action_show_tab(tab)
-        getattr(self.tab(tab), f"action_{action}")()
+            await self.action_show_tab(tab)
+        getattr(await self.built(tab), f"action_{action}")()
 
     # --- files --------------------------------------------------------------------------------
 

@@ -33,18 +33,10 @@ from sro_tui.notices import (
     record_notices,
     record_paper_notices_for_session,
     with_filters,
-    write_letters,
 )
 from sro_tui.presentation import list_sessions
 from sro_tui.records import ValidationError, get_school
 from sro_tui.roster import family_coverage
-from sro_tui.ui.families.dialogs import (
-    DeliveryStatusDialog,
-    FolderDialog,
-    RecordNoticeDialog,
-    RuleDialog,
-    SessionDialog,
-)
 from sro_tui.ui.families.filters import FilterSelect
 from sro_tui.ui.families.rows import (
     FAMILY_COLUMNS,
@@ -52,9 +44,12 @@ from sro_tui.ui.families.rows import (
     household_row,
     longest_cells,
 )
+from sro_tui.ui.preload import read_own_stylesheet
+from sro_tui.ui.widgets.dialogs_on_use import DialogsOnUse
 from sro_tui.ui.widgets.fit_table import fit_longest
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.line_table import LineTable
+from sro_tui.ui.widgets.section_bar import SectionBar
 from sro_tui.ui.widgets.work import error_words, in_thread, run_flow, run_in_thread
 
 STATUS_FILTERS = [
@@ -110,7 +105,15 @@ class FamiliesScreen(Screen):
     # The keys act on the table's rows: focused first (focusing a filter first, then the table,
     # built the footer three times: a filter hides "space: Mark row").
     AUTO_FOCUS = "#families-table"
-    DIALOGS = (RecordNoticeDialog, SessionDialog, DeliveryStatusDialog, FolderDialog, RuleDialog)
+    # Imported where each is opened: not part of the screen's first open.
+    DIALOGS = DialogsOnUse(
+        "sro_tui.ui.families.dialogs",
+        "RecordNoticeDialog",
+        "SessionDialog",
+        "DeliveryStatusDialog",
+        "FolderDialog",
+        "RuleDialog",
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "record_notice", "Record notice", id="families.record"),
         Binding("space", "toggle_mark", "Mark row", id="families.mark"),
@@ -132,6 +135,7 @@ class FamiliesScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        read_own_stylesheet(self)  # not Textual's re-parse and restyle of the app at first show
         self.households: HouseholdIndex | None = None
         self.shown: Sequence[HouseholdLine] = []
         self.longest = [len(c.label) for c in FAMILY_COLUMNS]
@@ -149,6 +153,11 @@ class FamiliesScreen(Screen):
         self._held_for_filters: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
+        # The app puts the section bar at the top of a section's screen after its first frame
+        # (a second layout and frame); composed here, it is there in the first. (The first
+        # screen of the app may have it already: the app put it there before this compose.)
+        if not self.query(SectionBar):
+            yield SectionBar("families")
         yield Header()
         yield Static(
             "Reading the family notice list…", id="families-summary", classes="screen-summary"
@@ -414,6 +423,8 @@ class FamiliesScreen(Screen):
         self.refilter(detail=False)
 
     def action_record_notice(self) -> None:
+        from sro_tui.ui.families.dialogs import RecordNoticeDialog
+
         if self._hold_while_loading(self.action_record_notice):
             return
         targets = self._targets()
@@ -434,6 +445,8 @@ class FamiliesScreen(Screen):
         )
 
     def action_email_all(self) -> None:
+        from sro_tui.ui.families.dialogs import RecordNoticeDialog
+
         if self._hold_while_loading(self.action_email_all):
             return
         if self.households is None:
@@ -469,6 +482,8 @@ class FamiliesScreen(Screen):
         )
 
     def _ask_session(self, sessions: list[Any]) -> None:
+        from sro_tui.ui.families.dialogs import SessionDialog
+
         if not sessions:
             self.notify("No presentation session this school year yet.", severity="warning")
             return
@@ -487,6 +502,8 @@ class FamiliesScreen(Screen):
         ).summary()
 
     def action_delivery_status(self) -> None:
+        from sro_tui.ui.families.dialogs import DeliveryStatusDialog
+
         if self._hold_while_loading(self.action_delivery_status):
             return
         household = self._current_in_full()
@@ -507,6 +524,8 @@ class FamiliesScreen(Screen):
         return f"Notice marked {DELIVERY_STATUSES[notice.delivery_status].lower()}."
 
     def action_export_list(self) -> None:
+        from sro_tui.ui.families.dialogs import FolderDialog
+
         if self._hold_while_loading(self.action_export_list):
             return
         self.app.push_screen(
@@ -525,6 +544,8 @@ class FamiliesScreen(Screen):
         return f"Family notice list written to {path}"
 
     def action_write_letters(self) -> None:
+        from sro_tui.ui.families.dialogs import FolderDialog
+
         if self._hold_while_loading(self.action_write_letters):
             return
         self.app.push_screen(
@@ -538,6 +559,8 @@ class FamiliesScreen(Screen):
         )
 
     def _do_letters(self, values: dict[str, Any]) -> str:
+        from sro_tui.notices import write_letters  # the letters module: not the first open's
+
         households = self.households
         if values["pending"]:
             chosen = None
@@ -554,6 +577,8 @@ class FamiliesScreen(Screen):
         )
 
     def action_show_rule(self) -> None:
+        from sro_tui.ui.families.dialogs import RuleDialog
+
         self.app.push_screen(RuleDialog())
 
     # --- running core work --------------------------------------------------------------------
