@@ -677,16 +677,19 @@ def export_agreements_csv(
 # --- status for the dashboard and `sro-tui status` --------------------------------------------
 
 
-def agreements_status(today: date | None = None, school: School | None = None) -> dict[str, Any]:
-    """What the school owes on training, agreements and complaints, JSON-ready:
+def agreements_status(
+    today: date | None = None, school: School | None = None, year: SchoolYear | None = None
+) -> dict[str, Any]:
+    """What the school owes on training, agreements and complaints (this year's, or `year`'s),
+    JSON-ready:
     training_overdue / training_due_soon (within training_due_soon_days) / training_no_plan
     (counts), agreements_adopted, agreements_in_review, providers_without_agreement (names),
     complaints_open and oldest_open_complaint_days (None when no complaint is open)."""
     today = today or date.today()
     states = [t.state for t in training_overview(today, school)]
-    agreements = agreements_for_year(school=school)
+    agreements = agreements_for_year(year, school)
     open_now = open_complaints(today, school)
-    gaps = providers_without_adopted_agreement(school=school)
+    gaps = providers_without_adopted_agreement(year, school)
     return {
         "training_due_soon_days": TRAINING_DUE_SOON_DAYS,
         "training_overdue": states.count("overdue"),

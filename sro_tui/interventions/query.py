@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from sro_tui import policy
 from sro_tui.interventions.calendar import closure_days
@@ -311,7 +311,9 @@ def open_restraint_deadlines(
     return [(requests[request_id], deadline) for request_id, deadline in owed]
 
 
-def _owed_restraint_steps() -> list[tuple[int, policy.Deadline]]:
+def _owed_restraint_steps(
+    year: SchoolYear | None = None,
+) -> list[tuple[int, policy.Deadline]]:
     """(request id, step) for every restraint/isolation step still owed this school year, soonest
     due first. Only the times the steps need, as plain rows: the dashboard counts these at every
     start, and building each request's record (every column) was most of its wait."""
@@ -329,7 +331,7 @@ def _owed_restraint_steps() -> list[tuple[int, policy.Deadline]]:
         .join(ir)
         .where(_open_restraint_condition())
     )
-    year = current_year()
+    year = year or current_year()
     if year is not None:
         query = query.where(ir.school_year == year)
     owed = []
@@ -376,33 +378,45 @@ def without_discipline_outcome(year: SchoolYear | None, school: School | None = 
     return query.count()
 
 
-def intervention_counts(today: date | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """Dashboard and `sro-tui status` counts for the current school year."""
+# Plain SQL, built once: what three statements counted, in one pass over the year's requests
+# (the dashboard reads these at every start). Ordered as the month's criteria were listed.
+_YEAR_REQUESTS = (
+    'SELECT "criterion", "staff_initiated_emergency", "status", COUNT(*),'
+    ' SUM("occurred_at" >= ? AND "occurred_at" < ?), SUM("reason_findings" > 0)'
+    ' FROM "intervention_request" WHERE "school_year_id" = ?'
+    ' GROUP BY "criterion", "staff_initiated_emergency", "status"'
+    ' ORDER BY "criterion", "staff_initiated_emergency", "status"'
+)
+_EVERY_YEAR = _YEAR_REQUESTS.replace(' WHERE "school_year_id" = ?', "")
+_COUNTED = ("submitted", "reviewed")  # a request in this month's and the findings' counts
+
+
+def intervention_counts(
+    today: date | None = None, now: datetime | None = None, year: SchoolYear | None = None
+) -> dict[str, Any]:
+    """Dashboard and `sro-tui status` counts for a school year (default: the current one)."""
     today = today or date.today()
     now = now or datetime.now()
-    ir = InterventionRequest
-    year = current_year()
-    in_year = [ir.school_year == year] if year is not None else []
+    year = year or current_year()
     month_start = datetime(today.year, today.month, 1)
     next_month = datetime(today.year + today.month // 12, today.month % 12 + 1, 1)
     by_criterion: dict[str, int] = defaultdict(int)
-    for criterion, emergency, count in (
-        ir.select(ir.criterion, ir.staff_initiated_emergency, fn.COUNT(ir.id))
-        .where(
-            *in_year,
-            ir.status.in_(("submitted", "reviewed")),
-            ir.occurred_at >= month_start,
-            ir.occurred_at < next_month,
-        )
-        .group_by(ir.criterion, ir.staff_initiated_emergency)
-        .tuples()
-    ):
-        key = criterion or (policy.STAFF_INITIATED_EMERGENCY if emergency else "none")
-        by_criterion[key] += count
-    by_status = dict(
-        ir.select(ir.status, fn.COUNT(ir.id)).where(*in_year).group_by(ir.status).tuples()
+    by_status: dict[str, int] = defaultdict(int)
+    with_findings = 0
+    months = (str(month_start), str(next_month))  # as peewee writes a DateTimeField
+    rows = (
+        database_proxy.execute_sql(_YEAR_REQUESTS, (*months, year.id))
+        if year is not None
+        else database_proxy.execute_sql(_EVERY_YEAR, months)
     )
-    owed = _owed_restraint_steps()
+    for criterion, emergency, status, count, this_month, findings in rows:
+        by_status[status] += count
+        if status in _COUNTED:
+            with_findings += findings or 0
+            if this_month:
+                key = criterion or (policy.STAFF_INITIATED_EMERGENCY if emergency else "none")
+                by_criterion[key] += this_month
+    owed = _owed_restraint_steps(year)
     return {
         "this_month_by_criterion": dict(by_criterion),
         "this_month": sum(by_criterion.values()),
@@ -410,9 +424,7 @@ def intervention_counts(today: date | None = None, now: datetime | None = None) 
         "awaiting_review": by_status.get("submitted", 0),
         "reviewed": by_status.get("reviewed", 0),
         "refused": by_status.get("refused", 0),
-        "with_findings": ir.select()
-        .where(*in_year, ir.status.in_(("submitted", "reviewed")), ir.reason_findings > 0)
-        .count(),
+        "with_findings": with_findings,
         # For the annual report: did student discipline follow? Not recorded yet on these.
         "discipline_outcome_missing": without_discipline_outcome(year),
         "open_restraint_steps": len(owed),

@@ -767,35 +767,42 @@ def export_not_presented_csv(
 # --- status -----------------------------------------------------------------------------------
 
 
-def presentation_status() -> dict:
-    """The presentation counts of the current year, for `sro-tui status --json` and the dashboard.
+# Plain SQL, built once: three counts in one statement (the dashboard reads them at every start).
+_YEAR_COUNTS = (
+    'SELECT (SELECT COUNT(*) FROM "presentation_attendance" AS a'
+    ' JOIN "presentation_session" AS s ON a."session_id" = s."id"'
+    ' WHERE a."school_year_id" = ? AND a."undone_at" IS NULL AND s."held_on" > ?),'
+    ' (SELECT COUNT(*) FROM "presentation_session" WHERE "school_year_id" = ?),'
+    ' (SELECT COUNT(*) FROM "unmatched_scan" AS u'
+    ' JOIN "presentation_session" AS s ON u."session_id" = s."id"'
+    ' WHERE s."school_year_id" = ? AND u."resolved_at" IS NULL)'
+)
+
+
+def presentation_status(year: SchoolYear | None = None, school: School | None = None) -> dict:
+    """The presentation counts of a school year (default: the current one), for `sro-tui status
+    --json` and the dashboard.
 
     Keys: presented_students, students_to_present (active, not yet presented),
     presentation_sessions, presented_late (students presented after the beginning of the year,
     Policy 4311), unmatched_scans_to_resolve, presented_by_grade
     ({grade: {"presented": n, "enrolled": m}}).
     """
-    year = current_year()
-    progress = presentation_progress(year)
-    late = 0
+    year = year or current_year()
+    progress = presentation_progress(year, school)
+    late = sessions = unmatched = 0
     if year is not None:
         # Policy 4311: "At the beginning of each school year": a later presentation is late.
-        late = (
-            PresentationAttendance.select()
-            .join(PresentationSession)
-            .where(
-                PresentationAttendance.school_year == year,
-                PresentationAttendance.undone_at.is_null(),
-                PresentationSession.held_on > beginning_of_year_ends(year.start_date),
-            )
-            .count()
-        )
+        ends = beginning_of_year_ends(year.start_date).isoformat()
+        late, sessions, unmatched = database_proxy.execute_sql(
+            _YEAR_COUNTS, (year.id, ends, year.id, year.id)
+        ).fetchone()
     return {
         "presented_students": progress.presented,
         "students_to_present": progress.not_presented,
-        "presentation_sessions": len(list_sessions(year)) if year else 0,
+        "presentation_sessions": sessions,
         "presented_late": late,
-        "unmatched_scans_to_resolve": len(unmatched_scans(year=year)) if year else 0,
+        "unmatched_scans_to_resolve": unmatched,
         "presented_by_grade": {
             g.grade or "(none)": {"presented": g.presented, "enrolled": g.enrolled}
             for g in progress.by_grade
