@@ -388,10 +388,9 @@ class SchoolStatus:
 # Plain SQL, built once: the dashboard reads these at every start, and peewee building five
 # statements cost more than SQLite running them.
 _PEOPLE_COUNTS = (
-    'SELECT (SELECT COUNT(*) FROM "student" WHERE "active" = 1),'
-    ' (SELECT COUNT(*) FROM "student" WHERE "active" = 0),'
+    'SELECT coalesce(SUM("active" = 1), 0), coalesce(SUM("active" = 0), 0),'
     ' (SELECT COUNT(*) FROM "guardian" WHERE "active" = 1),'
-    ' (SELECT COUNT(*) FROM "household" WHERE "active" = 1)'
+    ' (SELECT COUNT(*) FROM "household" WHERE "active" = 1) FROM "student"'
 )
 _STAFF_BY_KIND = 'SELECT "kind", COUNT("id") FROM "safety_staff" WHERE "active" = 1 GROUP BY "kind"'
 

@@ -17,6 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+# The package, not the name: its immigration checks (patterns compiled at import) load when a
+# complaint is first checked, not with the dashboard's counts (`open_complaints`).
+from sro_tui import policy
 from sro_tui.exchange import MERGE_COLUMNS, ExportColumn, write_exchange_csv
 from sro_tui.models import (
     COMPLAINANT_ROLES,
@@ -29,7 +32,6 @@ from sro_tui.models import (
     Student,
     database_proxy,
 )
-from sro_tui.policy import immigration_problems
 from sro_tui.records import (
     ValidationError,
     audit,
@@ -103,7 +105,7 @@ _COMPLAINT_ADVICE = (
 
 
 def _free_text_problems(values: Mapping[str, Any], names: Iterable[str]) -> dict[str, str]:
-    return immigration_problems(values, names, _COMPLAINT_ADVICE)
+    return policy.immigration_problems(values, names, _COMPLAINT_ADVICE)
 
 
 def _refuse_if_closed(complaint: Complaint) -> None:

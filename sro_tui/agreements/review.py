@@ -27,6 +27,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+# The package, not the name: its immigration checks (patterns compiled at import) load when an
+# agreement is first checked, not with the dashboard's counts (`agreements_status`).
+from sro_tui import policy
 from sro_tui.agreements.complaints import open_complaints
 from sro_tui.exchange import MERGE_COLUMNS, ExportColumn, write_exchange_csv
 from sro_tui.models import (
@@ -42,7 +45,6 @@ from sro_tui.models import (
     StakeholderParticipant,
     database_proxy,
 )
-from sro_tui.policy import immigration_problems
 from sro_tui.records import ValidationError, audit, current_year, get_school, save_staff, snapshot
 from sro_tui.search import fold
 
@@ -210,7 +212,7 @@ class AdoptionRefused(Exception):
 
 
 def _check_free_text(values: Mapping[str, Any], fields: Iterable[str]) -> dict[str, str]:
-    return immigration_problems(values, fields)
+    return policy.immigration_problems(values, fields)
 
 
 def _refuse_if_adopted(agreement: Agreement) -> None:
