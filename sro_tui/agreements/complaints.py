@@ -17,6 +17,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+# The package, not the name: its immigration checks (patterns compiled at import) load when a
+# complaint is first checked, not with the dashboard's counts (`open_complaints`).
+from sro_tui import policy
+from sro_tui.agreements.counts import complaint_age_days
 from sro_tui.exchange import MERGE_COLUMNS, ExportColumn, write_exchange_csv
 from sro_tui.models import (
     COMPLAINANT_ROLES,
@@ -29,7 +33,6 @@ from sro_tui.models import (
     Student,
     database_proxy,
 )
-from sro_tui.policy import immigration_problems
 from sro_tui.records import (
     ValidationError,
     audit,
@@ -87,12 +90,6 @@ def needs_agency_routing(complaint: Complaint) -> bool:
     return complaint.staff is not None and complaint.staff.employer_type != "district"
 
 
-def complaint_age_days(complaint: Complaint, today: date | None = None) -> int:
-    """Days since the complaint was received, up to its closing (or today when open)."""
-    end = complaint.closed_on or today or date.today()
-    return (end - complaint.received_on).days
-
-
 # A family may be complaining precisely that an officer asked about status: the complaint is
 # recorded, but not anyone's status or birthplace, nor the question's answer.
 _COMPLAINT_ADVICE = (
@@ -103,7 +100,7 @@ _COMPLAINT_ADVICE = (
 
 
 def _free_text_problems(values: Mapping[str, Any], names: Iterable[str]) -> dict[str, str]:
-    return immigration_problems(values, names, _COMPLAINT_ADVICE)
+    return policy.immigration_problems(values, names, _COMPLAINT_ADVICE)
 
 
 def _refuse_if_closed(complaint: Complaint) -> None:
@@ -328,18 +325,6 @@ def complaints_for_year(
         .where((Complaint.school == school) & (Complaint.school_year == year))
         .order_by(Complaint.received_on.desc(), Complaint.id.desc())
     )
-
-
-def open_complaints(
-    today: date | None = None, school: School | None = None
-) -> list[tuple[Complaint, int]]:
-    """Every open complaint (any year) with its age in days, oldest first."""
-    school = school or get_school()
-    query = Complaint.select().where(Complaint.closed_on.is_null())
-    if school is not None:
-        query = query.where(Complaint.school == school)
-    query = query.order_by(Complaint.received_on, Complaint.id)
-    return [(c, complaint_age_days(c, today)) for c in query]
 
 
 # --- export -----------------------------------------------------------------------------------

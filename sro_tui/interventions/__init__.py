@@ -31,6 +31,10 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "stored_findings",
             "student_labels",
         ],
+        "counts": [
+            "intervention_counts",
+            "without_discipline_outcome",
+        ],
         "query": [
             "REQUEST_STATUSES",
             "HistoryEntry",
@@ -38,11 +42,9 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "RequestFilter",
             "RequestRow",
             "get_request",
-            "intervention_counts",
             "list_requests",
             "open_restraint_deadlines",
             "request_history",
-            "without_discipline_outcome",
         ],
         "requests": [
             "RequestRefused",

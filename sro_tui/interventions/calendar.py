@@ -11,8 +11,10 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# The package, not the name: its immigration checks (patterns compiled at import) load when a
+# closure is first saved, not with the dashboard's counts (`closure_days`).
+from sro_tui import policy
 from sro_tui.models import database_proxy
-from sro_tui.policy import find_immigration_content
 from sro_tui.records import ValidationError, audit, get_setting, set_setting
 
 CLOSURES_SETTING = "school_closures"
@@ -69,7 +71,7 @@ def add_closures(first: date, last: date | None = None, label: str = "") -> list
         problems["through"] = f"more than {MAX_CLOSURE_DAYS} days: record each break on its own"
     if not label:
         problems["label"] = "say what the closure is, e.g. 'Winter break' or 'Snow day'"
-    elif find_immigration_content(label):
+    elif policy.find_immigration_content(label):
         problems["label"] = "this text records immigration, citizenship or birth-place data"
     if problems:
         raise ValidationError(problems)

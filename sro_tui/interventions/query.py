@@ -5,15 +5,14 @@ milliseconds."""
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from sro_tui import policy
-from sro_tui.interventions.calendar import closure_days
+from sro_tui.interventions.counts import open_restraint_condition, owed_restraint_steps
 from sro_tui.models import (  # the package re-exports the first two for the screens
     REQUEST_STATUSES,  # noqa: F401 - the status words, for the screens
     AuditEvent,
@@ -22,7 +21,6 @@ from sro_tui.models import (  # the package re-exports the first two for the scr
     InterventionStudent,
     LawEnforcementActivity,
     RestraintIsolation,
-    School,
     SchoolYear,
     Student,
     database_proxy,
@@ -75,16 +73,6 @@ class RequestRow:
         return found.label if found else "(not chosen)"
 
 
-def _open_restraint_condition():
-    r = RestraintIsolation
-    return (
-        r.administrator_informed_at.is_null()
-        | r.written_report_filed_at.is_null()
-        | r.family_told_verbally_at.is_null()
-        | r.family_told_in_writing_at.is_null()
-    )
-
-
 def _where(f: RequestFilter) -> list[Any]:
     ir = InterventionRequest
     year = f.school_year or current_year()
@@ -125,7 +113,7 @@ def _where(f: RequestFilter) -> list[Any]:
         conditions.append(with_le if f.law_enforcement else ~with_le)
     if f.open_restraint_deadline is not None:
         open_ = ir.id.in_(
-            RestraintIsolation.select(RestraintIsolation.request).where(_open_restraint_condition())
+            RestraintIsolation.select(RestraintIsolation.request).where(open_restraint_condition())
         )
         conditions.append(open_ if f.open_restraint_deadline else ~open_)
     if f.text.strip():
@@ -201,7 +189,7 @@ def list_requests(
             by_id[request_id].law_enforcement = True
     for (request_id,) in (
         RestraintIsolation.select(RestraintIsolation.request)
-        .where(RestraintIsolation.request.in_(ids), _open_restraint_condition())
+        .where(RestraintIsolation.request.in_(ids), open_restraint_condition())
         .tuples()
     ):
         if request_id in by_id:
@@ -304,120 +292,8 @@ def open_restraint_deadlines(
     now: datetime | None = None,
 ) -> list[tuple[InterventionRequest, policy.Deadline]]:
     """Every restraint/isolation step still owed this school year, soonest due first."""
-    owed = _owed_restraint_steps()
+    owed = owed_restraint_steps()
     ids = {request_id for request_id, _ in owed}
     ir = InterventionRequest
     requests = {r.id: r for r in ir.select().where(ir.id.in_(ids))} if ids else {}
     return [(requests[request_id], deadline) for request_id, deadline in owed]
-
-
-def _owed_restraint_steps() -> list[tuple[int, policy.Deadline]]:
-    """(request id, step) for every restraint/isolation step still owed this school year, soonest
-    due first. Only the times the steps need, as plain rows: the dashboard counts these at every
-    start, and building each request's record (every column) was most of its wait."""
-    r, ir = RestraintIsolation, InterventionRequest
-    query = (
-        r.select(
-            ir.id.alias("request_id"),
-            ir.occurred_at,
-            r.started_at,
-            r.administrator_informed_at,
-            r.written_report_filed_at,
-            r.family_told_verbally_at,
-            r.family_told_in_writing_at,
-        )
-        .join(ir)
-        .where(_open_restraint_condition())
-    )
-    year = current_year()
-    if year is not None:
-        query = query.where(ir.school_year == year)
-    owed = []
-    closed = closure_days()
-    for row in query.namedtuples():
-        started = row.started_at or row.occurred_at
-        if started is None:
-            continue
-        for deadline in policy.deadlines_of(row, started, closed):
-            if not deadline.met:
-                owed.append((row.request_id, deadline))
-    owed.sort(key=lambda pair: pair[1].due_at)
-    return owed
-
-
-def without_discipline_outcome(year: SchoolYear | None, school: School | None = None) -> int:
-    """Submitted or reviewed requests of the year whose discipline outcome is not recorded yet
-    (the annual report's part (c) is incomplete until there are none).
-
-    Left out, because no student discipline can follow them: requests with no student from the
-    roster involved (an unknown adult), and medical emergencies (emergency criterion, first aid
-    given, no restraint, isolation or law-enforcement activity)."""
-    ir = InterventionRequest
-    with_student = InterventionStudent.select(InterventionStudent.request).where(
-        InterventionStudent.student.is_null(False)
-    )
-    medical = ir.select(ir.id).where(
-        ir.criterion == "emergency_3432",
-        ir.actions_taken.contains('"first_aid"'),
-        ~ir.actions_taken.contains('"restraint"'),
-        ~ir.actions_taken.contains('"isolation"'),
-        ~ir.actions_taken.contains('"law_enforcement_activity"'),
-    )
-    query = ir.select().where(
-        ir.status.in_(("submitted", "reviewed")),
-        ir.resulted_in_discipline.is_null(),
-        ir.id.in_(with_student),
-        ir.id.not_in(medical),
-    )
-    if year is not None:
-        query = query.where(ir.school_year == year)
-    if school is not None:
-        query = query.where(ir.school == school)
-    return query.count()
-
-
-def intervention_counts(today: date | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """Dashboard and `sro-tui status` counts for the current school year."""
-    today = today or date.today()
-    now = now or datetime.now()
-    ir = InterventionRequest
-    year = current_year()
-    in_year = [ir.school_year == year] if year is not None else []
-    month_start = datetime(today.year, today.month, 1)
-    next_month = datetime(today.year + today.month // 12, today.month % 12 + 1, 1)
-    by_criterion: dict[str, int] = defaultdict(int)
-    for criterion, emergency, count in (
-        ir.select(ir.criterion, ir.staff_initiated_emergency, fn.COUNT(ir.id))
-        .where(
-            *in_year,
-            ir.status.in_(("submitted", "reviewed")),
-            ir.occurred_at >= month_start,
-            ir.occurred_at < next_month,
-        )
-        .group_by(ir.criterion, ir.staff_initiated_emergency)
-        .tuples()
-    ):
-        key = criterion or (policy.STAFF_INITIATED_EMERGENCY if emergency else "none")
-        by_criterion[key] += count
-    by_status = dict(
-        ir.select(ir.status, fn.COUNT(ir.id)).where(*in_year).group_by(ir.status).tuples()
-    )
-    owed = _owed_restraint_steps()
-    return {
-        "this_month_by_criterion": dict(by_criterion),
-        "this_month": sum(by_criterion.values()),
-        "drafts": by_status.get("draft", 0),
-        "awaiting_review": by_status.get("submitted", 0),
-        "reviewed": by_status.get("reviewed", 0),
-        "refused": by_status.get("refused", 0),
-        "with_findings": ir.select()
-        .where(*in_year, ir.status.in_(("submitted", "reviewed")), ir.reason_findings > 0)
-        .count(),
-        # For the annual report: did student discipline follow? Not recorded yet on these.
-        "discipline_outcome_missing": without_discipline_outcome(year),
-        "open_restraint_steps": len(owed),
-        "overdue_restraint_steps": sum(
-            1 for _, d in owed if d.overdue(now) and not d.as_soon_as_possible
-        ),
-        "requests_with_open_restraint_steps": len({request_id for request_id, _ in owed}),
-    }

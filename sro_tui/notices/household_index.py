@@ -27,13 +27,12 @@ from sro_tui.models import (
     Student,
     StudentGuardian,
 )
+from sro_tui.notices.counts import BACK_ON_THE_LIST, require_school_and_year
 from sro_tui.notices.household_list import HouseholdLine, _cursor, load_household_lines
 from sro_tui.notices.household_notices import (
-    BACK_ON_THE_LIST,
     _grade_sort,
     household_notice_statuses,
     notice_links,
-    require_school_and_year,
 )
 from sro_tui.notices.language import language_code
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections import defaultdict
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from peewee import ModelSelect, fn
+from peewee import fn
 
 from sro_tui.db import bulk_insert
 from sro_tui.exchange import MERGE_COLUMNS, ExportColumn, write_exchange_csv
@@ -44,19 +43,20 @@ from sro_tui.models import (
     new_record_id,
     utc_now,
 )
+from sro_tui.notices.counts import (
+    BACK_ON_THE_LIST,
+    NOTIFIED,
+    household_status,
+    require_school_and_year,
+)
 from sro_tui.notices.language import language_code, letter_language, template_dirs
-from sro_tui.policy import late_in_year
 from sro_tui.records import (
     ValidationError,
     audit,
     current_actor,
-    current_year,
-    get_school,
     snapshot,
 )
 
-NOTIFIED = ("sent", "delivered")
-BACK_ON_THE_LIST = ("returned", "bounced")
 # Which delivery problems can happen to which method: mail comes back, e-mail bounces.
 PROBLEM_METHODS = {"returned": ("mail", "paper_home"), "bounced": ("email", "portal")}
 HOUSEHOLD_STATUSES = {
@@ -146,16 +146,6 @@ class HouseholdNotices:
         return language_code(self.language)
 
 
-def household_status(delivery_statuses_newest_first: list[str]) -> str:
-    """A household's notice status for the year from its notices' delivery statuses: notified
-    when any was sent or delivered; else the newest one's returned/bounced; else not notified."""
-    if any(status in NOTIFIED for status in delivery_statuses_newest_first):
-        return "notified"
-    if delivery_statuses_newest_first and delivery_statuses_newest_first[0] in BACK_ON_THE_LIST:
-        return delivery_statuses_newest_first[0]
-    return "not_notified"
-
-
 def _distinct(values: Iterable[str]) -> list[str]:
     seen: list[str] = []
     for value in values:
@@ -166,17 +156,6 @@ def _distinct(values: Iterable[str]) -> list[str]:
 
 def _grade_sort(grade: str) -> tuple[int, str]:
     return (GRADE_ORDER.get(grade, 99), grade)
-
-
-def require_school_and_year(
-    school: School | None = None, year: SchoolYear | None = None
-) -> tuple[School, SchoolYear]:
-    """The given (or current) school and school year; ValidationError when there is none yet."""
-    school = school or get_school()
-    year = year or current_year()
-    if school is None or year is None:
-        raise ValidationError({"school": "set up the school and its school year first"})
-    return school, year
 
 
 def _as_datetime(value: Any) -> datetime:
@@ -690,81 +669,6 @@ def household_notice_statuses(
         if hid not in deciding or (status in NOTIFIED and deciding[hid][2] not in NOTIFIED):
             deciding[hid] = (method, str(sent_on)[:10], status)
     return {hid: (household_status(found), deciding[hid][:2]) for hid, found in statuses.items()}
-
-
-def notice_counts(school: School | None = None, year: SchoolYear | None = None) -> dict[str, Any]:
-    """Household notice counts for the dashboard and `sro-tui status --json`.
-
-    Two narrow queries rather than `load_households` (which also loads every name and address):
-    the dashboard asks for these on every visit.
-    """
-    school, year = require_school_and_year(school, year)
-    # Executed as plain cursors: peewee's per-row conversion was most of the dashboard's wait.
-    on_list = {
-        hid
-        for (hid,) in database_proxy.execute(
-            StudentGuardian.select(Guardian.household)
-            .join(Guardian)
-            .switch(StudentGuardian)
-            .join(Student)
-            .join_from(Guardian, Household)
-            .where(
-                Guardian.school == school,
-                Guardian.active == True,  # noqa: E712
-                Student.active == True,  # noqa: E712
-                StudentGuardian.receives_notices == True,  # noqa: E712
-                Household.active == True,  # noqa: E712
-            )
-            .distinct()
-        )
-    }
-    by_status: dict[str, int] = defaultdict(int)
-    by_method: dict[str, int] = defaultdict(int)
-    late = 0
-    noticed = household_notice_statuses(year, on_list)
-    for hid in on_list:
-        state, (method, sent_on) = noticed.get(hid, (household_status([]), ("", "")))
-        by_status[state] += 1
-        if state == "notified":  # the deciding notice: the newest one that counts
-            by_method[method] += 1
-            # Policy 4311: "At the beginning of each school year": a later notice is late.
-            late += late_in_year(date.fromisoformat(sent_on), year.start_date)
-    # Counted in SQL: the dashboard asks at every start (the list is for the families screen).
-    without = _without_notice_guardian(school).count()
-    return {
-        "households": len(on_list),
-        "notified": by_status["notified"],
-        "pending": len(on_list) - by_status["notified"],
-        "returned": by_status["returned"],
-        "bounced": by_status["bounced"],
-        "notified_by_method": dict(by_method),
-        "notified_late": late,
-        # Owed a notice with no guardian to send it to: counted, never dropped (issue 12).
-        "students_without_notice_guardian": without,
-    }
-
-
-def students_without_notice_guardian(school: School | None = None) -> list[Student]:
-    """Active students with no active guardian who receives notices: they are owed the family
-    notice like everyone else, and the office must find someone to send it to."""
-    query = _without_notice_guardian(school)
-    return list(query.order_by(Student.last_name, Student.first_name))
-
-
-def _without_notice_guardian(school: School | None) -> ModelSelect:
-    school = school or get_school()
-    receiving = (
-        StudentGuardian.select(StudentGuardian.student)
-        .join(Guardian)
-        .where(StudentGuardian.receives_notices == True, Guardian.active == True)  # noqa: E712
-    )
-    query = Student.select().where(
-        Student.active == True,  # noqa: E712
-        Student.id.not_in(receiving),
-    )
-    if school is not None:
-        query = query.where(Student.school == school)
-    return query
 
 
 FAMILY_NOTICE_LIST_KIND = "family-notices"

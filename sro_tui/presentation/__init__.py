@@ -12,7 +12,6 @@ __getattr__, __dir__, __all__ = lazy.exports(
         "checkins": [
             "CheckInOutcome",
             "CheckInRow",
-            "PresentationProgress",
             "PresentationSession",
             "SESSION_KINDS",
             "check_in_student",
@@ -25,8 +24,6 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "list_sessions",
             "local_time",
             "mark_present",
-            "presentation_progress",
-            "presentation_status",
             "presented_times",
             "record_scan",
             "resolve_unmatched_scan",
@@ -37,6 +34,11 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "todays_session",
             "undo_last_check_in",
             "unmatched_scans",
+        ],
+        "counts": [
+            "PresentationProgress",
+            "presentation_progress",
+            "presentation_status",
         ],
         "station_merge": ["MergeResult", "merge_station_kit"],
         "station_review": [

@@ -17,7 +17,7 @@ undos and resolutions of unmatched scans are audited.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
@@ -27,7 +27,6 @@ from peewee import JOIN, IntegrityError, fn
 from sro_tui.exchange import MERGE_COLUMNS, ExportColumn, write_exchange_csv
 from sro_tui.models import (
     CHECK_IN_METHODS,
-    GRADE_ORDER,
     SESSION_KINDS,
     PresentationAttendance,
     PresentationSession,
@@ -40,7 +39,7 @@ from sro_tui.models import (
     database_proxy,
     utc_now,
 )
-from sro_tui.policy import beginning_of_year_ends
+from sro_tui.presentation.counts import grade_sort_key
 from sro_tui.records import (
     ValidationError,
     audit,
@@ -502,35 +501,6 @@ def resolve_unmatched_scan(
 # --- progress ---------------------------------------------------------------------------------
 
 
-@dataclass
-class GradeProgress:
-    grade: str
-    presented: int
-    enrolled: int
-
-    @property
-    def fraction(self) -> float:
-        return self.presented / self.enrolled if self.enrolled else 0.0
-
-
-@dataclass
-class PresentationProgress:
-    """Presented / enrolled (active students) for a school year, overall and per grade."""
-
-    school_year: str
-    presented: int = 0
-    enrolled: int = 0
-    by_grade: list[GradeProgress] = field(default_factory=list)
-
-    @property
-    def not_presented(self) -> int:
-        return self.enrolled - self.presented
-
-
-def grade_sort_key(grade: str) -> tuple[int, str]:
-    return (GRADE_ORDER.get(grade, 99), grade)
-
-
 def _presented_ids(year: SchoolYear):
     return PresentationAttendance.select(PresentationAttendance.student).where(
         (PresentationAttendance.school_year == year) & PresentationAttendance.undone_at.is_null()
@@ -553,47 +523,6 @@ def _active_students(school: School | None):
     if school is not None:
         query = query.where(Student.school == school)
     return query
-
-
-def presentation_progress(
-    year: SchoolYear | None = None, school: School | None = None
-) -> PresentationProgress:
-    """How many active students were presented to this year, overall and per grade.
-
-    Students who left (inactive) are not counted, and students who enrolled after the assembly
-    count as not presented yet: they are owed a make-up session.
-    """
-    year = year or current_year()
-    school = school or get_school()
-    if year is None:
-        return PresentationProgress("")
-    presented = PresentationAttendance.alias()
-    rows = (
-        Student.select(Student.grade, fn.COUNT(Student.id), fn.COUNT(presented.id))
-        .join(
-            presented,
-            JOIN.LEFT_OUTER,
-            on=(
-                (presented.student == Student.id)
-                & (presented.school_year == year)
-                & presented.undone_at.is_null()
-            ),
-        )
-        .where(Student.active == True)  # noqa: E712
-    )
-    if school is not None:
-        rows = rows.where(Student.school == school)
-    by_grade = [
-        GradeProgress(grade, done, total)
-        for grade, total, done in rows.group_by(Student.grade).tuples()
-    ]
-    by_grade.sort(key=lambda g: grade_sort_key(g.grade))
-    return PresentationProgress(
-        year.name,
-        presented=sum(g.presented for g in by_grade),
-        enrolled=sum(g.enrolled for g in by_grade),
-        by_grade=by_grade,
-    )
 
 
 @dataclass(frozen=True)
@@ -762,42 +691,3 @@ def export_not_presented_csv(
         kind="not-presented",
         school_year=year.name,
     )
-
-
-# --- status -----------------------------------------------------------------------------------
-
-
-def presentation_status() -> dict:
-    """The presentation counts of the current year, for `sro-tui status --json` and the dashboard.
-
-    Keys: presented_students, students_to_present (active, not yet presented),
-    presentation_sessions, presented_late (students presented after the beginning of the year,
-    Policy 4311), unmatched_scans_to_resolve, presented_by_grade
-    ({grade: {"presented": n, "enrolled": m}}).
-    """
-    year = current_year()
-    progress = presentation_progress(year)
-    late = 0
-    if year is not None:
-        # Policy 4311: "At the beginning of each school year": a later presentation is late.
-        late = (
-            PresentationAttendance.select()
-            .join(PresentationSession)
-            .where(
-                PresentationAttendance.school_year == year,
-                PresentationAttendance.undone_at.is_null(),
-                PresentationSession.held_on > beginning_of_year_ends(year.start_date),
-            )
-            .count()
-        )
-    return {
-        "presented_students": progress.presented,
-        "students_to_present": progress.not_presented,
-        "presentation_sessions": len(list_sessions(year)) if year else 0,
-        "presented_late": late,
-        "unmatched_scans_to_resolve": len(unmatched_scans(year=year)) if year else 0,
-        "presented_by_grade": {
-            g.grade or "(none)": {"presented": g.presented, "enrolled": g.enrolled}
-            for g in progress.by_grade
-        },
-    }

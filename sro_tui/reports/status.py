@@ -12,10 +12,11 @@ from sro_tui.records import current_year, export_folder, get_school, school_stat
 def full_status(default_export_folder: Path | None = None) -> dict[str, Any]:
     """Counts for the current school and school year, JSON-ready. With the caller's default export
     folder, also where exports go (`export_folder`: the school's setting, else that default)."""
-    status = school_status().as_dict()
+    # The school and year read once and passed down (each count would read them again).
+    school, year = get_school(), current_year()
+    status = school_status(school, year).as_dict()
     if default_export_folder is not None:
         status["export_folder"] = str(export_folder(default_export_folder))
-    school, year = get_school(), current_year()
     if school is None or year is None:
         return status
     from sro_tui.agreements import agreements_status
@@ -23,9 +24,8 @@ def full_status(default_export_folder: Path | None = None) -> dict[str, Any]:
     from sro_tui.notices import notice_counts
     from sro_tui.presentation import presentation_status
 
-    status["presentation"] = presentation_status()
-    # The school and year read once (each count would read them again, two to eight times).
+    status["presentation"] = presentation_status(year, school)
     status["family_notices"] = notice_counts(school, year)
-    status["interventions"] = intervention_counts()
-    status["agreements"] = agreements_status(school=school)
+    status["interventions"] = intervention_counts(year=year)
+    status["agreements"] = agreements_status(school=school, year=year)
     return status

@@ -83,11 +83,15 @@ class CardsView(Widget):
         # Before the counts are read every card is drawn empty (None: not read yet).
         self.contents: dict[str, CardContent | None] = {card.id: None for card in cards}
         self._read = False
+        # The last lines drawn, with what they were drawn from: Textual asks for them twice when
+        # the counts arrive (the height, then the picture).
+        self._drawn: tuple[tuple, list[list[Segment]]] | None = None
 
     def show(self, contents: dict[str, CardContent | None]) -> None:
         """Draw each card's new content (by card id); a card given None is left out."""
         self.contents = {card.id: contents.get(card.id) for card in self.cards}
         self._read = True
+        self._drawn = None
         self.refresh(layout=True)
 
     def shown(self) -> list[DashboardCard]:
@@ -187,6 +191,9 @@ class CardsView(Widget):
     def lines(self, width: int) -> list[list[Segment]]:
         """Every shown card, two to a row, as lines of segments `width` cells wide."""
         styles = self._styles()
+        drawn_from = (width, tuple(styles.items()))
+        if self._drawn is not None and self._drawn[0] == drawn_from:
+            return self._drawn[1]
         blank = styles["blank"]
         widths = self._column_widths(width)
         shown = self.shown()
@@ -205,6 +212,7 @@ class CardsView(Widget):
                         line.append(Segment(" " * self.GUTTER[1], blank))
                     line.extend(card[y] if y < len(card) else [Segment(" " * widths[index], blank)])
                 out.append(line)
+        self._drawn = (drawn_from, out)
         return out
 
 
