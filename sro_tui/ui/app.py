@@ -1,19 +1,25 @@
 """The sro-tui application shell: sections as modes, F-key navigation, help and command palette.
 
-`SroApp(db_path, export_folder=...)` opens the school's database on start (fast, on the main
-thread) and closes it on exit. The screens are thin: every read and write goes through the core
-packages. Slow work runs in workers started by `ui.widgets.work`, all on the App, so the one
-`Worker.StateChanged` handler here tells the person about every failure and logs it beside the
-database (`sro-tui.log`).
+`SroApp(db_path, export_folder=...)` opens the school's database on start (on the main thread) and
+closes it on exit. Started on the dashboard, it draws the first screen before it opens the database:
+the header's school and year are read read-only with sqlite3 (`sro_tui.glance`), and peewee, the
+models and the migrations come just after the first frame. Keys and clicks that arrive before then
+are kept and handled, in order, once the database is open; a screen's work that needs the database
+waits for it with `when_database_open`. A database that cannot be opened ends the app with the
+reason in `database_error` (the CLI prints it, as it did before). The screens are thin: every read
+and write goes through the core packages. Slow work runs in workers started by `ui.widgets.work`,
+all on the App, so the one `Worker.StateChanged` handler here tells the person about every failure
+and logs it beside the database (`sro-tui.log`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -24,20 +30,24 @@ from textual.widget import AwaitMount
 from textual.worker import Worker
 
 from sro_tui import exchange, policy
-from sro_tui.db import open_database
+from sro_tui.db import DatabaseError
+from sro_tui.glance import SchoolAndYear, school_and_year
 from sro_tui.paths import log_path, remove_stale_temp_files
-from sro_tui.records import current_year, export_folder, get_school, load_student_index
-from sro_tui.safekeeping import BackupError, backup_database, hold_database_lock, restore_backup
-from sro_tui.search import StudentIndex
 from sro_tui.ui.commands import SectionCommands
 from sro_tui.ui.navigation import HELP_KEY, SECTIONS, section
 from sro_tui.ui.widgets.collector import freeze_long_lived, thaw
 from sro_tui.ui.widgets.failures import ReportsFailures
 from sro_tui.ui.widgets.work import run_flow, run_in_thread
 
+if TYPE_CHECKING:
+    from sro_tui.search import StudentIndex
+
 APP_TITLE = "sro-tui · school safety & security records"
 HOLIDAYS_WARM_AFTER_SECONDS = 3.0
 SECTIONS_WARM_AFTER_SECONDS = 2.0
+# The sections whose first frame needs nothing from the database: started on one of them, the app
+# draws it first and opens the database just after (its counts wait for the open).
+FIRST_FRAME_BEFORE_OPEN = frozenset({"dashboard"})
 
 
 def _section_bindings() -> list[BindingType]:
@@ -94,9 +104,17 @@ class SroApp(ReportsFailures, App):
         self.db_path = Path(db_path)
         self.start_section = start_section
         self.title_note = title_note
-        self.database = open_database(self.db_path)
-        # Held while the app runs: `sro-tui restore` refuses to swap the file under us.
-        self._db_lock = hold_database_lock(self.db_path)
+        self._database: Any = None  # peewee's SqliteDatabase, once open
+        self._db_lock: Any = None
+        # Why the database could not be opened, when the app ended for it (the CLI prints it).
+        self.database_error: DatabaseError | None = None
+        self._waiting_for_database: list[Callable[[], object]] = []
+        self._held_inputs: list[events.InputEvent] = []
+        self._holding_inputs = False
+        self._opened: asyncio.Event | None = None
+        self._started_on_open: list[Worker] = []
+        if start_section not in FIRST_FRAME_BEFORE_OPEN:
+            self.open_database()  # its screen reads the database as it is built
         self.student_index: StudentIndex | None = None
         # Published with the new index whenever the students were (re)loaded (after an import).
         self.students_changed: Signal[StudentIndex] = Signal(self, "students-changed")
@@ -205,26 +223,121 @@ class SroApp(ReportsFailures, App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
+            if self._holding_inputs:
+                # The first frame is drawn, the database not open yet: kept, and handled in order
+                # once it is (`_open_after_first_frame`), so no key reaches a screen without it.
+                self._held_inputs.append(event)
+                return
             self.inputs_seen += 1
         await super().on_event(event)
 
     def on_mount(self) -> None:
         # Drop what a killed backup left beside the database; a killed export is finished (or
-        # dropped) once the first screen is drawn (the CSV module is not start-up's to load).
+        # dropped) once the database is open (the CSV module is not start-up's to load).
         remove_stale_temp_files(self.db_path.parent)
-        self.call_after_refresh(self._finish_interrupted_exports)
-        self.refresh_school_title()
         try:
             section(self.start_section)
         except KeyError as exc:
             self.notify(str(exc.args[0]), severity="error")
             self.start_section = SECTIONS[0].id
+        glanced = None if self._database is not None else school_and_year(self.db_path)
+        if glanced is None and self._database is None and not self._open_or_exit():
+            return
+        if glanced is not None:
+            self._show_school_title(glanced)  # read without peewee: exactly what the open gives
+            self._holding_inputs = True
+            # On the App's own queue, once the first frame is drawn: the keys that came before
+            # are ahead of it (kept), those that come while it runs wait behind it.
+            self.call_after_refresh(self.call_later, self._open_after_first_frame)
+            self._opened = asyncio.Event()
+            run_flow(self, self._starting(), what="Opening the database", group="start-up")
+        else:
+            self.refresh_school_title()
+            self.call_after_refresh(self._finish_interrupted_exports)
         self.switch_mode(self.start_section)
         self.call_after_refresh(self._show_section_bar)
         # Not before the first frame: importing the holiday library in a thread would hold the
         # interpreter while the first screen is drawn.
         self.set_timer(HOLIDAYS_WARM_AFTER_SECONDS, self.load_holiday_calendar)
-        self.set_timer(SECTIONS_WARM_AFTER_SECONDS, self.warm_sections)
+        self.set_timer(
+            SECTIONS_WARM_AFTER_SECONDS, lambda: self.when_database_open(self.warm_sections)
+        )
+
+    # --- the database -------------------------------------------------------------------------
+
+    @property
+    def database(self) -> Any:
+        """The school's open database (peewee's SqliteDatabase), opened now if it was not yet."""
+        if self._database is None:
+            self.open_database()
+        return self._database
+
+    @property
+    def database_is_open(self) -> bool:
+        return self._database is not None
+
+    def open_database(self) -> None:
+        """Open (creating and migrating when needed) the database and hold the lock `sro-tui
+        restore` respects. Raises DatabaseError with the reason, as `db.open_database` does."""
+        if self._database is not None:
+            return
+        from sro_tui.db import open_database
+        from sro_tui.safekeeping import hold_database_lock
+
+        self._database = open_database(self.db_path)
+        # Held while the app runs: `sro-tui restore` refuses to swap the file under us.
+        self._db_lock = hold_database_lock(self.db_path)
+
+    def when_database_open(self, callback: Callable[[], object]) -> None:
+        """Run `callback` now if the database is open, else as soon as it is (a screen's first
+        read, say, when the first screen is drawn before the open)."""
+        if self._database is not None:
+            callback()
+        elif self.database_error is None:
+            self._waiting_for_database.append(callback)
+
+    def _open_or_exit(self) -> bool:
+        """Open the database; when it cannot be, end the app and keep the reason for the CLI."""
+        try:
+            self.open_database()
+        except DatabaseError as exc:
+            self.database_error = exc
+            self._holding_inputs = False
+            self._held_inputs.clear()
+            self._waiting_for_database.clear()
+            self.exit(return_code=1)
+            return False
+        return True
+
+    async def _open_after_first_frame(self) -> None:
+        """The first frame is on the screen: open the database, show what the open read (a file
+        changed since the glance), then run what waited for it and the keys that came meanwhile,
+        in their order (those still arriving queue behind this)."""
+        try:
+            if self._database is None and not self._open_or_exit():
+                return
+            self.refresh_school_title()
+            self._finish_interrupted_exports()
+            waiting, self._waiting_for_database = self._waiting_for_database, []
+            before = set(self.workers)
+            for callback in waiting:
+                callback()
+            self._started_on_open = [w for w in self.workers if w not in before]
+        finally:
+            self._opened.set()
+        self._holding_inputs = False
+        held, self._held_inputs = self._held_inputs, []
+        for event in held:
+            await self.on_event(event)
+
+    async def _starting(self) -> None:
+        """A worker from the app's start until the database is open and the work that waited
+        for it (the dashboard's counts) is done: whoever waits for the app's workers just after
+        start (`await app.workers.wait_for_complete()`: tests, the benchmarks) waits for those
+        too, as when the database was opened before the first frame. (Their failures are
+        reported by their own workers.)"""
+        await self._opened.wait()
+        await asyncio.gather(*(w.wait() for w in self._started_on_open), return_exceptions=True)
 
     def _finish_interrupted_exports(self) -> None:
         exchange.finish_interrupted_exports(self.export_folder)
@@ -256,16 +369,24 @@ class SroApp(ReportsFailures, App):
     def on_unmount(self) -> None:
         thaw()  # what was frozen goes back to the collector (a process may open another app)
         self.workers.cancel_all()
-        self.database.close()
+        if self._database is not None:
+            self._database.close()
         if self._db_lock is not None:
             self._db_lock.close()
 
     def refresh_school_title(self) -> None:
         """Show the current school and school year in the header (after an import, say)."""
+        from sro_tui.records import current_year, get_school
+
         school, year = get_school(), current_year()
-        parts = [school.name if school else "no school yet — import a roster"]
-        if year is not None:
-            parts.append(f"school year {year.name}")
+        self._show_school_title(
+            SchoolAndYear(school.name if school else None, year.name if year else None)
+        )
+
+    def _show_school_title(self, shown: SchoolAndYear) -> None:
+        parts = [shown.school if shown.school is not None else "no school yet — import a roster"]
+        if shown.year is not None:
+            parts.append(f"school year {shown.year}")
         if self.title_note:
             parts.append(self.title_note)
         self.sub_title = " · ".join(parts)
@@ -274,6 +395,8 @@ class SroApp(ReportsFailures, App):
 
     def reload_students(self) -> Worker:
         """Rebuild the in-memory student index from the database (in a thread)."""
+        from sro_tui.records import load_student_index
+
         return run_in_thread(
             self,
             load_student_index,
@@ -301,6 +424,8 @@ class SroApp(ReportsFailures, App):
     @property
     def export_folder(self) -> Path:
         """Where every screen's export goes: the school's setting, else the default."""
+        from sro_tui.records import export_folder
+
         return export_folder(self.default_export_folder)
 
     # --- failures: one handler for every worker ---------------------------------------------------
@@ -393,18 +518,20 @@ class SroApp(ReportsFailures, App):
         self.push_screen(RestoreDialog(), chosen)
 
     async def _restore(self, backup: Path) -> None:
+        from sro_tui.safekeeping import BackupError, restore_backup
+
         self.workers.cancel_group(self, "student-index")
         self.workers.cancel_group(self, "warm-sections")  # no screen built on the old file
         self.database.close()
         if self._db_lock is not None:
             self._db_lock.close()
+        self._database = self._db_lock = None
         try:
             result = restore_backup(backup, self.db_path)
         except (BackupError, OSError) as exc:
             self.notify(f"Not restored: {exc}", severity="error", timeout=15)
             result = None
-        self.database = open_database(self.db_path)
-        self._db_lock = hold_database_lock(self.db_path)
+        self.open_database()
         if result is None:
             return
         # Every section starts again on the restored records.
@@ -435,6 +562,8 @@ class SroApp(ReportsFailures, App):
 
 def _back_up(database, folder: Path) -> Path:
     """A consistent copy of the open database into `folder` (made 0700 when missing)."""
+    from sro_tui.safekeeping import backup_database
+
     return backup_database(database, f"{folder}/")
 
 
@@ -445,7 +574,11 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m sro_tui.ui.app DB_PATH [SECTION]", file=sys.stderr)
         return 2
     start = args[1] if len(args) > 1 else "dashboard"
-    SroApp(Path(args[0]), start_section=start).run()
+    app = SroApp(Path(args[0]), start_section=start)
+    app.run()
+    if app.database_error is not None:
+        print(f"sro-tui: {app.database_error}", file=sys.stderr)
+        return 1
     return 0
 
 
