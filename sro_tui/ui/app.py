@@ -10,6 +10,10 @@ reason in `database_error` (the CLI prints it, as it did before). The screens ar
 and write goes through the core packages. Slow work runs in workers started by `ui.widgets.work`,
 all on the App, so the one `Worker.StateChanged` handler here tells the person about every failure
 and logs it beside the database (`sro-tui.log`).
+
+Private Textual API (pinned to 8.2): `App._dispatch_message` hands the kept keys to Textual as its
+message loop would; `Screen._css_update_count`, `Screen._get_breakpoint_classes` and the mode
+internals of `switch_mode` (see there).
 """
 
 from __future__ import annotations
@@ -328,7 +332,9 @@ class SroApp(ReportsFailures, App):
         self._holding_inputs = False
         held, self._held_inputs = self._held_inputs, []
         for event in held:
-            await self.on_event(event)
+            # As Textual's message loop handles it: then what it scheduled (F8's new screen
+            # mounted) before the next key, so the keys typed after F8 reach that screen.
+            await self._dispatch_message(event)
 
     async def _starting(self) -> None:
         """A worker from the app's start until the database is open and the work that waited
@@ -449,8 +455,14 @@ class SroApp(ReportsFailures, App):
 
     def _show_section_bar(self) -> None:
         """Put the section bar at the top of the current section's screen (once per screen)."""
-        if not self.screen.is_modal:
-            self.put_section_bar(self.screen, self.current_mode)
+        if self.screen.is_modal:
+            return
+        if not self.screen.is_mounted:
+            # A screen opened for the first time is still being built: the dashboard composes
+            # its own bar, which a bar mounted now would duplicate (a crash).
+            self.call_after_refresh(self._show_section_bar)
+            return
+        self.put_section_bar(self.screen, self.current_mode)
 
     def put_section_bar(self, screen: Screen, mode: str) -> AwaitMount | None:
         """The section bar at the top of `screen` (mounted once), showing `mode` as current;
