@@ -27,6 +27,7 @@ class SchoolAndYear:
 
 
 NOTHING_YET = SchoolAndYear(None, None)
+GLANCE_WAIT = 0.2  # seconds a busy file is waited for here
 
 
 def school_and_year(path: Path | str) -> SchoolAndYear | None:
@@ -42,7 +43,8 @@ def school_and_year(path: Path | str) -> SchoolAndYear | None:
         # too, or refused, by the open first, as before.
         return NOTHING_YET if file.parent.is_dir() else None
     try:
-        connection = sqlite3.connect(f"{file.as_uri()}?mode=ro", uri=True)
+        # Not the open's ten-second wait for a busy file: the open waits, and says why, itself.
+        connection = sqlite3.connect(f"{file.as_uri()}?mode=ro", uri=True, timeout=GLANCE_WAIT)
     except sqlite3.Error:
         return None
     try:

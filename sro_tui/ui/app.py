@@ -117,8 +117,15 @@ class SroApp(ReportsFailures, App):
         self._holding_inputs = False
         self._opened: asyncio.Event | None = None
         self._started_on_open: list[Worker] = []
-        if start_section not in FIRST_FRAME_BEFORE_OPEN:
-            self.open_database()  # its screen reads the database as it is built
+        # Started on the dashboard, the header's names are read here without peewee and the
+        # database is opened just after the first frame. Otherwise (another section, whose
+        # screen reads the database as it is built, or a file the read cannot be sure of: not a
+        # database, another schema, busy) it is opened here, and a DatabaseError says why.
+        self._glanced: SchoolAndYear | None = None
+        if start_section in FIRST_FRAME_BEFORE_OPEN:
+            self._glanced = school_and_year(self.db_path)
+        if self._glanced is None:
+            self.open_database()
         self.student_index: StudentIndex | None = None
         # Published with the new index whenever the students were (re)loaded (after an import).
         self.students_changed: Signal[StudentIndex] = Signal(self, "students-changed")
@@ -244,11 +251,8 @@ class SroApp(ReportsFailures, App):
         except KeyError as exc:
             self.notify(str(exc.args[0]), severity="error")
             self.start_section = SECTIONS[0].id
-        glanced = None if self._database is not None else school_and_year(self.db_path)
-        if glanced is None and self._database is None and not self._open_or_exit():
-            return
-        if glanced is not None:
-            self._show_school_title(glanced)  # read without peewee: exactly what the open gives
+        if self._database is None and self._glanced is not None:
+            self._show_school_title(self._glanced)  # what the open will read: the same names
             self._holding_inputs = True
             # On the App's own queue, once the first frame is drawn: the keys that came before
             # are ahead of it (kept), those that come while it runs wait behind it.

@@ -13,7 +13,7 @@ from textual.app import App
 from textual.widgets import Input
 
 import sro_tui.ui.app
-from sro_tui.db import SCHEMA_VERSION
+from sro_tui.db import SCHEMA_VERSION, DatabaseError
 from sro_tui.ui.app import SroApp
 from sro_tui.ui.dashboard.screen import DashboardScreen
 
@@ -141,15 +141,32 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("kind", BAD_FILES)
-async def test_a_database_that_cannot_be_opened_ends_the_app_with_the_reason(school_db, kind):
+def test_a_database_that_cannot_be_opened_is_refused_before_the_app_starts(school_db, kind):
+    """The first read cannot be sure of such a file: the app opens it first, as before."""
     make, reason = BAD_FILES[kind]
-    app = SroApp(make(school_db))
+    with pytest.raises(DatabaseError, match=reason):
+        SroApp(make(school_db))
+
+
+async def test_an_open_that_fails_after_the_first_frame_ends_the_app_with_the_reason(
+    school_db, monkeypatch
+):
+    """The file changed between the first read and the open (replaced, say): no traceback, the
+    keys typed meanwhile dropped, the reason kept for the command to print."""
+    import sro_tui.db
+
+    def replaced(path, **_):  # type: ignore[no-untyped-def]
+        raise DatabaseError(f"cannot open {path}: file is not a database")
+
+    app = SroApp(school_db)
+    monkeypatch.setattr(sro_tui.db, "open_database", replaced)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f8", "x")  # nothing to do, nothing raised
+        await pilot.press("f8", "x")
         await pilot.pause()
     assert app.return_code == 1
-    assert app._exception is None  # no traceback
-    assert reason in str(app.database_error)
+    assert app._exception is None
+    assert "file is not a database" in str(app.database_error)
+    assert not app.database_is_open
 
 
 @pytest.mark.parametrize("kind", BAD_FILES)
@@ -162,3 +179,20 @@ def test_the_command_says_why_as_before(school_db, kind, monkeypatch, capsys):
     assert main(["--db", str(school_db)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("sro-tui: ") and reason in err and "\n" not in err
+
+
+def test_the_command_says_why_when_the_open_after_the_first_frame_fails(
+    school_db, monkeypatch, capsys
+):
+    import sro_tui.db
+    from sro_tui.cli.main import main
+
+    def replaced(path, **_):  # type: ignore[no-untyped-def]
+        raise DatabaseError(f"cannot open {path}: file is not a database")
+
+    monkeypatch.setattr(sro_tui.db, "open_database", replaced)
+    monkeypatch.setattr(SroApp, "run", lambda self, **_: App.run(self, headless=True))
+    assert main(["--db", str(school_db)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"sro-tui: cannot open {school_db}: file is not a database"
+    )
