@@ -196,3 +196,49 @@ def test_the_command_says_why_when_the_open_after_the_first_frame_fails(
     assert capsys.readouterr().err.strip() == (
         f"sro-tui: cannot open {school_db}: file is not a database"
     )
+
+
+FIRST_FRAME_MODULES = """
+import asyncio, json, sys
+from textual.app import App
+from sro_tui.ui.app import SroApp
+
+loaded = []
+display = App._display
+
+def noted(self, screen, renderable):
+    if renderable is not None and not loaded:
+        loaded.append(sorted(sys.modules))
+    return display(self, screen, renderable)
+
+App._display = noted
+
+async def main():
+    app = SroApp(sys.argv[1])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    print(json.dumps(loaded[0]))
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_frame_needs_neither_peewee_nor_the_models(school_db):
+    """What start-up does not import before the first frame (a fresh process: the suite has
+    imported everything already)."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_MODULES, str(school_db)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "sro_tui.ui.dashboard.screen" in loaded  # the frame is the dashboard's
+    for module in ("peewee", "sro_tui.models", "sro_tui.records", "sro_tui.safekeeping"):
+        assert module not in loaded, module
