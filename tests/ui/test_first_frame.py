@@ -242,3 +242,18 @@ def test_the_first_frame_needs_neither_peewee_nor_the_models(school_db):
     assert "sro_tui.ui.dashboard.screen" in loaded  # the frame is the dashboard's
     for module in ("peewee", "sro_tui.models", "sro_tui.records", "sro_tui.safekeeping"):
         assert module not in loaded, module
+
+
+async def test_a_restore_is_refused_once_the_app_has_opened_the_database(school_db, tmp_path):
+    from sro_tui.db import open_database
+    from sro_tui.safekeeping import BackupError, backup_database, restore_backup
+
+    db = open_database(school_db)
+    backup = backup_database(db, tmp_path / "copy.sqlite3")
+    db.close()
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()  # the open, just after the first frame
+        await pilot.pause()
+        with pytest.raises(BackupError, match="another sro-tui has"):
+            restore_backup(backup, school_db)
