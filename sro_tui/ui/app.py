@@ -11,19 +11,18 @@ and write goes through the core packages. Slow work runs in workers started by `
 all on the App, so the one `Worker.StateChanged` handler here tells the person about every failure
 and logs it beside the database (`sro-tui.log`).
 
-Private Textual API (pinned to 8.2): `App._dispatch_message` hands the kept keys to Textual as its
-message loop would; `Screen._css_update_count`, `Screen._get_breakpoint_classes` and the mode
-internals of `switch_mode` (see there).
+Private Textual API (pinned to 8.2): `App._dispatch_message` (in ui/opening.py),
+`Screen._css_update_count`, `Screen._get_breakpoint_classes` and the mode internals of
+`switch_mode` (see there).
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
@@ -34,11 +33,11 @@ from textual.widget import AwaitMount
 from textual.worker import Worker
 
 from sro_tui import exchange, policy
-from sro_tui.db import DatabaseError
-from sro_tui.glance import SchoolAndYear, school_and_year
+from sro_tui.glance import SchoolAndYear
 from sro_tui.paths import log_path, remove_stale_temp_files
 from sro_tui.ui.commands import SectionCommands
 from sro_tui.ui.navigation import HELP_KEY, SECTIONS, section
+from sro_tui.ui.opening import OpensTheDatabase
 from sro_tui.ui.widgets.collector import freeze_long_lived, thaw
 from sro_tui.ui.widgets.failures import ReportsFailures
 from sro_tui.ui.widgets.work import run_flow, run_in_thread
@@ -49,9 +48,6 @@ if TYPE_CHECKING:
 APP_TITLE = "sro-tui · school safety & security records"
 HOLIDAYS_WARM_AFTER_SECONDS = 3.0
 SECTIONS_WARM_AFTER_SECONDS = 2.0
-# The sections whose first frame needs nothing from the database: started on one of them, the app
-# draws it first and opens the database just after (its counts wait for the open).
-FIRST_FRAME_BEFORE_OPEN = frozenset({"dashboard"})
 
 
 def _section_bindings() -> list[BindingType]:
@@ -70,7 +66,7 @@ def _section_bindings() -> list[BindingType]:
     ]
 
 
-class SroApp(ReportsFailures, App):
+class SroApp(ReportsFailures, OpensTheDatabase, App):
     """The school's Policy 4311 records in a terminal."""
 
     CSS_PATH = "app.tcss"
@@ -108,24 +104,9 @@ class SroApp(ReportsFailures, App):
         self.db_path = Path(db_path)
         self.start_section = start_section
         self.title_note = title_note
-        self._database: Any = None  # peewee's SqliteDatabase, once open
-        self._db_lock: Any = None
-        # Why the database could not be opened, when the app ended for it (the CLI prints it).
-        self.database_error: DatabaseError | None = None
-        self._waiting_for_database: list[Callable[[], object]] = []
-        self._held_inputs: list[events.InputEvent] = []
-        self._holding_inputs = False
-        self._opened: asyncio.Event | None = None
-        self._started_on_open: list[Worker] = []
         # Started on the dashboard, the header's names are read here without peewee and the
-        # database is opened just after the first frame. Otherwise (another section, whose
-        # screen reads the database as it is built, or a file the read cannot be sure of: not a
-        # database, another schema, busy) it is opened here, and a DatabaseError says why.
-        self._glanced: SchoolAndYear | None = None
-        if start_section in FIRST_FRAME_BEFORE_OPEN:
-            self._glanced = school_and_year(self.db_path)
-        if self._glanced is None:
-            self.open_database()
+        # database is opened just after the first frame (ui/opening.py); otherwise here.
+        self.prepare_database(start_section)
         self.student_index: StudentIndex | None = None
         # Published with the new index whenever the students were (re)loaded (after an import).
         self.students_changed: Signal[StudentIndex] = Signal(self, "students-changed")
@@ -234,10 +215,10 @@ class SroApp(ReportsFailures, App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
-            if self._holding_inputs:
+            if self.holding_inputs:
                 # The first frame is drawn, the database not open yet: kept, and handled in order
-                # once it is (`_open_after_first_frame`), so no key reaches a screen without it.
-                self._held_inputs.append(event)
+                # once it is (ui/opening.py), so no key reaches a screen without it.
+                self.held_inputs.append(event)
                 return
             self.inputs_seen += 1
         await super().on_event(event)
@@ -251,14 +232,8 @@ class SroApp(ReportsFailures, App):
         except KeyError as exc:
             self.notify(str(exc.args[0]), severity="error")
             self.start_section = SECTIONS[0].id
-        if self._database is None and self._glanced is not None:
-            self._show_school_title(self._glanced)  # what the open will read: the same names
-            self._holding_inputs = True
-            # On the App's own queue, once the first frame is drawn: the keys that came before
-            # are ahead of it (kept), those that come while it runs wait behind it.
-            self.call_after_refresh(self.call_later, self._open_after_first_frame)
-            self._opened = asyncio.Event()
-            run_flow(self, self._starting(), what="Opening the database", group="start-up")
+        if self.open_after_first_frame():
+            self.show_school_title(self.glanced)  # what the open will read: the same names
         else:
             self.refresh_school_title()
             self.call_after_refresh(self._finish_interrupted_exports)
@@ -270,84 +245,6 @@ class SroApp(ReportsFailures, App):
         self.set_timer(
             SECTIONS_WARM_AFTER_SECONDS, lambda: self.when_database_open(self.warm_sections)
         )
-
-    # --- the database -------------------------------------------------------------------------
-
-    @property
-    def database(self) -> Any:
-        """The school's open database (peewee's SqliteDatabase), opened now if it was not yet."""
-        if self._database is None:
-            self.open_database()
-        return self._database
-
-    @property
-    def database_is_open(self) -> bool:
-        return self._database is not None
-
-    def open_database(self) -> None:
-        """Open (creating and migrating when needed) the database and hold the lock `sro-tui
-        restore` respects. Raises DatabaseError with the reason, as `db.open_database` does."""
-        if self._database is not None:
-            return
-        from sro_tui.db import open_database
-        from sro_tui.safekeeping import hold_database_lock
-
-        self._database = open_database(self.db_path)
-        # Held while the app runs: `sro-tui restore` refuses to swap the file under us.
-        self._db_lock = hold_database_lock(self.db_path)
-
-    def when_database_open(self, callback: Callable[[], object]) -> None:
-        """Run `callback` now if the database is open, else as soon as it is (a screen's first
-        read, say, when the first screen is drawn before the open)."""
-        if self._database is not None:
-            callback()
-        elif self.database_error is None:
-            self._waiting_for_database.append(callback)
-
-    def _open_or_exit(self) -> bool:
-        """Open the database; when it cannot be, end the app and keep the reason for the CLI."""
-        try:
-            self.open_database()
-        except DatabaseError as exc:
-            self.database_error = exc
-            self._holding_inputs = False
-            self._held_inputs.clear()
-            self._waiting_for_database.clear()
-            self.exit(return_code=1)
-            return False
-        return True
-
-    async def _open_after_first_frame(self) -> None:
-        """The first frame is on the screen: open the database, show what the open read (a file
-        changed since the glance), then run what waited for it and the keys that came meanwhile,
-        in their order (those still arriving queue behind this)."""
-        try:
-            if self._database is None and not self._open_or_exit():
-                return
-            self.refresh_school_title()
-            self._finish_interrupted_exports()
-            waiting, self._waiting_for_database = self._waiting_for_database, []
-            before = set(self.workers)
-            for callback in waiting:
-                callback()
-            self._started_on_open = [w for w in self.workers if w not in before]
-        finally:
-            self._opened.set()
-        self._holding_inputs = False
-        held, self._held_inputs = self._held_inputs, []
-        for event in held:
-            # As Textual's message loop handles it: then what it scheduled (F8's new screen
-            # mounted) before the next key, so the keys typed after F8 reach that screen.
-            await self._dispatch_message(event)
-
-    async def _starting(self) -> None:
-        """A worker from the app's start until the database is open and the work that waited
-        for it (the dashboard's counts) is done: whoever waits for the app's workers just after
-        start (`await app.workers.wait_for_complete()`: tests, the benchmarks) waits for those
-        too, as when the database was opened before the first frame. (Their failures are
-        reported by their own workers.)"""
-        await self._opened.wait()
-        await asyncio.gather(*(w.wait() for w in self._started_on_open), return_exceptions=True)
 
     def _finish_interrupted_exports(self) -> None:
         exchange.finish_interrupted_exports(self.export_folder)
@@ -379,21 +276,20 @@ class SroApp(ReportsFailures, App):
     def on_unmount(self) -> None:
         thaw()  # what was frozen goes back to the collector (a process may open another app)
         self.workers.cancel_all()
-        if self._database is not None:
-            self._database.close()
-        if self._db_lock is not None:
-            self._db_lock.close()
+        self.close_database()
 
     def refresh_school_title(self) -> None:
         """Show the current school and school year in the header (after an import, say)."""
         from sro_tui.records import current_year, get_school
 
         school, year = get_school(), current_year()
-        self._show_school_title(
+        self.show_school_title(
             SchoolAndYear(school.name if school else None, year.name if year else None)
         )
 
-    def _show_school_title(self, shown: SchoolAndYear) -> None:
+    def show_school_title(self, shown: SchoolAndYear | None) -> None:
+        """The header: the school and its year (`glance` or the open database), the note."""
+        shown = shown or SchoolAndYear(None, None)
         parts = [shown.school if shown.school is not None else "no school yet — import a roster"]
         if shown.year is not None:
             parts.append(f"school year {shown.year}")
@@ -538,10 +434,7 @@ class SroApp(ReportsFailures, App):
 
         self.workers.cancel_group(self, "student-index")
         self.workers.cancel_group(self, "warm-sections")  # no screen built on the old file
-        self.database.close()
-        if self._db_lock is not None:
-            self._db_lock.close()
-        self._database = self._db_lock = None
+        self.close_database()
         try:
             result = restore_backup(backup, self.db_path)
         except (BackupError, OSError) as exc:

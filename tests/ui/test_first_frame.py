@@ -70,7 +70,7 @@ class KeysBeforeTheOpen(SroApp):
             self.post_message(events.Key(key, character))
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not self._holding_inputs:
+        if isinstance(event, events.Key) and not self.holding_inputs:
             self.opened_at_keys.append(self.database_is_open)
         await super().on_event(event)
 
