@@ -2,6 +2,11 @@
 
 The disk is the truth: every write is a transaction committed with `synchronous=FULL` in WAL mode,
 so a record the screen has confirmed survives a killed process or a pulled power cord.
+
+Importing this module costs almost nothing: peewee and the models (a third of the app's start-up
+when nothing is compiled) are imported by the functions that use them, the first time one runs.
+The screens' shared widgets import the error words from here, and the first screen is drawn
+before the database is opened (`ui/app.py`).
 """
 
 from __future__ import annotations
@@ -9,17 +14,16 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from peewee import DatabaseError as PeeweeDatabaseError
-from peewee import Model, SqliteDatabase
-
-from sro_tui.models import database_proxy
 from sro_tui.paths import ensure_private_dir
-from sro_tui.search import student_search_key
+
+if TYPE_CHECKING:
+    from peewee import Model, SqliteDatabase
 
 BUSY_TIMEOUT_SECONDS = 10
 
@@ -59,6 +63,12 @@ _STORAGE_PROBLEMS: tuple[tuple[str, type[StorageError], str], ...] = (
 )
 
 
+def _database_errors() -> tuple[type[BaseException], ...]:
+    """sqlite3's error and, once peewee is loaded, peewee's (none can be raised before)."""
+    peewee = sys.modules.get("peewee")
+    return (sqlite3.Error,) if peewee is None else (sqlite3.Error, peewee.DatabaseError)
+
+
 def storage_problem(exc: BaseException) -> StorageError | None:
     """The plain-words StorageError for a SQLite or OS failure to write, else None.
 
@@ -72,7 +82,7 @@ def storage_problem(exc: BaseException) -> StorageError | None:
             return DiskFull("the disk is full")
         if isinstance(seen, OSError) and seen.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             return StorageError(f"{seen.filename or 'the folder'} is read-only or not ours")
-        if isinstance(seen, sqlite3.Error | PeeweeDatabaseError):
+        if isinstance(seen, _database_errors()):
             text = str(seen).lower()
             for needle, kind, message in _STORAGE_PROBLEMS:
                 if needle in text:
@@ -88,6 +98,8 @@ def storage_errors(wait_seconds: float | None = None) -> Iterator[None]:
     With `wait_seconds`, this thread's connection waits at most that long for a busy database
     (the check-in screen must not freeze for the usual ten seconds), then goes back to normal.
     """
+    from sro_tui.models import database_proxy
+
     db = database_proxy.obj
     if db is None:  # no database bound yet: nothing to wait for
         wait_seconds = None
@@ -95,7 +107,7 @@ def storage_errors(wait_seconds: float | None = None) -> Iterator[None]:
         db.execute_sql(f"PRAGMA busy_timeout = {int(wait_seconds * 1000)}")
     try:
         yield
-    except (sqlite3.Error, PeeweeDatabaseError, OSError) as exc:
+    except (*_database_errors(), OSError) as exc:
         problem = storage_problem(exc)
         if problem is None:
             raise
@@ -104,18 +116,22 @@ def storage_errors(wait_seconds: float | None = None) -> Iterator[None]:
         if wait_seconds is not None:
             try:
                 db.execute_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
-            except (sqlite3.Error, PeeweeDatabaseError):
+            except _database_errors():
                 pass
 
 
 def data_version() -> int:
     """A number that changes whenever another connection commits (PRAGMA data_version)."""
+    from sro_tui.models import database_proxy
+
     return database_proxy.execute_sql("PRAGMA data_version").fetchone()[0]
 
 
 def change_count() -> tuple[int, int]:
     """What changes whenever anything is committed that this thread's connection can see: another
     connection's commit (PRAGMA data_version) or a row it changed itself (total_changes)."""
+    from sro_tui.models import database_proxy
+
     connection = database_proxy.connection()
     return connection.execute("PRAGMA data_version").fetchone()[0], connection.total_changes
 
@@ -174,6 +190,8 @@ def _run_script(sql: str) -> Callable[[SqliteDatabase], None]:
 
 
 def _fill_search_keys(db: SqliteDatabase) -> None:
+    from sro_tui.search import student_search_key
+
     rows = db.execute_sql(
         'SELECT id, sis_id, first_name, middle_name, last_name, preferred_name FROM "student"'
     ).fetchall()
@@ -380,6 +398,11 @@ def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
     The folder is created 0700 and the file 0600. Raises DatabaseError with a plain reason when the
     file is not an sro-tui database or cannot be opened.
     """
+    from peewee import DatabaseError as PeeweeDatabaseError
+    from peewee import SqliteDatabase
+
+    from sro_tui.models import database_proxy
+
     path = Path(path).expanduser()
     if str(path) != ":memory:":
         if not path.exists():

@@ -52,6 +52,8 @@ def cmd_open_app(args: argparse.Namespace) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
         return _app_exit_code(app)
     db_path = args.db or default_db_path()
+    # The database is opened by the app, just after its first frame (ui/app.py): a bad or newer
+    # database ends it, and its reason is the usual one-line error (`_app_exit_code`).
     app = SroApp(
         db_path,
         start_section=getattr(args, "start_section", "dashboard"),
@@ -62,7 +64,10 @@ def cmd_open_app(args: argparse.Namespace) -> int:
 
 
 def _app_exit_code(app) -> int:
-    """Non-zero after any crash of the app (Textual sets 1 on an unhandled error)."""
+    """Non-zero after any crash of the app (Textual sets 1 on an unhandled error). A database
+    the app could not open is raised again here: `main` prints its reason, exit code 1."""
+    if app.database_error is not None:
+        raise app.database_error
     return app.return_code or EXIT_OK
 
 

@@ -1,10 +1,19 @@
 """The sro-tui application shell: sections as modes, F-key navigation, help and command palette.
 
-`SroApp(db_path, export_folder=...)` opens the school's database on start (fast, on the main
-thread) and closes it on exit. The screens are thin: every read and write goes through the core
-packages. Slow work runs in workers started by `ui.widgets.work`, all on the App, so the one
-`Worker.StateChanged` handler here tells the person about every failure and logs it beside the
-database (`sro-tui.log`).
+`SroApp(db_path, export_folder=...)` opens the school's database on start (on the main thread) and
+closes it on exit. Started on the dashboard, it draws the first screen before it opens the database:
+the header's school and year are read read-only with sqlite3 (`sro_tui.glance`), and peewee, the
+models and the migrations come just after the first frame. Keys and clicks that arrive before then
+are kept and handled, in order, once the database is open; a screen's work that needs the database
+waits for it with `when_database_open`. A database that cannot be opened ends the app with the
+reason in `database_error` (the CLI prints it, as it did before). The screens are thin: every read
+and write goes through the core packages. Slow work runs in workers started by `ui.widgets.work`,
+all on the App, so the one `Worker.StateChanged` handler here tells the person about every failure
+and logs it beside the database (`sro-tui.log`).
+
+Private Textual API (pinned to 8.2): `App._dispatch_message` (in ui/opening.py),
+`Screen._css_update_count`, `Screen._get_breakpoint_classes` and the mode internals of
+`switch_mode` (see there).
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
@@ -24,16 +33,17 @@ from textual.widget import AwaitMount
 from textual.worker import Worker
 
 from sro_tui import exchange, policy
-from sro_tui.db import open_database
+from sro_tui.glance import SchoolAndYear
 from sro_tui.paths import log_path, remove_stale_temp_files
-from sro_tui.records import current_year, export_folder, get_school, load_student_index
-from sro_tui.safekeeping import BackupError, backup_database, hold_database_lock, restore_backup
-from sro_tui.search import StudentIndex
 from sro_tui.ui.commands import SectionCommands
 from sro_tui.ui.navigation import HELP_KEY, SECTIONS, section
+from sro_tui.ui.opening import OpensTheDatabase
 from sro_tui.ui.widgets.collector import freeze_long_lived, thaw
 from sro_tui.ui.widgets.failures import ReportsFailures
 from sro_tui.ui.widgets.work import run_flow, run_in_thread
+
+if TYPE_CHECKING:
+    from sro_tui.search import StudentIndex
 
 APP_TITLE = "sro-tui · school safety & security records"
 HOLIDAYS_WARM_AFTER_SECONDS = 3.0
@@ -56,7 +66,7 @@ def _section_bindings() -> list[BindingType]:
     ]
 
 
-class SroApp(ReportsFailures, App):
+class SroApp(ReportsFailures, OpensTheDatabase, App):
     """The school's Policy 4311 records in a terminal."""
 
     CSS_PATH = "app.tcss"
@@ -94,9 +104,9 @@ class SroApp(ReportsFailures, App):
         self.db_path = Path(db_path)
         self.start_section = start_section
         self.title_note = title_note
-        self.database = open_database(self.db_path)
-        # Held while the app runs: `sro-tui restore` refuses to swap the file under us.
-        self._db_lock = hold_database_lock(self.db_path)
+        # Started on the dashboard, the header's names are read here without peewee and the
+        # database is opened just after the first frame (ui/opening.py); otherwise here.
+        self.prepare_database(start_section)
         self.student_index: StudentIndex | None = None
         # Published with the new index whenever the students were (re)loaded (after an import).
         self.students_changed: Signal[StudentIndex] = Signal(self, "students-changed")
@@ -205,26 +215,36 @@ class SroApp(ReportsFailures, App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
+            if self.holding_inputs:
+                # The first frame is drawn, the database not open yet: kept, and handled in order
+                # once it is (ui/opening.py), so no key reaches a screen without it.
+                self.held_inputs.append(event)
+                return
             self.inputs_seen += 1
         await super().on_event(event)
 
     def on_mount(self) -> None:
         # Drop what a killed backup left beside the database; a killed export is finished (or
-        # dropped) once the first screen is drawn (the CSV module is not start-up's to load).
+        # dropped) once the database is open (the CSV module is not start-up's to load).
         remove_stale_temp_files(self.db_path.parent)
-        self.call_after_refresh(self._finish_interrupted_exports)
-        self.refresh_school_title()
         try:
             section(self.start_section)
         except KeyError as exc:
             self.notify(str(exc.args[0]), severity="error")
             self.start_section = SECTIONS[0].id
+        if self.open_after_first_frame():
+            self.show_school_title(self.glanced)  # what the open will read: the same names
+        else:
+            self.refresh_school_title()
+            self.call_after_refresh(self._finish_interrupted_exports)
         self.switch_mode(self.start_section)
         self.call_after_refresh(self._show_section_bar)
         # Not before the first frame: importing the holiday library in a thread would hold the
         # interpreter while the first screen is drawn.
         self.set_timer(HOLIDAYS_WARM_AFTER_SECONDS, self.load_holiday_calendar)
-        self.set_timer(SECTIONS_WARM_AFTER_SECONDS, self.warm_sections)
+        self.set_timer(
+            SECTIONS_WARM_AFTER_SECONDS, lambda: self.when_database_open(self.warm_sections)
+        )
 
     def _finish_interrupted_exports(self) -> None:
         exchange.finish_interrupted_exports(self.export_folder)
@@ -256,16 +276,23 @@ class SroApp(ReportsFailures, App):
     def on_unmount(self) -> None:
         thaw()  # what was frozen goes back to the collector (a process may open another app)
         self.workers.cancel_all()
-        self.database.close()
-        if self._db_lock is not None:
-            self._db_lock.close()
+        self.close_database()
 
     def refresh_school_title(self) -> None:
         """Show the current school and school year in the header (after an import, say)."""
+        from sro_tui.records import current_year, get_school
+
         school, year = get_school(), current_year()
-        parts = [school.name if school else "no school yet — import a roster"]
-        if year is not None:
-            parts.append(f"school year {year.name}")
+        self.show_school_title(
+            SchoolAndYear(school.name if school else None, year.name if year else None)
+        )
+
+    def show_school_title(self, shown: SchoolAndYear | None) -> None:
+        """The header: the school and its year (`glance` or the open database), the note."""
+        shown = shown or SchoolAndYear(None, None)
+        parts = [shown.school if shown.school is not None else "no school yet — import a roster"]
+        if shown.year is not None:
+            parts.append(f"school year {shown.year}")
         if self.title_note:
             parts.append(self.title_note)
         self.sub_title = " · ".join(parts)
@@ -274,6 +301,8 @@ class SroApp(ReportsFailures, App):
 
     def reload_students(self) -> Worker:
         """Rebuild the in-memory student index from the database (in a thread)."""
+        from sro_tui.records import load_student_index
+
         return run_in_thread(
             self,
             load_student_index,
@@ -301,6 +330,8 @@ class SroApp(ReportsFailures, App):
     @property
     def export_folder(self) -> Path:
         """Where every screen's export goes: the school's setting, else the default."""
+        from sro_tui.records import export_folder
+
         return export_folder(self.default_export_folder)
 
     # --- failures: one handler for every worker ---------------------------------------------------
@@ -324,8 +355,14 @@ class SroApp(ReportsFailures, App):
 
     def _show_section_bar(self) -> None:
         """Put the section bar at the top of the current section's screen (once per screen)."""
-        if not self.screen.is_modal:
-            self.put_section_bar(self.screen, self.current_mode)
+        if self.screen.is_modal:
+            return
+        if not self.screen.is_mounted:
+            # A screen opened for the first time is still being built: the dashboard composes
+            # its own bar, which a bar mounted now would duplicate (a crash).
+            self.call_after_refresh(self._show_section_bar)
+            return
+        self.put_section_bar(self.screen, self.current_mode)
 
     def put_section_bar(self, screen: Screen, mode: str) -> AwaitMount | None:
         """The section bar at the top of `screen` (mounted once), showing `mode` as current;
@@ -393,18 +430,17 @@ class SroApp(ReportsFailures, App):
         self.push_screen(RestoreDialog(), chosen)
 
     async def _restore(self, backup: Path) -> None:
+        from sro_tui.safekeeping import BackupError, restore_backup
+
         self.workers.cancel_group(self, "student-index")
         self.workers.cancel_group(self, "warm-sections")  # no screen built on the old file
-        self.database.close()
-        if self._db_lock is not None:
-            self._db_lock.close()
+        self.close_database()
         try:
             result = restore_backup(backup, self.db_path)
         except (BackupError, OSError) as exc:
             self.notify(f"Not restored: {exc}", severity="error", timeout=15)
             result = None
-        self.database = open_database(self.db_path)
-        self._db_lock = hold_database_lock(self.db_path)
+        self.open_database()
         if result is None:
             return
         # Every section starts again on the restored records.
@@ -435,6 +471,8 @@ class SroApp(ReportsFailures, App):
 
 def _back_up(database, folder: Path) -> Path:
     """A consistent copy of the open database into `folder` (made 0700 when missing)."""
+    from sro_tui.safekeeping import backup_database
+
     return backup_database(database, f"{folder}/")
 
 
@@ -445,7 +483,11 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m sro_tui.ui.app DB_PATH [SECTION]", file=sys.stderr)
         return 2
     start = args[1] if len(args) > 1 else "dashboard"
-    SroApp(Path(args[0]), start_section=start).run()
+    app = SroApp(Path(args[0]), start_section=start)
+    app.run()
+    if app.database_error is not None:
+        print(f"sro-tui: {app.database_error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -52,7 +52,8 @@ def assert_logged(db_path: Path, words: str, error: str = "OperationalError") ->
 
 
 async def test_dashboard_counts_that_fail_are_said_on_every_card(school_db, monkeypatch):
-    monkeypatch.setattr("sro_tui.ui.dashboard.screen.full_status", locked)
+    # The dashboard imports it when it first reads (not before the first frame).
+    monkeypatch.setattr("sro_tui.reports.full_status", locked)
     app = SroApp(school_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
@@ -254,7 +255,7 @@ async def test_backup_that_fails_says_no_copy_was_written(school_db, tmp_path, m
     def denied(_database, folder):
         raise PermissionError(13, "Permission denied", str(folder))  # as the OS says it
 
-    monkeypatch.setattr("sro_tui.ui.app.backup_database", denied)
+    monkeypatch.setattr("sro_tui.safekeeping.backup_database", denied)  # imported on use
     app = SroApp(school_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)

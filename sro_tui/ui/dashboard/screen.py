@@ -13,8 +13,6 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header
 
-from sro_tui.records import ValidationError, set_export_folder
-from sro_tui.reports import full_status
 from sro_tui.ui.dashboard.cards import CARDS
 from sro_tui.ui.navigation import EXPORT_FOLDER_KEY
 from sro_tui.ui.widgets.card import CardContent, CardsView
@@ -60,7 +58,8 @@ class DashboardScreen(Screen):
         # Also sent when the screen is first shown. Counts change on other screens (an import, a
         # new staff member): read again on return, when anything was committed since.
         if self._counted.stale():
-            self.refresh_counts()
+            # The first screen is drawn before the app opens the database: it reads then.
+            self.app.when_database_open(self.refresh_counts)  # type: ignore[attr-defined]
 
     def refresh_counts(self) -> None:
         """Read the counts in a thread (the notice counts walk every household: ~0.3 s for a
@@ -68,6 +67,8 @@ class DashboardScreen(Screen):
         self._read_counts()
 
     def _read_counts(self) -> None:
+        from sro_tui.reports import full_status  # with the models: not before the first frame
+
         self._counted.mark()
         run_in_thread(
             self,
@@ -103,6 +104,8 @@ class DashboardScreen(Screen):
         )
 
     def _export_folder_chosen(self, folder: Path | None) -> None:
+        from sro_tui.records import ValidationError, set_export_folder
+
         if folder is None:
             return
         try:
