@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 APP_TITLE = "sro-tui · school safety & security records"
 HOLIDAYS_WARM_AFTER_SECONDS = 3.0
 SECTIONS_WARM_AFTER_SECONDS = 2.0
+TIDY_AFTER_SECONDS = 1.0
 
 
 def _section_bindings() -> list[BindingType]:
@@ -71,6 +72,7 @@ class SroApp(ReportsFailures, OpensTheDatabase, App):
 
     CSS_PATH = "app.tcss"
     TITLE = APP_TITLE
+    SHORT_TITLE = "sro-tui"  # the header's name under 100 columns (ui/widgets/header.py)
     # Screens get "-narrow" under 100 columns: app.tcss then puts details under their lists.
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
     # ... and "-short" under 30 rows: dialogs then scroll, keeping their buttons in view.
@@ -224,9 +226,6 @@ class SroApp(ReportsFailures, OpensTheDatabase, App):
         await super().on_event(event)
 
     def on_mount(self) -> None:
-        # Drop what a killed backup left beside the database; a killed export is finished (or
-        # dropped) once the database is open (the CSV module is not start-up's to load).
-        remove_stale_temp_files(self.db_path.parent)
         try:
             section(self.start_section)
         except KeyError as exc:
@@ -236,17 +235,23 @@ class SroApp(ReportsFailures, OpensTheDatabase, App):
             self.show_school_title(self.glanced)  # what the open will read: the same names
         else:
             self.refresh_school_title()
-            self.call_after_refresh(self._finish_interrupted_exports)
         self.switch_mode(self.start_section)
         self.call_after_refresh(self._show_section_bar)
         # Not before the first frame: importing the holiday library in a thread would hold the
         # interpreter while the first screen is drawn.
         self.set_timer(HOLIDAYS_WARM_AFTER_SECONDS, self.load_holiday_calendar)
+        # What a killed run left: after the first screen and its counts (the CSV module and a
+        # walk of two folders are not start-up's; no run of ours can need them before).
+        self.set_timer(TIDY_AFTER_SECONDS, lambda: self.when_database_open(self.tidy_after_kill))
         self.set_timer(
             SECTIONS_WARM_AFTER_SECONDS, lambda: self.when_database_open(self.warm_sections)
         )
 
-    def _finish_interrupted_exports(self) -> None:
+    def tidy_after_kill(self) -> None:
+        """Drop what a killed backup left beside the database, and finish (or drop) what a
+        killed export left in the export folder. Only files of processes that are gone are
+        touched, so an export or backup started meanwhile is safe."""
+        remove_stale_temp_files(self.db_path.parent)
         exchange.finish_interrupted_exports(self.export_folder)
 
     def warm_sections(self) -> None:

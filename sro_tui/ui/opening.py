@@ -128,13 +128,12 @@ class OpensTheDatabase:
         try:
             if self._database is None and not self._open_or_exit():
                 return
-            self.refresh_school_title()
-            self._finish_interrupted_exports()
             waiting, self._waiting_for_database = self._waiting_for_database, []
             before = set(self.workers)
-            for callback in waiting:
+            for callback in waiting:  # first: the dashboard's counts start reading at once
                 callback()
             self._started_on_open = [w for w in self.workers if w not in before]
+            self.refresh_school_title()
         finally:
             self._opened.set()
         self.holding_inputs = False

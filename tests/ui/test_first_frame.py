@@ -257,3 +257,32 @@ async def test_a_restore_is_refused_once_the_app_has_opened_the_database(school_
         await pilot.pause()
         with pytest.raises(BackupError, match="another sro-tui has"):
             restore_backup(backup, school_db)
+
+
+async def test_what_a_killed_run_left_is_tidied_once_the_first_screen_is_up(
+    school_db, tmp_path, monkeypatch
+):
+    import os
+
+    monkeypatch.setattr(sro_tui.ui.app, "TIDY_AFTER_SECONDS", 0.1)
+    gone_pid = 2**22 + 12345  # above Linux's largest pid: no such process
+    backup_left = school_db.parent / f".school-backup.sqlite3.{gone_pid}.tmp"
+    backup_left.write_bytes(b"half a backup")
+    ours = school_db.parent / f".school-backup.sqlite3.{os.getpid()}.tmp"
+    ours.write_bytes(b"a backup being written now")
+    folder = tmp_path / "exports"
+    staging = folder / f".sro-tui-export-{gone_pid}-x"
+    staging.mkdir(parents=True)
+    (staging / "students.csv").write_text("record_id\nr1\n", encoding="utf-8")
+    (staging / "SET").write_text('{"names": [["students.csv", "students.csv"]]}', "utf-8")
+    app = SroApp(school_db, export_folder=folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if not backup_left.exists() and not staging.exists():
+                break
+        # The dead run's backup is dropped, its finished export published; a file of a
+        # process still running (this one) is left alone.
+        assert not backup_left.exists() and ours.exists()
+        assert not staging.exists()
+        assert (folder / "students.csv").read_text(encoding="utf-8") == "record_id\nr1\n"

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Header, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from sro_tui import agreements as core
 from sro_tui.records import current_year
@@ -28,6 +28,7 @@ from sro_tui.ui.agreements.training_tab import TrainingTab
 from sro_tui.ui.preload import read_own_stylesheet
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
+from sro_tui.ui.widgets.header import TitleHeader
 from sro_tui.ui.widgets.record_form import FormField, RecordForm
 from sro_tui.ui.widgets.section_bar import SectionBar
 
@@ -106,7 +107,7 @@ class AgreementsScreen(Screen):
         # screen of the app may have it already: the app put it there before this compose.)
         if not self.query(SectionBar):
             yield SectionBar("agreements")
-        yield Header()
+        yield TitleHeader()
         yield Static("", id="agreements-warnings", classes="screen-summary")
         with TabbedContent(initial=FIRST_TAB, id="agreements-tabs"):
             for number, (tab_id, tab) in enumerate(TABS.items(), start=1):

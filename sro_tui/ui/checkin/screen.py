@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Header, Label, OptionList, ProgressBar, Static
+from textual.widgets import DataTable, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from sro_tui.db import DatabaseBusy, StorageError, data_version, storage_errors
@@ -53,6 +53,7 @@ from sro_tui.ui.checkin.scan_input import ScanInput
 from sro_tui.ui.checkin.session_line import SessionLine, session_lines
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
+from sro_tui.ui.widgets.header import TitleHeader
 from sro_tui.ui.widgets.work import error_words
 
 CANDIDATE_DELAY = 0.08  # seconds of quiet typing before candidates are drawn (a scan never waits)
@@ -125,7 +126,7 @@ class CheckInScreen(Screen):
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         with Horizontal(id="checkin-top"):
             yield SessionLine(id="checkin-session")
             yield Static("", id="checkin-count")

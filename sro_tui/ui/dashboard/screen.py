@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header
 
 from sro_tui.ui.dashboard.cards import CARDS
 from sro_tui.ui.navigation import EXPORT_FOLDER_KEY
@@ -19,6 +18,7 @@ from sro_tui.ui.widgets.card import CardContent, CardsView
 from sro_tui.ui.widgets.collector import release
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
+from sro_tui.ui.widgets.header import TitleHeader
 from sro_tui.ui.widgets.section_bar import SectionBar
 from sro_tui.ui.widgets.work import error_words, run_in_thread
 
@@ -47,7 +47,7 @@ class DashboardScreen(Screen):
         self._counted = Freshness()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         yield SectionBar("dashboard")  # composed here: the first screen pays for no second layout
         # Scrolls with the arrow keys and PageUp/PageDown: on 24 rows the cards do not all fit.
         with VerticalScroll(id="dashboard-scroll"):

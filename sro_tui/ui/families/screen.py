@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, ProgressBar, Select, Static
+from textual.widgets import ProgressBar, Select, Static
 
 from sro_tui.exchange import ExchangeError
 from sro_tui.notices import (
@@ -48,6 +48,7 @@ from sro_tui.ui.preload import read_own_stylesheet
 from sro_tui.ui.widgets.dialogs_on_use import DialogsOnUse
 from sro_tui.ui.widgets.fit_table import fit_longest
 from sro_tui.ui.widgets.footer import KeysFooter
+from sro_tui.ui.widgets.header import TitleHeader
 from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.section_bar import SectionBar
 from sro_tui.ui.widgets.work import error_words, in_thread, run_flow, run_in_thread
@@ -158,7 +159,7 @@ class FamiliesScreen(Screen):
         # screen of the app may have it already: the app put it there before this compose.)
         if not self.query(SectionBar):
             yield SectionBar("families")
-        yield Header()
+        yield TitleHeader()
         yield Static(
             "Reading the family notice list…", id="families-summary", classes="screen-summary"
         )

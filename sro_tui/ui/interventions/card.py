@@ -9,12 +9,17 @@ from sro_tui import policy
 from sro_tui.ui.navigation import section
 from sro_tui.ui.widgets.card import CardContent
 
-SHORT_CRITERION = {
-    "danger_to_others": "danger to others",
-    "disruption": "material and substantial disruption",
-    "emergency_3432": "other emergency (Policy 3432)",
-    policy.STAFF_INITIATED_EMERGENCY: "staff-initiated emergency",
-}
+
+def short_criterion(key: str) -> str:
+    """A criterion's words on the card. (The policy's rules are read when the card is first
+    filled, with the counts: the dashboard imports this module before its first frame.)"""
+    words = {
+        "danger_to_others": "danger to others",
+        "disruption": "material and substantial disruption",
+        "emergency_3432": "other emergency (Policy 3432)",
+        policy.STAFF_INITIATED_EMERGENCY: "staff-initiated emergency",
+    }
+    return words.get(key, key)
 
 
 def intervention_card(status: dict[str, Any]) -> CardContent | None:
@@ -25,7 +30,7 @@ def intervention_card(status: dict[str, Any]) -> CardContent | None:
     by_criterion: dict[str, int] = counts.get("this_month_by_criterion", {})
     lines = [f"{counts.get('this_month', 0)} request(s) this month"]
     for key, count in sorted(by_criterion.items(), key=lambda kv: -kv[1]):
-        lines.append(f"  {count} × {SHORT_CRITERION.get(key, key)}")
+        lines.append(f"  {count} × {short_criterion(key)}")
     waiting = counts.get("awaiting_review", 0)
     owed = counts.get("open_restraint_steps", 0)
     overdue = counts.get("overdue_restraint_steps", 0)

@@ -23,7 +23,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     Footer,
-    Header,
     Input,
     Label,
     Select,
@@ -59,6 +58,7 @@ from sro_tui.ui.interventions.sections import (
 )
 from sro_tui.ui.interventions.students_involved import StudentsInvolved
 from sro_tui.ui.widgets.dialogs import ChoiceDialog, ConfirmDialog
+from sro_tui.ui.widgets.header import TitleHeader
 from sro_tui.ui.widgets.record_form import NarrativeArea
 from sro_tui.ui.widgets.text_box import TextBox
 from sro_tui.ui.widgets.work import write_now
@@ -109,7 +109,7 @@ class InterventionForm(Screen[Any]):
 
     def compose(self) -> ComposeResult:
         f = self.form
-        yield Header()
+        yield TitleHeader()
         yield Static(self._title(), id="form-title")
         with Horizontal(id="form-body"):
             with VerticalScroll(id="form-fields"):

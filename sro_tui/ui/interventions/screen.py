@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Checkbox, Header, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from sro_tui import policy
 from sro_tui.exchange import ExchangeError
@@ -46,6 +46,7 @@ from sro_tui.ui.widgets.dialogs import ChoiceDialog
 from sro_tui.ui.widgets.fit_table import FitColumn, fit_widths
 from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.freshness import Freshness
+from sro_tui.ui.widgets.header import TitleHeader
 from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.text_box import TextBox
 from sro_tui.ui.widgets.work import error_words, in_thread, run_in_thread
@@ -133,7 +134,7 @@ class InterventionsScreen(Screen):
         self._staff_shown: list[tuple[str, int]] = []  # the staff filter's choices
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         with Horizontal(id="filter-bar"):
             yield Select(
                 [(v, k) for k, v in REQUEST_STATUSES.items()],

@@ -18,10 +18,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from sro_tui.reports import StateReportOverview
 from sro_tui.ui.widgets.dialogs import FolderDialog
+from sro_tui.ui.widgets.header import TitleHeader
 from sro_tui.ui.widgets.work import error_words, run_in_thread
 
 BAR_WIDTH = 8
@@ -85,7 +86,7 @@ class StateReportsScreen(Screen):
         self.scope = scope
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         yield Static("Counting…", id="state-due", classes="screen-summary")
         table: DataTable = DataTable(id="state-table", cursor_type="row", zebra_stripes=True)
         yield table
