@@ -123,18 +123,26 @@ def _deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
-def _name_parts(s: IndexedStudent) -> list[tuple[str, int]]:
+def _name_parts(s: IndexedStudent) -> tuple[tuple[str, int], ...]:
     """A student's folded name parts, each with the kind of name it came from (a last, first or
     preferred name's first word: `_LAST` or `_FIRST`; a later word: `_OTHER`). A name of several
     words is also one part with the kind of its first word ("Garcia Lopez" -> "garcialopez")."""
-    mine: list[tuple[str, int]] = []
-    for which, name in ((_LAST, s.last_name), (_FIRST, s.first_name), (_FIRST, s.preferred_name)):
-        parts = fold(name).split()
-        for i, part in enumerate(parts):
-            mine.append((part, which if i == 0 else _OTHER))
-        if len(parts) > 1:
-            mine.append(("".join(parts), which))
-    return mine
+    return (
+        _parts_of(s.last_name, _LAST)
+        + _parts_of(s.first_name, _FIRST)
+        + _parts_of(s.preferred_name, _FIRST)
+    )
+
+
+@lru_cache(maxsize=8192)
+def _parts_of(name: str, which: int) -> tuple[tuple[str, int], ...]:
+    """One name's parts for `_name_parts`. Cached: names repeat across a school, and a search
+    checks the same few dozen students keystroke after keystroke."""
+    parts = fold(name).split()
+    mine = [(part, which if i == 0 else _OTHER) for i, part in enumerate(parts)]
+    if len(parts) > 1:
+        mine.append(("".join(parts), which))
+    return tuple(mine)
 
 
 def _folded_names(s: IndexedStudent) -> str:
@@ -579,7 +587,7 @@ def _offer(results: dict[int, tuple[int, int]], pos: int, rank: int, partial: in
         results[pos] = (rank, partial)
 
 
-def _fit(parts: list[tuple[str, int]], word: str) -> tuple[int, int] | None:
+def _fit(parts: tuple[tuple[str, int], ...], word: str) -> tuple[int, int] | None:
     """A student's best (name kind, partial) for `word` among their name parts, as
     `_prefix_positions` finds it, or None when `word` prefixes none."""
     best: tuple[int, int] | None = None
