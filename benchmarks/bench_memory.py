@@ -40,27 +40,41 @@ def _status() -> dict[str, float]:
     return found
 
 
-def _sqlite_heap() -> float | None:
-    """SQLite's own heap in MB (its page caches), or None when the library cannot be found."""
+def _sqlite_library() -> ctypes.CDLL | None:
+    """The SQLite library Python's sqlite3 module runs on (for its memory figures), or None."""
     import _sqlite3
 
     for name in (_sqlite3.__file__, ctypes.util.find_library("sqlite3")):
         if not name:
             continue
         try:
-            used = ctypes.CDLL(name).sqlite3_memory_used
+            library = ctypes.CDLL(name)
+            library.sqlite3_memory_used.restype = ctypes.c_int64
+            library.sqlite3_memory_highwater.restype = ctypes.c_int64
         except (OSError, AttributeError):
             continue
-        used.restype = ctypes.c_int64
-        return used() / 2**20
+        return library
     return None
+
+
+SQLITE = _sqlite_library()
+
+
+def _sqlite_heap() -> tuple[float, float] | None:
+    """SQLite's own heap in MB (its page caches): now, and its peak since the last call."""
+    if SQLITE is None:
+        return None
+    return SQLITE.sqlite3_memory_used() / 2**20, SQLITE.sqlite3_memory_highwater(1) / 2**20
 
 
 class Stages:
     def __init__(self, trace: bool, top: int, trim: bool = False) -> None:
         self.trace, self.top, self.trim = trace, top, trim
         self.previous = None
-        print(f"{'stage':<34} {'RSS':>8} {'peak':>8} {'sqlite':>7} {'traced':>8} {'t.peak':>8}")
+        print(
+            f"{'stage':<34} {'RSS':>8} {'peak':>8} {'sqlite':>7} {'s.peak':>7}"
+            f" {'traced':>8} {'t.peak':>8}"
+        )
 
     def mark(self, stage: str) -> None:
         import tracemalloc
@@ -68,7 +82,7 @@ class Stages:
         now = _status()
         heap = _sqlite_heap()
         line = f"{stage:<34} {now['VmRSS']:6.1f}MB {now['VmHWM']:6.1f}MB "
-        line += f"{heap:5.1f}MB" if heap is not None else "    n/a"
+        line += f"{heap[0]:5.1f}MB {heap[1]:5.1f}MB" if heap is not None else "    n/a     n/a"
         if self.trace:
             current, peak = tracemalloc.get_traced_memory()
             line += f" {current / 2**20:6.1f}MB {peak / 2**20:6.1f}MB"

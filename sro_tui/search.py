@@ -134,7 +134,7 @@ def _name_parts(s: IndexedStudent) -> tuple[tuple[str, int], ...]:
     )
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _parts_of(name: str, which: int) -> tuple[tuple[str, int], ...]:
     """One name's parts for `_name_parts`. Cached: names repeat across a school, and a search
     checks the same few dozen students keystroke after keystroke."""
