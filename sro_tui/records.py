@@ -363,7 +363,8 @@ def load_student_index(school: School | None = None):
     )
     if school is not None:
         query = query.where(Student.school == school)
-    return build_index(query.tuples())
+    # Row by row (`iterator`): peewee would otherwise keep every row it handed over.
+    return build_index(query.tuples().iterator())
 
 
 # --- counts -----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import bisect
 import heapq
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -106,9 +107,6 @@ class IndexedStudent:
     grade: str
     homeroom: str
     active: bool
-    folded: str = ""
-    id_key: str = ""
-    sort_key: tuple[str, str, str] = ("", "", "")
 
     @property
     def display_name(self) -> str:
@@ -125,98 +123,140 @@ def _deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
+def _name_parts(s: IndexedStudent) -> tuple[tuple[str, int], ...]:
+    """A student's folded name parts, each with the kind of name it came from (a last, first or
+    preferred name's first word: `_LAST` or `_FIRST`; a later word: `_OTHER`). A name of several
+    words is also one part with the kind of its first word ("Garcia Lopez" -> "garcialopez")."""
+    return (
+        _parts_of(s.last_name, _LAST)
+        + _parts_of(s.first_name, _FIRST)
+        + _parts_of(s.preferred_name, _FIRST)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _parts_of(name: str, which: int) -> tuple[tuple[str, int], ...]:
+    """One name's parts for `_name_parts`. Cached: names repeat across a school, and a search
+    checks the same few dozen students keystroke after keystroke."""
+    parts = fold(name).split()
+    mine = [(part, which if i == 0 else _OTHER) for i, part in enumerate(parts)]
+    if len(parts) > 1:
+        mine.append(("".join(parts), which))
+    return tuple(mine)
+
+
+def _folded_names(s: IndexedStudent) -> str:
+    """Last, first and preferred name, folded, in one line."""
+    return " ".join(p for p in (fold(s.last_name), fold(s.first_name), fold(s.preferred_name)) if p)
+
+
+def _positions(values: Iterable[int] = ()) -> array[int]:
+    """Positions (or places) as C ints, 4 bytes each, where a list holds an 8-byte pointer to a
+    28-byte int: the index holds some 400,000 of them at 50,000 students."""
+    return array("i", values)
+
+
 @dataclass
 class StudentIndex:
-    """An in-memory index over a school's students; build once, then search on every keystroke."""
+    """An in-memory index over a school's students; build once, then search on every keystroke.
+
+    Kept lean (issue 16: the app within 150 MB at 50,000 students): positions are C int arrays;
+    a student's name parts are folded again when a search checks that student (`_name_parts`,
+    for a few dozen students a search: `fold` is cached), not kept for every student; IDs are
+    found by bisecting one sorted list, with no dict beside it."""
 
     students: list[IndexedStudent] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._by_id: dict[str, IndexedStudent] = {}
         # Per kind of name part: its tokens sorted, each token's student as a place in roster
         # order, and those places sorted within each block of `_BLOCK` tokens.
         self._kind_tokens: list[list[str]] = [[], [], []]
-        self._kind_places: list[list[int]] = [[], [], []]
-        self._kind_blocks: list[list[list[int]]] = [[], [], []]
-        self._parts: list[tuple[tuple[str, int], ...]] = []  # each student's (token, kind)
-        # Each one-letter deletion of a name part (and the part itself) -> the parts it comes
-        # from; their students are in `_spelled` (not copied per variant: at 50,000 students
-        # the copies were 37 MiB).
-        self._typos: dict[str, list[str]] = {}
-        self._spelled: dict[str, list[int]] = {}  # each name part -> the students with it
-        self._sorted_ids: list[tuple[str, int]] = []
-        self._in_order: list[int] = []
-        self._place: list[int] = []
+        self._kind_places: list[array[int]] = [_positions(), _positions(), _positions()]
+        self._kind_blocks: list[list[array[int]]] = [[], [], []]
+        # Each one-letter deletion of a name part (and the part itself) -> the part it comes
+        # from, or a tuple of them when several; their students are in `_spelled` (not copied
+        # per variant: at 50,000 students the copies were 37 MiB).
+        self._typos: dict[str, str | tuple[str, ...]] = {}
+        self._spelled: dict[str, array[int]] = {}  # each name part -> the students with it
+        # Every student's ID as compared (`normalize_id`), sorted (ties by position); the
+        # position of each.
+        self._sorted_ids: list[str] = []
+        self._sorted_pos: array[int] = _positions()
+        self._in_order: array[int] = _positions()  # positions in roster order
+        self._place: array[int] = _positions()  # each position's place in that order
         # Every student's folded names, one per line, and where each line starts: the substring
         # pass is then one C-level `str.find` loop instead of a Python loop over every student.
         self._names_blob = ""
-        self._line_starts: list[int] = []
+        self._line_starts: array[int] = _positions()
         self._inactive: set[int] = set()  # positions of the students who left
         self.rebuild()
 
     def rebuild(self) -> None:
-        self._by_id.clear()
-        self._typos.clear()
         students = self.students
-        parts_of: list[tuple[tuple[str, int], ...]] = []
-        spelled: dict[str, list[int]] = {}  # name part -> positions
+        count = len(students)
+        ids = []
+        for s in students:
+            key = normalize_id(s.sis_id)
+            ids.append(s.sis_id if key == s.sis_id else key)  # one string when already so
+        order = sorted(range(count), key=ids.__getitem__)
+        self._sorted_ids = [ids[pos] for pos in order]
+        self._sorted_pos = _positions(order)
+        # Positions by name (ties by position), and each position's place in that order.
+        order = sorted(
+            range(count),
+            key=lambda pos: (
+                fold(students[pos].last_name),
+                fold(students[pos].first_name),
+                ids[pos],
+            ),
+        )
+        self._in_order = _positions(order)
+        place = [0] * count
+        for at, pos in enumerate(order):
+            place[pos] = at
+        del order
+        self._place = _positions(place)
+        same: dict[str, str] = {}  # one string object per distinct name part
+        spelled: dict[str, list[int]] = {}  # each name part -> positions
+        by_kind: list[list[tuple[str, int]]] = [[], [], []]  # (token, place) per kind
         for pos, s in enumerate(students):
-            s.id_key = normalize_id(s.sis_id)
-            s.folded = " ".join(
-                p for p in (fold(s.last_name), fold(s.first_name), fold(s.preferred_name)) if p
-            )
-            s.sort_key = (fold(s.last_name), fold(s.first_name), s.id_key)
-            self._by_id[s.id_key] = s
-            mine: list[tuple[str, int]] = []
-            for which, name in (
-                (_LAST, s.last_name),
-                (_FIRST, s.first_name),
-                (_FIRST, s.preferred_name),
-            ):
-                parts = fold(name).split()
-                for i, part in enumerate(parts):
-                    mine.append((part, which if i == 0 else _OTHER))
-                    spelled.setdefault(part, []).append(pos)
-                if len(parts) > 1:  # "Garcia Lopez" also as "garcialopez"
-                    mine.append(("".join(parts), which))
-            parts_of.append(tuple(mine))
-        self._parts = parts_of
+            mine = _name_parts(s)
+            for token, kind in mine:
+                token = same.setdefault(token, token)
+                by_kind[kind].append((token, place[pos]))
+            for name in (s.last_name, s.first_name, s.preferred_name):
+                for part in fold(name).split():
+                    spelled.setdefault(same.get(part, part), []).append(pos)
+        del same, place
+        for kind, pairs in enumerate(by_kind):
+            pairs.sort()
+            self._kind_tokens[kind] = [token for token, _place in pairs]
+            places = _positions(at for _token, at in pairs)
+            by_kind[kind] = []
+            self._kind_places[kind] = places
+            self._kind_blocks[kind] = [
+                _positions(sorted(places[at : at + _BLOCK])) for at in range(0, len(places), _BLOCK)
+            ]
         # Names repeat across a school: each spelling's one-letter deletions are made once.
-        typos = self._typos
-        self._spelled = spelled
+        typos: dict[str, str | tuple[str, ...]] = {}
         for part in spelled:
             if len(part) < 3:
                 continue
             for variant in _deletions(part) | {part}:
                 known = typos.get(variant)
                 if known is None:
-                    typos[variant] = [part]
+                    typos[variant] = part
                 else:
-                    known.append(part)
-        self._sorted_ids = sorted((s.id_key, pos) for pos, s in enumerate(students))
-        # Positions by name (ties by position), and each position's place in that order.
-        self._in_order = sorted(range(len(students)), key=lambda pos: students[pos].sort_key)
-        self._place = [0] * len(students)
-        for place, pos in enumerate(self._in_order):
-            self._place[pos] = place
-        by_kind: list[list[tuple[str, int]]] = [[], [], []]
-        for pos, mine in enumerate(parts_of):
-            place = self._place[pos]
-            for token, kind in mine:
-                by_kind[kind].append((token, place))
-        for kind, pairs in enumerate(by_kind):
-            pairs.sort()
-            places = [place for _token, place in pairs]
-            self._kind_tokens[kind] = [token for token, _place in pairs]
-            self._kind_places[kind] = places
-            self._kind_blocks[kind] = [
-                sorted(places[at : at + _BLOCK]) for at in range(0, len(places), _BLOCK)
-            ]
-        self._names_blob = "\n".join(s.folded for s in students)
-        starts, offset = [], 0
-        for s in students:
+                    typos[variant] = (known, part) if isinstance(known, str) else (*known, part)
+        self._typos = typos
+        self._spelled = {part: _positions(found) for part, found in spelled.items()}
+        del spelled
+        lines = [_folded_names(s) for s in students]
+        self._names_blob = "\n".join(lines)
+        starts, offset = _positions(), 0
+        for line in lines:
             starts.append(offset)
-            offset += len(s.folded) + 1
+            offset += len(line) + 1
         self._line_starts = starts
         self._inactive = {pos for pos, s in enumerate(students) if not s.active}
 
@@ -244,13 +284,15 @@ class StudentIndex:
     def in_roster_order(self, active_only: bool = True) -> list[IndexedStudent]:
         """Every student (or every active one) as the roster lists them with no search typed:
         active students first, each group by last name, first name."""
-        students = [s for s in self.students if s.active or not active_only]
-        students.sort(key=lambda s: (not s.active, s.sort_key))
-        return students
+        everyone = [self.students[pos] for pos in self._in_order]
+        active = [s for s in everyone if s.active]
+        return active if active_only else active + [s for s in everyone if not s.active]
 
     def by_id(self, sis_id: str) -> IndexedStudent | None:
         """The student whose ID is exactly `sis_id` (case and surrounding spaces ignored)."""
-        return self._by_id.get(normalize_id(sis_id))
+        ids, key = self._sorted_ids, normalize_id(sis_id)
+        at = bisect.bisect_right(ids, key) - 1  # the last of a repeated ID, as a dict kept it
+        return self.students[self._sorted_pos[at]] if at >= 0 and ids[at] == key else None
 
     def _prefix_range(self, kind: int, prefix: str) -> tuple[int, int, int]:
         """Where `prefix` sits in the sorted tokens of one kind: (first token starting with it,
@@ -399,21 +441,21 @@ class StudentIndex:
         look for (none after an exact ID)."""
         results: dict[int, tuple[int, int]] = {}
         id_query = normalize_id(raw)
-        exact = self._by_id.get(id_query)
-        if exact is not None:
-            _offer(results, self._pos_of(exact), EXACT_ID, 0)
+        ids, positions = self._sorted_ids, self._sorted_pos
+        lo = bisect.bisect_left(ids, id_query)
+        exact = lo < len(ids) and ids[lo] == id_query
+        if exact:
+            _offer(results, positions[lo], EXACT_ID, 0)
         if len(id_query) >= 2 and " " not in id_query:
-            lo = bisect.bisect_left(self._sorted_ids, (id_query,))
-            for i in range(lo, len(self._sorted_ids)):
-                key, pos = self._sorted_ids[i]
-                if not key.startswith(id_query):
+            for i in range(lo, len(ids)):
+                if not ids[i].startswith(id_query):
                     break
-                _offer(results, pos, ID_PREFIX)
+                _offer(results, positions[i], ID_PREFIX)
                 if len(results) > enough * 4:
                     break
         # A scan that is exactly an ID needs nothing more: skipping the name passes keeps a
         # scanner's lookups well under a millisecond.
-        return results, ([] if exact is not None else fold(raw).split())
+        return results, ([] if exact else fold(raw).split())
 
     def _more_matches(
         self, raw: str, words: list[str], results: dict[int, tuple[int, int]], enough: int
@@ -441,7 +483,8 @@ class StudentIndex:
             hits: set[int] = set()
             spelled = self._spelled
             for variant in _deletions(word) | {word}:
-                for part in self._typos.get(variant, ()):
+                parts = self._typos.get(variant, ())
+                for part in (parts,) if isinstance(parts, str) else parts:
                     hits.update(spelled[part])
             typo_hits = hits if typo_hits is None else typo_hits & hits
         return typo_hits or set()
@@ -459,7 +502,7 @@ class StudentIndex:
         ((whole word, rank), then roster order), or None when the name matches ran out first;
         and the name matches seen (all of them then, as `_matches` finds them: position ->
         (name kind, partial))."""
-        students, in_order, parts_of = self.students, self._in_order, self._parts
+        students, in_order = self.students, self._in_order
         found: list[Match] = []
         first_hits: dict[int, tuple[int, int]] = {}
         rejected: set[int] = set()
@@ -489,7 +532,7 @@ class StudentIndex:
                     continue
                 fit = first_hits.get(pos)
                 if fit is None:
-                    fit = _fit(parts_of[pos], word)
+                    fit = _fit(_name_parts(students[pos]), word)
                     if fit is None:
                         rejected.add(pos)
                         continue
@@ -537,10 +580,6 @@ class StudentIndex:
             runs.append(sorted(edges))
         return iter(runs[0]) if len(runs) == 1 else heapq.merge(*runs)
 
-    def _pos_of(self, student: IndexedStudent) -> int:
-        lo = bisect.bisect_left(self._sorted_ids, (student.id_key,))
-        return self._sorted_ids[lo][1]
-
 
 def _offer(results: dict[int, tuple[int, int]], pos: int, rank: int, partial: int = 1) -> None:
     """Keep a student's best (rank, partial) match."""
@@ -561,5 +600,24 @@ def _fit(parts: tuple[tuple[str, int], ...], word: str) -> tuple[int, int] | Non
 
 
 def build_index(rows: Iterable[tuple]) -> StudentIndex:
-    """Build from (id, sis_id, last, first, preferred, grade, homeroom, active) tuples."""
-    return StudentIndex([IndexedStudent(*row) for row in rows])
+    """Build from (id, sis_id, last, first, preferred, grade, homeroom, active) tuples.
+
+    Names, grades and homerooms repeat across a school: each distinct value is kept once (one
+    string object), not once per student as the database hands them over."""
+    same: dict[object, object] = {}
+    one = same.setdefault
+    return StudentIndex(
+        [
+            IndexedStudent(
+                student_id,
+                sis_id,
+                one(last, last),
+                one(first, first),
+                one(preferred, preferred),
+                one(grade, grade),
+                one(homeroom, homeroom),
+                active,
+            )
+            for student_id, sis_id, last, first, preferred, grade, homeroom, active in rows
+        ]
+    )

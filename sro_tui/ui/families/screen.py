@@ -216,12 +216,33 @@ class FamiliesScreen(Screen):
         """Load this year's notice list in a thread, then redraw (a failure is said in place)."""
         run_in_thread(
             self,
-            _households_and_coverage,
+            self._read_households,
             what="Reading the family notice list",
             group="families-load",
-            done=self._households_loaded,
+            done=self._households_read,
             failed=self._households_failed,
         )
+
+    def _read_households(self) -> tuple[HouseholdIndex, list[int], str] | HouseholdIndex:
+        """In the worker's thread: the list (drawn as soon as it is read), then, in a large
+        school, what the language and grade filters test (most of the reading at 50,000).
+        Both on the one connection: its page cache already holds what the second read needs,
+        where a second worker's connection filled a page cache of its own (16 MB at 50,000
+        students, a third of the screen's memory; `benchmarks/bench_memory.py`)."""
+        loaded = _households_and_coverage()
+        households = loaded[0]
+        if households.filters_ready:  # read whole (a small school)
+            return loaded
+        self.app.call_from_thread(self._households_loaded, loaded)
+        return with_filters(households)
+
+    def _households_read(
+        self, read: tuple[HouseholdIndex, list[int], str] | HouseholdIndex
+    ) -> None:
+        if isinstance(read, HouseholdIndex):
+            self._filters_loaded(read)  # the list itself was drawn meanwhile
+        else:
+            self._households_loaded(read)
 
     def _households_loaded(self, loaded: tuple[HouseholdIndex, list[int], str]) -> None:
         households, self.longest, self.coverage_note = loaded
@@ -237,17 +258,6 @@ class FamiliesScreen(Screen):
             self._loaded()
         if households.filters_ready:  # read whole (a small school)
             self._filters_loaded(households)
-            return
-        # Drawn: now what the language and grade filters test (most of the reading at 50,000).
-        run_in_thread(
-            self,
-            with_filters,
-            households,
-            what="Reading the family notice list",
-            group="families-filters",
-            done=self._filters_loaded,
-            failed=self._households_failed,
-        )
 
     def _filters_loaded(self, households: HouseholdIndex) -> None:
         """The languages, grades and e-mail are in: the filters offer them and a filter chosen
