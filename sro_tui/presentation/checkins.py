@@ -39,7 +39,7 @@ from sro_tui.models import (
     database_proxy,
     utc_now,
 )
-from sro_tui.presentation.counts import grade_sort_key
+from sro_tui.presentation.counts import grade_sort_key, presented_in
 from sro_tui.records import (
     ValidationError,
     audit,
@@ -606,15 +606,7 @@ def class_list(
     presented = PresentationAttendance.alias()
     query = (
         Student.select(Student, presented.recorded_at.alias("presented_at"))
-        .join(
-            presented,
-            JOIN.LEFT_OUTER,
-            on=(
-                (presented.student == Student.id)
-                & (presented.school_year == year)
-                & presented.undone_at.is_null()
-            ),
-        )
+        .join(presented, JOIN.LEFT_OUTER, on=presented_in(year, presented))
         .where((Student.active == True) & (Student.school == school))  # noqa: E712
     )
     if grade is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
+from peewee import JOIN, Expression, fn
 
 from sro_tui.models import (
     GRADE_ORDER,
@@ -52,6 +52,16 @@ def grade_sort_key(grade: str) -> tuple[int, str]:
     return (GRADE_ORDER.get(grade, 99), grade)
 
 
+def presented_in(year: SchoolYear, presented: type[PresentationAttendance]) -> Expression:
+    """Join condition: the student's check-in this year that was not undone (`presented` is an
+    alias of the attendance table, LEFT JOINed so students without one stay)."""
+    return (
+        (presented.student == Student.id)
+        & (presented.school_year == year)
+        & presented.undone_at.is_null()
+    )
+
+
 def presentation_progress(
     year: SchoolYear | None = None, school: School | None = None
 ) -> PresentationProgress:
@@ -67,15 +77,7 @@ def presentation_progress(
     presented = PresentationAttendance.alias()
     rows = (
         Student.select(Student.grade, fn.COUNT(Student.id), fn.COUNT(presented.id))
-        .join(
-            presented,
-            JOIN.LEFT_OUTER,
-            on=(
-                (presented.student == Student.id)
-                & (presented.school_year == year)
-                & presented.undone_at.is_null()
-            ),
-        )
+        .join(presented, JOIN.LEFT_OUTER, on=presented_in(year, presented))
         .where(Student.active == True)  # noqa: E712
     )
     if school is not None:
