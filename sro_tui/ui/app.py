@@ -247,6 +247,23 @@ class SroApp(ReportsFailures, OpensTheDatabase, App):
             SECTIONS_WARM_AFTER_SECONDS, lambda: self.when_database_open(self.warm_sections)
         )
 
+    async def action_quit(self) -> None:
+        """Quit (ctrl+q). A screen holding changes not yet saved (the intervention form), in any
+        section, is shown and asks first, as its Esc does; ctrl+q again on that question quits."""
+        if getattr(self.screen, "asked_before_quit", False):
+            self.exit()
+            return
+        for mode, stack in list(self._screen_stacks.items()):
+            for screen in reversed(stack):
+                ask = getattr(screen, "ask_before_quit", None)
+                if ask is None or not screen.is_mounted:
+                    continue
+                if mode != self.current_mode:
+                    await self.switch_mode(mode)
+                if ask(self.exit):
+                    return
+        self.exit()
+
     def tidy_after_kill(self) -> None:
         """Drop what a killed backup left beside the database, and finish (or drop) what a
         killed export left in the export folder. Only files of processes that are gone are

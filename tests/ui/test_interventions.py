@@ -389,3 +389,48 @@ async def test_a_draft_saved_while_another_program_writes_is_kept_in_the_form(sc
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert_one_draft_at(school_db, "Library")
+
+
+async def test_ctrl_q_never_throws_away_a_half_written_request(school_db: Path):
+    """ctrl+q with a request half written asks, as Esc does, even from another section; "Save
+    as draft" keeps it and quits. Untouched, ctrl+q quits at once."""
+    app = SroApp(school_db, start_section="interventions")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_form(app, pilot)
+        await pilot.press("tab")
+        await _type(pilot, "Gym")
+        await pilot.press("f6")  # off to another section, the form left open behind
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and app.current_mode == "interventions"
+        assert type(app.screen).__name__ == "ChoiceDialog"
+        await pilot.press("escape")  # "Keep editing"
+        await pilot.pause()
+        assert app.is_running and type(app.screen).__name__ == "InterventionForm"
+        assert app.screen.query_one("#f-location", Input).value == "Gym"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("enter")  # "Save as draft" has focus
+        await pilot.pause()
+    assert app.return_code == 0
+    assert_one_draft_at(school_db, "Gym")
+
+    app = SroApp(school_db, start_section="interventions")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_form(app, pilot)
+        await pilot.press("ctrl+q")  # nothing typed: no question
+        await pilot.pause()
+        assert not app.is_running
+
+    app = SroApp(school_db, start_section="interventions")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_form(app, pilot)
+        await pilot.press("tab")
+        await _type(pilot, "Hall")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("ctrl+q")  # asked, and asked again: the person means it
+        await pilot.pause()
+        assert not app.is_running
+    assert_one_draft_at(school_db, "Gym")  # "Hall" was not saved: quitting without it was chosen

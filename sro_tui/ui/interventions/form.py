@@ -11,6 +11,7 @@ submitted request F9 saves an amendment, with its reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -441,24 +442,36 @@ class InterventionForm(Screen[Any]):
         if self.read_form() == self.form and not self.problems:
             self.dismiss(self.request)
             return
-        choices: list[tuple[str, object]] = [("Discard changes", "discard")]
+        self._ask_about_changes(lambda: self.dismiss(self.request))
+
+    def ask_before_quit(self, quit_app: Callable[[], object]) -> bool:
+        """The app is asked to quit (ctrl+q): with changes not saved, ask as Esc does and quit
+        once they are saved or discarded (True: asked), else nothing (False)."""
+        if self.read_form() == self.form:
+            return False
+        self._ask_about_changes(quit_app, quitting=True)
+        return True
+
+    def _ask_about_changes(self, then: Callable[[], object], *, quitting: bool = False) -> None:
+        choices: list[tuple[str, object]] = [
+            ("Quit without saving" if quitting else "Discard changes", "discard")
+        ]
         if not self.amending:
             choices.insert(0, ("Save as draft", "draft"))
 
         def chosen(answer: object) -> None:
             if answer == "discard":
-                self.dismiss(self.request)
+                then()
             elif answer == "draft":
                 self.action_save_draft()
                 if self.read_form() == self.form:  # saved: nothing left to lose
-                    self.dismiss(self.request)
+                    then()
 
         what = "this amendment" if self.amending else "this request"
-        self.app.push_screen(
-            ChoiceDialog(
-                f"You have changes to {what} that are not saved.",
-                choices,
-                cancel_label="Keep editing",
-            ),
-            chosen,
+        question = ChoiceDialog(
+            f"You have changes to {what} that are not saved.",
+            choices,
+            cancel_label="Keep editing",
         )
+        question.asked_before_quit = quitting  # type: ignore[attr-defined]
+        self.app.push_screen(question, chosen)
