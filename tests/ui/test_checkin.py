@@ -286,3 +286,7 @@ async def test_session_line_keeps_day_and_month_at_80_columns(school_db):
         assert f"{held_on:%d %b}" in narrow
         assert len(narrow) <= line.content_size.width
         assert narrow.startswith(screen.session.title)
+        # The session's count beside it never runs into it, whatever the line's length.
+        count = app.screen.query_one("#checkin-count")
+        assert count.region.x - (line.region.x + line.region.width) >= 0
+        assert count.content_region.x - line.content_region.right >= 2

@@ -24,7 +24,8 @@ def session_lines(title: str, held_on: date, place: str, year: str) -> list[str]
     head = f"[b]{escape(title)}[/b]"
     where = f" · {escape(place)}" if place else ""
     lines = [f"{head} · {held_on:{form}}{where} · year {year}" for form in DATE_FORMS]
-    return lines + [f"{head} · {held_on:{form}}{where} · {year}" for form in DATE_FORMS[2:]]
+    lines += [f"{head} · {held_on:{form}}{where} · {year}" for form in DATE_FORMS[2:]]
+    return [*lines, f"{head} · {held_on:%d %b}{where}"]  # the year is on the dashboard
 
 
 class SessionLine(Static):
