@@ -32,6 +32,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
             "agreements_for_year",
             "agreements_status",
             "complaint_age_days",
+            "has_contracted_staff",
             "open_complaints",
             "providers_without_adopted_agreement",
             "statutory_training_deadlines",

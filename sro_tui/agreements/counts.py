@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from peewee import ModelSelect
+
 from sro_tui.models import Agreement, Complaint, SafetyStaff, School, SchoolYear
 from sro_tui.records import current_year, get_school
 from sro_tui.search import fold
@@ -151,6 +153,22 @@ class ProviderGap:
         return f"{self.provider_name} supplies {names}; {state} for this school year"
 
 
+def _contracted_staff(school: School) -> ModelSelect:
+    """Active staff employed by an agency or company (not the district): they need an agreement."""
+    return SafetyStaff.select().where(
+        (SafetyStaff.school == school)
+        & (SafetyStaff.active == True)  # noqa: E712
+        & (SafetyStaff.employer_type != "district")
+    )
+
+
+def has_contracted_staff(school: School | None = None) -> bool:
+    """Whether any active staff member here works for a police agency or security company (when
+    none does, no agreement is owed, and "every provider has one" would be empty words)."""
+    school = school or get_school()
+    return school is not None and _contracted_staff(school).exists()
+
+
 def providers_without_adopted_agreement(
     year: SchoolYear | None = None, school: School | None = None
 ) -> list[ProviderGap]:
@@ -161,15 +179,7 @@ def providers_without_adopted_agreement(
         return []
     agreements = {fold(a.provider_name): a for a in agreements_for_year(year, school)}
     gaps: dict[str, ProviderGap] = {}
-    staff = (
-        SafetyStaff.select()
-        .where(
-            (SafetyStaff.school == school)
-            & (SafetyStaff.active == True)  # noqa: E712
-            & (SafetyStaff.employer_type != "district")
-        )
-        .order_by(SafetyStaff.last_name, SafetyStaff.first_name)
-    )
+    staff = _contracted_staff(school).order_by(SafetyStaff.last_name, SafetyStaff.first_name)
     for person in staff:
         key = fold(person.employer_name)
         agreement = agreements.get(key)

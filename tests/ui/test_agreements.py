@@ -234,3 +234,18 @@ async def test_a_screen_built_ahead_builds_every_tab(school_db):
         assert all(tab.is_mounted for tab in screen.query(RecordsTab))
         assert len(screen.query(RecordsTab)) == 3
         assert len(screen.tab("training").rows) == 2  # read, not waiting for its first show
+
+
+async def test_with_no_agency_staff_it_does_not_claim_every_agency_has_an_agreement(school_db):
+    import sqlite3
+
+    # Only district-employed staff on record: no agreement is owed, and none exists.
+    with sqlite3.connect(school_db) as conn:
+        conn.execute("UPDATE safety_staff SET employer_type = 'district'")
+        conn.execute("DELETE FROM agreement")
+    app = _app(school_db)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.pause()
+        said = text_of(app, "#agreements-warnings")
+        assert "No staff from a police agency or security company on record" in said
+        assert "every agency" not in said

@@ -154,11 +154,19 @@ class AgreementsScreen(Screen):
         warnings = [
             f"[b $warning]⚠[/] {gap.message}" for gap in core.providers_without_adopted_agreement()
         ]
-        self.query_one("#agreements-warnings", Static).update(
-            "\n".join(warnings)
-            or f"School year {year.name if year else '—'}: every agency or "
-            "company with staff here has an adopted agreement."
-        )
+        if warnings:
+            summary = "\n".join(warnings)
+        elif core.has_contracted_staff():
+            summary = (
+                f"School year {year.name if year else '—'}: every agency or company with staff "
+                "here has an adopted agreement."
+            )
+        else:  # nobody from a police agency or security company on record: nothing owed yet
+            summary = (
+                "No staff from a police agency or security company on record (F6): no agreement "
+                "is owed until there are."
+            )
+        self.query_one("#agreements-warnings", Static).update(summary)
         for tab in self._tabs():
             tab.reload()
 
