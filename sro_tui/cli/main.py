@@ -24,12 +24,18 @@ from sro_tui.cli.common import (
     db_option,
     open_db,
 )
+from sro_tui.cli.terminal import quiet_terminal
 from sro_tui.paths import default_db_path, default_export_dir
 
 # --- commands ---------------------------------------------------------------------------------
 
 
 def cmd_open_app(args: argparse.Namespace) -> int:
+    with quiet_terminal():  # keys typed while it starts: kept, not echoed, ctrl+q too
+        return _open_app(args)
+
+
+def _open_app(args: argparse.Namespace) -> int:
     if not args.demo and getattr(args, "start_section", "dashboard") == "dashboard":
         from sro_tui.ui.widgets.collector import hold
 
@@ -86,6 +92,11 @@ def _write_demo(db_path: Path) -> None:
 
 
 def cmd_check_in(args: argparse.Namespace) -> int:
+    with quiet_terminal():
+        return _open_check_in(args)
+
+
+def _open_check_in(args: argparse.Namespace) -> int:
     from sro_tui.ui.app import SroApp
 
     open_db(args).close()  # a bad or newer database is a one-line error, not a traceback
