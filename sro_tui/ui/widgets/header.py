@@ -7,6 +7,10 @@ layout of the whole screen, one more frame after a section's first (Textual pinn
 one writes the title when the words differ from those shown. Under `NARROW_COLUMNS` an app with
 a `SHORT_TITLE` is named by it, so the school and its year fit: "sro-tui — Port Townsend High
 School · school year 2026-27" instead of the program's full name with the school cut off.
+
+Textual internals used (pinned to 8.2): `textual.widgets._header.HeaderTitle` (the title widget
+written to), and Header's own mount handler replaced (`prevent_default`), its four watches made
+here instead.
 """
 
 from __future__ import annotations
