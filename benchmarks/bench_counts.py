@@ -16,13 +16,15 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.child import run_child  # noqa: E402
 
 
 def child(db_path: Path, as_json: bool) -> None:
@@ -52,17 +54,7 @@ def run(db_path: Path, compiled: bool) -> dict:
     with tempfile.TemporaryDirectory() as empty:
         if not compiled:
             env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=empty)
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", "--db", str(db_path)],
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-            cwd=ROOT,
-        )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        return run_child(__file__, ["--child", "--db", str(db_path)], env, "full_status")
 
 
 def main() -> int:

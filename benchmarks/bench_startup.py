@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import bench_screens  # noqa: E402
+from benchmarks.child import run_child  # noqa: E402
 
 
 def child(which: str, work: Path) -> dict:
@@ -62,17 +62,7 @@ def child(which: str, work: Path) -> dict:
 
 
 def measure(which: str, work: Path, env: dict) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", which, "--work", str(work)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        cwd=ROOT,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{which} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_child(__file__, ["--child", which, "--work", str(work)], env, which)
 
 
 def rows(work: Path, runs: int, compiled: bool) -> None:
