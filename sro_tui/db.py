@@ -466,3 +466,11 @@ def bulk_insert(model: type[Model], rows: list[dict[str, Any]], *, into: Any = N
         )
 
     (into or database.cursor()).executemany(sql, [values(row) for row in rows])
+
+
+def connection() -> Any:
+    """This thread's connection to the models' database: a DB-API (sqlite3) connection, for the
+    counts written as plain SQL (`reports.status`), which also read a file not opened yet."""
+    from sro_tui.models import database_proxy
+
+    return database_proxy.connection()

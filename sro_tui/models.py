@@ -28,6 +28,8 @@ from peewee import (
     TextField,
 )
 
+from sro_tui.terms import GRADE_ORDER, NOTICE_METHODS  # noqa: F401 (offered here too)
+
 database_proxy = DatabaseProxy()
 
 
@@ -80,10 +82,6 @@ class SchoolYear(BaseModel):
     start_date = DateField()
     end_date = DateField()
     is_current = BooleanField(default=False)
-
-
-# Grades are kept as the school writes them ("K", "PK", "1" … "12"); GRADE_ORDER sorts them.
-GRADE_ORDER = {"PK": -1, "K": 0, **{str(n): n for n in range(1, 13)}}
 
 
 class Student(BaseModel):
@@ -265,13 +263,6 @@ FOUNDATION_MODELS: list[type[Model]] = [
 
 # --- family notices (issue 4) -----------------------------------------------------------------
 
-NOTICE_METHODS = {
-    "paper_home": "Paper sent home",
-    "mail": "Mail",
-    "email": "E-mail",
-    "portal": "School portal / messaging app",
-    "in_person": "In person",
-}
 DELIVERY_STATUSES = {
     "sent": "Sent",
     "delivered": "Delivered",

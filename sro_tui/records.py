@@ -6,7 +6,6 @@ from __future__ import annotations
 import getpass
 import json
 import threading
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from sro_tui.models import (
     database_proxy,
 )
 from sro_tui.search import build_index
+from sro_tui.terms import EXPORT_FOLDER_SETTING
 
 
 class ValidationError(Exception):
@@ -72,9 +72,6 @@ def kept_setting(key: str) -> str:
     if key not in kept.values:
         kept.values[key] = get_setting(key)
     return kept.values[key]
-
-
-EXPORT_FOLDER_SETTING = "export_folder"
 
 
 def export_folder(default: Path) -> Path:
@@ -365,52 +362,3 @@ def load_student_index(school: School | None = None):
         query = query.where(Student.school == school)
     # Row by row (`iterator`): peewee would otherwise keep every row it handed over.
     return build_index(query.tuples().iterator())
-
-
-# --- counts -----------------------------------------------------------------------------------
-
-
-@dataclass
-class SchoolStatus:
-    school_code: str
-    school_name: str
-    school_year: str
-    active_students: int
-    inactive_students: int
-    guardians: int
-    households: int
-    safety_staff: int
-    staff_by_kind: dict[str, int]
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-# Plain SQL, built once: the dashboard reads these at every start, and peewee building five
-# statements cost more than SQLite running them.
-_PEOPLE_COUNTS = (
-    'SELECT coalesce(SUM("active" = 1), 0), coalesce(SUM("active" = 0), 0),'
-    ' (SELECT COUNT(*) FROM "guardian" WHERE "active" = 1),'
-    ' (SELECT COUNT(*) FROM "household" WHERE "active" = 1) FROM "student"'
-)
-_STAFF_BY_KIND = 'SELECT "kind", COUNT("id") FROM "safety_staff" WHERE "active" = 1 GROUP BY "kind"'
-
-
-def school_status(school: School | None = None, year: SchoolYear | None = None) -> SchoolStatus:
-    """Counts for the dashboard and `sro-tui status` (of the given school and year, else the
-    current ones)."""
-    school = school or get_school()
-    year = year or current_year()
-    active, inactive, guardians, households = database_proxy.execute_sql(_PEOPLE_COUNTS).fetchone()
-    by_kind = dict(database_proxy.execute_sql(_STAFF_BY_KIND).fetchall())
-    return SchoolStatus(
-        school_code=school.code if school else "",
-        school_name=school.name if school else "",
-        school_year=year.name if year else "",
-        active_students=active,
-        inactive_students=inactive,
-        guardians=guardians,
-        households=households,
-        safety_staff=sum(by_kind.values()),
-        staff_by_kind=by_kind,
-    )

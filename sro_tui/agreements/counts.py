@@ -4,21 +4,24 @@ the counts of it for the dashboard and `sro-tui status` (`review` and `complaint
 Training (RCW 28A.400.345): each active staff member's state, from the series completed, the due
 date the school set, and the law's own date counted from the first day on school property.
 
-A module of its own, small and quick to import: the dashboard reads these counts at every start,
-before the agreements screen is opened.
+A module of its own, small and quick to import, its counts in plain SQL on a DB-API connection,
+without peewee: the dashboard reads them at every start, before the database is opened
+(`reports.status`). What lists records imports the models where it is used.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from peewee import ModelSelect
+from sro_tui.glance import as_date
 
-from sro_tui.models import Agreement, Complaint, SafetyStaff, School, SchoolYear
-from sro_tui.records import current_year, get_school
-from sro_tui.search import fold
+if TYPE_CHECKING:
+    from peewee import ModelSelect
+
+    from sro_tui.glance import SchoolRow, YearRow
+    from sro_tui.models import Agreement, Complaint, SafetyStaff, School, SchoolYear
 
 # --- training ---------------------------------------------------------------------------------
 
@@ -108,6 +111,9 @@ def training_overview(
     today: date | None = None, school: School | None = None
 ) -> list[TrainingState]:
     """Every active staff member's training state, overdue first, then by due date and name."""
+    from sro_tui.models import SafetyStaff
+    from sro_tui.records import get_school
+
     school = school or get_school()
     query = SafetyStaff.select().where(SafetyStaff.active == True)  # noqa: E712
     if school is not None:
@@ -127,6 +133,9 @@ def agreements_for_year(
     year: SchoolYear | None = None, school: School | None = None
 ) -> list[Agreement]:
     """The year's agreements (default: the current school and year), by provider name."""
+    from sro_tui.models import Agreement
+    from sro_tui.records import current_year, get_school
+
     school, year = school or get_school(), year or current_year()
     if school is None or year is None:
         return []
@@ -155,6 +164,8 @@ class ProviderGap:
 
 def _contracted_staff(school: School) -> ModelSelect:
     """Active staff employed by an agency or company (not the district): they need an agreement."""
+    from sro_tui.models import SafetyStaff
+
     return SafetyStaff.select().where(
         (SafetyStaff.school == school)
         & (SafetyStaff.active == True)  # noqa: E712
@@ -165,6 +176,8 @@ def _contracted_staff(school: School) -> ModelSelect:
 def has_contracted_staff(school: School | None = None) -> bool:
     """Whether any active staff member here works for a police agency or security company (when
     none does, no agreement is owed, and "every provider has one" would be empty words)."""
+    from sro_tui.records import get_school
+
     school = school or get_school()
     return school is not None and _contracted_staff(school).exists()
 
@@ -174,6 +187,10 @@ def providers_without_adopted_agreement(
 ) -> list[ProviderGap]:
     """Agencies and companies with active staff on the roster and no adopted agreement this year
     (names compared without case or accents)."""
+    from sro_tui.models import SafetyStaff
+    from sro_tui.records import current_year, get_school
+    from sro_tui.search import fold
+
     school, year = school or get_school(), year or current_year()
     if school is None or year is None:
         return []
@@ -202,6 +219,9 @@ def open_complaints(
     today: date | None = None, school: School | None = None
 ) -> list[tuple[Complaint, int]]:
     """Every open complaint (any year) with its age in days, oldest first."""
+    from sro_tui.models import Complaint
+    from sro_tui.records import get_school
+
     school = school or get_school()
     query = Complaint.select().where(Complaint.closed_on.is_null())
     if school is not None:
@@ -216,28 +236,95 @@ def open_complaints(
 def agreements_status(
     today: date | None = None, school: School | None = None, year: SchoolYear | None = None
 ) -> dict[str, Any]:
-    """What the school owes on training, agreements and complaints (this year's, or `year`'s),
-    JSON-ready:
+    """What the school owes on training, agreements and complaints (of the given, else the
+    current, school and year): `count_agreements` on the models' database."""
+    from sro_tui.db import connection
+    from sro_tui.records import current_year, get_school
+
+    return count_agreements(connection(), school or get_school(), year or current_year(), today)
+
+
+class _StaffTraining(NamedTuple):
+    """What `training_state` reads of a staff member, as peewee's fields give it."""
+
+    kind: str
+    training_status: str
+    training_completed_on: date | None
+    training_reference: str
+    training_due_on: date | None
+    first_day_on_site: date | None
+
+
+_TRAINING = (
+    'SELECT "kind", "training_status", "training_completed_on", "training_reference",'
+    ' "training_due_on", "first_day_on_site" FROM "safety_staff" WHERE "active" = 1'
+)
+# The year's agreements by provider name (`agreements_for_year`).
+_AGREEMENTS = (
+    'SELECT "provider_name", "adopted_on" FROM "agreement"'
+    ' WHERE "school_id" = ? AND "school_year_id" = ? ORDER BY "provider_name"'
+)
+# Who needs an agreement (`_contracted_staff`), in `providers_without_adopted_agreement`'s order.
+_CONTRACTED = (
+    'SELECT "employer_name" FROM "safety_staff"'
+    ' WHERE "school_id" = ? AND "active" = 1 AND "employer_type" != ?'
+    ' ORDER BY "last_name", "first_name"'
+)
+_OPEN_COMPLAINTS = 'SELECT "received_on" FROM "complaint" WHERE "closed_on" IS NULL'
+_OF_SCHOOL = ' AND "school_id" = ?'
+
+
+def count_agreements(
+    db: Any,
+    school: School | SchoolRow | None,
+    year: SchoolYear | YearRow | None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """What the school owes on training, agreements and complaints (`year`'s), JSON-ready, read
+    on the DB-API connection `db`:
     training_overdue / training_due_soon (within training_due_soon_days) / training_no_plan
     (counts), agreements_adopted, agreements_in_review, providers_without_agreement (names),
     complaints_open and oldest_open_complaint_days (None when no complaint is open)."""
     today = today or date.today()
-    states = [t.state for t in training_overview(today, school)]
-    agreements = agreements_for_year(year, school)
-    open_now = open_complaints(today, school)
-    gaps = providers_without_adopted_agreement(year, school)
+    of_school = () if school is None else (school.id,)
+    where = "" if school is None else _OF_SCHOOL
+    staff = [
+        _StaffTraining(kind, status, as_date(done), ref, as_date(due), as_date(first))
+        for kind, status, done, ref, due, first in db.execute(_TRAINING + where, of_school)
+    ]
+    states = [training_state(person, today).state for person in staff]  # type: ignore[arg-type]
+    agreements: list[tuple[str, date | None]] = []
+    gaps: dict[str, tuple[str, bool]] = {}  # folded name: (name as first listed, in review)
+    if school is not None and year is not None:
+        from sro_tui.search import fold  # names compared without case or accents
+
+        agreements = [
+            (name, as_date(adopted))
+            for name, adopted in db.execute(_AGREEMENTS, (school.id, year.id))
+        ]
+        adopted_by_name = {fold(name): adopted for name, adopted in agreements}
+        for (employer,) in db.execute(_CONTRACTED, (school.id, "district")):
+            key = fold(employer)
+            if key in adopted_by_name and adopted_by_name[key] is not None:
+                continue
+            gaps.setdefault(key, (employer, key in adopted_by_name))
+    listed = sorted(gaps.values(), key=lambda gap: fold(gap[0]))
+    ages = [
+        (today - as_date(received)).days
+        for (received,) in db.execute(_OPEN_COMPLAINTS + where, of_school)
+    ]
     return {
         "training_due_soon_days": TRAINING_DUE_SOON_DAYS,
         "training_overdue": states.count("overdue"),
         "training_due_soon": states.count("due_soon"),
         "training_no_plan": states.count("no_plan"),
-        "agreements_adopted": sum(1 for a in agreements if a.adopted_on is not None),
-        "agreements_in_review": sum(1 for a in agreements if a.adopted_on is None),
-        "providers_without_agreement": [g.provider_name for g in gaps],
+        "agreements_adopted": sum(1 for _name, adopted in agreements if adopted is not None),
+        "agreements_in_review": sum(1 for _name, adopted in agreements if adopted is None),
+        "providers_without_agreement": [name for name, _review in listed],
         # The same providers, split so a screen never reads "1 in review" beside two names.
-        "providers_in_review": [g.provider_name for g in gaps if g.agreement is not None],
-        "providers_with_no_agreement": [g.provider_name for g in gaps if g.agreement is None],
-        "agreements_adopted_with": sorted(a.provider_name for a in agreements if a.adopted_on),
-        "complaints_open": len(open_now),
-        "oldest_open_complaint_days": max((age for _c, age in open_now), default=None),
+        "providers_in_review": [name for name, in_review in listed if in_review],
+        "providers_with_no_agreement": [name for name, in_review in listed if not in_review],
+        "agreements_adopted_with": sorted(name for name, adopted in agreements if adopted),
+        "complaints_open": len(ages),
+        "oldest_open_complaint_days": max(ages, default=None),
     }

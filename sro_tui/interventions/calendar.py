@@ -14,10 +14,12 @@ from datetime import date, timedelta
 # The package, not the name: its immigration checks (patterns compiled at import) load when a
 # closure is first saved, not with the dashboard's counts (`closure_days`).
 from sro_tui import policy
+from sro_tui.db import connection
+from sro_tui.interventions.counts import closure_days_in
 from sro_tui.models import database_proxy
 from sro_tui.records import ValidationError, audit, get_setting, set_setting
+from sro_tui.terms import CLOSURES_SETTING
 
-CLOSURES_SETTING = "school_closures"
 MAX_CLOSURE_DAYS = 60  # a longer stretch is a typing mistake (summer is outside the school year)
 
 
@@ -43,7 +45,7 @@ def school_closures() -> list[Closure]:
 
 def closure_days() -> frozenset[date]:
     """The school's closure days as a set, for the deadline functions."""
-    return frozenset(c.day for c in school_closures())
+    return closure_days_in(connection())
 
 
 def _store(closures: list[Closure]) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from peewee import JOIN
 
 from sro_tui import policy
-from sro_tui.interventions.counts import open_restraint_condition, owed_restraint_steps
+from sro_tui.interventions.counts import owed_restraint_steps
 from sro_tui.models import (  # the package re-exports the first two for the screens
     REQUEST_STATUSES,  # noqa: F401 - the status words, for the screens
     AuditEvent,
@@ -28,6 +28,18 @@ from sro_tui.models import (  # the package re-exports the first two for the scr
 from sro_tui.records import current_year
 
 # --- the list ---------------------------------------------------------------------------------
+
+
+def open_restraint_condition():
+    """Restraint or isolation records with a step not yet done (`counts.owed_steps` says the same
+    in SQL)."""
+    r = RestraintIsolation
+    return (
+        r.administrator_informed_at.is_null()
+        | r.written_report_filed_at.is_null()
+        | r.family_told_verbally_at.is_null()
+        | r.family_told_in_writing_at.is_null()
+    )
 
 
 @dataclass(slots=True)

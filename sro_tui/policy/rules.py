@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
+from sro_tui.policy.year import beginning_of_year_ends, late_in_year  # noqa: F401 (offered here)
+
+# Marked on a record instead of a request: staff stepped in on their own in an emergency.
+from sro_tui.terms import STAFF_INITIATED_EMERGENCY  # noqa: F401 (offered here)
+
 # --- the policy's own words -------------------------------------------------------------------
 
 P4311 = "Policy 4311"
@@ -70,18 +75,6 @@ WORDS_BEGINNING_OF_YEAR = (
 )
 
 
-def beginning_of_year_ends(year_start: date) -> date:
-    """The last day that still counts as "the beginning of each school year" (Policy 4311) for a
-    school year starting `year_start` (July 1): September 30, the end of the first month of
-    instruction. A presentation or notice after it is recorded, and flagged as late."""
-    return date(year_start.year, 9, 30)
-
-
-def late_in_year(day: date, year_start: date) -> bool:
-    """True when `day` is after the beginning of the school year (see beginning_of_year_ends)."""
-    return day > beginning_of_year_ends(year_start)
-
-
 # --- catalogues -------------------------------------------------------------------------------
 
 
@@ -117,8 +110,6 @@ CRITERIA: dict[str, Criterion] = {
         ),
     )
 }
-# Marked on a record instead of a request: staff stepped in on their own in an emergency.
-STAFF_INITIATED_EMERGENCY = "staff_initiated_emergency"
 
 # Who may ask (Policy 4311: "Teachers and school administrators may ask ...").
 REQUESTER_ROLES: dict[str, str] = {

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, Expression, IntegrityError, fn
 
 from sro_tui.exchange import MERGE_COLUMNS, ExportColumn, write_exchange_csv
 from sro_tui.models import (
@@ -39,7 +39,7 @@ from sro_tui.models import (
     database_proxy,
     utc_now,
 )
-from sro_tui.presentation.counts import grade_sort_key, presented_in
+from sro_tui.presentation.counts import grade_sort_key
 from sro_tui.records import (
     ValidationError,
     audit,
@@ -56,6 +56,17 @@ Outcome = Literal["recorded", "already_recorded", "unknown"]
 
 # Set in a check-in station's kit (see `stations`): check-ins recorded there carry the name.
 STATION_NAME_SETTING = "station.name"
+
+
+def presented_in(year: SchoolYear, presented: type[PresentationAttendance]) -> Expression:
+    """Join condition: the student's check-in this year that was not undone (`presented` is an
+    alias of the attendance table, LEFT JOINed so students without one stay). The counts say the
+    same in SQL (`counts.count_progress`)."""
+    return (
+        (presented.student == Student.id)
+        & (presented.school_year == year)
+        & presented.undone_at.is_null()
+    )
 
 
 def station_name() -> str:

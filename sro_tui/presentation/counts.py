@@ -1,26 +1,22 @@
 """The start-of-year presentation's progress and counts: presented / enrolled per grade, for the
 check-in screen, the dashboard and `sro-tui status` (`checkins` records the check-ins).
 
-A module of its own, small and quick to import: the dashboard reads these counts at every start,
-before the check-in screen is opened.
+A module of its own, small and quick to import, in plain SQL on a DB-API connection, without
+peewee: the dashboard reads these counts at every start, before the database is opened
+(`reports.status`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from peewee import JOIN, Expression, fn
+from sro_tui.policy.year import beginning_of_year_ends
+from sro_tui.terms import GRADE_ORDER
 
-from sro_tui.models import (
-    GRADE_ORDER,
-    PresentationAttendance,
-    School,
-    SchoolYear,
-    Student,
-    database_proxy,
-)
-from sro_tui.policy import beginning_of_year_ends
-from sro_tui.records import current_year, get_school
+if TYPE_CHECKING:
+    from sro_tui.glance import SchoolRow, YearRow
+    from sro_tui.models import School, SchoolYear
 
 
 @dataclass
@@ -52,14 +48,16 @@ def grade_sort_key(grade: str) -> tuple[int, str]:
     return (GRADE_ORDER.get(grade, 99), grade)
 
 
-def presented_in(year: SchoolYear, presented: type[PresentationAttendance]) -> Expression:
-    """Join condition: the student's check-in this year that was not undone (`presented` is an
-    alias of the attendance table, LEFT JOINed so students without one stay)."""
-    return (
-        (presented.student == Student.id)
-        & (presented.school_year == year)
-        & presented.undone_at.is_null()
-    )
+# Per grade: active students, and those with a check-in this year that was not undone (the
+# check-in screen's rule, `checkins.presented_in`). The school's students, or every student.
+_BY_GRADE = (
+    'SELECT s."grade", COUNT(s."id"), COUNT(a."id") FROM "student" AS s'
+    ' LEFT OUTER JOIN "presentation_attendance" AS a ON a."student_id" = s."id"'
+    ' AND a."school_year_id" = ? AND a."undone_at" IS NULL'
+    ' WHERE s."active" = 1{school} GROUP BY s."grade"'
+)
+_BY_GRADE_OF_SCHOOL = _BY_GRADE.format(school=' AND s."school_id" = ?')
+_BY_GRADE_OF_EVERY_SCHOOL = _BY_GRADE.format(school="")
 
 
 def presentation_progress(
@@ -70,22 +68,23 @@ def presentation_progress(
     Students who left (inactive) are not counted, and students who enrolled after the assembly
     count as not presented yet: they are owed a make-up session.
     """
-    year = year or current_year()
-    school = school or get_school()
+    from sro_tui.db import connection
+    from sro_tui.records import current_year, get_school
+
+    return count_progress(connection(), year or current_year(), school or get_school())
+
+
+def count_progress(
+    db: Any, year: SchoolYear | YearRow | None, school: School | SchoolRow | None
+) -> PresentationProgress:
+    """`presentation_progress` on the DB-API connection `db`."""
     if year is None:
         return PresentationProgress("")
-    presented = PresentationAttendance.alias()
-    rows = (
-        Student.select(Student.grade, fn.COUNT(Student.id), fn.COUNT(presented.id))
-        .join(presented, JOIN.LEFT_OUTER, on=presented_in(year, presented))
-        .where(Student.active == True)  # noqa: E712
-    )
-    if school is not None:
-        rows = rows.where(Student.school == school)
-    by_grade = [
-        GradeProgress(grade, done, total)
-        for grade, total, done in rows.group_by(Student.grade).tuples()
-    ]
+    if school is None:
+        rows = db.execute(_BY_GRADE_OF_EVERY_SCHOOL, (year.id,))
+    else:
+        rows = db.execute(_BY_GRADE_OF_SCHOOL, (year.id, school.id))
+    by_grade = [GradeProgress(grade, done, total) for grade, total, done in rows]
     by_grade.sort(key=lambda g: grade_sort_key(g.grade))
     return PresentationProgress(
         year.name,
@@ -109,20 +108,30 @@ _YEAR_COUNTS = (
 
 def presentation_status(year: SchoolYear | None = None, school: School | None = None) -> dict:
     """The presentation counts of a school year (default: the current one), for `sro-tui status
-    --json` and the dashboard.
+    --json` and the dashboard (`count_presentation` on the models' database)."""
+    from sro_tui.db import connection
+    from sro_tui.records import current_year, get_school
+
+    return count_presentation(connection(), year or current_year(), school or get_school())
+
+
+def count_presentation(
+    db: Any, year: SchoolYear | YearRow | None, school: School | SchoolRow | None
+) -> dict:
+    """The presentation counts of `year` (for `school`'s students, or every student) on the
+    DB-API connection `db`.
 
     Keys: presented_students, students_to_present (active, not yet presented),
     presentation_sessions, presented_late (students presented after the beginning of the year,
     Policy 4311), unmatched_scans_to_resolve, presented_by_grade
     ({grade: {"presented": n, "enrolled": m}}).
     """
-    year = year or current_year()
-    progress = presentation_progress(year, school)
+    progress = count_progress(db, year, school)
     late = sessions = unmatched = 0
     if year is not None:
         # Policy 4311: "At the beginning of each school year": a later presentation is late.
         ends = beginning_of_year_ends(year.start_date).isoformat()
-        late, sessions, unmatched = database_proxy.execute_sql(
+        late, sessions, unmatched = db.execute(
             _YEAR_COUNTS, (year.id, ends, year.id, year.id)
         ).fetchone()
     return {

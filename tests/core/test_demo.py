@@ -23,7 +23,8 @@ from sro_tui.models import (
     Student,
     StudentGuardian,
 )
-from sro_tui.records import load_student_index, school_status
+from sro_tui.records import load_student_index
+from sro_tui.reports import full_status
 
 TODAY = date(2026, 11, 28)
 
@@ -130,18 +131,18 @@ def test_a_new_step_does_not_change_what_the_others_write(tmp_path, monkeypatch)
 
 
 def test_about_600_active_students_in_grades_6_to_12_and_status_counts_match(demo_db):
-    status = school_status()
-    assert status.school_code == "PTHS"
-    assert status.school_name == "Port Townsend High School"
-    assert status.school_year == "2026-27"
-    assert status.active_students == 600
-    assert status.inactive_students == 12
-    assert status.active_students == Student.select().where(Student.active == True).count()  # noqa: E712
-    assert status.guardians == Guardian.select().where(Guardian.active == True).count()  # noqa: E712
-    assert status.households == (
+    status = full_status()
+    assert status["school_code"] == "PTHS"
+    assert status["school_name"] == "Port Townsend High School"
+    assert status["school_year"] == "2026-27"
+    assert status["active_students"] == 600
+    assert status["inactive_students"] == 12
+    assert status["active_students"] == Student.select().where(Student.active == True).count()  # noqa: E712
+    assert status["guardians"] == Guardian.select().where(Guardian.active == True).count()  # noqa: E712
+    assert status["households"] == (
         Household.select().where(Household.active == True).count()  # noqa: E712
     )
-    assert status.staff_by_kind == {
+    assert status["staff_by_kind"] == {
         "sro": 2,
         "school_security_officer": 2,
         "campus_security_officer": 2,
@@ -302,7 +303,7 @@ def test_today_decides_the_school_year(tmp_path):
     database = open_database(tmp_path / "summer.sqlite3")
     try:
         create_demo_school(date(2027, 8, 20))
-        assert school_status().school_year == "2027-28"
+        assert full_status()["school_year"] == "2027-28"
     finally:
         database.close()
 

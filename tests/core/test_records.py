@@ -14,9 +14,9 @@ from sro_tui.records import (
     get_staff,
     list_staff,
     save_staff,
-    school_status,
     school_year_for,
 )
+from sro_tui.reports import full_status
 
 SRO = {
     "first_name": "Dana",
@@ -54,7 +54,7 @@ def test_staff_is_saved_and_audited(school):
     update = AuditEvent.select().where(AuditEvent.action == "update").get()
     assert json.loads(update.before)["days_per_week"] == 3.0
     assert json.loads(update.after)["days_per_week"] == 5.0
-    assert school_status().staff_by_kind == {"sro": 1}
+    assert full_status()["staff_by_kind"] == {"sro": 1}
 
 
 @pytest.mark.parametrize(
@@ -103,7 +103,7 @@ def test_inactive_staff_are_kept_but_not_listed(school):
     save_staff({"active": False}, staff)
     assert list_staff() == []
     assert [s.id for s in list_staff(include_inactive=True)] == [staff.id]
-    assert school_status().safety_staff == 0
+    assert full_status()["safety_staff"] == 0
 
 
 def test_dates_as_an_office_types_them():
