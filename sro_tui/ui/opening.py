@@ -5,10 +5,13 @@ start-up when nothing is compiled): `sro_tui.glance` reads the header's school a
 and `open_after_first_frame` opens the database (migrations, the lock `sro-tui restore` respects)
 once the frame is drawn. Until then the app keeps every key and click (`holding_inputs`); they are
 handed to Textual in order once the database is open, after what waited for it
-(`when_database_open`: the dashboard's counts). A file the glance cannot be sure of (not a
-database, another schema, busy) is opened as the app is made, so its DatabaseError reaches the
-command before the app starts, as before; an open that fails later ends the app and keeps the
-reason in `database_error` for the command to print.
+(`when_database_open`). The dashboard's counts do not wait for the open: another process reads
+them from the file, read-only and without peewee (`reports.read_status`), from the moment the app
+is made, on the other core, and they are drawn in the first frame when read by then, else as soon
+as they are, before the database is opened (`when_early_status`). A file the glance cannot be
+sure of (not a database, another schema, busy) is opened as the app is made, so its
+DatabaseError reaches the command before the app starts, as before; an open that fails later ends
+the app and keeps the reason in `database_error` for the command to print.
 
 Private Textual API (pinned to 8.2): `App._dispatch_message`, which hands a kept key to Textual as
 its message loop would (then what it scheduled, e.g. F8's new screen mounted, before the next).
@@ -17,7 +20,11 @@ its message loop would (then what it scheduled, e.g. F8's new screen mounted, be
 from __future__ import annotations
 
 import asyncio
+import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +36,53 @@ from sro_tui.glance import SchoolAndYear, school_and_year
 from sro_tui.ui.widgets.work import run_flow
 
 # The sections whose first frame needs nothing from the database: started on one of them, the app
-# draws it first and opens the database just after (its counts wait for the open).
+# draws it first and opens the database just after.
 FIRST_FRAME_BEFORE_OPEN = frozenset({"dashboard"})
+EARLY_READ_TIMEOUT = 60.0  # seconds; then the counts are read the usual way
+
+
+def read_status_early(path: Path, export_folder: Path) -> Future[dict[str, Any] | None]:
+    """Start reading the dashboard's counts from the file at `path` (read-only, no peewee) in a
+    process of its own, `python -m sro_tui.reports.status`: the reading takes the other core, not
+    Python's lock, which the screen being built needs (a thread here slowed the first frame by a
+    fifth). The result is None when it could not be read with certainty (another schema, busy,
+    no process): read them the usual way."""
+    import json
+    import os
+    import subprocess
+
+    import sro_tui
+
+    future: Future[dict[str, Any] | None] = Future()
+    now = datetime.now().isoformat()
+    env = dict(os.environ)  # this sro_tui, wherever it was imported from
+    here = str(Path(sro_tui.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH", "")) if p)
+    try:
+        child = subprocess.Popen(
+            # With this process's clock ("this month", what is overdue), as the usual read.
+            [sys.executable, "-m", "sro_tui.reports.status", str(path), str(export_folder), now],
+            stdin=subprocess.DEVNULL,  # never the terminal the app draws on
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=os.name == "posix",  # ctrl+c and ctrl+z are the app's
+        )
+    except OSError:
+        future.set_result(None)
+        return future
+
+    def wait() -> None:
+        try:
+            out, _ = child.communicate(timeout=EARLY_READ_TIMEOUT)
+            future.set_result(json.loads(out) if child.returncode == 0 else None)
+        except Exception:  # noqa: BLE001 - too slow, or not JSON: the usual read says
+            child.kill()
+            child.wait()
+            future.set_result(None)
+
+    threading.Thread(target=wait, name="sro-tui early counts", daemon=True).start()
+    return future
 
 
 class OpensTheDatabase:
@@ -38,6 +90,7 @@ class OpensTheDatabase:
     frame."""
 
     db_path: Path
+    default_export_folder: Path
 
     def prepare_database(self, start_section: str) -> None:
         """In `__init__`: glance at the header's names (first frame before the open), or open
@@ -52,10 +105,37 @@ class OpensTheDatabase:
         self._opened = asyncio.Event()
         self._started_on_open: list[Worker] = []
         self.glanced: SchoolAndYear | None = None
+        # The dashboard's first counts, read from the file as the app starts (`when_early_status`).
+        self._early_read: Future[dict[str, Any] | None] | None = None
+        self._show_early: Callable[[dict[str, Any] | None], object] | None = None
+        self._early_shown = asyncio.Event()
+        self._inputs_handed = asyncio.Event()
         if start_section in FIRST_FRAME_BEFORE_OPEN:
             self.glanced = school_and_year(self.db_path)
         if self.glanced is None:
             self.open_database()
+        elif start_section == "dashboard":
+            self._early_read = read_status_early(self.db_path, self.default_export_folder)
+
+    def when_early_status(self, show: Callable[[dict[str, Any] | None], object]) -> bool:
+        """Hand the counts being read from the file since the app was made to `show` (the
+        dashboard's): now when they are read already (the first frame shows them), else once
+        the first frame is drawn, as soon as they are, before the database is opened. `show`
+        gets None when that read could not be sure of them (read them the usual way). False
+        when none are being read: later reads go through the open database."""
+        if self._early_read is None or self._show_early is not None:
+            return False
+        self._show_early = show
+        if self._early_read.done():
+            self._show_early_status()
+        return True
+
+    def _show_early_status(self) -> None:
+        if self._early_shown.is_set() or self._early_read is None or self._show_early is None:
+            return
+        self._early_shown.set()
+        if self.database_error is None:
+            self._show_early(self._early_read.result())
 
     def open_after_first_frame(self) -> bool:
         """In `on_mount`: when the database is not open yet, keep the keys from now on and open
@@ -114,7 +194,8 @@ class OpensTheDatabase:
             self.open_database()
         except DatabaseError as exc:
             self.database_error = exc
-            self.holding_inputs = False
+            # The app ends: the keys kept are dropped, and so are those still coming (F8 would
+            # mount a screen while the app closes).
             self.held_inputs.clear()
             self._waiting_for_database.clear()
             self.exit(return_code=1)
@@ -125,6 +206,13 @@ class OpensTheDatabase:
         """The first frame is on the screen: open the database, show what the open read (a file
         changed since the glance), then run what waited for it and the keys that came meanwhile,
         in their order (those still arriving queue behind this)."""
+        if self._show_early is not None and not self._early_shown.is_set():
+            # The counts are still being read: drawn first, in a frame of their own, then the
+            # open (peewee and the models: a tenth of a second, uncompiled, on this thread).
+            await asyncio.wrap_future(self._early_read)  # type: ignore[arg-type]
+            self._show_early_status()
+            self.call_after_refresh(self.call_later, self._open_after_first_frame)
+            return
         try:
             if self._database is None and not self._open_or_exit():
                 return
@@ -138,10 +226,13 @@ class OpensTheDatabase:
             self._opened.set()
         self.holding_inputs = False
         held, self.held_inputs = self.held_inputs, []
-        for event in held:
-            # As Textual's message loop handles it: then what it scheduled (F8's new screen
-            # mounted) before the next key, so the keys typed after F8 reach that screen.
-            await self._dispatch_message(event)
+        try:
+            for event in held:
+                # As Textual's message loop handles it: then what it scheduled (F8's new screen
+                # mounted) before the next key, so the keys typed after F8 reach that screen.
+                await self._dispatch_message(event)
+        finally:
+            self._inputs_handed.set()
 
     async def _starting(self) -> None:
         """A worker from the app's start until the database is open and the work that waited
@@ -150,4 +241,6 @@ class OpensTheDatabase:
         too, as when the database was opened before the first frame. (Their failures are
         reported by their own workers.)"""
         await self._opened.wait()
+        if self.database_error is None:
+            await self._inputs_handed.wait()  # and the keys kept until then are handled
         await asyncio.gather(*(w.wait() for w in self._started_on_open), return_exceptions=True)

@@ -3,12 +3,19 @@ the people on record, and the same numbers as the screens that list them."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
+import pytest
+
+from sro_tui.db import SCHEMA_VERSION, open_database
+from sro_tui.glance import NotSure
 from sro_tui.models import Guardian, Household, SafetyStaff, Student, StudentGuardian
 from sro_tui.notices import change_delivery_status, load_households, notice_counts, record_notice
 from sro_tui.reports import full_status
+from sro_tui.reports.status import read_status
 from sro_tui.roster.households import rebuild_households
+from tests.templates import demo_school
 
 TODAY = date(2026, 11, 20)
 
@@ -108,3 +115,57 @@ def test_the_people_on_record_are_counted_once_each(school):
     assert status["safety_staff"] == 3
     assert status["school_year"] == "2026-27" and status["school_code"] == "PTHS"
     assert status["family_notices"]["households"] == 2  # the third guardian left
+
+
+# --- the same counts read from the file before the app opens it (`reports.read_status`) --------
+
+
+def test_the_file_read_before_the_open_gives_the_very_same_counts(tmp_path):
+    """The demo has a bit of everything: notices returned and bounced, restraint steps owed and
+    overdue, agreements in review, open complaints, overdue training, check-ins by grade."""
+
+    path = demo_school(tmp_path / "demo.sqlite3")
+    database = open_database(path)
+    try:
+        through_the_models = full_status(tmp_path / "exports")
+    finally:
+        database.close()
+    read_early = read_status(path, tmp_path / "exports")
+    assert read_early == through_the_models
+    assert read_early["interventions"]["open_restraint_steps"] > 0  # the demo covers them
+    assert read_early["agreements"]["providers_in_review"]
+    assert read_early["family_notices"]["returned"] and read_early["family_notices"]["bounced"]
+
+
+def test_a_file_the_early_read_cannot_be_sure_of_is_left_to_the_usual_open(tmp_path):
+
+    with pytest.raises(NotSure):
+        read_status(tmp_path / "missing.sqlite3")  # opening creates it
+    not_a_database = tmp_path / "notes.sqlite3"
+    not_a_database.write_text("not a database\n" * 100, encoding="utf-8")
+    with pytest.raises(NotSure):
+        read_status(not_a_database)
+    older = demo_school(tmp_path / "older.sqlite3")
+    with sqlite3.connect(older) as connection:  # as a file from an older sro-tui says it
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    connection.close()
+    before = older.read_bytes()
+    with pytest.raises(NotSure):
+        read_status(older)  # opening upgrades it first
+    assert older.read_bytes() == before  # nothing written
+
+
+def test_the_reading_process_prints_the_same_counts_as_json(tmp_path):
+    """What the app starts as it opens (`python -m sro_tui.reports.status`), and its refusal."""
+    import json
+    import subprocess
+    import sys
+
+    path = demo_school(tmp_path / "demo.sqlite3")
+    command = [sys.executable, "-m", "sro_tui.reports.status", str(path), str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == read_status(path, tmp_path)
+    missing = [sys.executable, "-m", "sro_tui.reports.status", str(tmp_path / "none.sqlite3")]
+    refused = subprocess.run(missing, capture_output=True, text=True, check=False)
+    assert refused.returncode == 3 and refused.stdout == ""

@@ -286,3 +286,55 @@ async def test_what_a_killed_run_left_is_tidied_once_the_first_screen_is_up(
         assert not backup_left.exists() and ours.exists()
         assert not staging.exists()
         assert (folder / "students.csv").read_text(encoding="utf-8") == "record_id\nr1\n"
+
+
+def _shown_counts(monkeypatch) -> list[bool]:
+    """Whether the database was open each time the dashboard drew its counts."""
+    shown: list[bool] = []
+    show = DashboardScreen._show_counts
+
+    def noted(self, status):  # type: ignore[no-untyped-def]
+        shown.append(self.app.database_is_open)
+        return show(self, status)
+
+    monkeypatch.setattr(DashboardScreen, "_show_counts", noted)
+    return shown
+
+
+async def test_the_counts_are_read_from_the_file_before_the_open(school_db, monkeypatch):
+    shown = _shown_counts(monkeypatch)
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert shown == [False]  # drawn once, before the open, and not read again after it
+        assert app.database_is_open
+        assert "5 active" in app.screen.query_one("#dashboard-cards").drawn("students")
+        # Fresh from then on: back from another section, nothing changed, nothing read again.
+        await pilot.press("f2")
+        await pilot.press("f1")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert shown == [False]
+
+
+async def test_counts_the_early_read_cannot_be_sure_of_are_read_after_the_open(
+    school_db, monkeypatch
+):
+    from concurrent.futures import Future
+
+    import sro_tui.ui.opening
+
+    def not_sure(*_args):  # type: ignore[no-untyped-def]
+        read: Future = Future()
+        read.set_result(None)  # as the reading process says of a busy file
+        return read
+
+    monkeypatch.setattr(sro_tui.ui.opening, "read_status_early", not_sure)
+    shown = _shown_counts(monkeypatch)
+    app = SroApp(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert shown == [True]  # the usual read, through the open database
+        assert "5 active" in app.screen.query_one("#dashboard-cards").drawn("students")

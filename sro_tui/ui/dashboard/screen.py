@@ -57,9 +57,22 @@ class DashboardScreen(Screen):
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown. Counts change on other screens (an import, a
         # new staff member): read again on return, when anything was committed since.
-        if self._counted.stale():
+        if not self._counted.stale():
+            return
+        # As the app starts, the counts are read from the file beside the open (read-only, in a
+        # thread: ui/opening.py) and shown as soon as they are.
+        if not self.app.when_early_status(self._show_early_counts):  # type: ignore[attr-defined]
             # The first screen is drawn before the app opens the database: it reads then.
             self.app.when_database_open(self.refresh_counts)  # type: ignore[attr-defined]
+
+    def _show_early_counts(self, status: dict | None) -> None:
+        if status is None:  # that read could not be sure: read them the usual way
+            self.app.when_database_open(self.refresh_counts)  # type: ignore[attr-defined]
+            return
+        self._show_counts(status)
+        # Fresh as of now (what is committed from here on makes them stale), once the database
+        # the screen watches is open.
+        self.app.when_database_open(self._counted.mark)  # type: ignore[attr-defined]
 
     def refresh_counts(self) -> None:
         """Read the counts in a thread (the notice counts walk every household: ~0.3 s for a
