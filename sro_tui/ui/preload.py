@@ -92,6 +92,7 @@ def import_sections() -> None:
 
 def load_stylesheets(app: SroApp, screens) -> None:  # type: ignore[no-untyped-def]
     """Read every screen's own stylesheet not read yet, then parse and apply once."""
+    app.read_shared_stylesheet()  # first: the order of app.tcss's rules, then the sections'
     stylesheet = app.stylesheet
     update = False
     for screen in screens:
@@ -115,6 +116,9 @@ def read_own_stylesheet(screen: Screen) -> None:
     screen is first shown, then neither re-parses every source nor restyles the whole app.
     Called from the screen's `__init__` (the app is the one running: the mode's factory, a
     test's `push_screen`)."""
+    shared = getattr(screen.app, "read_shared_stylesheet", None)
+    if shared is not None:
+        shared()  # first: the order of app.tcss's rules, then the sections' (SroApp)
     stylesheet = screen.app.stylesheet
     new = [path for path in screen.css_path if not stylesheet.has_source(str(path), "")]
     if not new:
