@@ -142,7 +142,7 @@ class SroApp(ReportsFailures, OpensTheDatabase, App):
 
         return prepared
 
-    def read_shared_stylesheet(self) -> None:
+    def read_shared_stylesheet(self, *, parse: bool = True) -> bool:
         """Add `shared.tcss` (the rules of every screen but the dashboard, and of the dialogs)
         to the app's stylesheet, once, before the first of those screens is made.
 
@@ -153,12 +153,15 @@ class SroApp(ReportsFailures, OpensTheDatabase, App):
         dialog is pushed (`push_screen`, the command palette too: `ModalScreen` rules) and by
         the warm-up and `read_own_stylesheet` (ui/preload.py). Only the new file is parsed and
         nothing is restyled: no rule in it matches the dashboard's widgets. (`textual run
-        --dev` does not watch it for changes.)"""
+        --dev` does not watch it for changes.) Whether it was read now; `parse=False` for a
+        caller that parses the whole stylesheet after (the warm-up)."""
         stylesheet = self.stylesheet
         if stylesheet.has_source(str(SHARED_CSS_PATH), ""):
-            return
+            return False
         stylesheet.read(SHARED_CSS_PATH)
-        stylesheet.parse()
+        if parse:
+            stylesheet.parse()
+        return True
 
     def push_screen(self, screen, *args, **kwargs):  # type: ignore[no-untyped-def, override]
         """Textual's, with the shared rules read first (`read_shared_stylesheet`)."""

@@ -92,7 +92,8 @@ def import_sections() -> None:
 
 def load_stylesheets(app: SroApp, screens) -> None:  # type: ignore[no-untyped-def]
     """Read every screen's own stylesheet not read yet, then parse and apply once."""
-    app.read_shared_stylesheet()  # first: the order of app.tcss's rules, then the sections'
+    # First: the order of app.tcss's rules, then the sections'. Parsed with them below.
+    shared = app.read_shared_stylesheet(parse=False)
     stylesheet = app.stylesheet
     update = False
     for screen in screens:
@@ -105,6 +106,8 @@ def load_stylesheets(app: SroApp, screens) -> None:  # type: ignore[no-untyped-d
     if update:
         stylesheet.reparse()
         stylesheet.update(app)
+    elif shared:
+        stylesheet.parse()  # its rules match no widget built yet (SroApp.read_shared_stylesheet)
 
 
 def read_own_stylesheet(screen: Screen) -> None:
