@@ -336,7 +336,8 @@ class KeysFooter(Widget, can_focus=False):
             line = [*before, *right, *after]
             line = list(Segment.divide(line, [width]))[0]
             spans.append((start, size, self._palette))
-        line = [segment for segment in line if segment.text]
+        # Neighbouring gaps as one segment, as Textual draws the space its footer's keys leave.
+        line = list(Segment.simplify(segment for segment in line if segment.text))
         self._spans = spans
         self._drawn = (drawn_from, line)
         return line
