@@ -12,8 +12,8 @@ all on the App, so the one `Worker.StateChanged` handler here tells the person a
 and logs it beside the database (`sro-tui.log`).
 
 Private Textual API (pinned to 8.2): `App._dispatch_message` (in ui/opening.py),
-`Screen._css_update_count`, `Screen._get_breakpoint_classes` and the mode internals of
-`switch_mode` (see there).
+`Screen._css_update_count`, `Screen._get_breakpoint_classes`, the mode internals of
+`switch_mode` (see there), and `Stylesheet.has_source/read/parse` (`read_shared_stylesheet`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The keys footer, one widget, draws every cell as Textual's compact `Footer` (a widget per key)
 does: keys, words, gaps, the palette's key and its rule, a disabled key, a pointed-at key, keys
 that do not fit; and it works as that footer does: a click presses a key, the wheel moves keys
-that do not fit, and it follows the screen's keys."""
+that do not fit, and it follows the screen's keys.
+
+Private Textual API (pinned to 8.2): `Screen._compositor.render_strips` (the cells on screen)."""
 
 from __future__ import annotations
 

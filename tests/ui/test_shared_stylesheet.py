@@ -1,5 +1,7 @@
 """The rules of every screen but the dashboard (shared.tcss) are not parsed for the first frame,
-and are there, before any section's own stylesheet, for every other screen and dialog."""
+and are there, before any section's own stylesheet, for every other screen and dialog.
+
+Private Textual API (pinned to 8.2): `Stylesheet.source` (the sheets read, in order)."""
 
 from __future__ import annotations
 
