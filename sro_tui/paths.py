@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 from pathlib import Path
 
 from platformdirs import user_data_path, user_documents_path
@@ -125,6 +124,8 @@ def fsync_dir(folder: Path) -> None:
 def temp_name_for(target: Path) -> Path:
     """The hidden temporary name a private file is written under before its rename: the process
     id (so a later run can tell a killed run's leftovers) and a token (threads of one process)."""
+    import secrets  # here: with hmac and hashlib, 2-3 ms of the app's start, before its first frame
+
     return target.with_name(f".{target.name}.{os.getpid()}.t{secrets.token_hex(4)}.tmp")
 
 

@@ -12,8 +12,8 @@ all on the App, so the one `Worker.StateChanged` handler here tells the person a
 and logs it beside the database (`sro-tui.log`).
 
 Private Textual API (pinned to 8.2): `App._dispatch_message` (in ui/opening.py),
-`Screen._css_update_count`, `Screen._get_breakpoint_classes` and the mode internals of
-`switch_mode` (see there).
+`Screen._css_update_count`, `Screen._get_breakpoint_classes`, the mode internals of
+`switch_mode` (see there), and `Stylesheet.has_source/read/parse` (`read_shared_stylesheet`).
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from sro_tui.search import StudentIndex
 
 APP_TITLE = "sro-tui · school safety & security records"
+# The rules of every screen but the dashboard, and of the dialogs (see `read_shared_stylesheet`).
+SHARED_CSS_PATH = Path(__file__).with_name("shared.tcss")
 HOLIDAYS_WARM_AFTER_SECONDS = 3.0
 SECTIONS_WARM_AFTER_SECONDS = 2.0
 TIDY_AFTER_SECONDS = 1.0
@@ -131,12 +133,40 @@ class SroApp(ReportsFailures, OpensTheDatabase, App):
         build = section(section_id).screen
 
         def prepared() -> Screen:
+            if section_id != "dashboard":
+                self.read_shared_stylesheet()  # before the screen reads its own (its __init__)
             screen = build()
             screen._css_update_count = self._css_update_count
             screen.add_class(*self._breakpoint_classes(screen), update=False)
             return screen
 
         return prepared
+
+    def read_shared_stylesheet(self, *, parse: bool = True) -> bool:
+        """Add `shared.tcss` (the rules of every screen but the dashboard, and of the dialogs)
+        to the app's stylesheet, once, before the first of those screens is made.
+
+        The dashboard, the first screen, needs none of them: `app.tcss` holds only its own, so
+        its first frame does not wait for the others to be parsed. They are read after
+        `app.tcss` and before any section's own stylesheet, the order they had when they were
+        in `app.tcss`: called when a section's screen is made (`_section_screen`), a screen or
+        dialog is pushed (`push_screen`, the command palette too: `ModalScreen` rules) and by
+        the warm-up and `read_own_stylesheet` (ui/preload.py). Only the new file is parsed and
+        nothing is restyled: no rule in it matches the dashboard's widgets. (`textual run
+        --dev` does not watch it for changes.) Whether it was read now; `parse=False` for a
+        caller that parses the whole stylesheet after (the warm-up)."""
+        stylesheet = self.stylesheet
+        if stylesheet.has_source(str(SHARED_CSS_PATH), ""):
+            return False
+        stylesheet.read(SHARED_CSS_PATH)
+        if parse:
+            stylesheet.parse()
+        return True
+
+    def push_screen(self, screen, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        """Textual's, with the shared rules read first (`read_shared_stylesheet`)."""
+        self.read_shared_stylesheet()
+        return super().push_screen(screen, *args, **kwargs)
 
     def _breakpoints(self, screen: Screen) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
         """`screen`'s horizontal and vertical breakpoints (its own, else the app's)."""

@@ -92,6 +92,8 @@ def import_sections() -> None:
 
 def load_stylesheets(app: SroApp, screens) -> None:  # type: ignore[no-untyped-def]
     """Read every screen's own stylesheet not read yet, then parse and apply once."""
+    # First: the order of app.tcss's rules, then the sections'. Parsed with them below.
+    shared = app.read_shared_stylesheet(parse=False)
     stylesheet = app.stylesheet
     update = False
     for screen in screens:
@@ -104,6 +106,8 @@ def load_stylesheets(app: SroApp, screens) -> None:  # type: ignore[no-untyped-d
     if update:
         stylesheet.reparse()
         stylesheet.update(app)
+    elif shared:
+        stylesheet.parse()  # its rules match no widget built yet (SroApp.read_shared_stylesheet)
 
 
 def read_own_stylesheet(screen: Screen) -> None:
@@ -115,6 +119,9 @@ def read_own_stylesheet(screen: Screen) -> None:
     screen is first shown, then neither re-parses every source nor restyles the whole app.
     Called from the screen's `__init__` (the app is the one running: the mode's factory, a
     test's `push_screen`)."""
+    shared = getattr(screen.app, "read_shared_stylesheet", None)
+    if shared is not None:
+        shared()  # first: the order of app.tcss's rules, then the sections' (SroApp)
     stylesheet = screen.app.stylesheet
     new = [path for path in screen.css_path if not stylesheet.has_source(str(path), "")]
     if not new:

@@ -28,7 +28,7 @@ class DistrictApp(ReportsFailures, App):
     read or merge is told and logged (beside a SQLite district database, else in the user data
     folder)."""
 
-    CSS_PATH = ["../app.tcss", "district.tcss"]
+    CSS_PATH = ["../app.tcss", "../shared.tcss", "district.tcss"]
     TITLE = "sro-tui · district office"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "app.quit", "Quit", id="district.quit", priority=True),

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Static
 
 from sro_tui.district import (
     SchoolSummary,
@@ -26,6 +26,7 @@ from sro_tui.paths import default_export_dir
 from sro_tui.ui.district.bars import percent_bar
 from sro_tui.ui.reports import StateReportsScreen
 from sro_tui.ui.widgets.dialogs import BackupDialog
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.header import TitleHeader
 from sro_tui.ui.widgets.text_box import TextBox
 from sro_tui.ui.widgets.work import error_words, run_in_thread
@@ -74,7 +75,7 @@ class DistrictScreen(Screen):
         )
         table: DataTable = DataTable(id="district-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*COLUMNS)
@@ -239,7 +240,7 @@ class SchoolDetailScreen(Screen):
         yield TitleHeader()
         with VerticalScroll(id="school-detail"):
             yield Static(f"Reading {self.code}…", id="school-detail-text")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self._read()

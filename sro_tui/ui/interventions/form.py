@@ -23,7 +23,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Input,
     Label,
     Select,
@@ -59,6 +58,7 @@ from sro_tui.ui.interventions.sections import (
 )
 from sro_tui.ui.interventions.students_involved import StudentsInvolved
 from sro_tui.ui.widgets.dialogs import ChoiceDialog, ConfirmDialog
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.header import TitleHeader
 from sro_tui.ui.widgets.record_form import NarrativeArea
 from sro_tui.ui.widgets.text_box import TextBox
@@ -217,7 +217,7 @@ class InterventionForm(Screen[Any]):
                     )
             with VerticalScroll(id="findings-panel"):
                 yield Static("", id="findings-text")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def _title(self) -> str:
         if self.request is None:

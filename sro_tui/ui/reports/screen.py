@@ -18,10 +18,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from sro_tui.reports import StateReportOverview
 from sro_tui.ui.widgets.dialogs import FolderDialog
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.header import TitleHeader
 from sro_tui.ui.widgets.work import error_words, run_in_thread
 
@@ -91,7 +92,7 @@ class StateReportsScreen(Screen):
         table: DataTable = DataTable(id="state-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="state-notes")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*COLUMNS)

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from sro_tui.records import get_school
 from sro_tui.roster import (
@@ -38,6 +38,7 @@ from sro_tui.ui.roster.import_dialogs import (
 from sro_tui.ui.roster.school_form import SchoolForm
 from sro_tui.ui.roster.search_box import SearchBox
 from sro_tui.ui.widgets.collector import collect_and_freeze
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.header import TitleHeader
 from sro_tui.ui.widgets.line_table import LineTable
 from sro_tui.ui.widgets.work import NOTHING_CHANGED, error_words, in_thread, run_flow
@@ -156,7 +157,7 @@ class RosterScreen(Screen):
         with Horizontal(id="import-progress"):
             yield Label("Importing…", id="import-progress-label")
             yield ProgressBar(id="import-progress-bar", show_eta=False)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self._mounted = True

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from sro_tui.records import (
     EMPLOYER_TYPES,
@@ -22,6 +22,7 @@ from sro_tui.ui.navigation import ADD_STAFF_KEY
 from sro_tui.ui.staff.form import StaffForm
 from sro_tui.ui.widgets.dialogs import ConfirmDialog
 from sro_tui.ui.widgets.fit_table import FitColumn, fill_fitted
+from sro_tui.ui.widgets.footer import KeysFooter
 from sro_tui.ui.widgets.header import TitleHeader
 from sro_tui.ui.widgets.work import write_now
 
@@ -83,7 +84,7 @@ class StaffScreen(Screen):
         yield TitleHeader()
         yield Static("", id="staff-summary", classes="screen-summary")
         yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.reload()
