@@ -39,6 +39,7 @@ from sro_tui.ui.widgets.work import run_flow
 # draws it first and opens the database just after.
 FIRST_FRAME_BEFORE_OPEN = frozenset({"dashboard"})
 EARLY_READ_TIMEOUT = 60.0  # seconds; then the counts are read the usual way
+KEY_CHECK_SECONDS = 0.01  # while the counts are read, how often a key pressed is looked for
 
 
 def read_status_early(path: Path, export_folder: Path) -> Future[dict[str, Any] | None]:
@@ -208,9 +209,17 @@ class OpensTheDatabase:
         in their order (those still arriving queue behind this)."""
         if self._show_early is not None and not self._early_shown.is_set():
             # The counts are still being read: drawn first, in a frame of their own, then the
-            # open (peewee and the models: a tenth of a second, uncompiled, on this thread).
-            await asyncio.wrap_future(self._early_read)  # type: ignore[arg-type]
-            self._show_early_status()
+            # open (peewee and the models: a tenth of a second, uncompiled, on this thread). A
+            # key pressed meanwhile does not wait for them: the open comes at once, and the
+            # counts are read the usual way after it.
+            read = asyncio.wrap_future(self._early_read)  # type: ignore[arg-type]
+            while not read.done() and not self.held_inputs:
+                await asyncio.wait({read}, timeout=KEY_CHECK_SECONDS)
+            if read.done():
+                self._show_early_status()
+            else:
+                self._early_shown.set()
+                self._show_early(None)
             self.call_after_refresh(self.call_later, self._open_after_first_frame)
             return
         try:

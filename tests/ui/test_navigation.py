@@ -42,6 +42,7 @@ async def test_help_lists_every_section_and_screen_key(school_db):
     app = SroApp(school_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("f1")
+        await app.workers.wait_for_complete()  # a key at once waits for the open (first_frame)
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(str(s.render()) for s in app.screen.query(".help-group"))
