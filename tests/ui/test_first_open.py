@@ -31,6 +31,7 @@ async def test_help_still_lists_the_keys_of_the_dialogs_imported_on_first_use(sc
     app.warm_sections = lambda: None  # type: ignore[method-assign]
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("f1")
+        await app.workers.wait_for_complete()  # a key at once waits for the open (first_frame)
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         titles = [title for title, _ in app.screen.groups()]
