@@ -38,7 +38,7 @@ from sro_tui.ui.widgets.work import run_flow
 # The sections whose first frame needs nothing from the database: started on one of them, the app
 # draws it first and opens the database just after.
 FIRST_FRAME_BEFORE_OPEN = frozenset({"dashboard"})
-EARLY_READ_TIMEOUT = 60.0  # seconds; then the counts are read the usual way
+EARLY_READ_TIMEOUT = 5.0  # seconds (the open waits for it); then the counts are read the usual way
 KEY_CHECK_SECONDS = 0.01  # while the counts are read, how often a key pressed is looked for
 
 
