@@ -109,7 +109,7 @@ class OpensTheDatabase:
         # The dashboard's first counts, read from the file as the app starts (`when_early_status`).
         self._early_read: Future[dict[str, Any] | None] | None = None
         self._show_early: Callable[[dict[str, Any] | None], object] | None = None
-        self._early_shown = asyncio.Event()
+        self._early_handed = False  # to `_show_early` (the counts, or None: read as usual)
         self._inputs_handed = asyncio.Event()
         if start_section in FIRST_FRAME_BEFORE_OPEN:
             self.glanced = school_and_year(self.db_path)
@@ -128,15 +128,15 @@ class OpensTheDatabase:
             return False
         self._show_early = show
         if self._early_read.done():
-            self._show_early_status()
+            self._show_early_status(self._early_read.result())
         return True
 
-    def _show_early_status(self) -> None:
-        if self._early_shown.is_set() or self._early_read is None or self._show_early is None:
+    def _show_early_status(self, status: dict[str, Any] | None) -> None:
+        if self._early_handed or self._show_early is None:
             return
-        self._early_shown.set()
+        self._early_handed = True
         if self.database_error is None:
-            self._show_early(self._early_read.result())
+            self._show_early(status)
 
     def open_after_first_frame(self) -> bool:
         """In `on_mount`: when the database is not open yet, keep the keys from now on and open
@@ -207,7 +207,7 @@ class OpensTheDatabase:
         """The first frame is on the screen: open the database, show what the open read (a file
         changed since the glance), then run what waited for it and the keys that came meanwhile,
         in their order (those still arriving queue behind this)."""
-        if self._show_early is not None and not self._early_shown.is_set():
+        if self._show_early is not None and not self._early_handed:
             # The counts are still being read: drawn first, in a frame of their own, then the
             # open (peewee and the models: a tenth of a second, uncompiled, on this thread). A
             # key pressed meanwhile does not wait for them: the open comes at once, and the
@@ -215,11 +215,7 @@ class OpensTheDatabase:
             read = asyncio.wrap_future(self._early_read)  # type: ignore[arg-type]
             while not read.done() and not self.held_inputs:
                 await asyncio.wait({read}, timeout=KEY_CHECK_SECONDS)
-            if read.done():
-                self._show_early_status()
-            else:
-                self._early_shown.set()
-                self._show_early(None)
+            self._show_early_status(read.result() if read.done() else None)
             self.call_after_refresh(self.call_later, self._open_after_first_frame)
             return
         try:

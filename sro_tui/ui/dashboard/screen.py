@@ -59,8 +59,8 @@ class DashboardScreen(Screen):
         # new staff member): read again on return, when anything was committed since.
         if not self._counted.stale():
             return
-        # As the app starts, the counts are read from the file beside the open (read-only, in a
-        # thread: ui/opening.py) and shown as soon as they are.
+        # As the app starts, another process reads the counts from the file (read-only:
+        # ui/opening.py), and they are shown as soon as they are read, before the open.
         if not self.app.when_early_status(self._show_early_counts):  # type: ignore[attr-defined]
             # The first screen is drawn before the app opens the database: it reads then.
             self.app.when_database_open(self.refresh_counts)  # type: ignore[attr-defined]
