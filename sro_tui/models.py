@@ -28,7 +28,7 @@ from peewee import (
     TextField,
 )
 
-from sro_tui.terms import GRADE_ORDER, NOTICE_METHODS  # noqa: F401 (offered here too)
+from sro_tui.terms import GRADE_ORDER, NOTICE_METHODS, STAFF_KINDS  # noqa: F401 (offered here too)
 
 database_proxy = DatabaseProxy()
 
@@ -175,12 +175,6 @@ class StudentGuardian(BaseModel):
         indexes = ((("student", "guardian"), True),)
 
 
-STAFF_KINDS = {
-    "sro": "School resource officer",
-    "school_security_officer": "School security officer",
-    "campus_security_officer": "Campus security officer",
-    "other": "Other safety/security staff",
-}
 EMPLOYER_TYPES = {
     "district": "School district",
     "law_enforcement_agency": "Law enforcement agency",

@@ -19,3 +19,11 @@ CLOSURES_SETTING = "school_closures"  # the school's closure days (`intervention
 
 # A request's criterion when staff stepped in on their own in an emergency (`policy.rules`).
 STAFF_INITIATED_EMERGENCY = "staff_initiated_emergency"
+
+# Who the safety and security staff are (SafetyStaff.kind), in the order the screens list them.
+STAFF_KINDS: dict[str, str] = {
+    "sro": "School resource officer",
+    "school_security_officer": "School security officer",
+    "campus_security_officer": "Campus security officer",
+    "other": "Other safety/security staff",
+}

@@ -36,36 +36,54 @@ def cmd_open_app(args: argparse.Namespace) -> int:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    if not args.demo and getattr(args, "start_section", "dashboard") == "dashboard":
-        from sro_tui.ui.widgets.collector import hold
-
-        hold()  # before the app's own imports (see the collector module)
-    from sro_tui.ui.app import SroApp
-
     if args.demo:
-        workdir = Path(tempfile.mkdtemp(prefix="sro-tui-demo-"))
-        try:
-            demo_db = workdir / "demo.sqlite3"
-            _write_demo(demo_db)
-            app = SroApp(
-                demo_db,
-                title_note="DEMO — a throwaway school; nothing is kept",
-                # Apart from the school's own files, so no demo file is sent to the district.
-                export_folder=default_export_dir() / "demo",
-            )
-            app.run()
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
-        return _app_exit_code(app)
+        return _open_demo()
     db_path = args.db or default_db_path()
     # The database is opened by the app, just after its first frame (ui/app.py): a bad or newer
     # database ends it, and its reason is the usual one-line error (`_app_exit_code`).
-    app = SroApp(
-        db_path,
-        start_section=getattr(args, "start_section", "dashboard"),
-        export_folder=default_export_dir(),
-    )
+    app = school_app(db_path, getattr(args, "start_section", "dashboard"))
     app.run()
+    return _app_exit_code(app)
+
+
+def school_app(db_path: Path, start_section: str = "dashboard"):
+    """The app on the school's database, as `sro-tui` opens it (not run yet). On the dashboard,
+    its counts start being read from the file, in another process, before Textual is imported
+    (`reports.early`): that process has the other core while this one imports the app and builds
+    the first screen, and the counts are then in its first frame."""
+    early = None
+    if start_section == "dashboard":
+        from sro_tui.reports.early import read_status_early
+        from sro_tui.ui.widgets.collector import hold
+
+        early = read_status_early(db_path, default_export_dir())
+        hold()  # before the app's own imports (see the collector module)
+    from sro_tui.ui.app import SroApp
+
+    return SroApp(
+        db_path,
+        start_section=start_section,
+        export_folder=default_export_dir(),
+        early_status=early,
+    )
+
+
+def _open_demo() -> int:
+    from sro_tui.ui.app import SroApp
+
+    workdir = Path(tempfile.mkdtemp(prefix="sro-tui-demo-"))
+    try:
+        demo_db = workdir / "demo.sqlite3"
+        _write_demo(demo_db)
+        app = SroApp(
+            demo_db,
+            title_note="DEMO — a throwaway school; nothing is kept",
+            # Apart from the school's own files, so no demo file is sent to the district.
+            export_folder=default_export_dir() / "demo",
+        )
+        app.run()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     return _app_exit_code(app)
 
 

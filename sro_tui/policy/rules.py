@@ -21,7 +21,7 @@ from enum import Enum
 from sro_tui.policy.year import beginning_of_year_ends, late_in_year  # noqa: F401 (offered here)
 
 # Marked on a record instead of a request: staff stepped in on their own in an emergency.
-from sro_tui.terms import STAFF_INITIATED_EMERGENCY  # noqa: F401 (offered here)
+from sro_tui.terms import STAFF_INITIATED_EMERGENCY, STAFF_KINDS  # noqa: F401 (offered here)
 
 # --- the policy's own words -------------------------------------------------------------------
 
@@ -116,14 +116,6 @@ REQUESTER_ROLES: dict[str, str] = {
     "teacher": "Teacher",
     "administrator": "School administrator",
     "other_staff": "Other school staff",
-}
-
-# The same ids as models.STAFF_KINDS (a test keeps them equal); repeated here to stay pure.
-STAFF_KINDS: dict[str, str] = {
-    "sro": "School resource officer",
-    "school_security_officer": "School security officer",
-    "campus_security_officer": "Campus security officer",
-    "other": "Other safety/security staff",
 }
 
 

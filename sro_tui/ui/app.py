@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -43,6 +43,8 @@ from sro_tui.ui.widgets.failures import ReportsFailures
 from sro_tui.ui.widgets.work import run_flow, run_in_thread
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from sro_tui.search import StudentIndex
 
 APP_TITLE = "sro-tui · school safety & security records"
@@ -96,7 +98,11 @@ class SroApp(ReportsFailures, OpensTheDatabase, App):
         title_note: str = "",
         checkin_session_id: int | None = None,
         export_folder: Path | None = None,
+        early_status: Future[dict[str, Any] | None] | None = None,
     ):
+        """`early_status`: the dashboard's counts, when the command started reading them before
+        it imported the app (`reports.early.read_status_early`, with this database and export
+        folder); without it, the app starts that read itself."""
         super().__init__()
         # The export folder when the school has not chosen one: the CLI passes the platform's
         # (documents folder); without it, a folder beside the database.
@@ -110,7 +116,7 @@ class SroApp(ReportsFailures, OpensTheDatabase, App):
         self.title_note = title_note
         # Started on the dashboard, the header's names are read here without peewee and the
         # database is opened just after the first frame (ui/opening.py); otherwise here.
-        self.prepare_database(start_section)
+        self.prepare_database(start_section, early_status)
         self.student_index: StudentIndex | None = None
         # Published with the new index whenever the students were (re)loaded (after an import).
         self.students_changed: Signal[StudentIndex] = Signal(self, "students-changed")

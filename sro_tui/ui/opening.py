@@ -6,8 +6,9 @@ and `open_after_first_frame` opens the database (migrations, the lock `sro-tui r
 once the frame is drawn. Until then the app keeps every key and click (`holding_inputs`); they are
 handed to Textual in order once the database is open, after what waited for it
 (`when_database_open`). The dashboard's counts do not wait for the open: another process reads
-them from the file, read-only and without peewee (`reports.read_status`), from the moment the app
-is made, on the other core, and they are drawn in the first frame when read by then, else as soon
+them from the file, read-only and without peewee (`reports.read_status`, in a process
+`reports.early` starts: `sro-tui` starts it before it imports Textual, else the app as it is
+made), on the other core, and they are drawn in the first frame when read by then, else as soon
 as they are, before the database is opened (`when_early_status`). A file the glance cannot be
 sure of (not a database, another schema, busy) is opened as the app is made, so its
 DatabaseError reaches the command before the app starts, as before; an open that fails later ends
@@ -20,11 +21,8 @@ its message loop would (then what it scheduled, e.g. F8's new screen mounted, be
 from __future__ import annotations
 
 import asyncio
-import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,57 +31,13 @@ from textual.worker import Worker
 
 from sro_tui.db import DatabaseError
 from sro_tui.glance import SchoolAndYear, school_and_year
+from sro_tui.reports.early import read_status_early
 from sro_tui.ui.widgets.work import run_flow
 
 # The sections whose first frame needs nothing from the database: started on one of them, the app
 # draws it first and opens the database just after.
 FIRST_FRAME_BEFORE_OPEN = frozenset({"dashboard"})
-EARLY_READ_TIMEOUT = 5.0  # seconds (the open waits for it); then the counts are read the usual way
 KEY_CHECK_SECONDS = 0.01  # while the counts are read, how often a key pressed is looked for
-
-
-def read_status_early(path: Path, export_folder: Path) -> Future[dict[str, Any] | None]:
-    """Start reading the dashboard's counts from the file at `path` (read-only, no peewee) in a
-    process of its own, `python -m sro_tui.reports.status`: the reading takes the other core, not
-    Python's lock, which the screen being built needs (a thread here slowed the first frame by a
-    fifth). The result is None when it could not be read with certainty (another schema, busy,
-    no process): read them the usual way."""
-    import json
-    import os
-    import subprocess
-
-    import sro_tui
-
-    future: Future[dict[str, Any] | None] = Future()
-    now = datetime.now().isoformat()
-    env = dict(os.environ)  # this sro_tui, wherever it was imported from
-    here = str(Path(sro_tui.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH", "")) if p)
-    try:
-        child = subprocess.Popen(
-            # With this process's clock ("this month", what is overdue), as the usual read.
-            [sys.executable, "-m", "sro_tui.reports.status", str(path), str(export_folder), now],
-            stdin=subprocess.DEVNULL,  # never the terminal the app draws on
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            start_new_session=os.name == "posix",  # ctrl+c and ctrl+z are the app's
-        )
-    except OSError:
-        future.set_result(None)
-        return future
-
-    def wait() -> None:
-        try:
-            out, _ = child.communicate(timeout=EARLY_READ_TIMEOUT)
-            future.set_result(json.loads(out) if child.returncode == 0 else None)
-        except Exception:  # noqa: BLE001 - too slow, or not JSON: the usual read says
-            child.kill()
-            child.wait()
-            future.set_result(None)
-
-    threading.Thread(target=wait, name="sro-tui early counts", daemon=True).start()
-    return future
 
 
 class OpensTheDatabase:
@@ -93,9 +47,13 @@ class OpensTheDatabase:
     db_path: Path
     default_export_folder: Path
 
-    def prepare_database(self, start_section: str) -> None:
+    def prepare_database(
+        self, start_section: str, early_status: Future[dict[str, Any] | None] | None = None
+    ) -> None:
         """In `__init__`: glance at the header's names (first frame before the open), or open
-        the database now (another section, or a file the glance cannot be sure of)."""
+        the database now (another section, or a file the glance cannot be sure of). On the
+        dashboard, its counts are `early_status` when the command started reading them already
+        (`reports.early`), else their read starts here."""
         self._database: Any = None  # peewee's SqliteDatabase, once open
         self._db_lock: Any = None
         # Why the database could not be opened, when the app ended for it (the CLI prints it).
@@ -116,7 +74,9 @@ class OpensTheDatabase:
         if self.glanced is None:
             self.open_database()
         elif start_section == "dashboard":
-            self._early_read = read_status_early(self.db_path, self.default_export_folder)
+            self._early_read = early_status or read_status_early(
+                self.db_path, self.default_export_folder
+            )
 
     def when_early_status(self, show: Callable[[dict[str, Any] | None], object]) -> bool:
         """Hand the counts being read from the file since the app was made to `show` (the

@@ -338,3 +338,69 @@ async def test_counts_the_early_read_cannot_be_sure_of_are_read_after_the_open(
         await pilot.pause()
         assert shown == [True]  # the usual read, through the open database
         assert "5 active" in app.screen.query_one("#dashboard-cards").drawn("students")
+
+
+async def test_the_command_starts_the_counts_read_and_the_app_uses_it(school_db, monkeypatch):
+    """`sro-tui` (cli.main.school_app) starts the read itself; the app draws what it read and
+    starts no second one."""
+    import sro_tui.ui.opening
+    from sro_tui.cli.main import school_app
+
+    def second_read(*_args):  # type: ignore[no-untyped-def]
+        raise AssertionError("the app started a second read of the counts")
+
+    monkeypatch.setattr(sro_tui.ui.opening, "read_status_early", second_read)
+    shown = _shown_counts(monkeypatch)
+    app = school_app(school_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert shown == [False]  # from the command's read, before the open
+        assert app.database_is_open
+        assert "5 active" in app.screen.query_one("#dashboard-cards").drawn("students")
+
+
+async def test_the_command_on_a_new_database_file_makes_it_and_counts_it(tmp_path, monkeypatch):
+    """The first start, no file yet: the read started by the command finds nothing (and makes
+    nothing), the app makes the database and counts it the usual way."""
+    from sro_tui.cli.main import school_app
+
+    shown = _shown_counts(monkeypatch)
+    path = tmp_path / "new" / "school.sqlite3"
+    path.parent.mkdir()
+    app = school_app(path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.database_is_open and path.exists()
+        assert shown == [True]
+        assert "No students yet" in app.screen.query_one("#dashboard-cards").drawn("students")
+
+
+def test_the_command_starts_the_counts_read_before_it_imports_textual(school_db, tmp_path):
+    """The read has the other core while the app's imports run: started before Textual is
+    imported (in a fresh process, as `sro-tui` starts)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "start.py"
+    script.write_text(
+        "import sys\n"
+        "import sro_tui.reports.early as early\n"
+        "started = early.read_status_early\n"
+        "seen = []\n"
+        "def noted(*args):\n"
+        "    seen.append('textual' in sys.modules)\n"
+        "    return started(*args)\n"
+        "early.read_status_early = noted\n"
+        "from sro_tui.cli.main import school_app\n"
+        f"app = school_app({str(school_db)!r})\n"
+        "print(seen, app._early_read.result(timeout=30)['active_students'])\n",
+        encoding="utf-8",
+    )
+    root = Path(sro_tui.ui.app.__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=root, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[False]", "5"]

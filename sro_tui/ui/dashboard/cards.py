@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sro_tui import policy
+from sro_tui.terms import STAFF_KINDS
 from sro_tui.ui.agreements.card import agreements_card, complaints_card
 from sro_tui.ui.checkin.card import presentation_card
 from sro_tui.ui.interventions.card import intervention_card
@@ -67,7 +67,7 @@ def _staff_card(status: dict[str, Any]) -> CardContent:
             ["No safety or security staff on record."],
             hint=f"Add them: press {_key(staff.key)}, then {ADD_STAFF_KEY}.",
         )
-    kinds = policy.STAFF_KINDS  # the package's, loaded with the counts (not at start-up)
+    kinds = STAFF_KINDS
     lines = [f"{count} × {kinds.get(kind, kind)}" for kind, count in sorted(by_kind.items())]
     return CardContent(lines)
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sro_tui import policy
+from sro_tui.terms import STAFF_INITIATED_EMERGENCY
 from sro_tui.ui.navigation import section
 from sro_tui.ui.widgets.card import CardContent
 
 
 def short_criterion(key: str) -> str:
-    """A criterion's words on the card. (The policy's rules are read when the card is first
-    filled, with the counts: the dashboard imports this module before its first frame.)"""
+    """A criterion's words on the card."""
     words = {
         "danger_to_others": "danger to others",
         "disruption": "material and substantial disruption",
         "emergency_3432": "other emergency (Policy 3432)",
-        policy.STAFF_INITIATED_EMERGENCY: "staff-initiated emergency",
+        STAFF_INITIATED_EMERGENCY: "staff-initiated emergency",
     }
     return words.get(key, key)
 

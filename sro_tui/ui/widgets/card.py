@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -148,7 +149,7 @@ class CardsView(Widget):
     ) -> list[list[Segment]]:
         """One card, `width` cells wide: its border with the title, and its padded text."""
         content = self.contents.get(card.id)
-        base, blank = styles[""], styles["blank"]
+        blank = styles["blank"]
         edge = styles[self.WARNING_COLOR if content and content.warning else self.BORDER_COLOR]
         inner = max(width - 4, 1)  # the border and one cell of padding on each side
         title = f" {card.title} "
@@ -165,10 +166,7 @@ class CardsView(Widget):
                 [Segment("│", edge), Segment(" " * (width - 2), blank), Segment("│", edge)]
             )
         else:
-            console = self.app.console
-            options = console.options.update(width=inner, height=None)
-            body = self._body(content, styles)
-            for words in console.render_lines(body, options, style=base, pad=False):
+            for words in self._body(content, styles, inner):
                 # The padding and the rest of the line in the background alone (no colour of
                 # text), as Textual draws a widget's padding.
                 rest = Segment(" " * (inner - Segment.get_line_length(words) + 1), blank)
@@ -177,16 +175,34 @@ class CardsView(Widget):
         lines.append([Segment("╰" + "─" * max(width - 2, 0) + "╯", edge)])
         return lines
 
-    def _body(self, content: CardContent, styles: dict[str, Style]) -> RenderableType:
-        parts: list[RenderableType] = [Text("\n".join(content.lines))]
+    def _body(
+        self, content: CardContent, styles: dict[str, Style], inner: int
+    ) -> list[list[Segment]]:
+        """The card's text, hint and bar as lines of segments at most `inner` cells wide: what
+        Rich draws of them (wrapped at word boundaries), drawn here directly when a line fits,
+        which is nearly always (Rich's layout of ten cards was a tenth of the first frame)."""
+        base = styles[""]
+        texts = [(line, base) for line in content.lines]
         if content.hint:
-            parts.append(Text(content.hint, style=styles[self.HINT_COLOR]))
+            texts.append((content.hint, styles[self.HINT_COLOR]))
+        out: list[list[Segment]] = []
+        for text, style in texts:
+            if text.isprintable() and cell_len(text) <= inner:  # no control codes, no wrap
+                out.append([Segment(text, base + style)])
+            else:
+                out.extend(self._rich_lines(Text(text, style=style), inner, base))
         if content.progress is not None:
             done, total = content.progress
             done_color = self.BAR_COMPLETE_COLOR if done >= total else self.BAR_DONE_COLOR
-            parts.append(Text(""))
-            parts.append(CardBar(done, total, styles[done_color], styles[self.BAR_REST_COLOR]))
-        return Group(*parts)
+            out.append([Segment("", base)])
+            bar = CardBar(done, total, styles[done_color], styles[self.BAR_REST_COLOR])
+            out.extend(self._rich_lines(bar, inner, base))
+        return out
+
+    def _rich_lines(self, what: RenderableType, inner: int, base: Style) -> list[list[Segment]]:
+        console = self.app.console
+        options = console.options.update(width=inner, height=None)
+        return console.render_lines(what, options, style=base, pad=False)
 
     def lines(self, width: int) -> list[list[Segment]]:
         """Every shown card, two to a row, as lines of segments `width` cells wide."""
