@@ -16,24 +16,21 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sro_tui.db import SCHEMA_VERSION
 
 
-@dataclass(frozen=True)
-class SchoolAndYear:
+class SchoolAndYear(NamedTuple):
     """The current school's name and the current school year's name (None: there is none)."""
 
     school: str | None
     year: str | None
 
 
-@dataclass(frozen=True)
-class SchoolRow:
+class SchoolRow(NamedTuple):
     """The current school, as much of it as the counts need (a `School` answers the same)."""
 
     id: int
@@ -41,8 +38,7 @@ class SchoolRow:
     name: str
 
 
-@dataclass(frozen=True)
-class YearRow:
+class YearRow(NamedTuple):
     """The current school year, as much of it as the counts need (a `SchoolYear` answers the
     same)."""
 

@@ -4,8 +4,8 @@ that is showing, generated from the bindings so a new key is also a new palette 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from textual.actions import parse
 from textual.binding import Binding
@@ -15,8 +15,7 @@ from textual.screen import Screen
 from sro_tui.ui.navigation import SECTIONS, screen_class
 
 
-@dataclass(frozen=True)
-class PaletteCommand:
+class PaletteCommand(NamedTuple):
     name: str
     help: str
     run: Callable[[], object]

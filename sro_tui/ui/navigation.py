@@ -11,14 +11,13 @@ most ctrl keys, home and end; F-keys reach the app whatever has focus.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
+from typing import NamedTuple
 
 from textual.screen import Screen
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One screen of the app: `id` is its mode name, `key` the F-key that opens it."""
 
     id: str

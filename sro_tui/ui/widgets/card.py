@@ -8,8 +8,7 @@ registry of cards is `ui.dashboard.cards`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -20,19 +19,17 @@ from textual.color import Color
 from textual.widget import Widget
 
 
-@dataclass(frozen=True)
-class CardContent:
+class CardContent(NamedTuple):
     lines: list[str]
     progress: tuple[int, int] | None = None  # (done, total), drawn as a bar
     hint: str = ""  # what to do next, shown in the accent colour
     warning: bool = False  # the school owes something here
 
 
-@dataclass(frozen=True)
-class DashboardCard:
+class DashboardCard(NamedTuple):
     id: str
     title: str
-    build: Callable[[dict[str, Any]], CardContent | None] = field(repr=False)
+    build: Callable[[dict[str, Any]], CardContent | None]
 
 
 class CardBar:

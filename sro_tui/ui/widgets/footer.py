@@ -19,9 +19,8 @@ from `textual/widgets/_footer.py`, Textual pinned to 8.2), then the key's or the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import groupby
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -35,8 +34,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
-@dataclass(frozen=True)
-class _Key:
+class _Key(NamedTuple):
     """One key as drawn: where it starts (its own cells, margins not counted) and its parts."""
 
     key: str
