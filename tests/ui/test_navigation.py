@@ -278,15 +278,15 @@ async def test_the_header_keeps_the_school_and_its_year_at_80_columns(school_db)
     app = SroApp(school_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        header = drawn_text(app, "HeaderTitle")
+        header = drawn_text(app, "TitleHeader")
         # The program's long name gives way: the school and its year are what the office needs.
         assert "Port Townsend High School · school year 2026-27" in header, header
         assert "records" not in header and "…" not in header
         await pilot.resize_terminal(120, 36)
         await pilot.pause()
-        header = drawn_text(app, "HeaderTitle")
+        header = drawn_text(app, "TitleHeader")
         assert "school safety & security records" in header and "2026-27" in header
         await pilot.press("f6")  # another section's header follows the same rule
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        assert "school year 2026-27" in drawn_text(app, "HeaderTitle")
+        assert "school year 2026-27" in drawn_text(app, "TitleHeader")
