@@ -172,6 +172,14 @@ def _print_status(status: dict, indent: int = 0) -> None:
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
+    from sro_tui.roster import bulk_work
+
+    # The collector paused from the preparation to the end of the writing (roster.bulk_work).
+    with bulk_work():
+        return _roster_import(args)
+
+
+def _roster_import(args: argparse.Namespace) -> int:
     from sro_tui.db import open_database
     from sro_tui.roster import RosterImportError, SchoolIdentity, apply_import, prepare_import
 

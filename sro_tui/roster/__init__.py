@@ -43,6 +43,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
         ],
         "importer": [
             "apply_import",
+            "bulk_work",
             "import_roster",
             "prepare_import",
             "schools_in_roster",

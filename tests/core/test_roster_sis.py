@@ -201,6 +201,32 @@ def test_every_bad_row_is_reported_and_nothing_is_written(school, tmp_path):
     assert gc.isenabled()  # the import pauses the collector and gives it back, even on failure
 
 
+def test_the_collector_stays_paused_from_the_preparation_to_the_writing(
+    school, db_path, monkeypatch
+):
+    """Between preparing and writing, the plan (every row read) is alive: a collection there
+    walks all of it for nothing. import_roster and `sro-tui roster import` keep the collector
+    paused across both, and give it back at the end."""
+    import sro_tui.roster
+    import sro_tui.roster.importer as importer
+    from sro_tui.cli import main
+
+    writing = importer.apply_import
+    paused_at_writing: list[bool] = []
+
+    def noted(plan, *args, **kwargs):  # type: ignore[no-untyped-def]
+        paused_at_writing.append(not gc.isenabled())
+        return writing(plan, *args, **kwargs)
+
+    monkeypatch.setattr(importer, "apply_import", noted)
+    monkeypatch.setattr(sro_tui.roster, "apply_import", noted)  # the package's copy, if made
+    import_roster(FIXTURES / "powerschool_students.csv", school="PTHS")
+    assert paused_at_writing == [True] and gc.isenabled()
+    code = main(["roster", "import", str(GENERIC), "--db", str(db_path), "--school", "PTHS"])
+    assert code == 0
+    assert paused_at_writing == [True, True] and gc.isenabled()
+
+
 def test_problem_list_is_capped(school, tmp_path):
     rows = "".join(f"{i},Last,First,99\n" for i in range(300))
     path = write(tmp_path, "many.csv", "Student ID,Last Name,First Name,Grade\n" + rows)
