@@ -87,8 +87,8 @@ def deactivate_steps(model: type, ids: list[int], now: datetime) -> list[Callabl
 
 def file_households(diff: Comparison) -> list[HouseholdGroup]:
     """The households the file's guardians make (the households module's rule, on the file's
-    facts): guardian i of the groups is the i-th of the sorted keys, which is also the order of
-    the inserts when the school has no guardians yet. Kept on the comparison for apply_import."""
+    facts): guardian i of the groups is the i-th of `diff.guardian_keys`, which is also the order
+    of the inserts when the school has no guardians yet. Kept on the comparison for apply_import."""
     if diff.groups is None:
         students_of: dict[str, list[str]] = defaultdict(list)  # lists: 90,000 sets weigh
         for sis, key, _rel in diff.links:

@@ -276,7 +276,8 @@ def test_korean_order_suffixes_and_a_multi_line_address(school, tmp_path):
         "98368",
     )
     labels = sorted(h.label for h in Household.select())
-    assert labels == ["Park / Kim household", "Whitehorse household"]
+    # The guardians in the order the file gives them: the Mother column, then the Father's.
+    assert labels == ["Kim / Park household", "Whitehorse household"]
 
 
 def test_a_quote_closed_in_the_middle_of_a_cell_is_named_with_its_row(school, tmp_path):
