@@ -298,3 +298,34 @@ async def test_a_filter_is_chosen_from_its_list_with_the_keyboard(school_db: Pat
         assert grades.value == Select.NULL
         assert table.row_count == len(lines)
         assert str(line.render()).split() == ["Any", "grade", "▼"]
+
+
+async def test_a_filter_changes_the_list_in_the_same_frame_as_its_label(
+    school_db: Path, monkeypatch
+):
+    """The list follows a filter as its value changes, not a message (and a frame) later: no
+    frame shows the new label over the old list."""
+    from textual.app import App
+
+    app = SroApp(school_db)
+    async with app.run_test(size=(130, 36)) as pilot:
+        screen = await _open(app, pilot)
+        table = screen.query_one(LineTable)
+        everyone = table.row_count
+        drawn: list[tuple[str, int]] = []
+        display = App._display
+
+        def noted(self, screen_, renderable):  # type: ignore[no-untyped-def]
+            if renderable is not None:
+                label = str(screen.query_one("#filter-status", Select).value)
+                drawn.append((label, table.row_count))
+            return display(self, screen_, renderable)
+
+        monkeypatch.setattr(App, "_display", noted)
+        screen.query_one("#filter-status", Select).value = "notified"
+        assert table.row_count == 0  # at once: none notified yet
+        await pilot.pause()
+        await pilot.pause()
+        assert drawn and all(rows == 0 for label, rows in drawn if label == "notified")
+        screen.query_one("#filter-status", Select).value = "all"
+        assert table.row_count == everyone

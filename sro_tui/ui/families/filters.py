@@ -6,7 +6,9 @@ take another number of lines. Three filters were 18 widgets to build, style and 
 screen's first open, and each filter change cost a layout of every widget on the screen.
 
 `FilterSelect` is a `Select` (the same keys, choices, messages and values; Textual's code opens
-and closes its list) whose current value is one widget that draws its line itself: one line
+and closes its list) that tells its screen of a new value at once (`chosen`), so the screen's
+list changes in the same frame as the filter's label, and whose current value is one widget
+that draws its line itself: one line
 whatever the label (a long one ends in "…"), so a new value is drawn again, never laid out. Its
 list of choices (an `OptionList`, hidden until opened) is built when it is first opened, and
 filled again when next opened after the choices change: three lists to build and style made a
@@ -19,6 +21,8 @@ Textual is pinned to 8.2: this leans on `Select`'s private `_setup_options_rende
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.console import RenderableType
 from textual.app import ComposeResult
@@ -68,6 +72,8 @@ class FilterSelect(Select[str]):
     when it is first opened (see the module's docstring)."""
 
     _list_filled = False  # the list holds the current choices
+    # Called as the value changes, before the label's frame is drawn (see `_watch_value`).
+    chosen: Callable[[], object] | None = None
 
     def compose(self) -> ComposeResult:
         yield FilterCurrent(self.prompt)  # the list (SelectOverlay) is mounted when opened
@@ -107,6 +113,11 @@ class FilterSelect(Select[str]):
                     self._list().highlighted = index
                 break
         current.update(label)
+        if self.chosen is not None and self.is_mounted:
+            # The screen follows now, in this turn: its list is drawn in the label's frame. A
+            # Changed message is handled after that frame is drawn, and the list came a frame
+            # (~17 ms at Textual's 60 a second) after the label.
+            self.chosen()
         self.post_message(self.Changed(self, value))
 
     def _watch_prompt(self, prompt: str) -> None:

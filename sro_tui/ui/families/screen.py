@@ -147,6 +147,7 @@ class FamiliesScreen(Screen):
         self._detail: HouseholdNotices | None = None  # the cursor's household, read in full
         self._detail_text = ""  # what the detail pane shows
         self._summary_text = ""  # what the summary line says
+        self._filling = False  # the filters take new choices: filtered once, after
         # Keys pressed before the households first arrive, applied once they are in, in order.
         self._loading = True
         self._held: list[Callable[[], None]] = []
@@ -181,6 +182,8 @@ class FamiliesScreen(Screen):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
+        for select in self.query(FilterSelect):
+            select.chosen = self._filter_chosen  # the list follows in the filter's frame
         table = self.query_one(LineTable)
         table.hold = self._hold_while_loading
         table.focus()  # the keys (space, n, s …) act on the table's rows
@@ -311,12 +314,17 @@ class FamiliesScreen(Screen):
         lang_select = self.query_one("#filter-language", Select)
         grade_select = self.query_one("#filter-grade", Select)
         keep_lang, keep_grade = lang_select.value, grade_select.value
-        lang_select.set_options([(language_name(code), code) for code in languages])
-        grade_select.set_options([(f"Grade {g}", g) for g in grades])
-        if keep_lang in languages:
-            lang_select.value = keep_lang
-        if keep_grade in grades:
-            grade_select.value = keep_grade
+        # New choices reset the values and put them back: the caller filters once, after.
+        self._filling = True
+        try:
+            lang_select.set_options([(language_name(code), code) for code in languages])
+            grade_select.set_options([(f"Grade {g}", g) for g in grades])
+            if keep_lang in languages:
+                lang_select.value = keep_lang
+            if keep_grade in grades:
+                grade_select.value = keep_grade
+        finally:
+            self._filling = False
 
     def _filters(self) -> tuple[str, str, str]:
         """The status, language and grade chosen."""
@@ -368,7 +376,13 @@ class FamiliesScreen(Screen):
         if detail:
             self._show_detail()
 
+    def _filter_chosen(self) -> None:
+        if self.is_mounted and not self._filling:
+            self.refilter(detail=False, when_new=True)
+
     def on_select_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.select, FilterSelect) and event.select.chosen is not None:
+            return  # followed already, as the value changed (`_filter_chosen`)
         if self.is_mounted:
             self.refilter(detail=False, when_new=True)
 
