@@ -6,14 +6,14 @@ take another number of lines. Three filters were 18 widgets to build, style and 
 screen's first open, and each filter change cost a layout of every widget on the screen.
 
 `FilterSelect` is a `Select` (the same keys, choices, messages and values; Textual's code opens
-and closes its list) that tells its screen of a new value at once (`chosen`), so the screen's
-list changes in the same frame as the filter's label, and whose current value is one widget
-that draws its line itself: one line
+and closes its list) whose current value is one widget that draws its line itself: one line
 whatever the label (a long one ends in "…"), so a new value is drawn again, never laid out. Its
 list of choices (an `OptionList`, hidden until opened) is built when it is first opened, and
 filled again when next opened after the choices change: three lists to build and style made a
 tenth of the screen's first open, and filling one lays out the screen, which the languages and
-grades arriving after the rows would otherwise cost while nothing on screen changes.
+grades arriving after the rows would otherwise cost while nothing on screen changes. It tells
+its screen of a new value as the value changes (`chosen`), so the screen's list changes in the
+same frame as the filter's label.
 
 Textual is pinned to 8.2: this leans on `Select`'s private `_setup_options_renderables`,
 `_watch_value`, `_watch_prompt`, `_watch_expanded`, `_options` and `_type_to_search`, and on
