@@ -377,13 +377,9 @@ class FamiliesScreen(Screen):
             self._show_detail()
 
     def _filter_chosen(self) -> None:
+        """A filter's new value (its `chosen`, called as the value changes: the list follows in
+        the filter's frame, where the Changed message it posts came a frame later)."""
         if self.is_mounted and not self._filling:
-            self.refilter(detail=False, when_new=True)
-
-    def on_select_changed(self, event: Select.Changed) -> None:
-        if isinstance(event.select, FilterSelect) and event.select.chosen is not None:
-            return  # followed already, as the value changed (`_filter_chosen`)
-        if self.is_mounted:
             self.refilter(detail=False, when_new=True)
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
